@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: MIT
+# SegOid: `make demo` runs the pipeline on built-in synthetic plates; `make test` builds and tests.
+# Both install what is missing (Debian 12 packages) and build first.
+
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+DEMO_OUT ?= $(shell mktemp -u /tmp/segoid-demo-XXXXXX)
+
+# Build: compiler, CMake, libraries. Test fixtures: Debian's python3 torch, torchvision, scikit-image.
+APT_PACKAGES := build-essential cmake pkg-config ccache git \
+  libtorch-dev libopencv-dev libtiff-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev \
+  nlohmann-json3-dev libprotobuf-dev protobuf-compiler libgtest-dev libgmock-dev \
+  libplplot-dev plplot-driver-cairo libcpp-httplib-dev \
+  python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
+  python3-tifffile python3-yaml
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+deps:
+	@missing=$$(dpkg-query -W -f='$${Package} $${db:Status-Abbrev}\n' $(APT_PACKAGES) 2>/dev/null \
+	  | awk '$$2 == "ii" {print $$1}' | sort > /tmp/.segoid-installed; \
+	  for p in $(APT_PACKAGES); do grep -qx "$$p" /tmp/.segoid-installed || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing packages:" $$missing; \
+	  $(SUDO) apt-get update -q && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release > $(BUILD_DIR).cmake.log 2>&1 || (cat $(BUILD_DIR).cmake.log; exit 1)
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 1200
+
+demo: build
+	$(BUILD_DIR)/segoid demo --out $(DEMO_OUT)
+
+bench: build
+	bash bench/run_all.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR) $(BUILD_DIR).cmake.log

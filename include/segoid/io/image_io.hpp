@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// Reading and writing microscope images: libtiff for TIFF, OpenCV for PNG/JPEG/BMP.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "segoid/io/image_meta.hpp"
+
+namespace segoid::io {
+
+/// An image as stored: one channel, native depth (CV_8U, CV_16U or CV_32F).
+/// Colour files are converted to gray by ITU-R BT.601 luma weights (0.299 R + 0.587 G + 0.114 B),
+/// as OpenCV and scikit-image's rgb2gray-like conversions do; alpha is dropped.
+struct Image {
+  cv::Mat pixels;  ///< H x W, CV_8UC1, CV_16UC1 or CV_32FC1
+  ImageMeta meta;
+};
+
+/// Reads the first page of an image file (TIFF of any common layout, PNG, JPEG, BMP).
+/// A multi-page TIFF logs a warning. Throws IoError naming the file for a missing, corrupt,
+/// truncated, zero-sized or unsupported file.
+Image read_image(const std::filesystem::path& path);
+
+/// Reads only the header: size, channels, depth, pages. Throws IoError like read_image.
+ImageMeta read_image_meta(const std::filesystem::path& path);
+
+/// Writes a 0/255 mask as 8-bit gray, LZW-compressed TIFF, atomically (temp file + rename).
+/// `mask` is CV_8UC1; any non-zero pixel is written as 255. Throws IoError.
+void write_mask_tiff(const std::filesystem::path& path, const cv::Mat& mask);
+
+/// Writes a CV_32FC1 map (e.g. probabilities) as float32 TIFF, Deflate with the floating-point
+/// predictor: lossless. Atomic. Throws IoError.
+void write_float_tiff(const std::filesystem::path& path, const cv::Mat& image);
+
+/// Writes a CV_16UC1 or CV_8UC1 gray image as TIFF (Deflate), atomic. Throws IoError.
+void write_gray_tiff(const std::filesystem::path& path, const cv::Mat& image);
+
+/// Writes an 8-bit image (gray or BGR) as PNG or JPEG by extension, atomic. Throws IoError.
+void write_preview(const std::filesystem::path& path, const cv::Mat& image);
+
+/// True for file names SegOid treats as images (.tif .tiff .png .jpg .jpeg .bmp, any case).
+bool is_image_file(const std::filesystem::path& path);
+
+}  // namespace segoid::io

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// The `segoid` executable: parses the command line, runs one subcommand, maps errors to exit codes.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "command_registry.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/core/version.hpp"
+
+namespace segoid::cli {
+
+bool register_command(CommandSpec spec) {
+  registered_commands().push_back(std::move(spec));
+  return true;
+}
+
+std::vector<CommandSpec>& registered_commands() {
+  static std::vector<CommandSpec> commands;
+  return commands;
+}
+
+}  // namespace segoid::cli
+
+int main(int argc, char** argv) {
+  using namespace segoid;
+  CLI::App app{"SegOid: spheroid segmentation and quantification for well-plate microscopy"};
+  app.set_version_flag("--version", core::version_banner());
+  app.require_subcommand(1);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Debug logging");
+
+  auto& commands = cli::registered_commands();
+  std::stable_sort(commands.begin(), commands.end(),
+                   [](const cli::CommandSpec& a, const cli::CommandSpec& b) { return a.order < b.order; });
+  std::vector<std::pair<CLI::App*, std::function<int()>>> actions;
+  for (const auto& spec : commands) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.description);
+    for (const auto& alias : spec.aliases) sub->alias(alias);
+    actions.emplace_back(sub, spec.setup(*sub));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  spdlog::set_pattern("%^[%l]%$ %v");
+  spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+
+  for (auto& [sub, action] : actions) {
+    if (!sub->parsed()) continue;
+    try {
+      return action();
+    } catch (const std::exception& e) {
+      std::cerr << "segoid " << sub->get_name() << ": error: " << e.what() << std::endl;
+      return exit_code_for(e);
+    }
+  }
+  return 2;
+}

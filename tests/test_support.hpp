@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// Shared helpers for tests: temporary folders, paths to the source tree and the built CLI.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace segoid::test {
+
+/// A fresh folder under the system temp dir, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+/// The repository root (for configs/ and tests/fixtures/).
+std::filesystem::path source_dir();
+/// `../shared/data/real` beside the checkout, or empty when absent (tests then GTEST_SKIP).
+std::filesystem::path shared_real_data_dir();
+/// Path of the built `segoid` executable.
+std::filesystem::path segoid_binary();
+
+/// Runs a shell command, returns its exit status; stdout+stderr go to `output` when given.
+int run_command(const std::string& command, std::string* output = nullptr);
+
+/// True when /usr/bin/python3 can import all of the given modules (space separated).
+bool python_has(const std::string& modules);
+
+}  // namespace segoid::test
