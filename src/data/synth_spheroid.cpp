@@ -188,14 +188,20 @@ void draw_debris(core::Rng& rng, const SynthConfig& config, cv::Point2d well_cen
                  cv::Mat& structure) {
   constexpr int kPlacementTries = 20;
   const double half_extent = 0.5 * config.debris_max_extent;
+  // Debris keeps apart from the spheroid and from other debris, so that no blob of debris grows
+  // beyond debris_max_extent and a size filter can always tell it from a spheroid.
+  std::vector<cv::Point2d> placed;
   auto place = [&](cv::Point2d& where) {
     const double room = well_radius - kWellEdgeClearance - half_extent;
     for (int attempt = 0; attempt < kPlacementTries; ++attempt) {
       const double rho = room * std::sqrt(rng.uniform());
       const double theta = rng.uniform(0.0, 2.0 * kPi);
       where = well_center + cv::Point2d(rho * std::cos(theta), rho * std::sin(theta));
-      if (keep_out_radius <= 0.0 ||
-          cv::norm(where - keep_out_center) > keep_out_radius + kDebrisClearance + half_extent) {
+      bool free = keep_out_radius <= 0.0 ||
+                  cv::norm(where - keep_out_center) > keep_out_radius + kDebrisClearance + half_extent;
+      for (const auto& other : placed) free = free && cv::norm(where - other) > 2.0 * half_extent + kDebrisClearance;
+      if (free) {
+        placed.push_back(where);
         return true;
       }
     }
