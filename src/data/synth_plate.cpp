@@ -237,6 +237,15 @@ void validate_synth_config(const SynthConfig& c) {
 
 std::string synth_image_name(int index) { return fmt::format("synth_plate_{:03d}", index + 1); }
 
+std::string well_name(int well_index, int well_cols) {
+  SEGOID_CHECK(well_index >= 0 && well_cols > 0, "well_name needs a non-negative index and columns");
+  std::string letters;
+  for (int row = well_index / well_cols + 1; row > 0; row = (row - 1) / 26) {
+    letters.insert(letters.begin(), static_cast<char>('A' + (row - 1) % 26));
+  }
+  return letters + std::to_string(well_index % well_cols + 1);
+}
+
 SynthImage synthesize_plate(const SynthConfig& config, std::uint64_t image_index) {
   validate_synth_config(config);
   const std::uint64_t image_seed = core::mix_seed(config.seed, image_index);
@@ -247,6 +256,8 @@ SynthImage synthesize_plate(const SynthConfig& config, std::uint64_t image_index
   SynthImage result;
   result.bit_depth = config.mixed_bit_depth ? (image_index % 2 == 0 ? 8 : 16) : config.bit_depth;
   result.well_count = grid.rows * grid.cols;
+  result.well_rows = grid.rows;
+  result.well_cols = grid.cols;
   result.mask = cv::Mat::zeros(config.height, config.width, CV_8UC1);
   cv::Mat structure(config.height, config.width, CV_32FC1);
 

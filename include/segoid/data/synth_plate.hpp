@@ -68,7 +68,9 @@ struct SynthImage {
   cv::Mat image;                         ///< height x width, CV_8UC1 or CV_16UC1
   cv::Mat mask;                          ///< height x width, CV_8UC1, 0 background / 255 spheroid
   std::vector<SynthSpheroid> spheroids;  ///< one per non-empty well, row-major well order
-  int well_count = 0;                    ///< wells in the grid
+  int well_count = 0;                    ///< wells in the grid (well_rows x well_cols)
+  int well_rows = 0;                     ///< rows of the grid (well_index / well_cols)
+  int well_cols = 0;                     ///< columns of the grid (well_index % well_cols)
   int bit_depth = 8;                     ///< 8 or 16, as in `image`
 };
 
@@ -83,6 +85,9 @@ void validate_synth_config(const SynthConfig& config);
 
 /// File name stem of image `index` (0-based) in a set: "synth_plate_001", ...
 std::string synth_image_name(int index);
+
+/// Plate-style name of a well: row letter(s) and 1-based column, "A1", "B12", "AA3".
+std::string well_name(int well_index, int well_cols);
 
 /// What write_synthetic_set wrote.
 struct SynthSetSummary {
