@@ -51,6 +51,7 @@ struct SpheroidLook {
   double rim_depth = 0.6;     ///< darkening of the rim at its deepest
   double rim_width = 3.5;     ///< px
   double halo = 0.05;         ///< bright phase halo just outside the outline
+  double inner_line = 0.05;   ///< faint bright line just inside the dark rim
 };
 
 SpheroidLook sample_spheroid_look(core::Rng& rng, const SynthConfig& config, double diameter);

@@ -22,7 +22,7 @@ constexpr double kSpheroidWellClearance = 10.0;  // px between a spheroid and it
 constexpr std::uint64_t kWellStream = 1;          // mix_seed streams within one image
 constexpr std::uint64_t kNoiseStream = 2;
 constexpr std::uint64_t kBackgroundStream = 3;
-constexpr double kMottlingScale = 48.0;  // px per control point of the blotchy background
+constexpr double kMottlingScale = 32.0;  // px per control point of the blotchy background
 constexpr double kGrainSigma = 1.5;      // px: size of the fixed-pattern grain
 
 struct WellGrid {
@@ -115,10 +115,14 @@ void draw_wells(const WellGrid& grid, const ImageLook& look, const std::vector<d
       } else {
         base = look.plate_level;
       }
+      // The ring and glint profiles are Gaussians; beyond 5 widths they are below 1e-10.
+      constexpr double kCutoff = 25.0;
       const double ring = (r - grid.radius) / look.ring_width;
       const double glint = (r - highlight_r) / 1.5;
-      line[col] = static_cast<float>(base * (1.0 - look.ring_depth * std::exp(-ring * ring)) +
-                                     look.highlight * std::exp(-glint * glint));
+      double value = base;
+      if (ring * ring < kCutoff) value *= 1.0 - look.ring_depth * std::exp(-ring * ring);
+      if (glint * glint < kCutoff) value += look.highlight * std::exp(-glint * glint);
+      line[col] = static_cast<float>(value);
     }
   }
 }

@@ -17,7 +17,7 @@ constexpr int kLastRipple = 11;    // small cell-scale ripples on the outline
 constexpr double kRippleScale = 0.2;
 constexpr double kHaloWidth = 2.0;          // px
 constexpr double kDrawMargin = 6.0;         // px drawn beyond the outline (halo)
-constexpr double kFineTextureSigma = 1.1;   // px: cell-sized grains
+constexpr double kFineTextureSigma = 0.9;   // px: cell-sized grains
 constexpr double kCoarseTextureSigma = 3.5; // px: mottling
 constexpr double kDebrisClearance = 6.0;    // px between debris and a spheroid's bounding circle
 constexpr double kWellEdgeClearance = 12.0; // px between debris and the well ring
@@ -112,8 +112,9 @@ SpheroidLook sample_spheroid_look(core::Rng& rng, const SynthConfig& config, dou
                       std::max(1.0, config.max_diameter - config.min_diameter);
   look.interior = rng.uniform(0.82, 0.98);
   look.core_darkening = rng.uniform(0.0, 0.08) + 0.12 * std::clamp(size, 0.0, 1.0);
-  look.texture = rng.uniform(0.09, 0.18);
-  look.rim_depth = rng.uniform(0.5, 0.8);
+  look.texture = rng.uniform(0.12, 0.22);
+  look.rim_depth = rng.uniform(0.55, 0.85);
+  look.inner_line = rng.uniform(0.0, 0.12);
   look.rim_width = rng.uniform(config.rim_width_min, config.rim_width_max);
   look.halo = rng.uniform(0.0, 0.12);
   return look;
@@ -171,7 +172,9 @@ DrawnSpheroid draw_spheroid(const SpheroidShape& shape, const SpheroidLook& look
         const double level = (look.interior - look.core_darkening * (1.0 - s * s)) *
                              (1.0 + look.texture * tex_line[col - x0]);
         const double into_rim = std::max(0.0, distance - 0.4 * look.rim_width) / (0.6 * look.rim_width);
-        factor = level * (1.0 - look.rim_depth * std::exp(-into_rim * into_rim));
+        const double line = (distance - 1.3 * look.rim_width) / 0.8;
+        factor = level * (1.0 - look.rim_depth * std::exp(-into_rim * into_rim)) +
+                 look.inner_line * std::exp(-line * line);
       } else {
         const double out = distance / kHaloWidth;
         factor = 1.0 + look.halo * std::exp(-out * out);

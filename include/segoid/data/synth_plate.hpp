@@ -31,16 +31,16 @@ struct SynthConfig {
   double min_diameter = 45.0;       ///< spheroid equivalent diameter, px (diameter of equal-area disk)
   double max_diameter = 90.0;       ///< px
   double max_eccentricity = 0.7;    ///< of the spheroid's underlying ellipse, [0, 1)
-  double lobe_amplitude = 0.06;     ///< max relative radius modulation of each harmonic (3..6)
-  double rim_width_min = 3.0;       ///< dark rim width inside the outline, px
-  double rim_width_max = 6.0;       ///< px
+  double lobe_amplitude = 0.05;     ///< max relative radius modulation of each harmonic (3..6)
+  double rim_width_min = 2.0;       ///< dark rim width inside the outline, px
+  double rim_width_max = 4.0;       ///< px
 
   int debris_per_well_max = 6;      ///< single cells / dust specks per well, 0..max
   int clumps_per_well_max = 2;      ///< small cell clumps per well, 0..max
   double debris_max_extent = 14.0;  ///< largest debris/clump extent, px (kept well below spheroids)
 
-  double blur_sigma_min = 0.6;      ///< optical blur, Gaussian sigma, px
-  double blur_sigma_max = 1.1;      ///< px
+  double blur_sigma_min = 0.4;      ///< optical blur, Gaussian sigma, px
+  double blur_sigma_max = 0.9;      ///< px
   double contrast_min = 0.75;       ///< scale of all structure against the background, relative
   double contrast_max = 1.25;
   double exposure_min = 0.40;       ///< well-centre background as a fraction of full scale
@@ -52,7 +52,7 @@ struct SynthConfig {
   double vignetting_min = 0.08;     ///< brightness loss at the image corners, fraction
   double vignetting_max = 0.25;
   double gradient_max = 0.12;       ///< peak-to-peak linear illumination gradient, fraction
-  double mottling_max = 0.05;       ///< sd of the blotchy large-scale background variation, fraction
+  double mottling_max = 0.08;       ///< sd of the blotchy large-scale background variation, fraction
   double grain = 0.015;             ///< sd of the fine fixed-pattern background grain, fraction
 };
 
