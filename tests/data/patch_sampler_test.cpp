@@ -188,6 +188,25 @@ TEST(PatchSamplerTest, PatchesMatchCopyMakeBorderReference) {
   EXPECT_GT(crossing, 2 * config.patches_per_image);
 }
 
+TEST(PatchSamplerTest, RandomPlacesCoverAllOfASmallImage) {
+  // 40 wide, 100 high, patch 64: horizontally the window must always cover the whole image
+  // (origin in [40 - 64, 0]); vertically it must stay inside (origin in [0, 100 - 64]).
+  std::vector<TrainingImage> images = {disc_image("narrow", 100, 40, {}, 8)};
+  SamplingConfig config = small_config();
+  config.patches_per_image = 500;
+  const PatchSampler sampler(std::move(images), config, no_augment(), 22);
+  std::set<int> xs, ys;
+  for (std::int64_t item = 0; item < sampler.epoch_size(); ++item) {
+    const Patch patch = sampler.sample(0, item);
+    xs.insert(patch.origin.x);
+    ys.insert(patch.origin.y);
+  }
+  EXPECT_EQ(*xs.begin(), 40 - kPatch);
+  EXPECT_EQ(*xs.rbegin(), 0);
+  EXPECT_EQ(*ys.begin(), 0);
+  EXPECT_EQ(*ys.rbegin(), 100 - kPatch);
+}
+
 TEST(PatchSamplerTest, ExtractReflectFarOutsideMatchesReference) {
   const TrainingImage image = disc_image("tiny", 3, 5, {}, 7);
   for (const cv::Point origin : {cv::Point(-60, -61), cv::Point(-2, 1), cv::Point(4, -7)}) {
