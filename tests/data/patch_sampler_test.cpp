@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "segoid/core/error.hpp"
 
@@ -259,6 +260,25 @@ TEST(PatchSamplerTest, SameSeedEpochItemGivesIdenticalBytesInAnyOrder) {
   EXPECT_GT(differing, n * 9 / 10) << "another epoch must give other patches";
   const PatchSampler other_seed(images, small_config(), AugmentConfig{}, 20);
   EXPECT_FALSE(same_bytes(other_seed.sample(5, 0).image, forward[0].image));
+}
+
+TEST(PatchSamplerTest, ConcurrentSamplingMatchesSequential) {
+  // Two threads take interleaved items of a shared const sampler, as background workers do.
+  const PatchSampler sampler(standard_images(), small_config(), AugmentConfig{}, 23);
+  const std::int64_t n = sampler.epoch_size();
+  std::vector<Patch> parallel(static_cast<std::size_t>(n));
+  const auto work = [&](std::int64_t first) {
+    for (std::int64_t item = first; item < n; item += 2)
+      parallel[static_cast<std::size_t>(item)] = sampler.sample(3, item);
+  };
+  std::thread odd(work, 1);
+  work(0);
+  odd.join();
+  for (std::int64_t item = 0; item < n; ++item) {
+    const Patch expected = sampler.sample(3, item);
+    EXPECT_TRUE(same_bytes(parallel[static_cast<std::size_t>(item)].image, expected.image)) << item;
+    EXPECT_TRUE(same_bytes(parallel[static_cast<std::size_t>(item)].mask, expected.mask)) << item;
+  }
 }
 
 TEST(PatchSamplerTest, ValidationPatchesAreFixedUnaugmentedAndStratified) {
