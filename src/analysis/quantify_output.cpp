@@ -163,6 +163,7 @@ void write_summary_csv(const QuantifySummary& s, const fs::path& path) {
 void write_meta(const QuantifySummary& s, const fs::path& path) {
   const QuantifyConfig& c = s.config;
   YAML::Emitter y;
+  y.SetDoublePrecision(12);  // 0.65, not 0.65000000000000002
   y << YAML::BeginMap;
   y << YAML::Key << "segoid_version" << YAML::Value << core::version();
   y << YAML::Key << "git_hash" << YAML::Value << core::git_hash();

@@ -183,11 +183,15 @@ void plot_histogram(const std::vector<double>& values, const fs::path& png, cons
   plline(2, mx, my);
   plwidth(1.5);
   pllsty(kSolid);
+  // The note goes on the side away from the median line.
   plcol0(kBlack);
-  const std::string note = fmt::format("n = {}   median = {}", v.size(), fmt_number(median));
-  plmtex("t", -1.8, 0.97, 1.0, note.c_str());
+  const bool right = median < x0 + span / 2;
+  const double pos = right ? 0.97 : 0.03, just = right ? 1.0 : 0.0;
+  const std::string unit = spec.value_unit.empty() ? "" : " " + spec.value_unit;
+  const std::string note = fmt::format("n = {}   median = {}{}", v.size(), fmt_number(median), unit);
+  plmtex("t", -1.8, pos, just, note.c_str());
   plcol0(kRed);
-  plmtex("t", -3.3, 0.97, 1.0, "dashed: median");
+  plmtex("t", -3.3, pos, just, "dashed: median");
   plot.commit();
 }
 
@@ -223,11 +227,15 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
   for (const auto& s : series) SEGOID_CHECK(s.second.size() == categories.size(), "plot_grouped_bars: series length");
   constexpr std::size_t kMaxNamed = 30;
   const bool named = categories.size() <= kMaxNamed;
+  std::size_t longest = 0;
+  for (const auto& c : categories) longest = std::max(longest, c.size());
   PlotStream plot(png, spec);
   const double n = std::max<double>(1, static_cast<double>(categories.size()));
-  // Room at the bottom for vertical category names, and at the top for the legend.
-  plvpor(105.0 / spec.width, 1.0 - 40.0 / spec.width, named ? 0.30 : 90.0 / spec.height, 0.82);
-  plwind(-0.5, n - 0.5, 0, 1.0);
+  // Room at the bottom for vertical category names (about 12 px per character), at the top for
+  // the legend, and headroom above 1 so that perfect scores do not merge with the frame.
+  const double bottom_px = named ? std::min(0.45 * spec.height, 70.0 + 12.0 * static_cast<double>(longest)) : 90.0;
+  plvpor(105.0 / spec.width, 1.0 - 40.0 / spec.width, bottom_px / spec.height, 0.82);
+  plwind(-0.5, n - 0.5, 0, 1.06);
   plcol0(kLightGrey);
   plwidth(1.0);
   plbox("", 0, 0, "g", 0.2, 0);
@@ -236,7 +244,7 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
   plbox(named ? "bc" : "bcnst", 1, 0, "bcnstv", 0.2, 0);
   plmtex("t", 4.0, 0.5, 0.5, spec.title.c_str());
   plmtex("l", 4.5, 0.5, 0.5, spec.y_label.c_str());
-  plmtex("b", named ? 9.5 : 3.0, 0.5, 0.5, spec.x_label.c_str());
+  if (!named) plmtex("b", 3.0, 0.5, 0.5, spec.x_label.c_str());
   const PLINT colours[] = {kBlue, kOrange, kGreen, kRed, kGrey};
   const double group = 0.8, bar = group / static_cast<double>(std::max<std::size_t>(1, series.size()));
   for (std::size_t s = 0; s < series.size(); ++s) {
@@ -255,6 +263,12 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
       plmtex("bv", 0.6, pos, 1.0, categories[c].c_str());
     }
     plschr(0, kTextScale);
+    // The axis title sits at the bottom of the page, below names of any length.
+    plvpor(0, 1, 0, 1);
+    plwind(0, 1, 0, 1);
+    plptex(0.5, 24.0 / spec.height, 1, 0, 0.5, spec.x_label.c_str());
+    plvpor(105.0 / spec.width, 1.0 - 40.0 / spec.width, bottom_px / spec.height, 0.82);
+    plwind(-0.5, n - 0.5, 0, 1.06);
   }
   std::vector<PLINT> opts(series.size(), PL_LEGEND_COLOR_BOX), text_colours(series.size(), kBlack),
       box_colours, patterns(series.size(), 0);

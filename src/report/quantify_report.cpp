@@ -25,15 +25,16 @@ std::vector<fs::path> write_quantify_plots(const analysis::QuantifySummary& summ
   std::vector<fs::path> written;
   const std::string objects = "objects";
   const auto histogram = [&](const std::vector<double>& values, const std::string& file, const std::string& title,
-                             const std::string& x_label) {
-    plot_histogram(values, plots_dir / file, PlotSpec{title, x_label, objects});
+                             const std::string& x_label, const std::string& unit) {
+    plot_histogram(values, plots_dir / file, PlotSpec{title, x_label, objects, unit});
     written.push_back(plots_dir / file);
   };
-  histogram(area, "area_histogram.png", "Object area", calibrated ? "area (µm²)" : "area (px²)");
+  histogram(area, "area_histogram.png", "Object area", calibrated ? "area (µm²)" : "area (px²)",
+            calibrated ? "µm²" : "px²");
   histogram(diameter, "equivalent_diameter_histogram.png", "Equivalent diameter",
-            calibrated ? "equivalent diameter (µm)" : "equivalent diameter (px)");
+            calibrated ? "equivalent diameter (µm)" : "equivalent diameter (px)", calibrated ? "µm" : "px");
   histogram(circularity, "circularity_histogram.png", "Circularity",
-            "circularity 4πA/P² (1 = ideal disc; a digital disc reads ~0.91)");
+            "circularity 4πA/P² (1 = ideal disc; a digital disc reads ~0.91)", "");
 
   std::vector<std::string> names;
   std::vector<double> n_true, n_pred, precision, recall, f1;
@@ -48,11 +49,11 @@ std::vector<fs::path> write_quantify_plots(const analysis::QuantifySummary& summ
   }
   if (!names.empty()) {
     plot_scatter_identity(n_true, n_pred, plots_dir / "object_counts.png",
-                          PlotSpec{"Objects per image", "true objects", "predicted objects", 800, 800});
+                          PlotSpec{"Objects per image", "true objects", "predicted objects", "", 800, 800});
     written.push_back(plots_dir / "object_counts.png");
     const std::string title = fmt::format("Detection per image (IoU ≥ {})", summary.config.iou_threshold);
     plot_grouped_bars(names, {{"precision", precision}, {"recall", recall}, {"F1", f1}},
-                      plots_dir / "detection_per_image.png", PlotSpec{title, "image", "score"});
+                      plots_dir / "detection_per_image.png", PlotSpec{title, "image", "score", ""});
     written.push_back(plots_dir / "detection_per_image.png");
   }
   return written;

@@ -45,7 +45,7 @@ TEST(PlotsTest, HistogramIsAValidNonBlankPng) {
   std::vector<double> values;
   for (int i = 0; i < 300; ++i) values.push_back(rng.normal(2000, 400));
   values.push_back(std::numeric_limits<double>::quiet_NaN());  // skipped
-  PlotSpec spec{"Object area", "area (px²)", "objects", 800, 600};
+  PlotSpec spec{"Object area", "area (px²)", "objects", "px²", 800, 600};
   plot_histogram(values, dir / "area.png", spec);
   expect_plot(dir / "area.png", 800, 600);
 }
@@ -61,7 +61,7 @@ TEST(PlotsTest, EmptyAndConstantHistogramsStillDraw) {
 TEST(PlotsTest, ScatterAndBarsAreValidPngs) {
   test::TempDir dir;
   plot_scatter_identity({3, 5, 8, 12}, {3, 6, 8, 11}, dir / "counts.png",
-                        PlotSpec{"Objects per image", "true objects", "predicted objects", 700, 700});
+                        PlotSpec{"Objects per image", "true objects", "predicted objects", "", 700, 700});
   expect_plot(dir / "counts.png", 700, 700);
   std::vector<std::string> names = {"plate1_A01", "plate1_A02", "plate1_A03"};
   plot_grouped_bars(names, {{"precision", {1.0, 0.8, std::nan("")}}, {"recall", {0.9, 0.7, 0.0}}, {"F1", {0.95, 0.75, 0.0}}},

@@ -14,6 +14,7 @@ struct PlotSpec {
   std::string title;
   std::string x_label;
   std::string y_label;
+  std::string value_unit;  ///< unit of the plotted values for notes ("px²", "µm"); may be empty
   int width = 1000;   ///< px
   int height = 700;   ///< px
 };
