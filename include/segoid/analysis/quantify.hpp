@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+// `quantify_objects`: per-object measurements of predicted masks and, where ground truth exists,
+// object-level detection scores. Reads predict_full's masks, writes CSVs and quantify_meta.yaml.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "segoid/analysis/instance_eval.hpp"
+#include "segoid/analysis/region_props.hpp"
+
+namespace segoid::analysis {
+
+/// Everything quantify_objects needs; defaults match configs/quantify.yaml.
+struct QuantifyConfig {
+  std::filesystem::path pred_mask_dir;       ///< folder of <basename>_pred_mask.tif (predict_full output)
+  std::filesystem::path gt_manifest;         ///< optional CSV with basename,mask_path columns; empty = none
+  std::filesystem::path data_root;           ///< base of relative manifest paths; empty = current folder
+  std::filesystem::path output_dir = "metrics";  ///< where CSVs, quantify_meta.yaml and plots/ go
+  int min_object_area = 100;                 ///< px; smaller 8-connected objects are dropped from
+                                             ///< prediction AND ground truth before anything else
+  double iou_threshold = 0.5;                ///< IoU in (0, 1]; matches below it are rejected
+  double pixel_size_um = 0.0;                ///< µm per pixel; > 0 adds _um / _um2 columns, 0 = none
+  bool generate_plots = true;                ///< write plots/ (done by report::run_quantify_report)
+};
+
+/// Reads a quantify YAML (keys input.{pred_mask_dir,gt_manifest,data_root},
+/// analysis.{min_object_area,iou_match_threshold}, calibration.pixel_size_um,
+/// output.{output_dir,generate_plots}). Unknown keys and out-of-range values throw ConfigError
+/// naming the file and key; absent keys keep the defaults.
+QuantifyConfig load_quantify_config(const std::filesystem::path& path);
+
+/// Throws ConfigError unless the values are usable (pred_mask_dir set, ranges).
+void validate_quantify_config(const QuantifyConfig& config);
+
+/// The measurements of one image.
+struct ImageQuantification {
+  std::string basename;
+  std::filesystem::path pred_mask_path;
+  std::filesystem::path true_mask_path;     ///< empty when the image has no ground truth
+  std::vector<RegionProps> objects;         ///< predicted objects after the area filter
+  bool has_truth = false;
+  InstanceEval eval;                        ///< meaningful only when has_truth
+};
+
+/// A file that could not be processed; the others still are.
+struct QuantifyFailure {
+  std::string file;
+  std::string reason;
+};
+
+/// What run_quantify measured, for the console summary and the plots.
+struct QuantifySummary {
+  QuantifyConfig config;                    ///< as resolved
+  std::vector<ImageQuantification> images;  ///< in basename order
+  std::vector<QuantifyFailure> failures;    ///< also written to errors.csv
+  long n_objects = 0;                       ///< predicted objects measured, all images
+  long tp = 0, fp = 0, fn = 0;              ///< summed over images with ground truth
+  DetectionScores micro;                    ///< from the summed counts
+  DetectionScores macro;                    ///< mean of per-image scores (undefined ones skipped)
+  double mean_matched_iou = 0;              ///< over all accepted matches; NaN when none
+  double mean_centroid_shift = 0;           ///< px, over all accepted matches; NaN when none
+  double median_equivalent_diameter = 0;    ///< px over all objects; NaN when none
+  int images_with_truth = 0;
+};
+
+/// Measures every predicted mask (all of pred_mask_dir, plus the manifest's basenames) and
+/// writes per_image/<basename>_objects.csv, all_objects.csv, instance_eval.csv (images with
+/// truth), summary.csv, quantify_meta.yaml and, on failures, errors.csv. A missing or unreadable
+/// file is recorded in `failures` and skipped. Throws ConfigError/IoError when nothing can run
+/// (bad config, missing folder or manifest).
+QuantifySummary run_quantify(const QuantifyConfig& config);
+
+/// A few human-readable lines: objects measured, detection P/R/F1 (micro, macro), mean matched
+/// IoU, median diameter (µm too when calibrated).
+std::string format_quantify_summary(const QuantifySummary& summary);
+
+}  // namespace segoid::analysis

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+// PLplot drawing: one fresh stream per plot (PLplot keeps global state and is not thread-safe,
+// so a mutex serializes plots), rendered by pngcairo into a temporary file that is then renamed.
+#include "segoid/report/plots.hpp"
+
+#include <plplot.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+
+namespace segoid::report {
+namespace fs = std::filesystem;
+namespace {
+
+// Colour map 0 slots: a white page, black ink, a muted palette (seaborn "deep").
+enum Colour : PLINT { kWhite = 0, kBlack = 1, kBlue = 2, kOrange = 3, kGreen = 4, kGrey = 5, kRed = 6, kLightGrey = 7 };
+constexpr int kPaletteSize = 8;
+constexpr int kPalette[kPaletteSize][3] = {{255, 255, 255}, {30, 30, 30},   {76, 114, 176}, {221, 132, 82},
+                                           {85, 168, 104},  {140, 140, 140}, {196, 78, 82},  {225, 225, 225}};
+constexpr PLINT kSolid = 1;
+constexpr PLINT kDashed = 2;
+constexpr PLFLT kTextScale = 1.15;
+
+std::mutex& plplot_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+bool has_pngcairo() {
+  static const bool available = [] {
+    // plgDevs fills caller-sized arrays; `count` is their size on input, the devices on output.
+    std::vector<const char*> menus(256), names(256);
+    const char** menu_ptr = menus.data();
+    const char** name_ptr = names.data();
+    PLINT count = static_cast<PLINT>(menus.size());
+    plgDevs(&menu_ptr, &name_ptr, &count);
+    for (PLINT i = 0; i < count; ++i) {
+      if (names[i] && std::strcmp(names[i], "pngcairo") == 0) return true;
+    }
+    return false;
+  }();
+  return available;
+}
+
+// Owns one PLplot stream writing a PNG to a temporary file; commit() renames it into place.
+class PlotStream {
+ public:
+  PlotStream(const fs::path& png, const PlotSpec& spec) : lock_(plplot_mutex()), file_(png) {
+    if (!has_pngcairo()) {
+      throw IoError("cannot draw \"" + png.string() + "\": PLplot's pngcairo device is missing "
+                    "(install plplot-driver-cairo)");
+    }
+    plsstrm(0);  // plmkstrm must be called from an existing stream
+    plmkstrm(&stream_);
+    plsdev("pngcairo");
+    plsfnam(file_.temp_path().c_str());
+    plspage(0, 0, spec.width, spec.height, 0, 0);
+    plscmap0n(kPaletteSize);
+    for (int i = 0; i < kPaletteSize; ++i) plscol0(i, kPalette[i][0], kPalette[i][1], kPalette[i][2]);
+    plscolbg(255, 255, 255);
+    plinit();
+    pladv(0);
+    plschr(0, kTextScale);
+    plwidth(1.5);
+  }
+  ~PlotStream() {
+    if (open_) {
+      plsstrm(stream_);
+      plend1();
+    }
+  }
+  PlotStream(const PlotStream&) = delete;
+  PlotStream& operator=(const PlotStream&) = delete;
+
+  void commit() {
+    plsstrm(stream_);
+    plend1();  // flushes and closes the PNG
+    open_ = false;
+    file_.commit();
+  }
+
+ private:
+  std::lock_guard<std::mutex> lock_;
+  core::AtomicFile file_;
+  PLINT stream_ = 0;
+  bool open_ = true;
+};
+
+// Axes frame with grid in light grey, then ticks and labels in black.
+void draw_frame(double x_min, double x_max, double y_min, double y_max, const PlotSpec& spec,
+                const char* x_options = "bcnst") {
+  // Margins in pixels, so that tick labels and axis titles fit at any plot size.
+  plvpor(105.0 / spec.width, 1.0 - 40.0 / spec.width, 90.0 / spec.height, 1.0 - 60.0 / spec.height);
+  plwind(x_min, x_max, y_min, y_max);
+  plcol0(kLightGrey);
+  pllsty(kSolid);
+  plwidth(1.0);
+  plbox("g", 0, 0, "g", 0, 0);
+  plcol0(kBlack);
+  plwidth(1.5);
+  plbox(x_options, 0, 0, "bcnstv", 0, 0);
+  plmtex("t", 1.6, 0.5, 0.5, spec.title.c_str());
+  plmtex("b", 3.0, 0.5, 0.5, spec.x_label.c_str());
+  plmtex("l", 4.5, 0.5, 0.5, spec.y_label.c_str());
+}
+
+void fill_rect(double x0, double x1, double y0, double y1, PLINT colour) {
+  PLFLT xs[4] = {x0, x1, x1, x0};
+  PLFLT ys[4] = {y0, y0, y1, y1};
+  plcol0(colour);
+  plfill(4, xs, ys);
+}
+
+double nice_upper(double value) { return value > 0 ? value * 1.08 : 1.0; }
+
+std::string fmt_number(double v) {
+  if (std::abs(v) >= 1000) return fmt::format("{:.0f}", v);
+  if (std::abs(v) >= 10) return fmt::format("{:.1f}", v);
+  return fmt::format("{:.3g}", v);
+}
+
+}  // namespace
+
+void plot_histogram(const std::vector<double>& values, const fs::path& png, const PlotSpec& spec, int bins) {
+  std::vector<double> v;
+  for (double x : values) {
+    if (std::isfinite(x)) v.push_back(x);
+  }
+  std::sort(v.begin(), v.end());
+  PlotStream plot(png, spec);
+  if (v.empty()) {
+    draw_frame(0, 1, 0, 1, spec);
+    plptex(0.5, 0.5, 1, 0, 0.5, "no data");
+    plot.commit();
+    return;
+  }
+  const double lo = v.front(), hi = v.back();
+  const auto quantile = [&](double q) {
+    const double pos = q * static_cast<double>(v.size() - 1);
+    const auto i = static_cast<std::size_t>(pos);
+    return i + 1 < v.size() ? v[i] + (pos - static_cast<double>(i)) * (v[i + 1] - v[i]) : v[i];
+  };
+  if (bins <= 0) {  // Freedman-Diaconis: width 2 IQR / n^(1/3)
+    const double width = 2 * (quantile(0.75) - quantile(0.25)) / std::cbrt(static_cast<double>(v.size()));
+    bins = width > 0 ? static_cast<int>(std::ceil((hi - lo) / width)) : 10;
+    bins = std::clamp(bins, 5, 50);
+  }
+  // A constant sample still gets a visible bar one unit wide.
+  const double span = hi > lo ? hi - lo : std::max(1.0, std::abs(lo) * 0.1);
+  const double x0 = hi > lo ? lo : lo - span / 2;
+  const double bin_width = span / bins;
+  std::vector<int> counts(static_cast<std::size_t>(bins), 0);
+  for (double x : v) {
+    const int b = std::min(bins - 1, static_cast<int>((x - x0) / bin_width));
+    ++counts[static_cast<std::size_t>(std::max(0, b))];
+  }
+  // Headroom above the tallest bar for the note.
+  const double y_max = 1.2 * *std::max_element(counts.begin(), counts.end());
+  const double pad = 0.02 * span;
+  draw_frame(x0 - pad, x0 + span + pad, 0, y_max, spec);
+  for (int b = 0; b < bins; ++b) {
+    if (counts[b] == 0) continue;
+    const double left = x0 + b * bin_width, right = left + bin_width;
+    fill_rect(left, right, 0, counts[b], kBlue);
+    PLFLT xs[5] = {left, left, right, right, left};
+    PLFLT ys[5] = {0, static_cast<PLFLT>(counts[b]), static_cast<PLFLT>(counts[b]), 0, 0};
+    plcol0(kWhite);
+    plwidth(1.0);
+    plline(5, xs, ys);
+  }
+  const double median = quantile(0.5);
+  PLFLT mx[2] = {median, median}, my[2] = {0, y_max / 1.2 * 1.04};  // stop below the note
+  plcol0(kRed);
+  plwidth(3.0);
+  pllsty(kDashed);
+  plline(2, mx, my);
+  plwidth(1.5);
+  pllsty(kSolid);
+  // The note goes on the side away from the median line.
+  plcol0(kBlack);
+  const bool right = median < x0 + span / 2;
+  const double pos = right ? 0.97 : 0.03, just = right ? 1.0 : 0.0;
+  const std::string unit = spec.value_unit.empty() ? "" : " " + spec.value_unit;
+  const std::string note = fmt::format("n = {}   median = {}{}", v.size(), fmt_number(median), unit);
+  plmtex("t", -1.8, pos, just, note.c_str());
+  plcol0(kRed);
+  plmtex("t", -3.3, pos, just, "dashed: median");
+  plot.commit();
+}
+
+void plot_scatter_identity(const std::vector<double>& x, const std::vector<double>& y, const fs::path& png,
+                           const PlotSpec& spec) {
+  SEGOID_CHECK(x.size() == y.size(), "plot_scatter_identity: x and y differ in length");
+  PlotStream plot(png, spec);
+  double top = 1;
+  for (std::size_t i = 0; i < x.size(); ++i) top = std::max({top, x[i], y[i]});
+  top = nice_upper(top);
+  draw_frame(0, top, 0, top, spec);
+  PLFLT lx[2] = {0, top}, ly[2] = {0, top};
+  plcol0(kGrey);
+  pllsty(kDashed);
+  plline(2, lx, ly);
+  pllsty(kSolid);
+  // Filled, half-transparent discs: images with equal counts stack visibly darker.
+  const double radius = 0.011 * top;
+  plscol0a(kBlue, kPalette[kBlue][0], kPalette[kBlue][1], kPalette[kBlue][2], /*alpha=*/0.55);
+  plcol0(kBlue);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    plarc(x[i], y[i], radius, radius, 0, 360, 0, /*fill=*/1);
+  }
+  plscol0a(kBlue, kPalette[kBlue][0], kPalette[kBlue][1], kPalette[kBlue][2], 1.0);
+  plcol0(kBlack);
+  plmtex("t", -1.8, 0.03, 0.0, fmt::format("{} images;  dashed: y = x", x.size()).c_str());
+  plot.commit();
+}
+
+void plot_grouped_bars(const std::vector<std::string>& categories,
+                       const std::vector<std::pair<std::string, std::vector<double>>>& series, const fs::path& png,
+                       const PlotSpec& spec) {
+  for (const auto& s : series) SEGOID_CHECK(s.second.size() == categories.size(), "plot_grouped_bars: series length");
+  constexpr std::size_t kMaxNamed = 30;
+  const bool named = categories.size() <= kMaxNamed;
+  std::size_t longest = 0;
+  for (const auto& c : categories) longest = std::max(longest, c.size());
+  PlotStream plot(png, spec);
+  const double n = std::max<double>(1, static_cast<double>(categories.size()));
+  // Room at the bottom for vertical category names (about 12 px per character), at the top for
+  // the legend, and headroom above 1 so that perfect scores do not merge with the frame.
+  const double bottom_px = named ? std::min(0.45 * spec.height, 70.0 + 12.0 * static_cast<double>(longest)) : 90.0;
+  plvpor(105.0 / spec.width, 1.0 - 40.0 / spec.width, bottom_px / spec.height, 0.82);
+  plwind(-0.5, n - 0.5, 0, 1.06);
+  plcol0(kLightGrey);
+  plwidth(1.0);
+  plbox("", 0, 0, "g", 0.2, 0);
+  plcol0(kBlack);
+  plwidth(1.5);
+  plbox(named ? "bc" : "bcnst", 1, 0, "bcnstv", 0.2, 0);
+  plmtex("t", 4.0, 0.5, 0.5, spec.title.c_str());
+  plmtex("l", 4.5, 0.5, 0.5, spec.y_label.c_str());
+  if (!named) plmtex("b", 3.0, 0.5, 0.5, spec.x_label.c_str());
+  const PLINT colours[] = {kBlue, kOrange, kGreen, kRed, kGrey};
+  const double group = 0.8, bar = group / static_cast<double>(std::max<std::size_t>(1, series.size()));
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    for (std::size_t c = 0; c < categories.size(); ++c) {
+      const double value = series[s].second[c];
+      if (!std::isfinite(value)) continue;
+      const double left = static_cast<double>(c) - group / 2 + static_cast<double>(s) * bar;
+      fill_rect(left, left + bar * 0.92, 0, std::clamp(value, 0.0, 1.0), colours[s % 5]);
+    }
+  }
+  plcol0(kBlack);
+  if (named) {
+    plschr(0, categories.size() > 15 ? 0.75 : 0.95);
+    for (std::size_t c = 0; c < categories.size(); ++c) {
+      const double pos = (static_cast<double>(c) + 0.5) / n;
+      plmtex("bv", 0.6, pos, 1.0, categories[c].c_str());
+    }
+    plschr(0, kTextScale);
+    // The axis title sits at the bottom of the page, below names of any length.
+    plvpor(0, 1, 0, 1);
+    plwind(0, 1, 0, 1);
+    plptex(0.5, 24.0 / spec.height, 1, 0, 0.5, spec.x_label.c_str());
+    plvpor(105.0 / spec.width, 1.0 - 40.0 / spec.width, bottom_px / spec.height, 0.82);
+    plwind(-0.5, n - 0.5, 0, 1.06);
+  }
+  std::vector<PLINT> opts(series.size(), PL_LEGEND_COLOR_BOX), text_colours(series.size(), kBlack),
+      box_colours, patterns(series.size(), 0);
+  std::vector<PLFLT> box_scales(series.size(), 1.0), box_widths(series.size(), 1.0);
+  std::vector<const char*> texts;
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    box_colours.push_back(colours[s % 5]);
+    texts.push_back(series[s].first.c_str());
+  }
+  PLFLT legend_w = 0, legend_h = 0;
+  pllegend(&legend_w, &legend_h, PL_LEGEND_BACKGROUND, PL_POSITION_TOP | PL_POSITION_OUTSIDE, 0.0, 0.02, 0.05,
+           kWhite, kBlack, kSolid, 1, static_cast<PLINT>(series.size()), static_cast<PLINT>(series.size()),
+           opts.data(), 1.0, 1.0, 2.0, 0.0, text_colours.data(), texts.data(), box_colours.data(), patterns.data(),
+           box_scales.data(), box_widths.data(), nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+  plot.commit();
+}
+
+}  // namespace segoid::report

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+// run_quantify end to end on small synthetic scenes with known objects, plus config loading.
+#include "segoid/analysis/quantify.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/io/image_io.hpp"
+#include "test_support.hpp"
+
+namespace segoid::analysis {
+namespace {
+namespace fs = std::filesystem;
+
+using Rows = std::vector<std::map<std::string, std::string>>;
+
+// Reads a CSV written by quantify (no quoted fields in these tests) into maps by column.
+Rows read_csv(const fs::path& path) {
+  std::ifstream in(path);
+  EXPECT_TRUE(in) << path;
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> header;
+  std::stringstream hs(line);
+  for (std::string cell; std::getline(hs, cell, ',');) header.push_back(cell);
+  Rows rows;
+  while (std::getline(in, line)) {
+    std::map<std::string, std::string> row;
+    std::stringstream ss(line);
+    std::size_t i = 0;
+    for (std::string cell; i < header.size(); ++i) {
+      if (!std::getline(ss, cell, ',')) cell.clear();
+      row[header[i]] = cell;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::map<std::string, std::string> summary_map(const fs::path& path) {
+  std::map<std::string, std::string> out;
+  for (auto& row : read_csv(path)) out[row["metric"]] = row["value"];
+  return out;
+}
+
+cv::Mat blank() { return cv::Mat(120, 160, CV_8UC1, cv::Scalar(0)); }
+
+// A scene: "a" has 3 true discs; the prediction finds two (one shifted by 3 px), misses one,
+// adds a false alarm, and both hold a 20 px speck that the 100 px area filter removes.
+// "b" is predicted exactly; "c" has a prediction but no ground truth.
+struct Scene {
+  test::TempDir dir;
+  QuantifyConfig config;
+  Scene() {
+    cv::Mat truth_a = blank(), pred_a = blank();
+    cv::circle(truth_a, {30, 30}, 12, 255, cv::FILLED);
+    cv::circle(truth_a, {90, 40}, 15, 255, cv::FILLED);
+    cv::circle(truth_a, {130, 90}, 10, 255, cv::FILLED);   // missed
+    truth_a(cv::Rect(5, 100, 5, 4)).setTo(255);             // speck, 20 px
+    cv::circle(pred_a, {30, 30}, 12, 255, cv::FILLED);
+    cv::circle(pred_a, {93, 40}, 15, 255, cv::FILLED);      // shifted 3 px
+    cv::circle(pred_a, {60, 95}, 9, 255, cv::FILLED);       // false alarm
+    pred_a(cv::Rect(5, 100, 5, 4)).setTo(255);
+    cv::Mat truth_b = blank();
+    cv::circle(truth_b, {80, 60}, 20, 255, cv::FILLED);
+    cv::Mat pred_c = blank();
+    cv::ellipse(pred_c, {80, 60}, {30, 12}, 30, 0, 360, 255, cv::FILLED);
+    io::write_mask_tiff(dir / "pred" / "a_pred_mask.tif", pred_a);
+    io::write_mask_tiff(dir / "pred" / "b_pred_mask.tif", truth_b);
+    io::write_mask_tiff(dir / "pred" / "c_pred_mask.tif", pred_c);
+    io::write_mask_tiff(dir / "data" / "masks" / "a_mask.tif", truth_a);
+    io::write_mask_tiff(dir / "data" / "masks" / "b_mask.tif", truth_b);
+    core::write_file_atomic(dir / "data" / "test.csv",
+                            "basename,image_path,mask_path,notes\n"
+                            "a,images/a.tif,masks/a_mask.tif,\n"
+                            "b,images/b.tif,masks/b_mask.tif,\"quoted, note\"\n");
+    config.pred_mask_dir = dir / "pred";
+    config.gt_manifest = dir / "data" / "test.csv";
+    config.data_root = dir / "data";
+    config.output_dir = dir / "metrics";
+    config.generate_plots = false;
+  }
+};
+
+TEST(QuantifyTest, WritesMeasurementsAndDetectionScores) {
+  Scene scene;
+  const QuantifySummary s = run_quantify(scene.config);
+  EXPECT_TRUE(s.failures.empty());
+  ASSERT_EQ(s.images.size(), 3u);
+  EXPECT_EQ(s.images_with_truth, 2);
+  EXPECT_EQ(s.n_objects, 3 + 1 + 1);  // speck removed
+  EXPECT_EQ(s.tp, 3);
+  EXPECT_EQ(s.fp, 1);
+  EXPECT_EQ(s.fn, 1);
+  EXPECT_DOUBLE_EQ(s.micro.precision, 0.75);
+  EXPECT_DOUBLE_EQ(s.micro.recall, 0.75);
+  // Macro: image a has P = R = 2/3, image b has P = R = 1.
+  EXPECT_DOUBLE_EQ(s.macro.f1, (2.0 / 3 + 1) / 2);
+
+  const fs::path out = scene.config.output_dir;
+  const Rows eval = read_csv(out / "instance_eval.csv");
+  ASSERT_EQ(eval.size(), 2u);
+  EXPECT_EQ(eval[0].at("basename"), "a");
+  EXPECT_EQ(eval[0].at("tp"), "2");
+  EXPECT_EQ(eval[0].at("fp"), "1");
+  EXPECT_EQ(eval[0].at("fn"), "1");
+  EXPECT_NEAR(std::stod(eval[0].at("mean_centroid_shift_px")), 1.5, 0.05);  // (0 + 3) / 2
+  EXPECT_EQ(eval[1].at("f1"), "1");
+
+  const Rows all = read_csv(out / "all_objects.csv");
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[0].at("image_basename"), "a");
+  EXPECT_EQ(all[4].at("image_basename"), "c");
+  EXPECT_EQ(all[4].at("matched_true_label"), "");  // no truth for c
+  // The CSV carries the same numbers as region_props on the same mask.
+  cv::Mat pred_c = io::read_image(scene.dir / "pred" / "c_pred_mask.tif").pixels;
+  const RegionProps c = measure_objects(pred_c).at(0);
+  EXPECT_NEAR(std::stod(all[4].at("perimeter")), c.perimeter, 1e-6);
+  EXPECT_NEAR(std::stod(all[4].at("eccentricity")), c.eccentricity, 1e-9);
+  EXPECT_EQ(read_csv(out / "per_image" / "b_objects.csv").size(), 1u);
+
+  const auto summary = summary_map(out / "summary.csv");
+  EXPECT_EQ(summary.at("n_objects"), "5");
+  EXPECT_DOUBLE_EQ(std::stod(summary.at("micro_f1")), 0.75);
+  EXPECT_TRUE(summary.count("area_median"));
+  EXPECT_FALSE(summary.count("area_um2_median"));  // uncalibrated
+  EXPECT_EQ(read_csv(out / "errors.csv").size(), 0u);
+  const YAML::Node meta = YAML::LoadFile((out / "quantify_meta.yaml").string());
+  EXPECT_EQ(meta["analysis"]["min_object_area"].as<int>(), 100);
+  EXPECT_EQ(meta["results"]["objects"].as<int>(), 5);
+  EXPECT_FALSE(meta["segoid_version"].as<std::string>().empty());
+  EXPECT_NE(format_quantify_summary(s).find("micro P 0.750"), std::string::npos) << format_quantify_summary(s);
+}
+
+TEST(QuantifyTest, PixelSizeAddsCalibratedColumns) {
+  Scene scene;
+  scene.config.pixel_size_um = 0.65;
+  scene.config.gt_manifest.clear();
+  const QuantifySummary s = run_quantify(scene.config);
+  EXPECT_EQ(s.images_with_truth, 0);
+  const Rows all = read_csv(scene.config.output_dir / "all_objects.csv");
+  ASSERT_FALSE(all.empty());
+  EXPECT_NEAR(std::stod(all[0].at("area_um2")), std::stod(all[0].at("area")) * 0.65 * 0.65, 1e-6);
+  EXPECT_NEAR(std::stod(all[0].at("equivalent_diameter_um")), std::stod(all[0].at("equivalent_diameter")) * 0.65, 1e-6);
+  EXPECT_FALSE(all[0].count("eccentricity_um"));
+  EXPECT_FALSE(fs::exists(scene.config.output_dir / "instance_eval.csv"));
+}
+
+TEST(QuantifyTest, BadFilesAreRecordedAndOthersComplete) {
+  Scene scene;
+  core::write_file_atomic(scene.dir / "pred" / "b_pred_mask.tif", "not a tiff");
+  core::write_file_atomic(scene.config.gt_manifest, "basename,mask_path\na,masks/a_mask.tif\nb,masks/b_mask.tif\nz,masks/z.tif\n");
+  const QuantifySummary s = run_quantify(scene.config);
+  EXPECT_EQ(s.images.size(), 2u);  // a and c
+  ASSERT_EQ(s.failures.size(), 2u);
+  const Rows errors = read_csv(scene.config.output_dir / "errors.csv");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_NE(errors[0].at("file").find("z_pred_mask.tif"), std::string::npos);
+  EXPECT_NE(errors[1].at("file").find("b_pred_mask.tif"), std::string::npos);
+}
+
+TEST(QuantifyTest, MismatchedSizesNameBothFiles) {
+  Scene scene;
+  io::write_mask_tiff(scene.dir / "data" / "masks" / "b_mask.tif", cv::Mat(50, 50, CV_8UC1, cv::Scalar(255)));
+  const QuantifySummary s = run_quantify(scene.config);
+  ASSERT_EQ(s.failures.size(), 1u);
+  EXPECT_NE(s.failures[0].reason.find("b_pred_mask.tif"), std::string::npos);
+  EXPECT_NE(s.failures[0].reason.find("b_mask.tif"), std::string::npos);
+}
+
+TEST(QuantifyTest, MissingInputsThrowClearErrors) {
+  Scene scene;
+  QuantifyConfig config = scene.config;
+  config.pred_mask_dir = scene.dir / "nowhere";
+  try {
+    run_quantify(config);
+    FAIL() << "expected IoError";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("nowhere"), std::string::npos);
+  }
+  config = scene.config;
+  core::write_file_atomic(config.gt_manifest, "basename,image_path\na,x.tif\n");
+  try {
+    run_quantify(config);
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("test.csv"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("mask_path"), std::string::npos);
+  }
+  config.pred_mask_dir.clear();
+  EXPECT_THROW(run_quantify(config), ConfigError);
+}
+
+TEST(QuantifyTest, ShippedConfigLoadsWithDefaults) {
+  const QuantifyConfig c = load_quantify_config(test::source_dir() / "configs" / "quantify.yaml");
+  const QuantifyConfig defaults;
+  EXPECT_EQ(c.min_object_area, defaults.min_object_area);
+  EXPECT_DOUBLE_EQ(c.iou_threshold, defaults.iou_threshold);
+  EXPECT_DOUBLE_EQ(c.pixel_size_um, 0.0);
+  EXPECT_TRUE(c.generate_plots);
+  EXPECT_EQ(c.pred_mask_dir, fs::path("inference/"));
+  EXPECT_TRUE(c.data_root.empty());
+}
+
+TEST(QuantifyTest, ConfigRejectsUnknownKeysAndBadRanges) {
+  test::TempDir dir;
+  core::write_file_atomic(dir / "typo.yaml", "analysis:\n  min_objekt_area: 50\n");
+  try {
+    load_quantify_config(dir / "typo.yaml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("typo.yaml"), std::string::npos) << what;
+    EXPECT_NE(what.find("min_objekt_area"), std::string::npos) << what;
+  }
+  core::write_file_atomic(dir / "iou.yaml", "analysis:\n  iou_match_threshold: 1.5\n");
+  EXPECT_THROW(load_quantify_config(dir / "iou.yaml"), ConfigError);
+  core::write_file_atomic(dir / "px.yaml", "calibration:\n  pixel_size_um: -1\n");
+  EXPECT_THROW(load_quantify_config(dir / "px.yaml"), ConfigError);
+  core::write_file_atomic(dir / "ok.yaml", "calibration:\n  pixel_size_um: 0.65\noutput:\n  generate_plots: false\n");
+  const QuantifyConfig ok = load_quantify_config(dir / "ok.yaml");
+  EXPECT_DOUBLE_EQ(ok.pixel_size_um, 0.65);
+  EXPECT_FALSE(ok.generate_plots);
+}
+
+}  // namespace
+}  // namespace segoid::analysis
