@@ -114,7 +114,7 @@ std::vector<std::uint8_t> decode_plane(const TiffHandle& handle, const Layout& l
       const tmsize_t expected = static_cast<tmsize_t>(rows * row_bytes);
       const tstrip_t strip = TIFFComputeStrip(tif, row, plane);
       const tmsize_t got = TIFFReadEncodedStrip(tif, strip, raw.data() + row * row_bytes, expected);
-      if (got != expected || !handle.messages().errors.empty()) {
+      if (got != expected || handle.has_errors()) {
         throw_read_error(path, "strip " + std::to_string(strip) + " is corrupt or truncated (" +
                                    handle.error_text("got " + std::to_string(got) + " of " +
                                                      std::to_string(expected) + " bytes") + ")");
@@ -132,7 +132,7 @@ std::vector<std::uint8_t> decode_plane(const TiffHandle& handle, const Layout& l
     for (std::uint32_t x = 0; x < l.width; x += l.tile_width) {
       const ttile_t index = TIFFComputeTile(tif, x, y, 0, plane);
       const tmsize_t got = TIFFReadEncodedTile(tif, index, tile.data(), tile_bytes);
-      if (got != tile_bytes || !handle.messages().errors.empty()) {
+      if (got != tile_bytes || handle.has_errors()) {
         throw_read_error(path, "tile " + std::to_string(index) + " is corrupt or truncated (" +
                                    handle.error_text("got " + std::to_string(got) + " of " +
                                                      std::to_string(tile_bytes) + " bytes") + ")");
@@ -192,7 +192,7 @@ cv::Mat decode_rgba(const TiffHandle& handle, const Layout& l, const fs::path& p
   cv::Mat rgba(static_cast<int>(l.height), static_cast<int>(l.width), CV_8UC4);
   if (TIFFReadRGBAImageOriented(handle.get(), l.width, l.height, rgba.ptr<std::uint32_t>(), ORIENTATION_TOPLEFT,
                                 /*stop_on_error=*/1) != 1 ||
-      !handle.messages().errors.empty()) {
+      handle.has_errors()) {
     throw_read_error(path, "cannot decode photometric " + std::to_string(l.photometric) + " (" +
                                handle.error_text("corrupt data") + ")");
   }
@@ -225,6 +225,11 @@ Image read_tiff(const fs::path& path, bool header_only) {
   image.meta.is_float = l.format == SAMPLEFORMAT_IEEEFP;
   image.meta.pixel_size_um = pixel_size_um(tif);
   image.meta.pages = static_cast<int>(TIFFNumberOfDirectories(tif));
+  // libtiff errors (unlike its warnings) mean damage, e.g. a directory cut short: the pixels
+  // might still decode, but a truncated file is not to be trusted.
+  if (!handle.messages().errors.empty()) {
+    throw_read_error(path, "damaged or truncated TIFF (libtiff: " + handle.error_text("") + ")");
+  }
   const std::string reason = unsupported_reason(l);
   if (!reason.empty()) throw_read_error(path, "unsupported TIFF: " + reason);
   if (header_only) return image;

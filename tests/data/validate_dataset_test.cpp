@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
 
 #include "data/planted_dataset.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/rng.hpp"
 #include "test_support.hpp"
 
 namespace segoid::data {
@@ -109,6 +111,43 @@ TEST(ValidateDatasetTest, DiagonalNeighboursAreOneObject) {
   EXPECT_NEAR(report.median_diameter_px(), expected, 1e-12);
   EXPECT_EQ(report.recommended_patch_px(), static_cast<int>(std::ceil(2.5 * expected / 32)) * 32);
   EXPECT_EQ(report.exit_code(), 0);
+}
+
+TEST(ValidateDatasetTest, ObjectsMatchScikitImage) {
+  if (!test::python_has("numpy tifffile skimage")) GTEST_SKIP() << "/usr/bin/python3 with scikit-image missing";
+  test::TempDir dir;
+  // Irregular blobs: thresholded smoothed noise gives many components with diagonal contacts.
+  cv::Mat noise(test::kPlantedHeight * 3, test::kPlantedWidth * 3, CV_32FC1);
+  core::Rng rng(5);
+  for (int row = 0; row < noise.rows; ++row) {
+    for (int col = 0; col < noise.cols; ++col) noise.at<float>(row, col) = static_cast<float>(rng.uniform());
+  }
+  cv::GaussianBlur(noise, noise, cv::Size(0, 0), 2.0);
+  cv::Mat mask;
+  cv::compare(noise, 0.52, mask, cv::CMP_GT);
+  io::write_gray_tiff(dir / "w" / "images" / "blobs.tif", cv::Mat(mask.size(), CV_16UC1, cv::Scalar(1000)));
+  io::write_mask_tiff(dir / "w" / "masks" / "blobs_mask.tif", mask);
+  io::write_gray_tiff(dir / "for_python.tif", mask);  // tifffile has no LZW decoder here
+  CurateConfig config;
+  config.input_dir = dir / "w";
+  config.output_dir = dir / "out";
+  const ValidationReport report = validate_dataset(config);
+  std::string output;
+  ASSERT_EQ(test::run_command("/usr/bin/python3 -c \"import numpy as np, tifffile; from skimage.measure import label, "
+                              "regionprops; m = tifffile.imread('" + (dir / "for_python.tif").string() +
+                              "') > 0; d = [r.equivalent_diameter for r in regionprops(label(m))]; "
+                              "print(len(d), repr(float(np.median(d))), repr(float(m.mean())))\"",
+                              &output),
+            0)
+      << output;
+  std::istringstream in(output);
+  int count = 0;
+  double median = 0, coverage = 0;
+  in >> count >> median >> coverage;
+  ASSERT_GT(count, 5);
+  EXPECT_EQ(report.entries.at(0).row.object_count, std::optional<int>(count));
+  EXPECT_NEAR(report.median_diameter_px(), median, 1e-9);
+  EXPECT_NEAR(report.entries.at(0).row.mask_coverage.value(), coverage, 1e-12);
 }
 
 TEST(ValidateDatasetTest, MissingImagesFolderIsIoError) {
