@@ -74,9 +74,11 @@ TiffHandle::TiffHandle(const fs::path& path, const char* mode) : messages_(std::
   TIFFOpenOptionsFree(options);
   if (tif_ == nullptr) {
     t_current = previous_;
-    const bool writing = mode[0] == 'w';
-    const std::string what = error_text(writing ? "libtiff cannot create the file" : "not a valid TIFF file");
-    throw IoError(std::string(writing ? "cannot write \"" : "cannot read \"") + path.string() + "\": " + what);
+    if (mode[0] == 'w') {
+      throw IoError("cannot write \"" + path.string() + "\": " + error_text("libtiff cannot create the file"));
+    }
+    throw IoError("cannot read \"" + path.string() + "\": not a valid or complete TIFF file (libtiff: " +
+                  error_text("no details") + ")");
   }
 }
 
