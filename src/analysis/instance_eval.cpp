@@ -2,6 +2,8 @@
 // Object matching by maximum total IoU and detection scores.
 #include "segoid/analysis/instance_eval.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -122,7 +124,7 @@ std::vector<Overlap> pairwise_iou(const LabeledMask& pred, const LabeledMask& tr
 
 InstanceEval evaluate_instances(const LabeledMask& pred, const LabeledMask& truth, double iou_threshold) {
   if (!(iou_threshold > 0 && iou_threshold <= 1)) {
-    throw ConfigError("IoU match threshold must be in (0, 1], got " + std::to_string(iou_threshold));
+    throw ConfigError("IoU match threshold must be in (0, 1], got " + fmt::format("{}", iou_threshold));
   }
   const OverlapData data = compute_overlaps(pred, truth);
   const std::vector<Overlap>& overlaps = data.overlaps;
