@@ -166,8 +166,7 @@ TEST(RegionPropsTest, MatchesScikitImageFixtures) {
       const double rel = scale > 0 ? std::abs(got - expected) / scale : 0.0;
       max_rel_error[header[i]] = std::max(max_rel_error[header[i]], rel);
       EXPECT_LE(rel, 1e-6) << name << " label " << label << " " << header[i] << ": got " << got
-                           << ", scikit-image "
-          << expected;
+                           << ", scikit-image " << expected;
     }
     ++objects;
   }
