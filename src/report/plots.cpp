@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -56,6 +58,10 @@ class PlotStream {
     if (!has_pngcairo()) {
       throw IoError("cannot draw \"" + png.string() + "\": PLplot's pngcairo device is missing "
                     "(install plplot-driver-cairo)");
+    }
+    // PLplot exits the process when it cannot open its output: check the file opens first.
+    if (!std::ofstream(file_.temp_path(), std::ios::binary)) {
+      throw IoError("cannot write \"" + png.string() + "\": " + std::strerror(errno));
     }
     plsstrm(0);  // plmkstrm must be called from an existing stream
     plmkstrm(&stream_);
