@@ -2,6 +2,8 @@
 // Object matching by maximum total IoU and detection scores.
 #include "segoid/analysis/instance_eval.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -30,6 +32,7 @@ std::vector<Stats> label_stats(const LabeledMask& labeled) {
   for (int row = 0; row < labeled.labels.rows; ++row) {
     const auto* line = labeled.labels.ptr<int>(row);
     for (int col = 0; col < labeled.labels.cols; ++col) {
+      if (line[col] == 0) continue;  // background is most of an image; its stats are unused
       Stats& s = stats[line[col]];
       ++s.n;
       s.sr += row;
@@ -64,43 +67,67 @@ DetectionScores detection_scores(long tp, long fp, long fn) {
   return s;
 }
 
-std::vector<Overlap> pairwise_iou(const LabeledMask& pred, const LabeledMask& truth) {
+namespace {
+
+// Overlaps plus the per-label statistics they were computed from (shared with the matching).
+struct OverlapData {
+  std::vector<Overlap> overlaps;
+  std::vector<Stats> pred_stats, true_stats;
+};
+
+OverlapData compute_overlaps(const LabeledMask& pred, const LabeledMask& truth) {
   check_same_size(pred, truth);
-  // Joint histogram of (pred, true) label pairs over pixels where both are objects.
+  OverlapData data;
+  data.pred_stats = label_stats(pred);
+  data.true_stats = label_stats(truth);
+  // Joint histogram of (pred, true) label pairs over pixels where both are objects. Runs of the
+  // same pair along a row are counted first and hashed once: objects are large and contiguous.
   std::unordered_map<std::uint64_t, std::int64_t> joint;
   const auto key_base = static_cast<std::uint64_t>(truth.count) + 1;
   for (int row = 0; row < pred.labels.rows; ++row) {
     const auto* p_line = pred.labels.ptr<int>(row);
     const auto* t_line = truth.labels.ptr<int>(row);
+    std::uint64_t run_key = 0;
+    std::int64_t run = 0;
     for (int col = 0; col < pred.labels.cols; ++col) {
-      if (p_line[col] > 0 && t_line[col] > 0) {
-        ++joint[static_cast<std::uint64_t>(p_line[col]) * key_base + static_cast<std::uint64_t>(t_line[col])];
+      if (p_line[col] <= 0 || t_line[col] <= 0) continue;
+      const std::uint64_t key = static_cast<std::uint64_t>(p_line[col]) * key_base + static_cast<std::uint64_t>(t_line[col]);
+      if (key != run_key) {
+        if (run > 0) joint[run_key] += run;
+        run_key = key;
+        run = 0;
       }
+      ++run;
     }
+    if (run > 0) joint[run_key] += run;
   }
-  const std::vector<Stats> p_stats = label_stats(pred);
-  const std::vector<Stats> t_stats = label_stats(truth);
-  std::vector<Overlap> overlaps;
-  overlaps.reserve(joint.size());
+  data.overlaps.reserve(joint.size());
   for (const auto& [key, intersection] : joint) {
     Overlap o;
     o.pred_label = static_cast<int>(key / key_base);
     o.true_label = static_cast<int>(key % key_base);
-    const auto uni = p_stats[o.pred_label].n + t_stats[o.true_label].n - intersection;
+    const auto uni = data.pred_stats[o.pred_label].n + data.true_stats[o.true_label].n - intersection;
     o.iou = static_cast<double>(intersection) / static_cast<double>(uni);
-    overlaps.push_back(o);
+    data.overlaps.push_back(o);
   }
-  std::sort(overlaps.begin(), overlaps.end(), [](const Overlap& a, const Overlap& b) {
+  std::sort(data.overlaps.begin(), data.overlaps.end(), [](const Overlap& a, const Overlap& b) {
     return a.pred_label != b.pred_label ? a.pred_label < b.pred_label : a.true_label < b.true_label;
   });
-  return overlaps;
+  return data;
+}
+
+}  // namespace
+
+std::vector<Overlap> pairwise_iou(const LabeledMask& pred, const LabeledMask& truth) {
+  return compute_overlaps(pred, truth).overlaps;
 }
 
 InstanceEval evaluate_instances(const LabeledMask& pred, const LabeledMask& truth, double iou_threshold) {
   if (!(iou_threshold > 0 && iou_threshold <= 1)) {
-    throw ConfigError("IoU match threshold must be in (0, 1], got " + std::to_string(iou_threshold));
+    throw ConfigError("IoU match threshold must be in (0, 1], got " + fmt::format("{}", iou_threshold));
   }
-  const std::vector<Overlap> overlaps = pairwise_iou(pred, truth);
+  const OverlapData data = compute_overlaps(pred, truth);
+  const std::vector<Overlap>& overlaps = data.overlaps;
   InstanceEval result;
   result.n_pred = pred.count;
   result.n_true = truth.count;
@@ -118,8 +145,8 @@ InstanceEval evaluate_instances(const LabeledMask& pred, const LabeledMask& trut
   std::unordered_map<int, std::vector<const Overlap*>> groups;
   for (const Overlap& o : overlaps) groups[find_root(parent, o.pred_label - 1)].push_back(&o);
 
-  const std::vector<Stats> p_stats = label_stats(pred);
-  const std::vector<Stats> t_stats = label_stats(truth);
+  const std::vector<Stats>& p_stats = data.pred_stats;
+  const std::vector<Stats>& t_stats = data.true_stats;
   for (const auto& [root, members] : groups) {
     (void)root;
     std::vector<int> preds, truths;

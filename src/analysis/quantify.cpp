@@ -8,10 +8,10 @@
 #include <map>
 #include <set>
 
-#include "csv_lite.hpp"
 #include "quantify_output.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
+#include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
 
 namespace segoid::analysis {
@@ -40,9 +40,9 @@ std::map<std::string, fs::path> find_predictions(const fs::path& dir) {
 
 // basename -> ground-truth mask path (empty when the row has no mask), from the manifest.
 std::map<std::string, fs::path> read_truth(const fs::path& manifest, const fs::path& data_root) {
-  const csv::Table table = csv::read_table(manifest);
-  const int basename_col = table.column("basename");
-  const int mask_col = table.column("mask_path");
+  const io::CsvTable table = io::read_csv(manifest);
+  const int basename_col = table.column_index("basename");
+  const int mask_col = table.column_index("mask_path");
   if (basename_col < 0 || mask_col < 0) {
     throw DataError("manifest \"" + manifest.string() + "\" needs the columns basename and mask_path");
   }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // quantify_objects configuration: strict YAML loading and validation.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <string>
 
@@ -23,7 +25,7 @@ QuantifyConfig load_quantify_config(const std::filesystem::path& path) {
   analysis.require_range("min_object_area", config.min_object_area, 0, 1e12);
   if (!(config.iou_threshold > 0 && config.iou_threshold <= 1)) {
     throw ConfigError(path.string() + ": " + analysis.full_key("iou_match_threshold") + " must be in (0, 1], got " +
-                      std::to_string(config.iou_threshold));
+                      fmt::format("{}", config.iou_threshold));
   }
   core::ConfigNode calibration = root.section("calibration");
   // `pixel_size_um: null` (the shipped default) means uncalibrated.
@@ -49,10 +51,10 @@ void validate_quantify_config(const QuantifyConfig& config) {
     throw ConfigError("min_object_area must be >= 0 px, got " + std::to_string(config.min_object_area));
   }
   if (!(config.iou_threshold > 0 && config.iou_threshold <= 1)) {
-    throw ConfigError("IoU match threshold must be in (0, 1], got " + std::to_string(config.iou_threshold));
+    throw ConfigError("IoU match threshold must be in (0, 1], got " + fmt::format("{}", config.iou_threshold));
   }
   if (!(std::isfinite(config.pixel_size_um) && config.pixel_size_um >= 0)) {
-    throw ConfigError("pixel size must be >= 0 µm (0 = uncalibrated), got " + std::to_string(config.pixel_size_um));
+    throw ConfigError("pixel size must be >= 0 µm (0 = uncalibrated), got " + fmt::format("{}", config.pixel_size_um));
   }
 }
 

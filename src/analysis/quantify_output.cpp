@@ -284,19 +284,22 @@ void write_quantify_outputs(const QuantifySummary& s) {
 std::string format_quantify_summary(const QuantifySummary& s) {
   const double px = s.config.pixel_size_um;
   const auto num = [](double v, const char* f = "{:.3f}") { return std::isfinite(v) ? fmt::format(f, v) : std::string("n/a"); };
-  std::string out = fmt::format("quantify_objects: {} image(s), {} with ground truth, {} object(s) measured (min area {} px)\n",
+  std::string out = fmt::format("quantify_objects: {} image(s) ({} with ground truth), {} object(s) measured "
+                                "(objects < {} px dropped)\n",
                                 s.images.size(), s.images_with_truth, s.n_objects, s.config.min_object_area);
-  out += "  median equivalent diameter: " + num(s.median_equivalent_diameter, "{:.1f}") + " px";
-  if (px > 0) out += " (" + num(s.median_equivalent_diameter * px, "{:.1f}") + " µm)";
+  out += "  median equivalent diameter   " + num(s.median_equivalent_diameter, "{:.1f}") + " px";
+  if (px > 0) out += "  (" + num(s.median_equivalent_diameter * px, "{:.1f}") + " µm)";
   out += "\n";
   if (s.images_with_truth > 0) {
-    out += fmt::format("  detection at IoU >= {}:  micro P {}  R {}  F1 {}   |   macro P {}  R {}  F1 {}\n",
-                       s.config.iou_threshold, num(s.micro.precision), num(s.micro.recall), num(s.micro.f1),
-                       num(s.macro.precision), num(s.macro.recall), num(s.macro.f1));
-    out += fmt::format("  TP {}  FP {}  FN {}   mean matched IoU {}   mean centroid shift {} px\n", s.tp, s.fp, s.fn,
+    out += fmt::format("  detection at IoU >= {:<7}  precision  recall     F1\n", s.config.iou_threshold);
+    out += fmt::format("    micro (all objects)            {:>5}   {:>5}  {:>5}\n", num(s.micro.precision),
+                       num(s.micro.recall), num(s.micro.f1));
+    out += fmt::format("    macro (mean over images)       {:>5}   {:>5}  {:>5}\n", num(s.macro.precision),
+                       num(s.macro.recall), num(s.macro.f1));
+    out += fmt::format("  TP {}, FP {}, FN {}; mean matched IoU {}; mean centroid shift {} px\n", s.tp, s.fp, s.fn,
                        num(s.mean_matched_iou), num(s.mean_centroid_shift, "{:.2f}"));
   }
-  out += "  outputs in " + s.config.output_dir.string() + "/ (all_objects.csv, summary.csv";
+  out += "  outputs: " + (s.config.output_dir / "").string() + " (all_objects.csv, summary.csv";
   out += s.images_with_truth > 0 ? ", instance_eval.csv" : "";
   out += s.config.generate_plots ? ", plots/)\n" : ")\n";
   if (!s.failures.empty()) {

@@ -93,16 +93,17 @@ std::vector<RegionProps> region_props(const LabeledMask& labeled) {
   const int rows = labels.rows;
   const int cols = labels.cols;
   std::vector<Sums> sums(static_cast<std::size_t>(labeled.count) + 1);
-  auto at = [&](int row, int col) -> int {
-    if (row < 0 || row >= rows || col < 0 || col >= cols) return 0;
-    return labels.at<int>(row, col);
-  };
+  // Row pointers with a shared zero row beyond the image: no per-pixel bounds checks on rows.
+  const std::vector<int> zero_row(static_cast<std::size_t>(cols), 0);
+  auto label_row = [&](int row) { return row < 0 || row >= rows ? zero_row.data() : labels.ptr<int>(row); };
 
   // Pass 1: moments, bounding boxes, and the border (object pixels with a 4-neighbour outside
   // the object: the pixels a 4-connected erosion removes).
   cv::Mat border(rows, cols, CV_8UC1, cv::Scalar(0));
   for (int row = 0; row < rows; ++row) {
-    const auto* line = labels.ptr<int>(row);
+    const int* up = label_row(row - 1);
+    const int* line = label_row(row);
+    const int* down = label_row(row + 1);
     auto* border_line = border.ptr<std::uint8_t>(row);
     for (int col = 0; col < cols; ++col) {
       const int label = line[col];
@@ -119,26 +120,30 @@ std::vector<RegionProps> region_props(const LabeledMask& labeled) {
       s.max_row = std::max(s.max_row, row);
       s.min_col = std::min(s.min_col, col);
       s.max_col = std::max(s.max_col, col);
-      border_line[col] = (at(row - 1, col) != label || at(row + 1, col) != label ||
-                          at(row, col - 1) != label || at(row, col + 1) != label);
+      const int left = col > 0 ? line[col - 1] : 0;
+      const int right = col + 1 < cols ? line[col + 1] : 0;
+      border_line[col] = up[col] != label || down[col] != label || left != label || right != label;
     }
   }
 
   // Pass 2: classify border pixels by their border neighbours of the same object.
   static const std::array<double, 50> kWeights = perimeter_weights();
-  auto is_border = [&](int row, int col, int label) {
-    return row >= 0 && row < rows && col >= 0 && col < cols && border.at<std::uint8_t>(row, col) &&
-           labels.at<int>(row, col) == label;
+  const std::vector<std::uint8_t> zero_border(static_cast<std::size_t>(cols), 0);
+  auto border_row = [&](int row) {
+    return row < 0 || row >= rows ? zero_border.data() : border.ptr<std::uint8_t>(row);
   };
   for (int row = 0; row < rows; ++row) {
-    const auto* border_line = border.ptr<std::uint8_t>(row);
+    const std::uint8_t* border_rows[3] = {border_row(row - 1), border_row(row), border_row(row + 1)};
+    const int* label_rows[3] = {label_row(row - 1), label_row(row), label_row(row + 1)};
     for (int col = 0; col < cols; ++col) {
-      if (!border_line[col]) continue;
-      const int label = labels.at<int>(row, col);
-      const int edge = is_border(row - 1, col, label) + is_border(row + 1, col, label) +
-                       is_border(row, col - 1, label) + is_border(row, col + 1, label);
-      const int diagonal = is_border(row - 1, col - 1, label) + is_border(row - 1, col + 1, label) +
-                           is_border(row + 1, col - 1, label) + is_border(row + 1, col + 1, label);
+      if (!border_rows[1][col]) continue;
+      const int label = label_rows[1][col];
+      auto is_border = [&](int dr, int dc) -> int {
+        const int c = col + dc;
+        return c >= 0 && c < cols && border_rows[1 + dr][c] && label_rows[1 + dr][c] == label;
+      };
+      const int edge = is_border(-1, 0) + is_border(1, 0) + is_border(0, -1) + is_border(0, 1);
+      const int diagonal = is_border(-1, -1) + is_border(-1, 1) + is_border(1, -1) + is_border(1, 1);
       sums[label].perimeter += kWeights[1 + 2 * edge + 10 * diagonal];
     }
   }

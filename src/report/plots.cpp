@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -56,6 +58,10 @@ class PlotStream {
     if (!has_pngcairo()) {
       throw IoError("cannot draw \"" + png.string() + "\": PLplot's pngcairo device is missing "
                     "(install plplot-driver-cairo)");
+    }
+    // PLplot exits the process when it cannot open its output: check the file opens first.
+    if (!std::ofstream(file_.temp_path(), std::ios::binary)) {
+      throw IoError("cannot write \"" + png.string() + "\": " + std::strerror(errno));
     }
     plsstrm(0);  // plmkstrm must be called from an existing stream
     plmkstrm(&stream_);
@@ -116,6 +122,22 @@ void fill_rect(double x0, double x1, double y0, double y1, PLINT colour) {
   PLFLT ys[4] = {y0, y0, y1, y1};
   plcol0(colour);
   plfill(4, xs, ys);
+}
+
+// Characters (not bytes) of UTF-8 text, and its last `n` characters.
+std::size_t utf8_length(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char ch : text) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+std::string utf8_tail(const std::string& text, std::size_t n) {
+  std::size_t start = text.size(), seen = 0;
+  while (start > 0 && seen < n) {
+    --start;
+    if ((static_cast<unsigned char>(text[start]) & 0xC0) != 0x80) ++seen;
+  }
+  return text.substr(start);
 }
 
 double nice_upper(double value) { return value > 0 ? value * 1.08 : 1.0; }
@@ -227,13 +249,22 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
   for (const auto& s : series) SEGOID_CHECK(s.second.size() == categories.size(), "plot_grouped_bars: series length");
   constexpr std::size_t kMaxNamed = 30;
   const bool named = categories.size() <= kMaxNamed;
+  // Vertical names under the axis: about 11 px per character at scale 0.95, 9 px at 0.75. Names
+  // longer than 35% of the height keep their end (where plate and well ids usually are).
+  const double name_scale = categories.size() > 15 ? 0.75 : 0.95;
+  const double char_px = name_scale > 0.8 ? 11.0 : 9.0;
+  const auto max_chars = static_cast<std::size_t>(0.35 * spec.height / char_px);
+  std::vector<std::string> shown;
   std::size_t longest = 0;
-  for (const auto& c : categories) longest = std::max(longest, c.size());
+  for (const auto& c : categories) {
+    shown.push_back(utf8_length(c) > max_chars ? "…" + utf8_tail(c, max_chars - 1) : c);
+    longest = std::max(longest, utf8_length(shown.back()));
+  }
   PlotStream plot(png, spec);
   const double n = std::max<double>(1, static_cast<double>(categories.size()));
   // Room at the bottom for vertical category names (about 12 px per character), at the top for
   // the legend, and headroom above 1 so that perfect scores do not merge with the frame.
-  const double bottom_px = named ? std::min(0.45 * spec.height, 70.0 + 12.0 * static_cast<double>(longest)) : 90.0;
+  const double bottom_px = named ? 75.0 + char_px * static_cast<double>(longest) : 90.0;
   plvpor(105.0 / spec.width, 1.0 - 40.0 / spec.width, bottom_px / spec.height, 0.82);
   plwind(-0.5, n - 0.5, 0, 1.06);
   plcol0(kLightGrey);
@@ -241,7 +272,7 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
   plbox("", 0, 0, "g", 0.2, 0);
   plcol0(kBlack);
   plwidth(1.5);
-  plbox(named ? "bc" : "bcnst", 1, 0, "bcnstv", 0.2, 0);
+  plbox(named ? "bc" : "bcnst", named ? 1 : 0, 0, "bcnstv", 0.2, 0);
   plmtex("t", 4.0, 0.5, 0.5, spec.title.c_str());
   plmtex("l", 4.5, 0.5, 0.5, spec.y_label.c_str());
   if (!named) plmtex("b", 3.0, 0.5, 0.5, spec.x_label.c_str());
@@ -257,10 +288,10 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
   }
   plcol0(kBlack);
   if (named) {
-    plschr(0, categories.size() > 15 ? 0.75 : 0.95);
+    plschr(0, name_scale);
     for (std::size_t c = 0; c < categories.size(); ++c) {
       const double pos = (static_cast<double>(c) + 0.5) / n;
-      plmtex("bv", 0.6, pos, 1.0, categories[c].c_str());
+      plmtex("bv", 0.6, pos, 1.0, shown[c].c_str());
     }
     plschr(0, kTextScale);
     // The axis title sits at the bottom of the page, below names of any length.

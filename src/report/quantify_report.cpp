@@ -53,7 +53,7 @@ std::vector<fs::path> write_quantify_plots(const analysis::QuantifySummary& summ
     written.push_back(plots_dir / "object_counts.png");
     const std::string title = fmt::format("Detection per image (IoU ≥ {})", summary.config.iou_threshold);
     plot_grouped_bars(names, {{"precision", precision}, {"recall", recall}, {"F1", f1}},
-                      plots_dir / "detection_per_image.png", PlotSpec{title, "image", "score", ""});
+                      plots_dir / "detection_per_image.png", PlotSpec{title, names.size() <= 30 ? "image" : "image (row of instance_eval.csv, from 0)", "score", ""});
     written.push_back(plots_dir / "detection_per_image.png");
   }
   return written;

@@ -53,6 +53,18 @@ def special():
     return m
 
 
+def ellipses(rng, shape=(200, 200)):
+    """Separate rotated ellipses of many aspect ratios: axis lengths and eccentricity."""
+    mask = np.zeros(shape, bool)
+    for r in range(20, shape[0], 40):
+        for c in range(20, shape[1], 40):
+            ra, ca = rng.uniform(2, 17), rng.uniform(2, 17)
+            rr, cc = draw.ellipse(r + rng.uniform(-1, 1), c + rng.uniform(-1, 1), ra, ca, shape=shape,
+                                  rotation=rng.uniform(0, math.pi))
+            mask[rr, cc] = True
+    return mask
+
+
 def noise(rng, shape=(96, 128)):
     """Thresholded smoothed noise: ragged shapes with holes and thin bridges."""
     field = ndi.gaussian_filter(rng.standard_normal(shape), 2.5)
@@ -63,7 +75,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     rng = np.random.default_rng(20261125)
     masks = {"blobs_a": blobs(rng), "blobs_b": blobs(rng, (120, 90), 10), "special": special(),
-             "noise": noise(rng)}
+             "noise": noise(rng), "ellipses": ellipses(rng)}
     rows = []
     for name, mask in masks.items():
         io.imsave(os.path.join(OUT, name + ".png"), (mask * 255).astype(np.uint8), check_contrast=False)

@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "segoid/core/rng.hpp"
 #include "test_support.hpp"
 
 namespace segoid::analysis {
@@ -164,15 +165,12 @@ TEST(RegionPropsTest, MatchesScikitImageFixtures) {
       const double scale = std::max(std::abs(expected), std::abs(got));
       const double rel = scale > 0 ? std::abs(got - expected) / scale : 0.0;
       max_rel_error[header[i]] = std::max(max_rel_error[header[i]], rel);
-      // Relative 1e-6; values that are zero in exact arithmetic (minor axis of a line) may carry
-      // float noise in either implementation, so an absolute 1e-6 px floor applies.
-      EXPECT_TRUE(rel <= 1e-6 || std::abs(got - expected) <= 1e-6)
-          << name << " label " << label << " " << header[i] << ": got " << got << ", scikit-image "
-          << expected;
+      EXPECT_LE(rel, 1e-6) << name << " label " << label << " " << header[i] << ": got " << got
+                           << ", scikit-image " << expected;
     }
     ++objects;
   }
-  EXPECT_GT(objects, 40);
+  EXPECT_GT(objects, 70);
   for (const auto& [column, error] : max_rel_error) {
     std::cout << "  max relative error " << column << ": " << error << "\n";
   }
@@ -189,6 +187,58 @@ TEST(RegionPropsTest, FixtureObjectCountsMatch) {
   for (const auto& [name, count] : expected_count) {
     const cv::Mat mask = cv::imread((dir / (name + ".png")).string(), cv::IMREAD_GRAYSCALE);
     EXPECT_EQ(label_objects(mask).count, count) << name;
+  }
+}
+
+}  // namespace
+}  // namespace segoid::analysis
+
+namespace segoid::analysis {
+namespace {
+
+// Naive reference: breadth-first 8-connected flood fill started at each unlabelled pixel in
+// raster order, which numbers objects exactly as scikit-image does.
+cv::Mat flood_fill_labels(const cv::Mat& mask, int& count) {
+  cv::Mat labels(mask.size(), CV_32SC1, cv::Scalar(0));
+  count = 0;
+  std::vector<cv::Point> queue;
+  for (int row = 0; row < mask.rows; ++row) {
+    for (int col = 0; col < mask.cols; ++col) {
+      if (!mask.at<std::uint8_t>(row, col) || labels.at<int>(row, col)) continue;
+      ++count;
+      labels.at<int>(row, col) = count;
+      queue.assign(1, cv::Point(col, row));
+      for (std::size_t head = 0; head < queue.size(); ++head) {
+        const cv::Point p = queue[head];
+        for (int dr = -1; dr <= 1; ++dr) {
+          for (int dc = -1; dc <= 1; ++dc) {
+            const int r = p.y + dr, c = p.x + dc;
+            if (r < 0 || r >= mask.rows || c < 0 || c >= mask.cols) continue;
+            if (!mask.at<std::uint8_t>(r, c) || labels.at<int>(r, c)) continue;
+            labels.at<int>(r, c) = count;
+            queue.emplace_back(c, r);
+          }
+        }
+      }
+    }
+  }
+  return labels;
+}
+
+TEST(RegionPropsTest, LabelsEqualNaiveFloodFillOnRandomMasks) {
+  core::Rng rng(99);
+  for (int trial = 0; trial < 30; ++trial) {
+    const int rows = static_cast<int>(rng.uniform_int(1, 60)), cols = static_cast<int>(rng.uniform_int(1, 60));
+    const double density = rng.uniform(0.2, 0.7);
+    cv::Mat mask(rows, cols, CV_8UC1);
+    for (int r = 0; r < rows; ++r) {
+      for (int c = 0; c < cols; ++c) mask.at<std::uint8_t>(r, c) = rng.bernoulli(density) ? 255 : 0;
+    }
+    int expected_count = 0;
+    const cv::Mat expected = flood_fill_labels(mask, expected_count);
+    const LabeledMask got = label_objects(mask);
+    EXPECT_EQ(got.count, expected_count) << "trial " << trial;
+    EXPECT_EQ(cv::countNonZero(got.labels != expected), 0) << "trial " << trial;
   }
 }
 

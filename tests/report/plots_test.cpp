@@ -6,6 +6,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -75,6 +77,9 @@ TEST(PlotsTest, UnwritableTargetThrowsIoError) {
   // A regular file where a folder is needed: the parent cannot be created.
   std::ofstream(dir / "file") << "x";
   EXPECT_THROW(plot_histogram({1, 2, 3}, dir / "file" / "h.png", PlotSpec{"t", "x", "y"}), IoError);
+  // A folder where the PNG should go: PLplot would exit the process; we throw instead.
+  std::filesystem::create_directories(dir / ("taken.png.tmp." + std::to_string(::getpid())));
+  EXPECT_THROW(plot_histogram({1, 2, 3}, dir / "taken.png", PlotSpec{"t", "x", "y"}), IoError);
 }
 
 }  // namespace

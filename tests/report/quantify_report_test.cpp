@@ -72,7 +72,7 @@ TEST(QuantifyReportTest, CommandLineFlagsOverrideConfig) {
                           " --min-object-area 100";
   ASSERT_EQ(test::run_command(cmd, &output), 0) << output;
   EXPECT_NE(output.find("5 object(s) measured"), std::string::npos) << output;
-  EXPECT_NE(output.find("micro P 1.000  R 0.750"), std::string::npos) << output;
+  EXPECT_NE(output.find("micro (all objects)            1.000   0.750  0.857"), std::string::npos) << output;
   EXPECT_FALSE(fs::exists(dir / "out" / "plots"));
 
   // An unknown key in the config is a usage error (exit 2) naming the key.

@@ -65,10 +65,14 @@ struct QuantifySummary {
   int images_with_truth = 0;
 };
 
-/// Measures every predicted mask (all of pred_mask_dir, plus the manifest's basenames) and
-/// writes per_image/<basename>_objects.csv, all_objects.csv, instance_eval.csv (images with
-/// truth), summary.csv, quantify_meta.yaml and, on failures, errors.csv. A missing or unreadable
-/// file is recorded in `failures` and skipped. Throws ConfigError/IoError when nothing can run
+/// Measures every predicted mask in pred_mask_dir (those listed in the manifest with a mask_path
+/// are also matched against their ground truth) and writes per_image/<basename>_objects.csv, all_objects.csv, instance_eval.csv (images with
+/// truth), summary.csv (metric,value rows; std is the sample std, n - 1), quantify_meta.yaml and
+/// errors.csv (file,reason; header only when all went well). Undefined values (NaN: circularity
+/// of a 1-2 px object, precision with no prediction) are written as empty cells, which pandas and
+/// R read as missing. Per-image CSVs of an earlier run for images not measured now are removed.
+/// A manifest image without a prediction, or an unreadable or mismatched file, is recorded in
+/// `failures` and skipped. Throws ConfigError/IoError when nothing can run
 /// (bad config, missing folder or manifest).
 QuantifySummary run_quantify(const QuantifyConfig& config);
 

@@ -32,7 +32,8 @@ void plot_scatter_identity(const std::vector<double>& x, const std::vector<doubl
 
 /// One group of bars per category, one bar per series (name, values in [0, 1]; NaN = no bar),
 /// with a legend. Category names are written under the axis when there are at most 30, else
-/// categories are numbered. Written atomically. Throws IoError.
+/// categories are numbered from 0; long names keep their end ("…plate7_B03"). Written atomically.
+/// Throws IoError.
 void plot_grouped_bars(const std::vector<std::string>& categories,
                        const std::vector<std::pair<std::string, std::vector<double>>>& series,
                        const std::filesystem::path& png, const PlotSpec& spec);
