@@ -106,6 +106,15 @@ std::string format_validation_summary(const ValidationReport& report) {
     }
   }
 
+  // Names are padded to a common width (capped, so one long name does not push all reasons
+  // off the screen) so that the reasons line up.
+  constexpr std::size_t kMaxNameWidth = 28;
+  std::size_t name_width = 0;
+  for (const auto& entry : report.entries) {
+    if (entry.status != QcStatus::kPass || !entry.warnings.empty()) {
+      name_width = std::max(name_width, std::min(entry.row.basename.size(), kMaxNameWidth));
+    }
+  }
   bool header = false;
   for (const auto& entry : report.entries) {
     const bool problem = entry.status != QcStatus::kPass;
@@ -115,8 +124,10 @@ std::string format_validation_summary(const ValidationReport& report) {
       header = true;
     }
     const char* tag = entry.status == QcStatus::kFail ? "FAIL" : entry.status == QcStatus::kFlagged ? "FLAG" : "WARN";
-    if (problem) out += fmt::format("  {:<5} {}  {}\n", tag, entry.row.basename, entry.reason);
-    for (const auto& warning : entry.warnings) out += fmt::format("  {:<5} {}  {}\n", "WARN", entry.row.basename, warning);
+    if (problem) out += fmt::format("  {:<5} {:<{}}  {}\n", tag, entry.row.basename, name_width, entry.reason);
+    for (const auto& warning : entry.warnings) {
+      out += fmt::format("  {:<5} {:<{}}  {}\n", "WARN", entry.row.basename, name_width, warning);
+    }
   }
   out += fmt::format("\n  Wrote {} ({} images) and {}\n", report.all_csv.string(), passed, report.qc_csv.string());
   return out;

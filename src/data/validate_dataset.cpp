@@ -216,7 +216,15 @@ ValidationReport validate_dataset(const CurateConfig& config) {
   auto worker = [&] {
     std::vector<double> diameters;
     for (std::size_t i = next++; i < images.size(); i = next++) {
-      if (!mask_for[i].empty()) check_pair(report.entries[i], images[i], mask_for[i], confirmed, config, diameters);
+      if (!mask_for[i].empty()) {
+        // Nothing may escape a worker thread (std::terminate); anything unexpected fails this file only.
+        try {
+          check_pair(report.entries[i], images[i], mask_for[i], confirmed, config, diameters);
+        } catch (const std::exception& e) {
+          report.entries[i].status = QcStatus::kFail;
+          report.entries[i].reason = std::string("unexpected error: ") + e.what();
+        }
+      }
       std::lock_guard<std::mutex> lock(mutex);
       progress.advance();
     }

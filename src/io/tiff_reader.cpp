@@ -101,26 +101,27 @@ std::string unsupported_reason(const Layout& l) {
 
 std::size_t packed_bytes(std::uint64_t values, int bits) { return static_cast<std::size_t>((values * bits + 7) / 8); }
 
-/// Decodes one plane (all samples when chunky, sample `plane` when planar) into rows of
-/// `row_bytes` each. Every strip/tile read is checked: a short or failed read is an error.
-std::vector<std::uint8_t> decode_plane(const TiffHandle& handle, const Layout& l, std::uint16_t plane,
-                                       std::size_t row_bytes, const fs::path& path) {
+/// Decodes one plane (all samples when chunky, sample `plane` when planar) into `raw`: height
+/// rows of `row_bytes` each, written in place (no intermediate copy: page faults on fresh
+/// buffers cost as much as the decompression). Every strip/tile read is checked: a short or
+/// failed read is an error.
+void decode_plane(const TiffHandle& handle, const Layout& l, std::uint16_t plane, std::size_t row_bytes,
+                  std::uint8_t* raw, const fs::path& path) {
   TIFF* tif = handle.get();
   const int plane_samples = l.planar == PLANARCONFIG_CONTIG ? l.samples : 1;
-  std::vector<std::uint8_t> raw(row_bytes * l.height);
   if (!l.tiled) {
     for (std::uint32_t row = 0; row < l.height; row += l.rows_per_strip) {
       const std::uint32_t rows = std::min(l.rows_per_strip, l.height - row);
       const tmsize_t expected = static_cast<tmsize_t>(rows * row_bytes);
       const tstrip_t strip = TIFFComputeStrip(tif, row, plane);
-      const tmsize_t got = TIFFReadEncodedStrip(tif, strip, raw.data() + row * row_bytes, expected);
+      const tmsize_t got = TIFFReadEncodedStrip(tif, strip, raw + row * row_bytes, expected);
       if (got != expected || handle.has_errors()) {
         throw_read_error(path, "strip " + std::to_string(strip) + " is corrupt or truncated (" +
                                    handle.error_text("got " + std::to_string(got) + " of " +
                                                      std::to_string(expected) + " bytes") + ")");
       }
     }
-    return raw;
+    return;
   }
   const tmsize_t tile_bytes = TIFFTileSize(tif);
   const std::size_t tile_row_bytes = packed_bytes(std::uint64_t{l.tile_width} * plane_samples, l.bits);
@@ -141,11 +142,10 @@ std::vector<std::uint8_t> decode_plane(const TiffHandle& handle, const Layout& l
       const std::size_t offset = packed_bytes(std::uint64_t{x} * plane_samples, l.bits);
       const std::size_t bytes = std::min(tile_row_bytes, row_bytes - offset);
       for (std::uint32_t r = 0; r < rows; ++r) {
-        std::memcpy(raw.data() + (y + r) * row_bytes + offset, tile.data() + r * tile_row_bytes, bytes);
+        std::memcpy(raw + (y + r) * row_bytes + offset, tile.data() + r * tile_row_bytes, bytes);
       }
     }
   }
-  return raw;
 }
 
 int cv_depth(const Layout& l) {
@@ -155,32 +155,30 @@ int cv_depth(const Layout& l) {
 
 /// Decoded samples as an H x W Mat with one channel per sample.
 cv::Mat decode_samples(const TiffHandle& handle, const Layout& l, const fs::path& path) {
-  if (l.planar == PLANARCONFIG_CONTIG || l.samples == 1) {
-    const std::size_t row_bytes = packed_bytes(std::uint64_t{l.width} * l.samples, l.bits);
-    std::vector<std::uint8_t> raw = decode_plane(handle, l, 0, row_bytes, path);
-    if (l.bits == 1) {
-      // Bilevel: a set bit becomes 255 (raw value, whatever the photometric says, like tifffile).
-      cv::Mat out(static_cast<int>(l.height), static_cast<int>(l.width), CV_8UC1);
-      for (std::uint32_t row = 0; row < l.height; ++row) {
-        const std::uint8_t* src = raw.data() + row * row_bytes;
-        auto* dst = out.ptr<std::uint8_t>(static_cast<int>(row));
-        for (std::uint32_t col = 0; col < l.width; ++col) {
-          dst[col] = ((src[col >> 3] >> (7 - (col & 7))) & 1) != 0 ? 255 : 0;
-        }
-      }
-      return out;
+  const int rows = static_cast<int>(l.height);
+  const int cols = static_cast<int>(l.width);
+  if (l.bits == 1) {
+    const std::size_t row_bytes = packed_bytes(l.width, 1);
+    std::vector<std::uint8_t> raw(row_bytes * l.height);
+    decode_plane(handle, l, 0, row_bytes, raw.data(), path);
+    // Bilevel: a set bit becomes 255 (raw value, whatever the photometric says, like tifffile).
+    cv::Mat out(rows, cols, CV_8UC1);
+    for (int row = 0; row < rows; ++row) {
+      const std::uint8_t* src = raw.data() + row * row_bytes;
+      auto* dst = out.ptr<std::uint8_t>(row);
+      for (int col = 0; col < cols; ++col) dst[col] = ((src[col >> 3] >> (7 - (col & 7))) & 1) != 0 ? 255 : 0;
     }
-    cv::Mat view(static_cast<int>(l.height), static_cast<int>(l.width), CV_MAKETYPE(cv_depth(l), l.samples),
-                 raw.data(), row_bytes);
-    return view.clone();
+    return out;
+  }
+  if (l.planar == PLANARCONFIG_CONTIG || l.samples == 1) {
+    cv::Mat out(rows, cols, CV_MAKETYPE(cv_depth(l), l.samples));  // continuous: row stride = row bytes
+    decode_plane(handle, l, 0, out.step[0], out.data, path);
+    return out;
   }
   std::vector<cv::Mat> planes;
-  const std::size_t row_bytes = packed_bytes(l.width, l.bits);
   for (std::uint16_t sample = 0; sample < l.samples; ++sample) {
-    std::vector<std::uint8_t> raw = decode_plane(handle, l, sample, row_bytes, path);
-    planes.push_back(cv::Mat(static_cast<int>(l.height), static_cast<int>(l.width), CV_MAKETYPE(cv_depth(l), 1),
-                             raw.data(), row_bytes)
-                         .clone());
+    planes.emplace_back(rows, cols, CV_MAKETYPE(cv_depth(l), 1));
+    decode_plane(handle, l, sample, planes.back().step[0], planes.back().data, path);
   }
   cv::Mat merged;
   cv::merge(planes, merged);

@@ -159,6 +159,38 @@ TEST(TiffReaderTest, PathWithSpacesAndNonAscii) {
   EXPECT_EQ(max_abs_diff(read_image(path).pixels, samples), 0.0);
 }
 
+/// Writes an 8-bit 4 x 4 TIFF with the given resolution tags.
+void write_with_resolution(const fs::path& path, float xres, std::uint16_t unit, const char* description) {
+  TIFF* tif = TIFFOpen(path.c_str(), "w");
+  ASSERT_NE(tif, nullptr);
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, 4);
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, 4);
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISBLACK);
+  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 4);
+  TIFFSetField(tif, TIFFTAG_XRESOLUTION, xres);
+  TIFFSetField(tif, TIFFTAG_YRESOLUTION, xres);
+  TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, unit);
+  if (description != nullptr) TIFFSetField(tif, TIFFTAG_IMAGEDESCRIPTION, description);
+  std::vector<std::uint8_t> pixels(16, 7);
+  TIFFWriteEncodedStrip(tif, 0, pixels.data(), 16);
+  TIFFClose(tif);
+}
+
+TEST(TiffReaderTest, PixelSizeFromResolutionTags) {
+  TempDir dir;
+  write_with_resolution(dir / "cm.tif", 5000.0F, RESUNIT_CENTIMETER, nullptr);  // 5000 px/cm = 2 µm
+  EXPECT_DOUBLE_EQ(read_image_meta(dir / "cm.tif").pixel_size_um, 2.0);
+  write_with_resolution(dir / "imagej.tif", 1.5384616F, RESUNIT_NONE, "ImageJ=1.53t\nunit=micron\n");
+  EXPECT_NEAR(read_image_meta(dir / "imagej.tif").pixel_size_um, 0.65, 1e-6);
+  write_with_resolution(dir / "imagej_mu.tif", 2.0F, RESUNIT_NONE, "ImageJ=1.53t\nunit=\\u00B5m\n");
+  EXPECT_DOUBLE_EQ(read_image_meta(dir / "imagej_mu.tif").pixel_size_um, 0.5);
+  write_with_resolution(dir / "screen.tif", 72.0F, RESUNIT_INCH, nullptr);  // no physical meaning
+  EXPECT_EQ(read_image_meta(dir / "screen.tif").pixel_size_um, 0.0);
+  write_with_resolution(dir / "pixels.tif", 3.0F, RESUNIT_NONE, "ImageJ=1.53t\nunit=pixel\n");
+  EXPECT_EQ(read_image_meta(dir / "pixels.tif").pixel_size_um, 0.0);
+}
+
 /// Expects read_image to throw an IoError whose message names the file and contains `fragment`.
 void expect_read_error(const fs::path& path, const std::string& fragment) {
   try {
