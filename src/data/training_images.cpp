@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// In-memory training pairs: binarize the mask and index the foreground.
+#include "segoid/data/training_images.hpp"
+
+#include <opencv2/core.hpp>
+
+#include <string>
+#include <utility>
+
+#include "segoid/core/error.hpp"
+
+namespace segoid::data {
+namespace {
+
+std::string size_text(const cv::Mat& mat) {
+  return std::to_string(mat.cols) + "x" + std::to_string(mat.rows);
+}
+
+}  // namespace
+
+TrainingImage make_training_image(std::string basename, cv::Mat image, const cv::Mat& mask) {
+  if (image.empty()) throw DataError("training image \"" + basename + "\" is empty");
+  if (image.type() != CV_32FC1) {
+    throw DataError("training image \"" + basename +
+                    "\": expected a normalized CV_32FC1 image, got type " +
+                    std::to_string(image.type()));
+  }
+  if (mask.channels() != 1) {
+    throw DataError("mask of \"" + basename + "\": expected 1 channel, got " +
+                    std::to_string(mask.channels()));
+  }
+  if (mask.size() != image.size()) {
+    throw DataError("mask of \"" + basename + "\" is " + size_text(mask) + " but the image is " +
+                    size_text(image));
+  }
+  TrainingImage result;
+  result.basename = std::move(basename);
+  result.image = std::move(image);
+  // compare() gives 255 for non-zero; divide to the 0/1 the loss expects.
+  cv::Mat nonzero;
+  cv::compare(mask, 0, nonzero, cv::CMP_NE);
+  result.mask = nonzero / 255;
+  cv::findNonZero(result.mask, result.foreground);
+  return result;
+}
+
+}  // namespace segoid::data
