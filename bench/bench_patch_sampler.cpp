@@ -28,9 +28,11 @@ std::vector<segoid::data::TrainingImage> synthetic_plates() {
     for (int disc = 0; disc < kSpheroidsPerImage; ++disc) {
       const cv::Point centre(static_cast<int>(rng.uniform_int(0, kCols - 1)),
                              static_cast<int>(rng.uniform_int(0, kRows - 1)));
-      cv::circle(mask, centre, static_cast<int>(rng.uniform_int(40, 150)), cv::Scalar(1), cv::FILLED);
+      cv::circle(mask, centre, static_cast<int>(rng.uniform_int(40, 150)), cv::Scalar(1),
+                 cv::FILLED);
     }
-    images.push_back(segoid::data::make_training_image("plate" + std::to_string(index), image, mask));
+    images.push_back(
+        segoid::data::make_training_image("plate" + std::to_string(index), image, mask));
   }
   return images;
 }
@@ -41,7 +43,8 @@ double patches_per_second(const segoid::data::PatchSampler& sampler, int epochs)
   for (int epoch = 0; epoch < epochs; ++epoch)
     for (std::int64_t item = 0; item < sampler.epoch_size(); ++item)
       checksum += sampler.sample(epoch, item).image.at<float>(0, 0);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (checksum < 0) std::puts("");  // keeps the work observable to the optimizer
   return static_cast<double>(epochs) * static_cast<double>(sampler.epoch_size()) / seconds;
 }
@@ -51,15 +54,17 @@ double patches_per_second(const segoid::data::PatchSampler& sampler, int epochs)
 int main(int argc, char** argv) {
   const int epochs = argc > 1 ? std::atoi(argv[1]) : 20;
   cv::setNumThreads(1);  // single thread: what one background worker delivers
-  const auto images = std::make_shared<const std::vector<segoid::data::TrainingImage>>(synthetic_plates());
+  const auto images =
+      std::make_shared<const std::vector<segoid::data::TrainingImage>>(synthetic_plates());
   segoid::data::SamplingConfig sampling;  // patch 256, 16 per image, ratio 0.7
   segoid::data::AugmentConfig augment;
   segoid::data::AugmentConfig plain;
   plain.enabled = false;
   const segoid::data::PatchSampler augmented(images, sampling, augment, 7);
   const segoid::data::PatchSampler unaugmented(images, sampling, plain, 7);
-  std::printf("PatchSampler, %d images %dx%d, patch %d, %d epochs x %lld items, 1 thread\n", kImages,
-              kCols, kRows, sampling.patch_size, epochs, static_cast<long long>(augmented.epoch_size()));
+  std::printf("PatchSampler, %d images %dx%d, patch %d, %d epochs x %lld items, 1 thread\n",
+              kImages, kCols, kRows, sampling.patch_size, epochs,
+              static_cast<long long>(augmented.epoch_size()));
   for (const auto& [name, sampler] : {std::pair{"with augmentation", &augmented},
                                       std::pair{"without augmentation", &unaugmented}}) {
     const double rate = patches_per_second(*sampler, epochs);

@@ -38,7 +38,8 @@ std::pair<int, int> origin_range(int image_extent, int patch_size) {
 }
 
 double coverage(const cv::Mat& mask_patch) {
-  return static_cast<double>(cv::countNonZero(mask_patch)) / static_cast<double>(mask_patch.total());
+  return static_cast<double>(cv::countNonZero(mask_patch)) /
+         static_cast<double>(mask_patch.total());
 }
 
 }  // namespace
@@ -71,11 +72,20 @@ cv::Mat extract_reflect(const cv::Mat& src, cv::Point origin, int size) {
   }
   cv::Mat dst(size, size, src.type());
   switch (src.elemSize()) {
-    case 1: gather<std::uint8_t>(src, rows, cols, dst); break;
-    case 2: gather<std::uint16_t>(src, rows, cols, dst); break;
-    case 4: gather<std::uint32_t>(src, rows, cols, dst); break;
-    case 8: gather<std::uint64_t>(src, rows, cols, dst); break;
-    default: SEGOID_CHECK(false, "extract_reflect: unsupported element size");
+    case 1:
+      gather<std::uint8_t>(src, rows, cols, dst);
+      break;
+    case 2:
+      gather<std::uint16_t>(src, rows, cols, dst);
+      break;
+    case 4:
+      gather<std::uint32_t>(src, rows, cols, dst);
+      break;
+    case 8:
+      gather<std::uint64_t>(src, rows, cols, dst);
+      break;
+    default:
+      SEGOID_CHECK(false, "extract_reflect: unsupported element size");
   }
   return dst;
 }
@@ -90,8 +100,9 @@ PatchSampler::PatchSampler(std::shared_ptr<const std::vector<TrainingImage>> ima
   for (const TrainingImage& image : *images_) {
     SEGOID_CHECK(image.image.type() == CV_32FC1 && image.mask.type() == CV_8UC1 &&
                      image.image.size() == image.mask.size() && !image.image.empty(),
-                 "training image \"" + image.basename + "\" is not a CV_32FC1 image with a "
-                 "CV_8UC1 mask of its size (build it with make_training_image)");
+                 "training image \"" + image.basename +
+                     "\" is not a CV_32FC1 image with a "
+                     "CV_8UC1 mask of its size (build it with make_training_image)");
   }
 }
 
@@ -111,7 +122,8 @@ int PatchSampler::image_index(std::int64_t epoch, std::int64_t item) const {
   const auto n_images = static_cast<std::int64_t>(images_->size());
   std::vector<int> order(images_->size());
   std::iota(order.begin(), order.end(), 0);
-  core::Rng rng(core::mix_seed(core::mix_seed(seed_, kOrderStream), static_cast<std::uint64_t>(epoch),
+  core::Rng rng(core::mix_seed(core::mix_seed(seed_, kOrderStream),
+                               static_cast<std::uint64_t>(epoch),
                                static_cast<std::uint64_t>(item / n_images)));
   rng.shuffle(order);
   return order[static_cast<std::size_t>(item % n_images)];
@@ -119,8 +131,8 @@ int PatchSampler::image_index(std::int64_t epoch, std::int64_t item) const {
 
 Patch PatchSampler::sample(std::int64_t epoch, std::int64_t item) const {
   const int index = image_index(epoch, item);
-  core::Rng rng(core::mix_seed(seed_, static_cast<std::uint64_t>(epoch),
-                               static_cast<std::uint64_t>(item)));
+  core::Rng rng(
+      core::mix_seed(seed_, static_cast<std::uint64_t>(epoch), static_cast<std::uint64_t>(item)));
   const bool positive = rng.bernoulli(sampling_.positive_ratio);
   Patch patch = draw(index, positive, rng);
   augment_pair(patch.image, patch.mask, augment_, rng);

@@ -67,15 +67,21 @@ struct Reference {
 };
 
 // Source pixel of each output pixel (x = col, y = row), written from the definitions.
-const Reference kHorizontal{"hflip", false, [](int r, int c, int, int w) { return cv::Point(w - 1 - c, r); }};
-const Reference kVertical{"vflip", false, [](int r, int c, int h, int) { return cv::Point(c, h - 1 - r); }};
-const Reference kRot90Cw{"rot90", true, [](int r, int c, int h, int) { return cv::Point(r, h - 1 - c); }};
-const Reference kRot180{"rot180", false, [](int r, int c, int h, int w) { return cv::Point(w - 1 - c, h - 1 - r); }};
-const Reference kRot270Cw{"rot270", true, [](int r, int c, int, int w) { return cv::Point(w - 1 - r, c); }};
+const Reference kHorizontal{"hflip", false,
+                            [](int r, int c, int, int w) { return cv::Point(w - 1 - c, r); }};
+const Reference kVertical{"vflip", false,
+                          [](int r, int c, int h, int) { return cv::Point(c, h - 1 - r); }};
+const Reference kRot90Cw{"rot90", true,
+                         [](int r, int c, int h, int) { return cv::Point(r, h - 1 - c); }};
+const Reference kRot180{"rot180", false,
+                        [](int r, int c, int h, int w) { return cv::Point(w - 1 - c, h - 1 - r); }};
+const Reference kRot270Cw{"rot270", true,
+                          [](int r, int c, int, int w) { return cv::Point(w - 1 - r, c); }};
 
 bool matches(const Reference& ref, const cv::Mat& in_image, const cv::Mat& in_mask,
              const cv::Mat& out_image, const cv::Mat& out_mask) {
-  const cv::Size out_size = ref.swaps_shape ? cv::Size(in_image.rows, in_image.cols) : in_image.size();
+  const cv::Size out_size =
+      ref.swaps_shape ? cv::Size(in_image.rows, in_image.cols) : in_image.size();
   return equal(out_image, remap_naive<float>(in_image, out_size, ref.source)) &&
          equal(out_mask, remap_naive<std::uint8_t>(in_mask, out_size, ref.source));
 }
@@ -132,7 +138,8 @@ TEST(AugmentationTest, MaskFollowsImageUnderEveryCombination) {
     for (int row = 0; row < image.rows; ++row) {
       for (int col = 0; col < image.cols; ++col) {
         const int source = static_cast<int>(std::lround(image.at<float>(row, col) * kRows * kCols));
-        ASSERT_EQ(mask.at<std::uint8_t>(row, col), in_mask.at<std::uint8_t>(source / kCols, source % kCols))
+        ASSERT_EQ(mask.at<std::uint8_t>(row, col),
+                  in_mask.at<std::uint8_t>(source / kCols, source % kCols))
             << "draw " << draw << " pixel (" << row << ", " << col << ")";
       }
     }

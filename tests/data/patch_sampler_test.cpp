@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "segoid/core/error.hpp"
 
@@ -24,9 +25,11 @@ TrainingImage disc_image(const std::string& name, int rows, int cols,
   cv::Mat image(rows, cols, CV_32FC1);
   core::Rng rng(seed);
   for (int row = 0; row < rows; ++row)
-    for (int col = 0; col < cols; ++col) image.at<float>(row, col) = static_cast<float>(rng.uniform());
+    for (int col = 0; col < cols; ++col)
+      image.at<float>(row, col) = static_cast<float>(rng.uniform());
   cv::Mat mask = cv::Mat::zeros(rows, cols, CV_8UC1);
-  for (const auto& [centre, radius] : discs) cv::circle(mask, centre, radius, cv::Scalar(255), cv::FILLED);
+  for (const auto& [centre, radius] : discs)
+    cv::circle(mask, centre, radius, cv::Scalar(255), cv::FILLED);
   return make_training_image(name, image, mask);
 }
 
@@ -72,7 +75,8 @@ TEST(PatchSamplerTest, PositiveShareMatchesRatio) {
   config.patches_per_image = 4000;
   const PatchSampler sampler(std::move(images), config, no_augment(), 11);
   int positives = 0;
-  for (std::int64_t item = 0; item < sampler.epoch_size(); ++item) positives += sampler.sample(0, item).positive;
+  for (std::int64_t item = 0; item < sampler.epoch_size(); ++item)
+    positives += sampler.sample(0, item).positive;
   // Binomial(4000, 0.7): sd = 29; allow 5 sd.
   EXPECT_NEAR(positives, 0.7 * 4000, 5 * std::sqrt(4000 * 0.7 * 0.3));
 }
@@ -83,7 +87,8 @@ TEST(PatchSamplerTest, PositiveHoldsItsForegroundPixelWithinJitterOfCentre) {
   const cv::Point pixel(150, 90);
   cv::Mat mask = cv::Mat::zeros(200, 300, CV_8UC1);
   mask.at<std::uint8_t>(pixel) = 1;
-  std::vector<TrainingImage> images = {make_training_image("dot", cv::Mat(200, 300, CV_32FC1, 0.5f), mask)};
+  std::vector<TrainingImage> images = {
+      make_training_image("dot", cv::Mat(200, 300, CV_32FC1, 0.5f), mask)};
   SamplingConfig config = small_config();
   config.patches_per_image = 2000;
   config.positive_ratio = 1.0;
@@ -118,7 +123,8 @@ TEST(PatchSamplerTest, PositivesHaveForegroundNearCentreOnDiscImages) {
     const Patch patch = sampler.sample(1, item);
     if (!patch.positive) continue;
     ++positives;
-    const cv::Rect centre_box(kPatch / 2 - jitter, kPatch / 2 - jitter, 2 * jitter + 1, 2 * jitter + 1);
+    const cv::Rect centre_box(kPatch / 2 - jitter, kPatch / 2 - jitter, 2 * jitter + 1,
+                              2 * jitter + 1);
     EXPECT_GT(cv::countNonZero(patch.mask(centre_box)), 0) << "item " << item;
   }
   EXPECT_GT(positives, 0);
@@ -141,7 +147,8 @@ TEST(PatchSamplerTest, NegativeFallsBackWhenNoPlaceQualifies) {
   // must end after the bounded retries and still give a patch.
   cv::Mat mask(100, 100, CV_8UC1, cv::Scalar(1));
   mask.col(0).setTo(0);
-  std::vector<TrainingImage> images = {make_training_image("full", cv::Mat(100, 100, CV_32FC1, 0.5f), mask)};
+  std::vector<TrainingImage> images = {
+      make_training_image("full", cv::Mat(100, 100, CV_32FC1, 0.5f), mask)};
   SamplingConfig config = small_config();
   config.positive_ratio = 0.0;
   const PatchSampler sampler(std::move(images), config, no_augment(), 15);
@@ -180,8 +187,10 @@ TEST(PatchSamplerTest, PatchesMatchCopyMakeBorderReference) {
     const TrainingImage& source = images[static_cast<std::size_t>(patch.image_index)];
     ASSERT_EQ(patch.image.type(), CV_32FC1);
     ASSERT_EQ(patch.mask.type(), CV_8UC1);
-    ASSERT_TRUE(same_bytes(patch.image, reference_window(source.image, patch.origin, kPatch))) << item;
-    ASSERT_TRUE(same_bytes(patch.mask, reference_window(source.mask, patch.origin, kPatch))) << item;
+    ASSERT_TRUE(same_bytes(patch.image, reference_window(source.image, patch.origin, kPatch)))
+        << item;
+    ASSERT_TRUE(same_bytes(patch.mask, reference_window(source.mask, patch.origin, kPatch)))
+        << item;
     const cv::Rect window(patch.origin, cv::Size(kPatch, kPatch));
     crossing += (window & cv::Rect(0, 0, source.image.cols, source.image.rows)) != window;
   }
@@ -246,10 +255,30 @@ TEST(PatchSamplerTest, SameSeedEpochItemGivesIdenticalBytesInAnyOrder) {
   }
   int differing = 0;
   for (std::int64_t item = 0; item < n; ++item)
-    differing += !same_bytes(first.sample(6, item).image, forward[static_cast<std::size_t>(item)].image);
+    differing +=
+        !same_bytes(first.sample(6, item).image, forward[static_cast<std::size_t>(item)].image);
   EXPECT_GT(differing, n * 9 / 10) << "another epoch must give other patches";
   const PatchSampler other_seed(images, small_config(), AugmentConfig{}, 20);
   EXPECT_FALSE(same_bytes(other_seed.sample(5, 0).image, forward[0].image));
+}
+
+TEST(PatchSamplerTest, ConcurrentSamplingMatchesSequential) {
+  // Two threads take interleaved items of a shared const sampler, as background workers do.
+  const PatchSampler sampler(standard_images(), small_config(), AugmentConfig{}, 23);
+  const std::int64_t n = sampler.epoch_size();
+  std::vector<Patch> parallel(static_cast<std::size_t>(n));
+  const auto work = [&](std::int64_t first) {
+    for (std::int64_t item = first; item < n; item += 2)
+      parallel[static_cast<std::size_t>(item)] = sampler.sample(3, item);
+  };
+  std::thread odd(work, 1);
+  work(0);
+  odd.join();
+  for (std::int64_t item = 0; item < n; ++item) {
+    const Patch expected = sampler.sample(3, item);
+    EXPECT_TRUE(same_bytes(parallel[static_cast<std::size_t>(item)].image, expected.image)) << item;
+    EXPECT_TRUE(same_bytes(parallel[static_cast<std::size_t>(item)].mask, expected.mask)) << item;
+  }
 }
 
 TEST(PatchSamplerTest, ValidationPatchesAreFixedUnaugmentedAndStratified) {
@@ -264,7 +293,8 @@ TEST(PatchSamplerTest, ValidationPatchesAreFixedUnaugmentedAndStratified) {
     EXPECT_EQ(first[i].image_index, static_cast<int>(i / 10));
     // Not augmented: the patch is exactly the window at its origin.
     const TrainingImage& source = images[static_cast<std::size_t>(first[i].image_index)];
-    EXPECT_TRUE(same_bytes(first[i].image, reference_window(source.image, first[i].origin, kPatch)));
+    EXPECT_TRUE(
+        same_bytes(first[i].image, reference_window(source.image, first[i].origin, kPatch)));
     // 7 of 10 positive (round(10 x 0.7)) where there is foreground; image c has none.
     const bool expect_positive = (i % 10) < 7 && first[i].image_index != 2;
     EXPECT_EQ(first[i].positive, expect_positive) << i;
@@ -278,9 +308,11 @@ TEST(PatchSamplerTest, InvalidConfigNamesTheKey) {
     PatchSampler sampler(standard_images(), config, AugmentConfig{}, 1);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& error) {
-    EXPECT_NE(std::string(error.what()).find("dataset.positive_ratio"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("dataset.positive_ratio"), std::string::npos)
+        << error.what();
   }
-  EXPECT_THROW(PatchSampler(std::vector<TrainingImage>{}, small_config(), AugmentConfig{}, 1), DataError);
+  EXPECT_THROW(PatchSampler(std::vector<TrainingImage>{}, small_config(), AugmentConfig{}, 1),
+               DataError);
   const PatchSampler sampler(standard_images(), small_config(), AugmentConfig{}, 1);
   EXPECT_THROW(sampler.sample(0, sampler.epoch_size()), Error);
   EXPECT_THROW(sampler.sample(-1, 0), Error);

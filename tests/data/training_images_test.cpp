@@ -25,8 +25,8 @@ TEST(TrainingImagesTest, MaskIsBinarizedAndForegroundIndexed) {
 }
 
 TEST(TrainingImagesTest, EmptyMaskHasNoForeground) {
-  const TrainingImage result = make_training_image(
-      "empty", cv::Mat(3, 3, CV_32FC1, 0.0f), cv::Mat::zeros(3, 3, CV_8UC1));
+  const TrainingImage result =
+      make_training_image("empty", cv::Mat(3, 3, CV_32FC1, 0.0f), cv::Mat::zeros(3, 3, CV_8UC1));
   EXPECT_TRUE(result.foreground.empty());
 }
 
@@ -39,8 +39,9 @@ TEST(TrainingImagesTest, SizeMismatchNamesTheImage) {
     EXPECT_NE(message.find("plate3_A01"), std::string::npos) << message;
     EXPECT_NE(message.find("5x4"), std::string::npos) << message;
   }
-  EXPECT_THROW(make_training_image("u8", cv::Mat::zeros(2, 2, CV_8UC1), cv::Mat::zeros(2, 2, CV_8UC1)),
-               DataError);
+  EXPECT_THROW(
+      make_training_image("u8", cv::Mat::zeros(2, 2, CV_8UC1), cv::Mat::zeros(2, 2, CV_8UC1)),
+      DataError);
 }
 
 }  // namespace

@@ -18,15 +18,16 @@ namespace segoid::data {
 ///     rotates, so `rotate_90` is the real probability of a rotated patch);
 ///  4. with probability `brightness_contrast`, albumentations' RandomBrightnessContrast for float
 ///     images (brightness_by_max): out = clip(alpha * in + beta, 0, 1),
-///     alpha = 1 + U(-contrast_limit, contrast_limit), beta = U(-brightness_limit, brightness_limit).
+///     alpha = 1 + U(-contrast_limit, contrast_limit),
+///     beta = U(-brightness_limit, brightness_limit).
 struct AugmentConfig {
-  bool enabled = true;              ///< false: augment_pair leaves both mats untouched
-  double horizontal_flip = 0.5;     ///< probability in [0, 1]
-  double vertical_flip = 0.5;       ///< probability in [0, 1]
-  double rotate_90 = 0.5;           ///< probability in [0, 1] of a 90/180/270 degree rotation
-  double brightness_limit = 0.2;    ///< max |beta|, in [0, 1] (intensity units of the [0,1] image)
-  double contrast_limit = 0.2;      ///< max |alpha - 1|, in [0, 1]
-  double brightness_contrast = 0.5; ///< probability in [0, 1] (albumentations' p; Python uses 0.5)
+  bool enabled = true;               ///< false: augment_pair leaves both mats untouched
+  double horizontal_flip = 0.5;      ///< probability in [0, 1]
+  double vertical_flip = 0.5;        ///< probability in [0, 1]
+  double rotate_90 = 0.5;            ///< probability in [0, 1] of a 90/180/270 degree rotation
+  double brightness_limit = 0.2;     ///< max |beta|, in [0, 1] (intensity units of the [0,1] image)
+  double contrast_limit = 0.2;       ///< max |alpha - 1|, in [0, 1]
+  double brightness_contrast = 0.5;  ///< probability in [0, 1] (albumentations' p; Python uses 0.5)
 };
 
 /// Throws ConfigError naming the `dataset.augmentation.*` key of the first value out of range.

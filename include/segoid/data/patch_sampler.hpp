@@ -16,12 +16,12 @@ namespace segoid::data {
 
 /// Patch sampling, named as the Python SegOid's `dataset.*` keys.
 struct SamplingConfig {
-  int patch_size = 256;             ///< side of the square patch, pixels (>= 1)
-  int patches_per_image = 16;       ///< patches drawn from each image per epoch (>= 1)
-  double positive_ratio = 0.7;      ///< probability that a patch is positive, in [0, 1]
-  double negative_threshold = 0.05; ///< a negative patch has mask coverage < this, in [0, 1]
-  double max_jitter = 0.25;         ///< positive centre shift, fraction of patch_size, [0, 0.5]
-  int negative_retries = 20;        ///< random places tried for a negative before giving up (>= 1)
+  int patch_size = 256;              ///< side of the square patch, pixels (>= 1)
+  int patches_per_image = 16;        ///< patches drawn from each image per epoch (>= 1)
+  double positive_ratio = 0.7;       ///< probability that a patch is positive, in [0, 1]
+  double negative_threshold = 0.05;  ///< a negative patch has mask coverage < this, in [0, 1]
+  double max_jitter = 0.25;          ///< positive centre shift, fraction of patch_size, [0, 0.5]
+  int negative_retries = 20;         ///< random places tried for a negative before giving up (>= 1)
 };
 
 /// Throws ConfigError naming the `dataset.*` key of the first value out of range.
@@ -29,11 +29,11 @@ void validate(const SamplingConfig& config);
 
 /// One sampled training or validation example.
 struct Patch {
-  cv::Mat image;        ///< patch_size x patch_size, CV_32FC1 in [0, 1], owns its data
-  cv::Mat mask;         ///< patch_size x patch_size, CV_8UC1 with values 0/1, owns its data
-  bool positive = false;///< centred on foreground (false: negative or fallback place)
-  int image_index = 0;  ///< index into the sampler's images
-  cv::Point origin;     ///< top-left corner in image pixels before augmentation; may be negative
+  cv::Mat image;          ///< patch_size x patch_size, CV_32FC1 in [0, 1], owns its data
+  cv::Mat mask;           ///< patch_size x patch_size, CV_8UC1 with values 0/1, owns its data
+  bool positive = false;  ///< centred on foreground (false: negative or fallback place)
+  int image_index = 0;    ///< index into the sampler's images
+  cv::Point origin;       ///< top-left corner in image pixels before augmentation; may be negative
 };
 
 /// Draws patches as a pure function of (seed, epoch, item), so any number of threads may sample

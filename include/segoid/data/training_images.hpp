@@ -14,10 +14,10 @@ namespace segoid::data {
 
 /// One image+mask pair held in memory for patch sampling.
 struct TrainingImage {
-  std::string basename;                ///< file stem of the image, for messages and logs
-  cv::Mat image;                       ///< H x W, CV_32FC1, normalized to [0, 1]
-  cv::Mat mask;                        ///< H x W, CV_8UC1, 0 background / 1 foreground
-  std::vector<cv::Point> foreground;   ///< every foreground pixel (x = col, y = row), row-major
+  std::string basename;               ///< file stem of the image, for messages and logs
+  cv::Mat image;                      ///< H x W, CV_32FC1, normalized to [0, 1]
+  cv::Mat mask;                       ///< H x W, CV_8UC1, 0 background / 1 foreground
+  std::vector<cv::Point> foreground;  ///< every foreground pixel (x = col, y = row), row-major
 };
 
 /// Builds a TrainingImage from in-memory pixels. `image` must be CV_32FC1 (already normalized);
