@@ -67,4 +67,8 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
                             std::vector<data::TrainingImage> train_images,
                             std::vector<data::TrainingImage> val_images);
 
+/// The resolved config embedded in a checkpoint written by train_model (for `--resume` without
+/// `--config`). Throws ModelError naming the file when it has none.
+TrainConfig config_from_checkpoint(const std::filesystem::path& checkpoint);
+
 }  // namespace segoid::train
