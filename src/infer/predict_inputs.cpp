@@ -5,6 +5,7 @@
 #include <map>
 
 #include "segoid/core/error.hpp"
+#include "segoid/data/manifest.hpp"
 
 namespace segoid::infer::detail {
 namespace fs = std::filesystem;
@@ -29,6 +30,20 @@ bool is_prediction_output(const fs::path& file) {
     if (ends_with(name, suffix)) return true;
   }
   return false;
+}
+
+std::vector<InputItem> manifest_inputs(const fs::path& manifest, const fs::path& data_root) {
+  const data::Manifest rows = data::read_manifest(manifest);
+  std::vector<InputItem> items;
+  items.reserve(rows.rows.size());
+  for (const data::ManifestRow& row : rows.rows) {
+    InputItem item;
+    item.image = data::resolve_data_path(row.image_path, data_root);
+    if (!row.mask_path.empty()) item.mask = data::resolve_data_path(row.mask_path, data_root);
+    item.basename = row.basename;
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 std::vector<InputItem> gather_inputs(const PredictConfig& config) {

@@ -21,8 +21,8 @@ struct InputItem {
 /// Throws ConfigError for an unreadable manifest or two inputs sharing an output basename.
 std::vector<InputItem> gather_inputs(const PredictConfig& config);
 
-/// Rows of a manifest CSV (image_path, optional mask_path; relative paths resolved against
-/// `data_root`, or the manifest's folder when empty). Throws ConfigError/DataError naming the file.
+/// Rows of a manifest CSV (basename, image_path, optional mask_path; relative paths resolved
+/// against `data_root`, or the working directory when empty). Throws IoError/DataError naming the file.
 std::vector<InputItem> manifest_inputs(const std::filesystem::path& manifest, const std::filesystem::path& data_root);
 
 /// True for file names predict_full writes into an output folder (per-image and run-level files).

@@ -11,8 +11,8 @@ namespace segoid::infer {
 /// Everything predict_full needs. Config file keys in brackets; the rest are command-line only.
 struct PredictConfig {
   std::filesystem::path checkpoint;            ///< --checkpoint: a SegOid or Python SegOid checkpoint
-  std::filesystem::path manifest;              ///< [input.manifest] CSV with image_path (mask_path optional)
-  std::filesystem::path data_root;             ///< [input.data_root] base of relative manifest paths
+  std::filesystem::path manifest;              ///< [input.manifest] CSV: basename, image_path, mask_path (optional)
+  std::filesystem::path data_root;             ///< [input.data_root] base of relative manifest paths (default: working dir)
   std::vector<std::string> inputs;             ///< [input.images] files, folders or glob patterns
   std::filesystem::path output_dir = "inference";  ///< [output.output_dir]
   bool save_probabilities = true;              ///< [output.save_probabilities] write <name>_pred_prob.tif
