@@ -218,24 +218,4 @@ torch::Tensor UnetImpl::forward(const torch::Tensor& x) {
   return segmentation_head->forward(decoder->forward(encoder->forward(input)));
 }
 
-std::vector<std::pair<std::string, torch::Tensor>> state_dict(const torch::nn::Module& module) {
-  std::vector<std::pair<std::string, torch::Tensor>> entries;
-  for (const auto& item : module.named_modules(/*name_prefix=*/"", /*include_self=*/true)) {
-    const std::string prefix = item.key().empty() ? "" : item.key() + ".";
-    for (const auto& p : item.value()->named_parameters(/*recurse=*/false)) {
-      entries.emplace_back(prefix + p.key(), p.value());
-    }
-    for (const auto& b : item.value()->named_buffers(/*recurse=*/false)) {
-      entries.emplace_back(prefix + b.key(), b.value());
-    }
-  }
-  return entries;
-}
-
-int64_t parameter_count(const torch::nn::Module& module) {
-  int64_t count = 0;
-  for (const auto& p : module.parameters()) count += p.numel();
-  return count;
-}
-
 }  // namespace segoid::model

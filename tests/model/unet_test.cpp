@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Unet: smp's names, shapes and parameter count; forward shapes; shape errors; batch independence.
 #include "segoid/model/unet.hpp"
+#include "segoid/model/state_dict.hpp"
 
 #include <gtest/gtest.h>
 

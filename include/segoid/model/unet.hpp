@@ -6,7 +6,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace segoid::model {
@@ -106,12 +105,5 @@ TORCH_MODULE(Unet);
 
 /// Block counts per stage of a supported encoder; throws ModelError for other names.
 std::vector<int64_t> resnet_layers(const std::string& encoder);
-
-/// Parameters and buffers in PyTorch's state_dict order (per module: own parameters, own buffers,
-/// then children), with their dotted names. Tensors share storage with the module.
-std::vector<std::pair<std::string, torch::Tensor>> state_dict(const torch::nn::Module& module);
-
-/// Number of parameter elements (buffers excluded).
-int64_t parameter_count(const torch::nn::Module& module);
 
 }  // namespace segoid::model

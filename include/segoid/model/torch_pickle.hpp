@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// A small unpickler for `torch.save` zip archives (state dicts, whole Python checkpoints).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+
+#include "segoid/model/state_dict.hpp"
+
+namespace segoid::model {
+
+/// Reads a `torch.save` file (zip format, any torch >= 1.6) into a generic value, on CPU:
+/// dict and collections.OrderedDict -> GenericDict (insertion order kept), list -> GenericList,
+/// tuple -> Tuple, int/float/str/bool/None -> Int/Double/String/Bool/None, bytes -> String,
+/// tensors and parameters -> Tensor (sharing storages as in the file, offsets and strides kept),
+/// numpy scalars -> Int/Double. Covers pickle protocols 2-5 as torch writes them.
+/// Throws ModelError naming the file for a missing/legacy/corrupt file, an unknown opcode (named
+/// with its byte and offset) or an unsupported global (named module.qualname).
+c10::IValue read_torch_file(const std::filesystem::path& path);
+
+/// The tensors of a state dict in a `torch.save` file, in file order: the top-level (Ordered)dict
+/// when `key` is empty, else the (Ordered)dict under top-level `key` (e.g. "model_state_dict").
+/// Entries that are not tensors are skipped. Throws ModelError naming the file and key.
+StateDict read_state_dict(const std::filesystem::path& path, const std::string& key = "");
+
+/// Tensor entries of a (Ordered)dict value, in order; `what` names it in the error when `value`
+/// is no dict with string keys.
+StateDict state_dict_from_value(const c10::IValue& value, const std::string& what);
+
+/// True when `path` is a `torch.save` zip archive written by Python (data.pkl without TorchScript
+/// records), as opposed to a LibTorch/TorchScript archive. False for anything unreadable.
+bool is_torch_save_archive(const std::filesystem::path& path);
+
+}  // namespace segoid::model

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+// SegOid checkpoints: a torch::serialize archive with the state dict, info JSON and optimizer state.
+#include "segoid/model/checkpoint.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/core/version.hpp"
+#include "segoid/model/python_checkpoint.hpp"
+#include "segoid/model/state_dict.hpp"
+
+namespace segoid::model {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFormatName = "segoid-checkpoint";
+constexpr int kFormatVersion = 1;
+constexpr const char* kInfoKey = "segoid_info_json";
+constexpr const char* kStateKey = "model_state_dict";
+constexpr const char* kOptimizerKey = "optimizer";
+
+std::string quoted(const fs::path& path) { return "\"" + path.string() + "\""; }
+
+void require_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    throw ModelError("checkpoint " + quoted(path) + " does not exist or is not a file");
+  }
+}
+
+/// Opens a SegOid archive; anything torch cannot read becomes a ModelError naming the file.
+torch::serialize::InputArchive open_archive(const fs::path& path, const torch::Device& device = torch::kCPU) {
+  torch::serialize::InputArchive archive;
+  try {
+    archive.load_from(path.string(), device);
+  } catch (const c10::Error& e) {
+    throw ModelError("cannot read checkpoint " + quoted(path) + ": not a SegOid or PyTorch checkpoint, or corrupt (" +
+                     std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+  }
+  return archive;
+}
+
+CheckpointInfo read_info(torch::serialize::InputArchive& archive, const fs::path& path) {
+  c10::IValue value;
+  if (!archive.try_read(kInfoKey, value) || !value.isString()) {
+    throw ModelError("checkpoint " + quoted(path) + " has no SegOid info: not written by SegOid");
+  }
+  return info_from_json(value.toStringRef(), path.string());
+}
+
+/// Points the optimizer's parameter groups at `model`'s parameters, in order, so that restored
+/// state drives the returned model. Throws ModelError when the counts differ.
+void rebind_optimizer(torch::optim::Optimizer& optimizer, Unet& model, const fs::path& path) {
+  const std::vector<torch::Tensor> params = model->parameters();
+  size_t total = 0;
+  for (const auto& group : optimizer.param_groups()) total += group.params().size();
+  if (total != params.size()) {
+    throw ModelError("cannot restore the optimizer from " + quoted(path) + ": it holds " + std::to_string(total) +
+                     " parameters, the model " + std::to_string(params.size()));
+  }
+  size_t index = 0;
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& p : group.params()) p = params[index++];
+  }
+}
+
+}  // namespace
+
+UnetOptions unet_options(const CheckpointInfo& info) {
+  UnetOptions options;
+  options.encoder = info.encoder;
+  options.in_channels = info.in_channels;
+  options.classes = info.classes;
+  return options;
+}
+
+std::string info_to_json(const CheckpointInfo& info) {
+  nlohmann::json j;
+  j["format"] = kFormatName;
+  j["format_version"] = kFormatVersion;
+  j["encoder"] = info.encoder;
+  j["in_channels"] = info.in_channels;
+  j["classes"] = info.classes;
+  j["normalization"] = info.normalization;
+  j["patch_size"] = info.patch_size;
+  j["epoch"] = info.epoch;
+  j["best_epoch"] = info.best_epoch;
+  j["best_val_dice"] = info.best_val_dice;
+  j["config_yaml"] = info.config_yaml;
+  j["history_json"] = info.history_json;
+  j["trainer_state_json"] = info.trainer_state_json;
+  j["segoid_version"] = info.segoid_version;
+  return j.dump();
+}
+
+CheckpointInfo info_from_json(const std::string& json, const std::string& source) {
+  CheckpointInfo info;
+  try {
+    const nlohmann::json j = nlohmann::json::parse(json);
+    if (j.value("format", std::string()) != kFormatName) {
+      throw ModelError("checkpoint \"" + source + "\": info is not a " + kFormatName);
+    }
+    const int version = j.at("format_version").get<int>();
+    if (version > kFormatVersion) {
+      throw ModelError("checkpoint \"" + source + "\" has format version " + std::to_string(version) +
+                       ", this SegOid reads up to " + std::to_string(kFormatVersion) + ": update SegOid");
+    }
+    j.at("encoder").get_to(info.encoder);
+    j.at("in_channels").get_to(info.in_channels);
+    j.at("classes").get_to(info.classes);
+    j.at("normalization").get_to(info.normalization);
+    j.at("patch_size").get_to(info.patch_size);
+    j.at("epoch").get_to(info.epoch);
+    j.at("best_epoch").get_to(info.best_epoch);
+    j.at("best_val_dice").get_to(info.best_val_dice);
+    j.at("config_yaml").get_to(info.config_yaml);
+    j.at("history_json").get_to(info.history_json);
+    j.at("trainer_state_json").get_to(info.trainer_state_json);
+    j.at("segoid_version").get_to(info.segoid_version);
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError("checkpoint \"" + source + "\" has malformed info: " + e.what());
+  }
+  return info;
+}
+
+void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointInfo& info,
+                     const torch::optim::Optimizer* optimizer) {
+  SEGOID_CHECK(!model.is_empty(), "save_checkpoint needs a model");
+  const UnetOptions& options = model->options();
+  if (options.folded_batchnorm) {
+    throw ModelError("cannot save " + quoted(path) + ": the model is in inference form (folded BatchNorm)");
+  }
+  if (options.encoder != info.encoder || options.in_channels != info.in_channels || options.classes != info.classes) {
+    throw ModelError("cannot save " + quoted(path) + ": info says " + info.encoder + "/" +
+                     std::to_string(info.in_channels) + "->" + std::to_string(info.classes) + " but the model is " +
+                     options.encoder + "/" + std::to_string(options.in_channels) + "->" +
+                     std::to_string(options.classes));
+  }
+  CheckpointInfo stamped = info;
+  if (stamped.segoid_version.empty()) stamped.segoid_version = core::version_banner();
+
+  c10::Dict<std::string, torch::Tensor> weights;
+  for (const auto& [name, tensor] : state_dict(*model)) {
+    weights.insert(name, tensor.detach().to(torch::kCPU).contiguous().clone());
+  }
+  torch::serialize::OutputArchive archive;
+  archive.write(kInfoKey, c10::IValue(info_to_json(stamped)));
+  archive.write(kStateKey, c10::IValue(weights));
+  if (optimizer != nullptr) {
+    torch::serialize::OutputArchive optimizer_archive;
+    optimizer->save(optimizer_archive);
+    archive.write(kOptimizerKey, optimizer_archive);
+  }
+  core::AtomicFile file(path);
+  try {
+    archive.save_to(file.temp_path().string());
+  } catch (const c10::Error& e) {
+    throw IoError("cannot write checkpoint " + quoted(path) + ": " + e.what_without_backtrace());
+  }
+  file.commit();
+}
+
+LoadedCheckpoint load_checkpoint(const fs::path& path, const torch::Device& device,
+                                 torch::optim::Optimizer* optimizer_to_restore) {
+  require_file(path);
+  LoadedCheckpoint loaded;
+  if (is_python_checkpoint(path)) {
+    if (optimizer_to_restore != nullptr) {
+      throw ModelError("cannot resume from " + quoted(path) +
+                       ": it is a Python SegOid checkpoint; import it with `segoid import_checkpoint` and train anew");
+    }
+    PythonCheckpoint python = read_python_checkpoint(path);
+    loaded.info = python.info;
+    loaded.model = Unet(unet_options(loaded.info));
+    load_state_dict(*loaded.model, python.model_state_dict, path.string());
+    loaded.model->to(device);
+    return loaded;
+  }
+  torch::serialize::InputArchive archive = open_archive(path, device);
+  loaded.info = read_info(archive, path);
+  c10::IValue weights_value;
+  if (!archive.try_read(kStateKey, weights_value) || !weights_value.isGenericDict()) {
+    throw ModelError("checkpoint " + quoted(path) + " holds no model_state_dict");
+  }
+  StateDict entries;
+  for (const auto& item : weights_value.toGenericDict()) {
+    entries.emplace_back(item.key().toStringRef(), item.value().toTensor());
+  }
+  try {
+    loaded.model = Unet(unet_options(loaded.info));
+  } catch (const ModelError& e) {
+    throw ModelError("checkpoint " + quoted(path) + ": " + e.what());
+  }
+  load_state_dict(*loaded.model, entries, path.string());
+  loaded.model->to(device);
+  if (optimizer_to_restore != nullptr) {
+    torch::serialize::InputArchive optimizer_archive;
+    if (!archive.try_read(kOptimizerKey, optimizer_archive)) {
+      throw ModelError("checkpoint " + quoted(path) + " holds no optimizer state: cannot resume from it");
+    }
+    rebind_optimizer(*optimizer_to_restore, loaded.model, path);
+    try {
+      optimizer_to_restore->load(optimizer_archive);
+    } catch (const c10::Error& e) {
+      throw ModelError("cannot restore the optimizer from " + quoted(path) +
+                       " (different optimizer type?): " + e.what_without_backtrace());
+    }
+  }
+  return loaded;
+}
+
+CheckpointInfo read_checkpoint_info(const fs::path& path) {
+  require_file(path);
+  if (is_python_checkpoint(path)) return read_python_checkpoint(path).info;
+  torch::serialize::InputArchive archive = open_archive(path);
+  return read_info(archive, path);
+}
+
+}  // namespace segoid::model

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// Python SegOid checkpoints: reading them (our unpickler) and writing them (torch::pickle_save).
+#include "segoid/model/python_checkpoint.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/model/checkpoint_interop.hpp"
+#include "segoid/model/torch_pickle.hpp"
+
+namespace segoid::model {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kModelKey = "model_state_dict";
+
+const torch::Tensor* find_entry(const StateDict& entries, const std::string& name) {
+  for (const auto& [key, tensor] : entries) {
+    if (key == name) return &tensor;
+  }
+  return nullptr;
+}
+
+/// Encoder depth, input and output channels from smp's weight names and shapes.
+void infer_architecture(const StateDict& weights, CheckpointInfo& info, const fs::path& path) {
+  const torch::Tensor* conv1 = find_entry(weights, "encoder.conv1.weight");
+  const torch::Tensor* head = find_entry(weights, "segmentation_head.0.weight");
+  if (conv1 == nullptr || head == nullptr || conv1->dim() != 4 || head->dim() != 4) {
+    throw ModelError("\"" + path.string() +
+                     "\" is not an smp Unet checkpoint: encoder.conv1.weight or segmentation_head.0.weight missing");
+  }
+  info.in_channels = static_cast<int>(conv1->size(1));
+  info.classes = static_cast<int>(head->size(0));
+  info.encoder = find_entry(weights, "encoder.layer3.5.conv1.weight") != nullptr ? "resnet34" : "resnet18";
+}
+
+/// history: {name: [numbers]} -> JSON text; other shapes are skipped.
+std::string history_to_json(const c10::IValue& history) {
+  if (!history.isGenericDict()) return "";
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& item : history.toGenericDict()) {
+    if (!item.key().isString() || !item.value().isList()) continue;
+    nlohmann::json values = nlohmann::json::array();
+    for (const auto& v : item.value().toListRef()) {
+      if (v.isDouble()) values.push_back(v.toDouble());
+      else if (v.isInt()) values.push_back(v.toInt());
+      else if (v.isTensor() && v.toTensor().numel() == 1) values.push_back(v.toTensor().item<double>());
+    }
+    j[item.key().toStringRef()] = values;
+  }
+  return j.dump();
+}
+
+double number_or(const c10::impl::GenericDict& dict, const std::string& key, double fallback) {
+  const auto it = dict.find(c10::IValue(key));
+  if (it == dict.end()) return fallback;
+  if (it->value().isDouble()) return it->value().toDouble();
+  if (it->value().isInt()) return static_cast<double>(it->value().toInt());
+  if (it->value().isTensor() && it->value().toTensor().numel() == 1) return it->value().toTensor().item<double>();
+  return fallback;
+}
+
+}  // namespace
+
+bool is_python_checkpoint(const fs::path& path) { return is_torch_save_archive(path); }
+
+PythonCheckpoint read_python_checkpoint(const fs::path& path) {
+  const c10::IValue root = read_torch_file(path);
+  const std::string where = "\"" + path.string() + "\"";
+  if (!root.isGenericDict()) throw ModelError(where + " holds a " + root.tagKind() + ", expected a checkpoint dict");
+  const auto dict = root.toGenericDict();
+  PythonCheckpoint checkpoint;
+  const auto model_it = dict.find(c10::IValue(std::string(kModelKey)));
+  checkpoint.model_state_dict = model_it != dict.end()
+                                    ? state_dict_from_value(model_it->value(), where + "['model_state_dict']")
+                                    : state_dict_from_value(root, where);
+  CheckpointInfo& info = checkpoint.info;
+  const auto info_it = dict.find(c10::IValue(std::string("segoid_info")));
+  if (info_it != dict.end() && info_it->value().isString()) {
+    info = info_from_json(info_it->value().toStringRef(), path.string());  // one of our exports
+  } else {
+    info.normalization = "range";  // the Python tool scales by 1/255
+    info.epoch = static_cast<int>(number_or(dict, "epoch", 0));
+    info.best_epoch = info.epoch;
+    info.best_val_dice = number_or(dict, "best_val_dice", 0.0);
+    const auto history_it = dict.find(c10::IValue(std::string("history")));
+    if (history_it != dict.end()) info.history_json = history_to_json(history_it->value());
+    info.segoid_version = "imported from Python checkpoint " + path.filename().string();
+  }
+  infer_architecture(checkpoint.model_state_dict, info, path);
+  return checkpoint;
+}
+
+void import_checkpoint(const fs::path& python_checkpoint, const fs::path& output) {
+  if (!is_python_checkpoint(python_checkpoint)) {
+    throw ModelError("\"" + python_checkpoint.string() + "\" is not a PyTorch torch.save checkpoint");
+  }
+  LoadedCheckpoint loaded = load_checkpoint(python_checkpoint);
+  save_checkpoint(output, loaded.model, loaded.info);
+}
+
+void export_checkpoint(const fs::path& checkpoint, const fs::path& output) {
+  const LoadedCheckpoint loaded = load_checkpoint(checkpoint);
+  c10::Dict<std::string, torch::Tensor> weights;
+  for (const auto& [name, tensor] : state_dict(*loaded.model)) weights.insert(name, tensor.detach().clone());
+  c10::impl::GenericDict root(c10::StringType::get(), c10::AnyType::get());
+  root.insert(std::string(kModelKey), weights);
+  root.insert(std::string("epoch"), static_cast<int64_t>(loaded.info.epoch));
+  root.insert(std::string("best_val_dice"), loaded.info.best_val_dice);
+  root.insert(std::string("segoid_info"), info_to_json(loaded.info));
+  if (!loaded.info.history_json.empty()) {
+    try {
+      const nlohmann::json history = nlohmann::json::parse(loaded.info.history_json);
+      c10::Dict<std::string, c10::List<double>> series;
+      for (const auto& [name, values] : history.items()) {
+        if (!values.is_array()) continue;
+        c10::List<double> list;
+        for (const auto& v : values) {
+          if (v.is_number()) list.push_back(v.get<double>());
+        }
+        series.insert(name, list);
+      }
+      if (history.is_object()) root.insert(std::string("history"), series);
+    } catch (const nlohmann::json::exception&) {
+      // A history in another shape stays inside segoid_info only.
+    }
+  }
+  std::vector<char> bytes;
+  try {
+    bytes = torch::pickle_save(c10::IValue(root));
+  } catch (const c10::Error& e) {
+    throw ModelError("cannot export \"" + checkpoint.string() + "\": " + e.what_without_backtrace());
+  }
+  core::write_file_atomic(output, std::string(bytes.begin(), bytes.end()));
+}
+
+}  // namespace segoid::model

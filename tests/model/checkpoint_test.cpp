@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+// SegOid checkpoints: bit-exact round trip, info, optimizer state, errors naming the file.
+#include "segoid/model/checkpoint.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "segoid/core/error.hpp"
+#include "segoid/model/state_dict.hpp"
+#include "test_support.hpp"
+
+namespace segoid::model {
+namespace {
+
+CheckpointInfo sample_info() {
+  CheckpointInfo info;
+  info.normalization = "range";
+  info.patch_size = 128;
+  info.epoch = 7;
+  info.best_epoch = 5;
+  info.best_val_dice = 0.8765432109876;
+  info.config_yaml = "seed: 42\nmodel:\n  encoder: resnet18\n";
+  info.history_json = R"({"val_dice":[0.5,0.7]})";
+  info.trainer_state_json = R"({"scheduler":{"best":0.1}})";
+  info.segoid_version = "segoid test";
+  return info;
+}
+
+/// One AdamW step on random data, so that the optimizer has moments to save.
+void train_one_step(Unet& model, torch::optim::AdamW& optimizer) {
+  model->train();
+  optimizer.zero_grad();
+  const auto loss = model->forward(torch::randn({2, 1, 32, 32})).pow(2).mean();
+  loss.backward();
+  optimizer.step();
+}
+
+TEST(CheckpointTest, RoundTripIsBitExactWithInfoAndOptimizer) {
+  segoid::test::TempDir dir;
+  torch::manual_seed(11);
+  Unet model;
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  train_one_step(model, optimizer);
+  const auto path = dir / "ckpt" / "best_model.pt";
+  save_checkpoint(path, model, sample_info(), &optimizer);
+  ASSERT_TRUE(std::filesystem::exists(path));
+
+  // A second model and optimizer: restore both, then one more step must match the original's step.
+  torch::manual_seed(99);
+  Unet other;
+  torch::optim::AdamW other_optimizer(other->parameters(), torch::optim::AdamWOptions(1e-3));
+  LoadedCheckpoint loaded = load_checkpoint(path, torch::kCPU, &other_optimizer);
+  const auto a = state_dict(*model);
+  const auto b = state_dict(*loaded.model);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].first, b[i].first);
+    EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << a[i].first;
+  }
+  const CheckpointInfo info = loaded.info;
+  const CheckpointInfo expected = sample_info();
+  EXPECT_EQ(info.normalization, expected.normalization);
+  EXPECT_EQ(info.patch_size, expected.patch_size);
+  EXPECT_EQ(info.epoch, expected.epoch);
+  EXPECT_EQ(info.best_epoch, expected.best_epoch);
+  EXPECT_EQ(info.best_val_dice, expected.best_val_dice);
+  EXPECT_EQ(info.config_yaml, expected.config_yaml);
+  EXPECT_EQ(info.history_json, expected.history_json);
+  EXPECT_EQ(info.trainer_state_json, expected.trainer_state_json);
+  EXPECT_EQ(info.segoid_version, expected.segoid_version);
+  EXPECT_EQ(read_checkpoint_info(path).best_val_dice, expected.best_val_dice);
+
+  torch::manual_seed(5);
+  train_one_step(model, optimizer);
+  torch::manual_seed(5);
+  train_one_step(loaded.model, other_optimizer);
+  const auto after_a = state_dict(*model);
+  const auto after_b = state_dict(*loaded.model);
+  for (size_t i = 0; i < after_a.size(); ++i) {
+    EXPECT_TRUE(torch::equal(after_a[i].second, after_b[i].second)) << "after resumed step: " << after_a[i].first;
+  }
+}
+
+TEST(CheckpointTest, Resnet34AndVersionStamp) {
+  segoid::test::TempDir dir;
+  UnetOptions options;
+  options.encoder = "resnet34";
+  options.in_channels = 3;
+  options.classes = 2;
+  Unet model(options);
+  CheckpointInfo info;
+  info.encoder = "resnet34";
+  info.in_channels = 3;
+  info.classes = 2;
+  save_checkpoint(dir / "m.pt", model, info);
+  const auto loaded = load_checkpoint(dir / "m.pt");
+  EXPECT_EQ(loaded.model->options().encoder, "resnet34");
+  EXPECT_EQ(loaded.model->options().in_channels, 3);
+  EXPECT_FALSE(loaded.info.segoid_version.empty());
+  // Info that contradicts the model is refused before anything is written.
+  info.classes = 1;
+  EXPECT_THROW(save_checkpoint(dir / "bad.pt", model, info), ModelError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "bad.pt"));
+}
+
+TEST(CheckpointTest, MissingFileErrorNamesTheFile) {
+  segoid::test::TempDir dir;
+  const auto path = dir / "nope.pt";
+  try {
+    load_checkpoint(path);
+    FAIL();
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(read_checkpoint_info(path), ModelError);
+}
+
+TEST(CheckpointTest, CorruptFileErrorNamesTheFile) {
+  segoid::test::TempDir dir;
+  Unet model;
+  const auto good = dir / "good.pt";
+  save_checkpoint(good, model, CheckpointInfo{});
+  const std::string bytes = [&] {
+    std::ifstream in(good, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  const auto truncated = dir / "truncated.pt";
+  std::ofstream(truncated, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  const auto text = dir / "text.pt";
+  std::ofstream(text) << "not a checkpoint\n";
+  for (const auto& path : {truncated, text}) {
+    try {
+      load_checkpoint(path);
+      FAIL() << path;
+    } catch (const ModelError& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+    }
+  }
+  // An optimizer cannot be restored from a checkpoint saved without one.
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  EXPECT_THROW(load_checkpoint(good, torch::kCPU, &optimizer), ModelError);
+}
+
+}  // namespace
+}  // namespace segoid::model
