@@ -140,6 +140,7 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   out << YAML::Key << "wall_seconds" << YAML::Value << summary.wall_seconds;
   out << YAML::Key << "model_seconds" << YAML::Value << summary.model_seconds << YAML::EndMap;
   out << YAML::EndMap;
+  SEGOID_CHECK(out.good(), "predict_meta.yaml: " + out.GetLastError());
   core::write_file_atomic(path, std::string(out.c_str()) + "\n");
 }
 

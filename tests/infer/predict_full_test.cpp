@@ -2,6 +2,7 @@
 // End-to-end tests of predict_full through the CLI, and of the predictor on a random-weight U-Net.
 #include "segoid/infer/predict_full.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
