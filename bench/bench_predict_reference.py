@@ -37,6 +37,16 @@ def make_weights(out, seed):
             m.running_var.copy_(torch.rand(n, generator=g) * 1.5 + 0.5)
             m.weight.data.copy_(torch.rand(n, generator=g) * 0.5 + 0.5)
             m.bias.data.copy_(torch.randn(n, generator=g) * 0.1)
+    # smp's head leaves logits near 0 (probabilities ~0.5 everywhere); scale it so that logits on
+    # a plate-like input spread over about +-4, which makes the 1e-4 agreement check meaningful.
+    model.eval()
+    with torch.no_grad():
+        x = torch.rand(1, 1, 256, 256, generator=g)
+        logits = model(x)
+        head = model.segmentation_head[0]
+        scale = 2.0 / float(logits.std())
+        head.weight.mul_(scale)
+        head.bias.copy_(-float(logits.mean()) * scale + head.bias * scale)
     torch.save({"model_state_dict": model.state_dict(), "epoch": 0}, out)
 
 
