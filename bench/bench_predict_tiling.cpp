@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
         double max_diff = 0.0;
         cv::minMaxLoc(diff, nullptr, &max_diff);
         const data::PixelMetrics m = data::pixel_metrics(infer::threshold_probability(tiled, 0.5), whole_mask);
-        std::cout << fmt::format("{:8} blend, edge margin {:2} px: mean |dp| {:.2e}, max |dp| {:.3f}, mask Dice vs whole "
+        std::cout << fmt::format("{:8} blend, edge margin {:2} px: mean |dp| {:.2e}, max |dp| {:.2e}, mask Dice vs whole "
                                  "{:.5f}\n",
                                  infer::to_string(blend), infer::resolve_edge_margin(tiling), cv::mean(diff)[0], max_diff,
                                  m.dice);
