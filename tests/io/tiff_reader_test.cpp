@@ -151,6 +151,58 @@ TEST(TiffReaderTest, BilevelMaskBecomesZeroAnd255) {
   }
 }
 
+TEST(TiffReaderTest, JpegCompressedYCbCr) {
+  TempDir dir;
+  const fs::path path = dir / "jpeg.tif";
+  // A smooth RGB gradient, so JPEG's loss stays within a few levels.
+  cv::Mat rgb(32, 48, CV_8UC3);
+  for (int r = 0; r < rgb.rows; ++r) {
+    for (int c = 0; c < rgb.cols; ++c) rgb.at<cv::Vec3b>(r, c) = cv::Vec3b(40 + 4 * c, 60 + 3 * r, 120);
+  }
+  TIFF* tif = TIFFOpen(path.c_str(), "w");
+  ASSERT_NE(tif, nullptr);
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, rgb.cols);
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, rgb.rows);
+  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 3);
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_JPEG);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_YCBCR);
+  TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
+  TIFFSetField(tif, TIFFTAG_JPEGQUALITY, 95);
+  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 16);
+  for (int row = 0; row < rgb.rows; row += 16) {
+    ASSERT_GE(TIFFWriteEncodedStrip(tif, TIFFComputeStrip(tif, row, 0), rgb.ptr(row), 16 * rgb.cols * 3), 0);
+  }
+  TIFFClose(tif);
+  const Image image = read_image(path);
+  ASSERT_EQ(image.pixels.type(), CV_8UC1);
+  EXPECT_LE(max_abs_diff(image.pixels, reference_gray(rgb)), 4.0);
+}
+
+TEST(TiffReaderTest, CmykGoesThroughRgba) {
+  TempDir dir;
+  const fs::path path = dir / "cmyk.tif";
+  // Column 0: no ink (white); column 1: full black ink; column 2: half cyan.
+  const std::uint8_t row[] = {0, 0, 0, 0, 0, 0, 0, 255, 128, 0, 0, 0};
+  TIFF* tif = TIFFOpen(path.c_str(), "w");
+  ASSERT_NE(tif, nullptr);
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, 3);
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, 1);
+  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 4);
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_SEPARATED);
+  TIFFSetField(tif, TIFFTAG_INKSET, INKSET_CMYK);
+  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 1);
+  TIFFWriteEncodedStrip(tif, 0, const_cast<std::uint8_t*>(row), sizeof(row));
+  TIFFClose(tif);
+  const Image image = read_image(path);
+  EXPECT_EQ(image.pixels.at<std::uint8_t>(0, 0), 255);
+  EXPECT_EQ(image.pixels.at<std::uint8_t>(0, 1), 0);
+  // Half cyan: R = 127, G = B = 255 -> luma 0.299 * 127 + 0.701 * 255.
+  EXPECT_NEAR(image.pixels.at<std::uint8_t>(0, 2), 0.299 * 127 + 0.701 * 255, 1.0);
+}
+
 TEST(TiffReaderTest, PathWithSpacesAndNonAscii) {
   TempDir dir;
   const fs::path path = dir / "Spheroid Übersicht – 1µm.tif";
