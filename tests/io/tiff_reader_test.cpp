@@ -291,6 +291,28 @@ TEST(TiffReaderTest, GarbageEmptyAndMissingFilesAreErrors) {
   EXPECT_THROW(read_image_meta(dir / "missing.tif"), IoError);
 }
 
+TEST(TiffReaderTest, ZeroWidthIsAnError) {
+  TempDir dir;
+  test::write_tiff_fixture(dir / "ok.tif", test::pattern_image(4, 4, 1, CV_8U));
+  std::string bytes = core::read_file(dir / "ok.tif");
+  // Patch the ImageWidth entry (tag 256) of the little-endian classic IFD to 0.
+  auto u16 = [&](std::size_t at) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[at])) |
+                                          static_cast<unsigned>(static_cast<unsigned char>(bytes[at + 1])) << 8; };
+  const std::size_t ifd = u16(4) | static_cast<std::size_t>(u16(6)) << 16;
+  bool patched = false;
+  for (unsigned entry = 0; entry < u16(ifd); ++entry) {
+    const std::size_t at = ifd + 2 + 12 * entry;
+    if (u16(at) == TIFFTAG_IMAGEWIDTH) {
+      std::fill(bytes.begin() + static_cast<std::ptrdiff_t>(at + 8), bytes.begin() + static_cast<std::ptrdiff_t>(at + 12), '\0');
+      patched = true;
+    }
+  }
+  ASSERT_TRUE(patched);
+  write_bytes(dir / "zero width.tif", bytes);
+  expect_read_error(dir / "zero width.tif", "cannot read");
+  EXPECT_THROW(read_image_meta(dir / "zero width.tif"), IoError);
+}
+
 TEST(TiffReaderTest, UnsupportedSampleTypeIsNamed) {
   TempDir dir;
   const fs::path path = dir / "signed.tif";
