@@ -235,6 +235,8 @@ TEST(TiffReaderTest, PixelSizeFromResolutionTags) {
   EXPECT_NEAR(read_image_meta(dir / "imagej.tif").pixel_size_um, 0.65, 1e-6);
   write_with_resolution(dir / "imagej_mu.tif", 2.0F, RESUNIT_NONE, "ImageJ=1.53t\nunit=\\u00B5m\n");
   EXPECT_DOUBLE_EQ(read_image_meta(dir / "imagej_mu.tif").pixel_size_um, 0.5);
+  write_with_resolution(dir / "imagej_mm.tif", 500.0F, RESUNIT_NONE, "ImageJ=1.53t\nunit=mm\n");
+  EXPECT_DOUBLE_EQ(read_image_meta(dir / "imagej_mm.tif").pixel_size_um, 2.0);
   write_with_resolution(dir / "screen.tif", 72.0F, RESUNIT_INCH, nullptr);  // no physical meaning
   EXPECT_EQ(read_image_meta(dir / "screen.tif").pixel_size_um, 0.0);
   write_with_resolution(dir / "pixels.tif", 3.0F, RESUNIT_NONE, "ImageJ=1.53t\nunit=pixel\n");
