@@ -127,7 +127,8 @@ std::string format_validation_summary(const ValidationReport& report) {
       out += fmt::format("  {:<5} {:<{}}  {}\n", "WARN", entry.row.basename, name_width, warning);
     }
   }
-  out += fmt::format("\n  Wrote {} ({} images) and {}\n", report.all_csv.string(), passed, report.qc_csv.string());
+  out += fmt::format("\n  Wrote {} ({} images), {} and curate_meta.yaml\n", report.all_csv.string(), passed,
+                     report.qc_csv.string());
   return out;
 }
 
