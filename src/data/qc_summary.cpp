@@ -129,6 +129,8 @@ std::string format_validation_summary(const ValidationReport& report) {
   }
   out += fmt::format("\n  Wrote {} ({} images), {} and curate_meta.yaml\n", report.all_csv.string(), passed,
                      report.qc_csv.string());
+  out += fmt::format("  Paths in the manifest are relative to the data root \"{}\" (data.data_root / --data-root)\n",
+                     data_root_of(report.config).generic_string());
   return out;
 }
 

@@ -147,6 +147,15 @@ Manifest previous_manifest(const fs::path& all_csv) {
 }
 
 /// <output_dir>/curate_meta.yaml: the resolved options, version and the numbers later stages use.
+// Manifest paths are relative to the data root, the parent of the input folder, as the Python
+// SegOid writes them ("working/images/X.tif" with data_root "data"), so its manifests and ours
+// mix freely.
+fs::path manifest_dir_name(const CurateConfig& config) {
+  const fs::path input = config.input_dir.lexically_normal();
+  const fs::path name = input.has_filename() ? input.filename() : input.parent_path().filename();
+  return name.empty() ? fs::path(".") : name;
+}
+
 void write_curate_meta(const ValidationReport& report) {
   const CurateConfig& config = report.config;
   YAML::Emitter yaml;
@@ -157,6 +166,7 @@ void write_curate_meta(const ValidationReport& report) {
   yaml << YAML::Key << "config" << YAML::Value << YAML::BeginMap;
   yaml << YAML::Key << "input_dir" << YAML::Value << config.input_dir.generic_string();
   yaml << YAML::Key << "output_dir" << YAML::Value << config.output_dir.generic_string();
+  yaml << YAML::Key << "data_root" << YAML::Value << data_root_of(config).generic_string();
   yaml << YAML::Key << "confirm_empty" << YAML::Value << YAML::Flow << config.confirm_empty;
   yaml << YAML::Key << "low_coverage_warning" << YAML::Value << config.low_coverage_warning;
   yaml << YAML::Key << "high_coverage_warning" << YAML::Value << config.high_coverage_warning;
@@ -176,6 +186,12 @@ void write_curate_meta(const ValidationReport& report) {
 }
 
 }  // namespace
+
+fs::path data_root_of(const CurateConfig& config) {
+  const fs::path input = config.input_dir.lexically_normal();
+  const fs::path trimmed = input.has_filename() ? input : input.parent_path();
+  return trimmed.has_parent_path() ? trimmed.parent_path() : fs::path(".");
+}
 
 ValidationReport validate_dataset(const CurateConfig& config) {
   const fs::path images_dir = config.input_dir / "images";
@@ -218,7 +234,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
   for (std::size_t i = 0; i < images.size(); ++i) {
     QcEntry& entry = report.entries[i];
     entry.row.basename = images[i].stem().string();
-    entry.row.image_path = (config.input_dir / "images" / images[i].filename()).generic_string();
+    entry.row.image_path = (manifest_dir_name(config) / "images" / images[i].filename()).generic_string();
     if (const ManifestRow* old = previous.find(entry.row.basename)) {
       entry.row.date = old->date;
       entry.row.batch = old->batch;
@@ -238,7 +254,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
       entry.reason = "several masks: " + masks->second[0].filename().string() + ", " + masks->second[1].filename().string();
     } else {
       mask_for[i] = masks->second.front();
-      entry.row.mask_path = (config.input_dir / "masks" / mask_for[i].filename()).generic_string();
+      entry.row.mask_path = (manifest_dir_name(config) / "masks" / mask_for[i].filename()).generic_string();
     }
   }
 
@@ -275,7 +291,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
   auto add_orphan = [&](const fs::path& mask, const std::string& basename, const std::string& reason) {
     QcEntry entry;
     entry.row.basename = basename;
-    entry.row.mask_path = (config.input_dir / "masks" / mask.filename()).generic_string();
+    entry.row.mask_path = (manifest_dir_name(config) / "masks" / mask.filename()).generic_string();
     entry.status = QcStatus::kFail;
     entry.reason = reason;
     entry.orphan_mask = true;

@@ -23,6 +23,18 @@ const QcEntry& entry_for(const ValidationReport& report, const std::string& base
   throw std::runtime_error("no entry " + basename);
 }
 
+TEST(ValidateDatasetTest, DataRootIsTheInputFoldersParent) {
+  CurateConfig config;
+  config.input_dir = "data/working";
+  EXPECT_EQ(data_root_of(config), fs::path("data"));
+  config.input_dir = "data/working/";
+  EXPECT_EQ(data_root_of(config), fs::path("data"));
+  config.input_dir = "working";
+  EXPECT_EQ(data_root_of(config), fs::path("."));
+  config.input_dir = "/srv/lab/data/working";
+  EXPECT_EQ(data_root_of(config), fs::path("/srv/lab/data"));
+}
+
 TEST(ValidateDatasetTest, PlantedFaultsGetTheirStatus) {
   test::TempDir dir;
   const auto expected = test::write_planted_dataset(dir / "working");
@@ -63,11 +75,13 @@ TEST(ValidateDatasetTest, PlantedFaultsGetTheirStatus) {
 
   const Manifest all = read_manifest(report.all_csv);
   ASSERT_EQ(all.rows.size(), 5U);
+  // Paths are relative to the data root (the input folder's parent), as the Python SegOid writes them.
+  EXPECT_EQ(data_root_of(config), dir.path());
   for (const auto& row : all.rows) {
-    EXPECT_TRUE(fs::exists(row.image_path)) << row.image_path;
-    EXPECT_TRUE(fs::exists(row.mask_path)) << row.mask_path;
+    EXPECT_TRUE(fs::exists(resolve_data_path(row.image_path, dir.path()))) << row.image_path;
+    EXPECT_TRUE(fs::exists(resolve_data_path(row.mask_path, dir.path()))) << row.mask_path;
   }
-  EXPECT_EQ(all.find("png_mask")->mask_path, (dir / "working" / "masks" / "png_mask_mask.png").generic_string());
+  EXPECT_EQ(all.find("png_mask")->mask_path, "working/masks/png_mask_mask.png");
   const std::string meta = core::read_file(dir / "splits" / "curate_meta.yaml");
   EXPECT_NE(meta.find("passed: 5"), std::string::npos) << meta;
   EXPECT_NE(meta.find("recommended_patch_px: " + std::to_string(report.recommended_patch_px())), std::string::npos);

@@ -12,8 +12,9 @@ namespace segoid::data {
 
 /// Options of the curation step.
 struct CurateConfig {
-  /// Folder with images/ and masks/ (masks/<basename>_mask.<ext>). Written into the manifest as
-  /// given, so relative paths resolve from the folder the command runs in.
+  /// Folder with images/ and masks/ (masks/<basename>_mask.<ext>). Manifest paths are written
+  /// relative to its parent, the data root (data_root_of), as the Python SegOid does:
+  /// "working/images/X.tif" for input_dir "data/working" and data_root "data".
   std::filesystem::path input_dir = "data/working";
   /// Where all.csv and qc_report.csv are written.
   std::filesystem::path output_dir = "data/splits";
@@ -61,6 +62,9 @@ struct ValidationReport {
   /// Recommended training patch side (px), 0 without objects.
   int recommended_patch_px() const;
 };
+
+/// The folder manifest paths are relative to: the parent of input_dir ("." when it has none).
+std::filesystem::path data_root_of(const CurateConfig& config);
 
 /// Checks every image in <input_dir>/images against its mask: present, same height and width,
 /// binary (0/255; a two-level {0, v} mask is thresholded with a warning, more levels fail),

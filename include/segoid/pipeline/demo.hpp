@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// `segoid demo`: the whole pipeline on built-in synthetic plates, ending in REPORT.md/report.html.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+
+namespace segoid::pipeline {
+
+struct DemoOptions {
+  std::filesystem::path out_dir;      ///< fresh folder for everything the demo writes
+  bool force = false;                 ///< replace an existing, non-empty out_dir
+  int images = 10;                    ///< synthetic plates (half 8-bit, half 16-bit)
+  std::uint64_t seed = 42;            ///< synthesis, split and training seed
+  std::filesystem::path config;       ///< training config; empty = the built-in demo config
+  int threads = 0;                    ///< LibTorch threads; 0 = all cores
+  int epochs = 0;                     ///< > 0 overrides the config's training.epochs
+  std::filesystem::path weights_dir;  ///< $SEGOID_WEIGHTS_DIR (only if the config asks for imagenet)
+  const std::atomic<bool>* interrupt = nullptr;
+};
+
+struct DemoResult {
+  std::filesystem::path out_dir, report_md, report_html;
+  double test_dice = 0.0;       ///< mean pixel Dice over the test images
+  double test_dice_std = 0.0;
+  double detection_f1 = 0.0;    ///< micro F1 over the test images
+  double detection_precision = 0.0, detection_recall = 0.0;
+  double best_val_dice = 0.0;
+  int best_epoch = 0;
+  int test_images = 0;
+  long objects = 0;
+  double seconds_total = 0.0, seconds_training = 0.0;
+};
+
+/// The YAML text of the built-in demo training config (also shipped as configs/demo.yaml).
+const std::string& builtin_demo_config();
+
+/// Synthesizes plates, validates, splits, trains, predicts the test images, quantifies them and
+/// writes out_dir/REPORT.md and out_dir/report.html. Throws like the stages it runs.
+DemoResult run_demo(const DemoOptions& options);
+
+/// The closing lines the command prints (scores, bars, report path).
+std::string format_demo_result(const DemoResult& result);
+
+}  // namespace segoid::pipeline

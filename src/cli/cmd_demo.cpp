@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// `segoid demo`: the whole pipeline on built-in synthetic plates (what `make demo` runs).
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "command_registry.hpp"
+#include "interrupt.hpp"
+#include "segoid/pipeline/demo.hpp"
+
+namespace segoid::cli {
+namespace {
+
+const bool kRegistered = register_command({
+    "demo", {}, "Run the whole pipeline on synthetic plates and write a report", 1,
+    [](CLI::App& sub) -> std::function<int()> {
+      auto opts = std::make_shared<pipeline::DemoOptions>();
+      opts->out_dir = "segoid-demo";
+      sub.add_option("--out", opts->out_dir, "Fresh folder for data, runs, predictions, metrics and the report")
+          ->capture_default_str();
+      sub.add_flag("--force", opts->force, "Replace an existing demo folder");
+      sub.add_option("--images", opts->images, "Synthetic plates to make")->capture_default_str();
+      sub.add_option("--seed", opts->seed, "Seed of every random choice")->capture_default_str();
+      sub.add_option("--config", opts->config, "Training config instead of the built-in configs/demo.yaml");
+      sub.add_option("--epochs", opts->epochs, "Override training.epochs");
+      sub.add_option("--threads", opts->threads, "LibTorch threads (0 = all cores)")->capture_default_str();
+      return [opts] {
+        if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) opts->weights_dir = weights;
+        InterruptGuard guard;
+        opts->interrupt = guard.flag();
+        const pipeline::DemoResult result = pipeline::run_demo(*opts);
+        std::cout << pipeline::format_demo_result(result);
+        return 0;
+      };
+    }});
+
+}  // namespace
+}  // namespace segoid::cli
