@@ -40,6 +40,22 @@ TEST(PythonCheckpointTest, ForwardMatchesPythonReference) {
   EXPECT_GT(expected.abs().max().item<float>(), 0.01f);  // not a trivially zero output
 }
 
+TEST(PythonCheckpointTest, DataParallelPrefixIsDropped) {
+  if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  const auto dir = torch_fixture_dir();
+  const auto expected = tensor_from(read_f32(dir / "output_2x1x64x96.f32"), {2, 1, 64, 96});
+  EXPECT_LT((predict(dir / "data_parallel.pth") - expected).abs().max().item<float>(), kForwardTolerance);
+  // Resuming training from a Python checkpoint is refused with a pointer to import_checkpoint.
+  Unet model;
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  try {
+    load_checkpoint(dir / "python_segoid.pth", torch::kCPU, &optimizer);
+    FAIL();
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("import_checkpoint"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PythonCheckpointTest, ReadsInfoFromPythonCheckpoint) {
   if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
   const PythonCheckpoint checkpoint = read_python_checkpoint(torch_fixture_dir() / "python_segoid.pth");

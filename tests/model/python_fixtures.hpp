@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <functional>
@@ -41,12 +42,17 @@ inline std::filesystem::path torch_fixture_dir() {
   const std::string command = "/usr/bin/python3 '" + script.string() + "' '" + staging.string() + "' " +
                               (with_reference ? "'" + reference.string() + "'" : "");
   std::string output;
+  std::error_code ec;
+  for (const auto& old : fs::directory_iterator(target.parent_path(), ec)) {  // fixtures of older scripts
+    const std::string name = old.path().filename().string();
+    if (old.path() != target && name.find(".tmp.") == std::string::npos) fs::remove_all(old.path(), ec);
+  }
   if (run_command(command, &output) == 0) {
     std::ofstream(staging / "done") << "ok\n";
-    std::error_code ec;
     fs::rename(staging, target, ec);  // fails when another process got there first: use theirs
+  } else {
+    ADD_FAILURE() << "fixture script failed although python3 has torch: " << command << "\n" << output;
   }
-  std::error_code ec;
   fs::remove_all(staging, ec);
   if (fs::exists(target / "done")) dir = target;
   return dir;
