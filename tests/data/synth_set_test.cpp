@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "segoid/core/atomic_file.hpp"
@@ -25,7 +26,9 @@ SynthConfig small_mixed_config() {
   return config;
 }
 
-int count_lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int count_lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(SynthSetTest, WritesPairsThatReadBackExactly) {
   test::TempDir dir;
@@ -77,6 +80,31 @@ TEST(SynthSetTest, RefusesToMixWithAnExistingSetUnlessOverwriting) {
   EXPECT_FALSE(fs::exists(dir.path() / "working" / "images" / (synth_image_name(1) + ".tif")))
       << "the old set's second image was removed";
   EXPECT_TRUE(fs::exists(summary.images[0]));
+}
+
+TEST(SynthSetTest, ScikitImageAgreesWithTheTruthTable) {
+  if (!test::python_has("numpy PIL skimage")) GTEST_SKIP() << "/usr/bin/python3 lacks numpy, PIL or skimage";
+  test::TempDir dir;
+  SynthConfig config = small_mixed_config();
+  config.width = 1024;
+  config.height = 768;
+  write_synthetic_set(dir.path(), 2, config);
+  std::string output;
+  const std::string script = (test::source_dir() / "tests" / "data" / "synth_skimage_check.py").string();
+  ASSERT_EQ(test::run_command("/usr/bin/python3 '" + script + "' '" + dir.path().string() + "'", &output), 0)
+      << output;
+  std::istringstream lines(output);
+  std::string name;
+  int components = 0, truth_rows = 0, images = 0;
+  double worst = 0, eccentricity = 0;
+  while (lines >> name >> components >> truth_rows >> worst >> eccentricity) {
+    ++images;
+    EXPECT_EQ(components, truth_rows) << name;
+    EXPECT_GT(truth_rows, 0) << name;
+    EXPECT_LT(worst, 0.03) << name << ": equivalent diameter of mask vs truth";
+    EXPECT_LT(eccentricity, config.max_eccentricity + 0.08) << name;
+  }
+  EXPECT_EQ(images, 2) << output;
 }
 
 TEST(SynthSetTest, RejectsZeroImages) {
