@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
     options.device = "cpu";
     options.threads = argc > 4 ? std::stoi(argv[4]) : 0;
     const infer::Predictor predictor = infer::Predictor::load(argv[1], options);
-    const int tile = argc > 3 ? std::stoi(argv[3]) : predictor.description().patch_size;
+    const int requested = argc > 3 ? std::stoi(argv[3]) : 0;
+    const int tile = requested > 0 ? requested : predictor.description().patch_size;
     cv::Mat image = io::normalize_intensity(io::read_image(argv[2]).pixels,
                                             io::parse_normalization(predictor.description().normalization));
     // The whole-image pass needs sides that are multiples of 32: crop the remainder.

@@ -47,7 +47,7 @@ std::function<int()> setup(CLI::App& sub) {
   auto* tile = sub.add_option("--tile-size", f->tile_size, "Tile side in pixels, a multiple of 32 [checkpoint's patch size]");
   auto* overlap = sub.add_option("--overlap", f->overlap, "Tile overlap fraction in [0, 1) [0.25]");
   auto* threshold = sub.add_option("--threshold", f->threshold, "Probability threshold [0.5]");
-  auto* min_area = sub.add_option("--min-object-area", f->min_object_area, "Remove objects smaller than this, pixels [0]");
+  auto* min_area = sub.add_option("--min-object-area", f->min_object_area, "Remove objects smaller than this, pixels [100]");
   auto* fill = sub.add_flag("--fill-holes,!--no-fill-holes", f->fill_holes, "Fill holes inside objects [on]");
   auto* no_prob = sub.add_flag("--no-probabilities", f->no_probabilities, "Do not write <name>_pred_prob.tif");
   auto* batch = sub.add_option("--batch-size", f->batch_size, "Tiles per forward pass [4]");

@@ -9,8 +9,6 @@
 #include <cmath>
 #include <ctime>
 #include <future>
-#include <optional>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -180,6 +178,10 @@ PredictSummary run_predict_full(const PredictConfig& config) {
 
   TilingOptions tiling;
   tiling.tile_size = config.tile_size > 0 ? config.tile_size : model.patch_size;
+  if (tiling.tile_size < 32 || tiling.tile_size % 32 != 0) {
+    throw ConfigError(fmt::format("checkpoint \"{}\" has patch size {}, not a multiple of 32; give --tile-size",
+                                  config.checkpoint.string(), tiling.tile_size));
+  }
   tiling.overlap = config.overlap;
   tiling.batch_size = config.batch_size;
   tiling.blend = parse_blend_mode(config.blend);

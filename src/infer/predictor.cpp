@@ -8,6 +8,7 @@
 
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint.hpp"
+#include "segoid/model/inference_form.hpp"
 #include "segoid/model/torch_runtime.hpp"
 #include "segoid/model/unet.hpp"
 
@@ -30,14 +31,15 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   impl->description.device = model::resolve_device(options.device);
   impl->device = torch::Device(impl->description.device == "cuda" ? torch::kCUDA : torch::kCPU);
   model::LoadedCheckpoint loaded = model::load_checkpoint(checkpoint, impl->device);
-  impl->net = loaded.model;  // BatchNorm folding: pending model::make_inference_model
+  impl->net = options.fold_batchnorm ? model::make_inference_model(loaded.model) : loaded.model;
   impl->net->eval();
   impl->channels_last = options.channels_last && impl->device.is_cpu();
-  if (impl->channels_last) {
-    // oneDNN runs NHWC convolutions without layout conversions when weights are NHWC too.
-    for (auto& p : impl->net->parameters()) {
-      if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
-    }
+  // oneDNN runs NHWC convolutions without layout conversions when the weights are NHWC too
+  // (make_inference_model already stores them so).
+  for (auto& p : impl->net->parameters()) {
+    if (p.dim() != 4) continue;
+    p.set_data(p.data().contiguous(impl->channels_last ? torch::MemoryFormat::ChannelsLast
+                                                       : torch::MemoryFormat::Contiguous));
   }
   ModelDescription& d = impl->description;
   d.checkpoint = checkpoint;

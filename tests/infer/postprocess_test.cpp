@@ -8,7 +8,9 @@
 #include <cmath>
 #include <vector>
 
+#include "segoid/core/atomic_file.hpp"
 #include "segoid/core/rng.hpp"
+#include "test_support.hpp"
 
 namespace segoid::infer {
 namespace {
@@ -138,6 +140,47 @@ TEST(PostprocessTest, ChainFillsHolesBeforeMeasuringObjects) {
   EXPECT_EQ(mask.at<unsigned char>(8, 8), 255);
   options.fill_holes = false;
   EXPECT_EQ(cv::countNonZero(postprocess(prob, options)), 0);  // the bare 40-pixel ring is too small
+}
+
+std::string mask_to_text(const cv::Mat& mask) {
+  std::string text;
+  for (int row = 0; row < mask.rows; ++row) {
+    for (int col = 0; col < mask.cols; ++col) text += mask.at<unsigned char>(row, col) ? "1 " : "0 ";
+    text += "\n";
+  }
+  return text;
+}
+
+cv::Mat mask_from_text(const std::string& text, int rows, int cols) {
+  cv::Mat mask(rows, cols, CV_8UC1, cv::Scalar(0));
+  int index = 0;
+  for (char c : text) {
+    if (c != '0' && c != '1') continue;
+    if (index < rows * cols) mask.at<unsigned char>(index / cols, index % cols) = c == '1' ? 255 : 0;
+    ++index;
+  }
+  EXPECT_EQ(index, rows * cols);
+  return mask;
+}
+
+TEST(PostprocessTest, MatchesScipyAndScikitImage) {
+  if (!test::python_has("numpy scipy skimage")) GTEST_SKIP() << "needs /usr/bin/python3 with scipy and scikit-image";
+  test::TempDir dir;
+  const cv::Mat mask = random_mask(60, 70, 4242, 0.5);
+  core::write_file_atomic(dir / "mask.txt", mask_to_text(mask));
+  const std::string script =
+      "import numpy as np, scipy.ndimage as ndi, skimage.morphology as morph\n"
+      "m = np.loadtxt('" + (dir / "mask.txt").string() + "').astype(bool)\n"
+      "np.savetxt('" + (dir / "filled.txt").string() + "', ndi.binary_fill_holes(m), fmt='%d')\n"
+      "np.savetxt('" + (dir / "small.txt").string() + "', morph.remove_small_objects(m, 6, connectivity=2), fmt='%d')\n";
+  core::write_file_atomic(dir / "ref.py", script);
+  std::string output;
+  ASSERT_EQ(test::run_command("/usr/bin/python3 " + (dir / "ref.py").string(), &output), 0) << output;
+  // The mask must have holes and small objects, or the comparison would prove nothing.
+  ASSERT_GT(cv::countNonZero(fill_holes(mask)), cv::countNonZero(mask));
+  ASSERT_LT(cv::countNonZero(remove_small_objects(mask, 6)), cv::countNonZero(mask));
+  EXPECT_TRUE(same(fill_holes(mask), mask_from_text(core::read_file(dir / "filled.txt"), 60, 70)));
+  EXPECT_TRUE(same(remove_small_objects(mask, 6), mask_from_text(core::read_file(dir / "small.txt"), 60, 70)));
 }
 
 }  // namespace

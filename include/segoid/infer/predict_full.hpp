@@ -24,7 +24,7 @@ struct PredictConfig {
   std::string blend = "gaussian";              ///< [inference.blend] gaussian | mean
   int edge_margin = -1;                        ///< [inference.edge_margin] px dropped at inner tile sides; -1 auto
   bool tta = false;                            ///< [inference.tta] flip test-time augmentation (4x cost)
-  int min_object_area = 0;                     ///< [postprocess.min_object_area] pixels
+  int min_object_area = 100;                   ///< [postprocess.min_object_area] pixels (0 = keep all)
   bool fill_holes = true;                      ///< [postprocess.fill_holes]
   int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
   std::string device = "auto";                 ///< [runtime.device] auto | cpu | cuda
