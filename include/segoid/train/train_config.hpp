@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: MIT
+// TrainConfig: the keys of the Python SegOid's train.yaml, plus SegOid's own (seed, device, ...).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace segoid::train {
+
+/// `data:` manifests. Relative paths resolve against the working directory, as in the Python tool.
+struct DataSection {
+  std::filesystem::path train_manifest = "data/splits/train.csv";  ///< CSV with image/mask columns
+  std::filesystem::path val_manifest = "data/splits/val.csv";      ///< CSV with image/mask columns
+  std::filesystem::path data_root = "data";  ///< root for relative paths inside the manifests
+};
+
+/// `dataset.augmentation:` paired image/mask augmentation (training patches only).
+struct AugmentSection {
+  bool enabled = true;
+  double horizontal_flip = 0.5;   ///< probability
+  double vertical_flip = 0.5;     ///< probability
+  double rotate_90 = 0.5;         ///< probability of a rotation by 90, 180 or 270 degrees
+  double brightness_limit = 0.1;  ///< additive shift drawn from [-limit, limit] (intensity units)
+  double contrast_limit = 0.1;    ///< gain drawn from [1 - limit, 1 + limit]
+};
+
+/// `dataset:` patch sampling.
+struct DatasetSection {
+  int patch_size = 256;             ///< pixels, a multiple of 32
+  int patches_per_image = 20;       ///< patches per image per epoch
+  double positive_ratio = 0.7;      ///< share of patches centred on foreground
+  double negative_threshold = 0.05; ///< max mask coverage of a negative patch (fraction)
+  double max_jitter = 0.25;         ///< max offset of a positive centre (fraction of patch_size)
+  AugmentSection augmentation;
+};
+
+/// `model:` architecture.
+struct ModelSection {
+  std::string architecture = "unet";      ///< only "unet"
+  std::string encoder = "resnet18";       ///< "resnet18" | "resnet34"
+  std::string encoder_weights = "imagenet";  ///< "imagenet" or "" (YAML null: random init)
+  std::filesystem::path encoder_weights_path;  ///< torchvision .pth; empty: search weights_dir
+  int in_channels = 1;
+  int classes = 1;
+  double training_pixel_size = 0.0;  ///< µm/px of the training images (0 = unknown); kept in the model
+};
+
+/// `training:` optimisation.
+struct TrainingSection {
+  int epochs = 50;
+  int batch_size = 4;
+  double learning_rate = 1e-4;  ///< AdamW initial learning rate
+  /// AdamW decoupled weight decay. The Python tool used Adam without decay; 0 reproduces it
+  /// exactly. 1e-4 is a mild regulariser that does not slow convergence at lr 1e-4.
+  double weight_decay = 1e-4;
+  int num_workers = 2;      ///< background batch-preparation threads (0 = prepare inline)
+  bool pin_memory = true;   ///< pin host batches before CUDA copies (ignored on CPU)
+};
+
+/// `loss:` loss = bce_weight * BCEWithLogits + dice_weight * soft Dice.
+struct LossSection {
+  double bce_weight = 0.5;
+  double dice_weight = 0.5;
+};
+
+/// `early_stopping:` on validation Dice.
+struct EarlyStoppingSection {
+  bool enabled = true;
+  int patience = 10;        ///< epochs without improvement before stopping
+  double min_delta = 1e-4;  ///< improvement must exceed best + min_delta
+};
+
+/// `lr_scheduler:` ReduceLROnPlateau on validation loss (PyTorch semantics).
+struct LrSchedulerSection {
+  bool enabled = true;
+  std::string mode = "min";  ///< "min" | "max"
+  double factor = 0.5;       ///< new lr = lr * factor
+  int patience = 5;          ///< epochs without improvement before reducing
+  double min_lr = 1e-5;
+};
+
+/// `checkpointing:`.
+struct CheckpointingSection {
+  bool save_best = true;       ///< checkpoints/best_model.pt on a new best val Dice
+  bool save_periodic = true;   ///< checkpoints/checkpoint_epoch_NNN.pt
+  int periodic_interval = 10;  ///< epochs
+  bool save_final = true;      ///< checkpoints/final_model.pt
+};
+
+/// `tensorboard:`.
+struct TensorboardSection {
+  bool enabled = true;
+  int log_interval = 1;       ///< epochs between scalar logs
+  int image_interval = 10;    ///< epochs between image panels
+  int num_image_samples = 4;  ///< validation patches per panel
+};
+
+/// Everything `segoid train` reads. Defaults are the Python SegOid's configs/train.yaml.
+struct TrainConfig {
+  DataSection data;
+  DatasetSection dataset;
+  ModelSection model;
+  TrainingSection training;
+  LossSection loss;
+  EarlyStoppingSection early_stopping;
+  LrSchedulerSection lr_scheduler;
+  CheckpointingSection checkpointing;
+  TensorboardSection tensorboard;
+  std::filesystem::path run_dir = "runs";  ///< `output.run_dir`: parent of train_YYYYMMDD_HHMMSS/
+  double prediction_threshold = 0.5;       ///< `validation.prediction_threshold` on probabilities
+
+  // SegOid's own keys (top level).
+  std::uint64_t seed = 42;            ///< every random choice derives from it
+  std::string device = "auto";        ///< "auto" | "cpu" | "cuda"
+  int threads = 0;                    ///< LibTorch intra-op threads; 0 = all cores
+  bool mixed_precision = false;       ///< float16 autocast; CUDA only (ignored with a warning on CPU)
+  std::string normalization = "percentile";  ///< "percentile" | "range" (Python's /255)
+};
+
+/// Loads and validates a train.yaml. A Python SegOid file loads unchanged. Throws IoError when
+/// unreadable, ConfigError naming the file and key for an unknown key (with the nearest known
+/// key), a wrong type or a value out of range.
+TrainConfig load_train_config(const std::filesystem::path& path);
+
+/// Same from YAML text; `origin` names it in messages.
+TrainConfig parse_train_config(const std::string& yaml_text, const std::string& origin);
+
+/// Checks ranges and choices; throws ConfigError naming `origin` and the key.
+void validate_train_config(const TrainConfig& config, const std::string& origin);
+
+/// The resolved config as YAML (every key, same layout as train.yaml), for config.yaml and
+/// checkpoints. parse_train_config(to_yaml(c)) == c.
+std::string to_yaml(const TrainConfig& config);
+
+}  // namespace segoid::train

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+// `segoid train`: the training loop with run folder, checkpoints, metrics, TensorBoard and resume.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "segoid/data/training_images.hpp"
+#include "segoid/train/metrics.hpp"
+#include "segoid/train/train_config.hpp"
+
+namespace segoid::train {
+
+/// How one call of train_model runs, beside the config.
+struct TrainOptions {
+  std::filesystem::path config_path;  ///< the config file, for messages (the resume hint)
+  /// Checkpoint to continue from (interrupted.pt, best_model.pt, checkpoint_epoch_NNN.pt, ...).
+  /// The run continues in that checkpoint's run folder.
+  std::filesystem::path resume;
+  /// Run folder to use instead of <config.run_dir>/train_YYYYMMDD_HHMMSS (created if needed).
+  std::filesystem::path run_dir;
+  /// Folder with torchvision encoder weights (resnet18*.pth, ...), from $SEGOID_WEIGHTS_DIR.
+  std::filesystem::path weights_dir;
+  /// Set (e.g. by a SIGINT handler) to stop after the current step with a resumable checkpoint.
+  const std::atomic<bool>* interrupt = nullptr;
+  /// Called after every optimizer step with (0-based epoch, 0-based step in the epoch); for tests.
+  std::function<void(int epoch, int step)> on_step_end;
+};
+
+/// One row of val_metrics.csv.
+struct EpochRecord {
+  int epoch = 0;          ///< 1-based
+  double lr = 0.0;        ///< learning rate used during the epoch
+  EpochMetrics train;
+  EpochMetrics val;
+  double seconds = 0.0;       ///< wall time of the epoch (training + validation)
+  double data_seconds = 0.0;  ///< time the training loop waited for batches
+};
+
+/// What a run produced.
+struct TrainResult {
+  std::filesystem::path run_dir;
+  std::filesystem::path best_checkpoint;        ///< empty when save_best is off
+  std::filesystem::path final_checkpoint;       ///< empty when save_final is off or interrupted
+  std::filesystem::path interrupted_checkpoint; ///< set when the run was interrupted
+  std::string resume_command;                   ///< how to continue an interrupted run
+  int epochs_completed = 0;
+  int best_epoch = 0;
+  double best_val_dice = 0.0;
+  bool early_stopped = false;
+  bool interrupted = false;
+  std::vector<EpochRecord> history;  ///< every epoch of the run, including those before a resume
+};
+
+/// Trains a U-Net as `config` says on the images of its train and validation manifests and
+/// writes the run folder: config.yaml, checkpoints/{best_model,checkpoint_epoch_NNN,final_model}.pt,
+/// val_metrics.csv, tensorboard/. Every random choice derives from config.seed: on CPU with the
+/// same threads, a run interrupted and resumed ends with the same weights as an uninterrupted one.
+/// Throws ConfigError, IoError, DataError (manifests, images) or ModelError (weights, divergence).
+TrainResult train_model(const TrainConfig& config, const TrainOptions& options);
+
+/// Same, on images already in memory (the manifests in `config.data` are not read).
+TrainResult train_on_images(const TrainConfig& config, const TrainOptions& options,
+                            std::vector<data::TrainingImage> train_images,
+                            std::vector<data::TrainingImage> val_images);
+
+/// The resolved config embedded in a checkpoint written by train_model (for `--resume` without
+/// `--config`). Throws ModelError naming the file when it has none.
+TrainConfig config_from_checkpoint(const std::filesystem::path& checkpoint);
+
+}  // namespace segoid::train

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// Training entry from manifests: reads the train/val image+mask pairs, then trains.
+#include <spdlog/spdlog.h>
+
+#include "segoid/core/error.hpp"
+#include "segoid/data/manifest.hpp"
+#include "segoid/model/checkpoint.hpp"
+#include "segoid/train/trainer.hpp"
+
+namespace segoid::train {
+namespace {
+
+std::vector<data::TrainingImage> load_split(const std::filesystem::path& manifest_path,
+                                            const std::filesystem::path& data_root, const std::string& normalization,
+                                            const char* split) {
+  const data::Manifest manifest = data::read_manifest(manifest_path);
+  if (manifest.rows.empty()) {
+    throw DataError(std::string(split) + " manifest \"" + manifest_path.string() + "\" has no rows");
+  }
+  std::vector<std::filesystem::path> images;
+  std::vector<std::filesystem::path> masks;
+  for (const data::ManifestRow& row : manifest.rows) {
+    if (row.mask_path.empty()) {
+      throw DataError(std::string(split) + " manifest \"" + manifest_path.string() + "\": image '" + row.basename +
+                      "' has no mask_path; training needs a mask for every image");
+    }
+    images.push_back(data::resolve_data_path(row.image_path, data_root));
+    masks.push_back(data::resolve_data_path(row.mask_path, data_root));
+  }
+  spdlog::info("{}: {} images from \"{}\"", split, images.size(), manifest_path.string());
+  return data::load_training_images(images, masks, io::parse_normalization(normalization));
+}
+
+}  // namespace
+
+TrainResult train_model(const TrainConfig& config, const TrainOptions& options) {
+  validate_train_config(config, options.config_path.empty() ? "train config" : options.config_path.string());
+  auto train_images = load_split(config.data.train_manifest, config.data.data_root, config.normalization, "train");
+  auto val_images = load_split(config.data.val_manifest, config.data.data_root, config.normalization, "val");
+  return train_on_images(config, options, std::move(train_images), std::move(val_images));
+}
+
+TrainConfig config_from_checkpoint(const std::filesystem::path& checkpoint) {
+  const model::CheckpointInfo info = model::read_checkpoint_info(checkpoint);
+  if (info.config_yaml.empty()) {
+    throw ModelError("checkpoint \"" + checkpoint.string() + "\" holds no training config; pass --config");
+  }
+  return parse_train_config(info.config_yaml, checkpoint.string() + " (embedded config)");
+}
+
+}  // namespace segoid::train

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// Run folder naming, metrics CSV and history JSON.
+#include "train_run_dir.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <ctime>
+#include <system_error>
+
+#include "segoid/core/error.hpp"
+
+namespace segoid::train {
+namespace fs = std::filesystem;
+
+fs::path create_unique_run_dir(const fs::path& parent) {
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) throw IoError("cannot create run folder parent \"" + parent.string() + "\": " + ec.message());
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char stamp[32];
+  std::strftime(stamp, sizeof(stamp), "train_%Y%m%d_%H%M%S", &local);
+  constexpr int kMaxSuffix = 10000;
+  for (int n = 1; n < kMaxSuffix; ++n) {
+    const fs::path candidate = parent / (n == 1 ? std::string(stamp) : fmt::format("{}_{}", stamp, n));
+    // create_directory returns false when the folder already exists: the next suffix is tried.
+    if (fs::create_directory(candidate, ec)) return candidate;
+    if (ec) throw IoError("cannot create run folder \"" + candidate.string() + "\": " + ec.message());
+  }
+  throw IoError("cannot find a free run folder name under \"" + parent.string() + "\"");
+}
+
+std::string metrics_csv(const std::vector<EpochRecord>& history) {
+  std::string out =
+      "epoch,lr,train_loss,train_dice,train_iou,val_loss,val_dice,val_iou,val_precision,val_recall,seconds\n";
+  for (const EpochRecord& r : history) {
+    out += fmt::format("{},{:.6g},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.2f}\n", r.epoch, r.lr,
+                       r.train.loss, r.train.dice, r.train.iou, r.val.loss, r.val.dice, r.val.iou, r.val.precision,
+                       r.val.recall, r.seconds);
+  }
+  return out;
+}
+
+namespace {
+
+nlohmann::json metrics_json(const EpochMetrics& m) {
+  return {{"loss", m.loss}, {"dice", m.dice}, {"iou", m.iou}, {"precision", m.precision}, {"recall", m.recall}};
+}
+
+EpochMetrics metrics_from(const nlohmann::json& j) {
+  EpochMetrics m;
+  m.loss = j.at("loss").get<double>();
+  m.dice = j.at("dice").get<double>();
+  m.iou = j.at("iou").get<double>();
+  m.precision = j.at("precision").get<double>();
+  m.recall = j.at("recall").get<double>();
+  return m;
+}
+
+}  // namespace
+
+std::string history_to_json(const std::vector<EpochRecord>& history) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (const EpochRecord& r : history) {
+    rows.push_back({{"epoch", r.epoch},
+                    {"lr", r.lr},
+                    {"train", metrics_json(r.train)},
+                    {"val", metrics_json(r.val)},
+                    {"seconds", r.seconds},
+                    {"data_seconds", r.data_seconds}});
+  }
+  return rows.dump();
+}
+
+std::vector<EpochRecord> history_from_json(const std::string& json) {
+  std::vector<EpochRecord> history;
+  if (json.empty()) return history;
+  try {
+    for (const auto& row : nlohmann::json::parse(json)) {
+      EpochRecord r;
+      r.epoch = row.at("epoch").get<int>();
+      r.lr = row.at("lr").get<double>();
+      r.train = metrics_from(row.at("train"));
+      r.val = metrics_from(row.at("val"));
+      r.seconds = row.at("seconds").get<double>();
+      r.data_seconds = row.value("data_seconds", 0.0);
+      history.push_back(r);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError(std::string("malformed training history in checkpoint: ") + e.what());
+  }
+  return history;
+}
+
+}  // namespace segoid::train

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+// The training session: set-up, the epoch loop, checkpoints, metrics files and TensorBoard.
+#include "segoid/train/trainer.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/core/progress.hpp"
+#include "segoid/model/torch_runtime.hpp"
+#include "train_run_dir.hpp"
+#include "trainer_internal.hpp"
+
+namespace segoid::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+data::SamplingConfig sampling_config(const TrainConfig& c) {
+  data::SamplingConfig s;
+  s.patch_size = c.dataset.patch_size;
+  s.patches_per_image = c.dataset.patches_per_image;
+  s.positive_ratio = c.dataset.positive_ratio;
+  s.negative_threshold = c.dataset.negative_threshold;
+  s.max_jitter = c.dataset.max_jitter;
+  return s;
+}
+
+data::AugmentConfig augment_config(const TrainConfig& c) {
+  const AugmentSection& a = c.dataset.augmentation;
+  data::AugmentConfig out;
+  out.enabled = a.enabled;
+  out.horizontal_flip = a.horizontal_flip;
+  out.vertical_flip = a.vertical_flip;
+  out.rotate_90 = a.rotate_90;
+  out.brightness_limit = a.brightness_limit;
+  out.contrast_limit = a.contrast_limit;
+  return out;
+}
+
+void log_lr_change(const Session& s, double old_lr, int epoch) {
+  spdlog::info("epoch {}: val loss has not improved for {} epochs: learning rate {:.3g} -> {:.3g}", epoch,
+               s.config.lr_scheduler.patience + 1, old_lr, s.lr);
+}
+
+/// Scalars and, every image_interval epochs, the panel of the first validation samples.
+void log_tensorboard(Session& s, const EpochRecord& r) {
+  const TensorboardSection& tb = s.config.tensorboard;
+  if (!s.tensorboard || r.epoch % tb.log_interval != 0) return;
+  io::TfEventsWriter& w = *s.tensorboard;
+  w.add_scalar("loss/train", r.train.loss, r.epoch);
+  w.add_scalar("loss/val", r.val.loss, r.epoch);
+  w.add_scalar("dice/train", r.train.dice, r.epoch);
+  w.add_scalar("dice/val", r.val.dice, r.epoch);
+  w.add_scalar("iou/train", r.train.iou, r.epoch);
+  w.add_scalar("iou/val", r.val.iou, r.epoch);
+  w.add_scalar("precision/val", r.val.precision, r.epoch);
+  w.add_scalar("recall/val", r.val.recall, r.epoch);
+  w.add_scalar("learning_rate", r.lr, r.epoch);
+  if (tb.num_image_samples > 0 && (r.epoch % tb.image_interval == 0 || r.epoch == 1)) {
+    // Spread the samples over the validation set (it is image-major, positives first per image).
+    std::vector<data::Patch> samples;
+    const std::size_t n = std::min<std::size_t>(tb.num_image_samples, s.val_patches.size());
+    for (std::size_t i = 0; i < n; ++i) samples.push_back(s.val_patches[i * s.val_patches.size() / n]);
+    w.add_image("val/image_truth_prediction", make_panel(samples, predict_patches(s, samples)), r.epoch);
+  }
+  w.flush();
+}
+
+void save_epoch_checkpoints(Session& s, const EpochRecord& r, bool new_best, TrainResult& result) {
+  const CheckpointingSection& ck = s.config.checkpointing;
+  const fs::path dir = s.run_dir / "checkpoints";
+  if (ck.save_best && new_best) {
+    save_session(s, dir / "best_model.pt");
+    result.best_checkpoint = dir / "best_model.pt";
+  }
+  if (ck.save_periodic && r.epoch % ck.periodic_interval == 0) {
+    save_session(s, dir / fmt::format("checkpoint_epoch_{:03d}.pt", r.epoch));
+  }
+}
+
+std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOptions& options) {
+  auto s = std::make_unique<Session>();
+  s->config = config;
+  s->options = options;
+  const int threads = model::configure_threads(config.threads);
+  s->device = torch::Device(model::resolve_device(config.device));
+  s->autocast = config.mixed_precision && s->device.is_cuda();
+  if (config.mixed_precision && !s->device.is_cuda()) {
+    spdlog::warn("mixed_precision needs CUDA; training in float32 on the CPU");
+  }
+  spdlog::info("device {}, {} threads, seed {}", s->device.str(), threads, config.seed);
+  s->model = build_model(config, options.weights_dir);
+  s->model->to(s->device);
+  s->lr = config.training.learning_rate;
+  s->optimizer = std::make_unique<torch::optim::AdamW>(
+      s->model->parameters(),
+      torch::optim::AdamWOptions(config.training.learning_rate).weight_decay(config.training.weight_decay));
+  PlateauOptions plateau;
+  plateau.mode = config.lr_scheduler.mode;
+  plateau.factor = config.lr_scheduler.factor;
+  plateau.patience = config.lr_scheduler.patience;
+  plateau.min_lr = config.lr_scheduler.min_lr;
+  s->scheduler = std::make_unique<ReduceLrOnPlateau>(config.training.learning_rate, plateau);
+  s->early_stopping = std::make_unique<EarlyStopping>(config.early_stopping.patience, config.early_stopping.min_delta);
+  if (!options.resume.empty()) {
+    restore_session(*s, options.resume);
+    s->run_dir = options.run_dir.empty() ? options.resume.parent_path().parent_path() : options.run_dir;
+    spdlog::info("resuming from \"{}\" at epoch {} step {}", options.resume.string(), s->epochs_done + 1,
+                 s->partial.next_step + 1);
+  } else if (!options.run_dir.empty()) {
+    s->run_dir = options.run_dir;
+  } else {
+    s->run_dir = create_unique_run_dir(config.run_dir);
+  }
+  fs::create_directories(s->run_dir / "checkpoints");
+  core::write_file_atomic(s->run_dir / "config.yaml", to_yaml(config));
+  if (config.tensorboard.enabled) s->tensorboard = std::make_unique<io::TfEventsWriter>(s->run_dir / "tensorboard");
+  return s;
+}
+
+}  // namespace
+
+TrainResult train_on_images(const TrainConfig& config, const TrainOptions& options,
+                            std::vector<data::TrainingImage> train_images,
+                            std::vector<data::TrainingImage> val_images) {
+  validate_train_config(config, options.config_path.empty() ? "train config" : options.config_path.string());
+  if (train_images.empty()) throw DataError("no training images");
+  if (val_images.empty()) throw DataError("no validation images");
+  std::unique_ptr<Session> session = start_session(config, options);
+  Session& s = *session;
+  s.train_sampler = std::make_unique<data::PatchSampler>(std::move(train_images), sampling_config(config),
+                                                         augment_config(config), config.seed);
+  {
+    data::AugmentConfig no_augment;
+    no_augment.enabled = false;
+    const data::PatchSampler val_sampler(std::move(val_images), sampling_config(config), no_augment, config.seed);
+    s.val_patches = val_sampler.validation_patches(config.dataset.patches_per_image);
+  }
+  spdlog::info("run folder \"{}\": {} training patches per epoch, {} validation patches", s.run_dir.string(),
+               s.train_sampler->epoch_size(), s.val_patches.size());
+
+  TrainResult result;
+  result.run_dir = s.run_dir;
+  if (fs::exists(s.run_dir / "checkpoints/best_model.pt")) result.best_checkpoint = s.run_dir / "checkpoints/best_model.pt";
+  const fs::path interrupted_path = s.run_dir / "checkpoints" / "interrupted.pt";
+  bool stopped_early = s.early_stopping->should_stop() && config.early_stopping.enabled;
+  while (!stopped_early && s.epochs_done < config.training.epochs) {
+    const double lr_used = s.lr;
+    if (!train_epoch(s)) {
+      save_session(s, interrupted_path);
+      result.interrupted = true;
+      result.interrupted_checkpoint = interrupted_path;
+      result.resume_command = fmt::format("segoid train --config {} --resume {}",
+                                          options.config_path.empty() ? "<config>" : options.config_path.string(),
+                                          interrupted_path.string());
+      break;
+    }
+    const auto val_start = std::chrono::steady_clock::now();
+    EpochRecord r;
+    r.epoch = s.epochs_done + 1;
+    r.lr = lr_used;
+    r.train = finalize_metrics(s.partial.loss_sum, s.partial.patches, s.partial.counts);
+    r.val = validate(s);
+    r.seconds = s.partial.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - val_start).count();
+    r.data_seconds = s.partial.data_seconds;
+    s.history.push_back(r);
+    s.epochs_done += 1;
+    s.partial = PartialEpoch{};
+    const bool new_best = r.val.dice > s.best_val_dice;
+    if (new_best) {
+      s.best_val_dice = r.val.dice;
+      s.best_epoch = r.epoch;
+    }
+    if (config.lr_scheduler.enabled) {
+      const double old_lr = s.lr;
+      if (s.scheduler->step(r.val.loss)) {
+        apply_lr(s, s.scheduler->lr());
+        log_lr_change(s, old_lr, r.epoch);
+      }
+    }
+    if (config.early_stopping.enabled && s.early_stopping->step(r.val.dice)) {
+      stopped_early = true;
+      spdlog::info("early stopping at epoch {}: val Dice has not improved by more than {} for {} epochs "
+                   "(best {:.4f} at epoch {})",
+                   r.epoch, config.early_stopping.min_delta, config.early_stopping.patience, s.best_val_dice,
+                   s.best_epoch);
+    }
+    spdlog::info("epoch {}/{}  loss {:.4f}  dice {:.4f} | val loss {:.4f}  dice {:.4f}  iou {:.4f}  "
+                 "precision {:.4f}  recall {:.4f} | lr {:.3g}  {}{}",
+                 r.epoch, config.training.epochs, r.train.loss, r.train.dice, r.val.loss, r.val.dice, r.val.iou,
+                 r.val.precision, r.val.recall, r.lr, core::format_duration(r.seconds), new_best ? "  best" : "");
+    core::write_file_atomic(s.run_dir / "val_metrics.csv", metrics_csv(s.history));
+    log_tensorboard(s, r);
+    save_epoch_checkpoints(s, r, new_best, result);
+  }
+  if (!result.interrupted) {
+    std::error_code ec;
+    fs::remove(interrupted_path, ec);  // its state is superseded by the finished run
+    if (config.checkpointing.save_final) {
+      save_session(s, s.run_dir / "checkpoints" / "final_model.pt");
+      result.final_checkpoint = s.run_dir / "checkpoints" / "final_model.pt";
+    }
+  }
+  result.epochs_completed = s.epochs_done;
+  result.best_epoch = s.best_epoch;
+  result.best_val_dice = std::max(0.0, s.best_val_dice);
+  result.early_stopped = stopped_early;
+  result.history = s.history;
+  return result;
+}
+
+}  // namespace segoid::train

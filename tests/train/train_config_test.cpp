@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// train.yaml loading: Python files load unchanged, strict keys, typed errors, YAML round trip.
+#include <gtest/gtest.h>
+
+#include "segoid/core/error.hpp"
+#include "segoid/train/train_config.hpp"
+#include "test_support.hpp"
+
+namespace segoid::train {
+namespace {
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_train_config(yaml, "my.yaml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(TrainConfigTest, PythonTrainYamlLoadsUnchanged) {
+  const TrainConfig c = load_train_config(test::source_dir() / "tests/train/fixtures/python_train.yaml");
+  EXPECT_EQ(c.data.train_manifest, "data/splits/train.csv");
+  EXPECT_EQ(c.data.data_root, "data");
+  EXPECT_EQ(c.dataset.patch_size, 256);
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.contrast_limit, 0.1);
+  EXPECT_EQ(c.model.encoder_weights, "imagenet");
+  EXPECT_DOUBLE_EQ(c.model.training_pixel_size, 2.76);
+  EXPECT_DOUBLE_EQ(c.training.learning_rate, 1e-4);
+  EXPECT_EQ(c.early_stopping.patience, 10);
+  EXPECT_DOUBLE_EQ(c.lr_scheduler.min_lr, 1e-5);
+  EXPECT_EQ(c.tensorboard.image_interval, 10);
+  EXPECT_EQ(c.run_dir, "runs");
+  EXPECT_DOUBLE_EQ(c.prediction_threshold, 0.5);
+  EXPECT_EQ(c.normalization, "percentile");  // our default when the key is absent
+}
+
+TEST(TrainConfigTest, ShippedConfigsLoad) {
+  for (const char* name : {"configs/train.yaml", "configs/production_train.yaml"}) {
+    SCOPED_TRACE(name);
+    const TrainConfig c = load_train_config(test::source_dir() / name);
+    EXPECT_EQ(c.model.encoder, "resnet18");
+  }
+  const TrainConfig prod = load_train_config(test::source_dir() / "configs/production_train.yaml");
+  EXPECT_EQ(prod.training.epochs, 100);
+  EXPECT_FALSE(prod.early_stopping.enabled);
+  EXPECT_EQ(prod.data.train_manifest, prod.data.val_manifest);
+}
+
+TEST(TrainConfigTest, UnknownKeySuggestsNearest) {
+  const std::string msg = error_of("training:\n  learning_rte: 0.001\n");
+  EXPECT_NE(msg.find("my.yaml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("training.learning_rte"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("did you mean 'training.learning_rate'"), std::string::npos) << msg;
+  const std::string top = error_of("seeed: 3\n");
+  EXPECT_NE(top.find("did you mean 'seed'"), std::string::npos) << top;
+}
+
+TEST(TrainConfigTest, WrongTypeNamesTheKey) {
+  const std::string msg = error_of("training:\n  epochs: many\n");
+  EXPECT_NE(msg.find("training.epochs"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("integer"), std::string::npos) << msg;
+  const std::string b = error_of("early_stopping:\n  enabled: maybe\n");
+  EXPECT_NE(b.find("early_stopping.enabled"), std::string::npos) << b;
+}
+
+TEST(TrainConfigTest, OutOfRangeNamesTheKey) {
+  EXPECT_NE(error_of("dataset:\n  positive_ratio: 1.5\n").find("dataset.positive_ratio"), std::string::npos);
+  EXPECT_NE(error_of("dataset:\n  patch_size: 100\n").find("multiple of 32"), std::string::npos);
+  EXPECT_NE(error_of("device: gpu\n").find("device"), std::string::npos);
+  EXPECT_NE(error_of("model:\n  encoder: resnet50\n").find("model.encoder"), std::string::npos);
+}
+
+TEST(TrainConfigTest, NullEncoderWeightsMeansRandomInit) {
+  const TrainConfig c = parse_train_config("model:\n  encoder_weights: null\n", "x.yaml");
+  EXPECT_TRUE(c.model.encoder_weights.empty());
+}
+
+TEST(TrainConfigTest, YamlRoundTripKeepsEveryValue) {
+  TrainConfig c;
+  c.seed = 1234567890123ULL;
+  c.training.learning_rate = 3.3e-4;
+  c.model.encoder_weights.clear();
+  c.dataset.augmentation.rotate_90 = 0.25;
+  c.normalization = "range";
+  c.run_dir = "somewhere/else";
+  const std::string text = to_yaml(c);
+  const TrainConfig back = parse_train_config(text, "snapshot.yaml");
+  EXPECT_EQ(to_yaml(back), text);
+  EXPECT_EQ(back.seed, c.seed);
+  EXPECT_DOUBLE_EQ(back.training.learning_rate, 3.3e-4);
+  EXPECT_TRUE(back.model.encoder_weights.empty());
+  EXPECT_EQ(back.normalization, "range");
+  EXPECT_NE(text.find("git_hash"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace segoid::train

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// End-to-end training on tiny in-memory images: artefacts, bit-exact resume, divergence.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include <atomic>
+#include <fstream>
+
+#include "segoid/core/error.hpp"
+#include "segoid/core/rng.hpp"
+#include "segoid/model/checkpoint.hpp"
+#include "segoid/model/state_dict.hpp"
+#include "segoid/train/trainer.hpp"
+#include "../../src/train/train_run_dir.hpp"
+#include "test_support.hpp"
+
+namespace segoid::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A 96x96 gray image with a bright disk on noise, and its mask.
+data::TrainingImage disk_image(int index) {
+  core::Rng rng(core::mix_seed(7, static_cast<std::uint64_t>(index)));
+  cv::Mat image(96, 96, CV_32FC1);
+  for (int row = 0; row < image.rows; ++row) {
+    for (int col = 0; col < image.cols; ++col) image.at<float>(row, col) = static_cast<float>(rng.uniform(0.1, 0.3));
+  }
+  cv::Mat mask = cv::Mat::zeros(96, 96, CV_8UC1);
+  const cv::Point centre(30 + 10 * index, 40 + 7 * index);
+  cv::circle(mask, centre, 14 + 2 * index, cv::Scalar(1), cv::FILLED);
+  image.setTo(cv::Scalar(0.8), mask);
+  return data::make_training_image("disk" + std::to_string(index), image, mask);
+}
+
+TrainConfig tiny_config(const fs::path& runs) {
+  TrainConfig c;
+  c.dataset.patch_size = 64;
+  c.dataset.patches_per_image = 2;
+  c.model.encoder_weights.clear();
+  c.training.epochs = 3;
+  c.training.batch_size = 2;
+  c.training.learning_rate = 1e-3;
+  c.training.num_workers = 0;
+  c.checkpointing.periodic_interval = 2;
+  c.tensorboard.image_interval = 2;
+  c.tensorboard.num_image_samples = 2;
+  c.run_dir = runs;
+  c.seed = 11;
+  c.threads = 2;
+  c.device = "cpu";
+  return c;
+}
+
+TrainResult run(const TrainConfig& c, const TrainOptions& o) {
+  return train_on_images(c, o, {disk_image(0), disk_image(1)}, {disk_image(2)});
+}
+
+void expect_same_weights(const fs::path& a, const fs::path& b) {
+  const model::LoadedCheckpoint ca = model::load_checkpoint(a);
+  const model::LoadedCheckpoint cb = model::load_checkpoint(b);
+  const auto sa = model::state_dict(*ca.model);
+  const auto sb = model::state_dict(*cb.model);
+  ASSERT_EQ(sa.size(), sb.size());
+  for (std::size_t i = 0; i < sa.size(); ++i) {
+    EXPECT_EQ(sa[i].first, sb[i].first);
+    EXPECT_TRUE(torch::equal(sa[i].second, sb[i].second)) << sa[i].first;
+  }
+}
+
+int count_lines(const fs::path& p) {
+  std::ifstream in(p);
+  int n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+/// The run folder of a finished 3-epoch run with periodic_interval 2.
+void expect_every_artefact(const TrainResult& r) {
+  EXPECT_TRUE(fs::exists(r.run_dir / "config.yaml"));
+  const TrainConfig snapshot = load_train_config(r.run_dir / "config.yaml");
+  EXPECT_EQ(snapshot.seed, 11u);
+  EXPECT_EQ(count_lines(r.run_dir / "val_metrics.csv"), 4);
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/best_model.pt"));
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/checkpoint_epoch_002.pt"));
+  EXPECT_FALSE(fs::exists(r.run_dir / "checkpoints/checkpoint_epoch_003.pt"));
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/final_model.pt"));
+  int event_files = 0;
+  for (const auto& entry : fs::directory_iterator(r.run_dir / "tensorboard")) {
+    event_files += entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0;
+    EXPECT_GT(fs::file_size(entry.path()), 1000u);  // scalars and at least one PNG panel
+  }
+  EXPECT_EQ(event_files, 1);
+  const model::CheckpointInfo info = model::read_checkpoint_info(r.run_dir / "checkpoints/best_model.pt");
+  EXPECT_EQ(info.patch_size, 64);
+  EXPECT_EQ(info.normalization, "percentile");
+  EXPECT_EQ(info.best_epoch, r.best_epoch);
+  EXPECT_DOUBLE_EQ(info.best_val_dice, r.best_val_dice);
+  EXPECT_EQ(config_from_checkpoint(r.run_dir / "checkpoints/final_model.pt").dataset.patch_size, 64);
+}
+
+TEST(TrainerTest, InterruptedAndResumedRunEndsWithIdenticalWeights) {
+  test::TempDir dir;
+  // Uninterrupted reference, with background batch workers.
+  TrainConfig c = tiny_config(dir / "runs");
+  c.training.num_workers = 2;
+  TrainOptions straight;
+  straight.run_dir = dir / "straight";
+  const TrainResult a = run(c, straight);
+  ASSERT_FALSE(a.interrupted);
+  EXPECT_EQ(a.epochs_completed, 3);
+  expect_every_artefact(a);
+
+  // Same run, interrupted after the first step of epoch 2 (inline batches), then resumed.
+  c.training.num_workers = 0;
+  std::atomic<bool> stop{false};
+  TrainOptions first;
+  first.run_dir = dir / "resumed";
+  first.interrupt = &stop;
+  first.on_step_end = [&](int epoch, int step) {
+    if (epoch == 1 && step == 0) stop = true;
+  };
+  const TrainResult b = run(c, first);
+  ASSERT_TRUE(b.interrupted);
+  EXPECT_EQ(b.epochs_completed, 1);
+  EXPECT_TRUE(fs::exists(b.interrupted_checkpoint));
+  EXPECT_NE(b.resume_command.find("--resume"), std::string::npos);
+  EXPECT_TRUE(b.final_checkpoint.empty());
+
+  TrainOptions second;
+  second.resume = b.interrupted_checkpoint;
+  const TrainResult r = run(c, second);
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_EQ(r.run_dir, dir / "resumed");
+  EXPECT_EQ(r.epochs_completed, 3);
+  EXPECT_FALSE(fs::exists(b.interrupted_checkpoint));
+  ASSERT_EQ(r.history.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(r.history[i].train.loss, a.history[i].train.loss) << i;
+    EXPECT_EQ(r.history[i].val.dice, a.history[i].val.dice) << i;
+    EXPECT_EQ(r.history[i].lr, a.history[i].lr) << i;
+  }
+  expect_same_weights(a.final_checkpoint, r.final_checkpoint);
+}
+
+TEST(TrainerTest, RunFoldersAreUniqueWithinOneSecond) {
+  test::TempDir dir;
+  const fs::path a = create_unique_run_dir(dir / "runs");
+  const fs::path b = create_unique_run_dir(dir / "runs");
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.filename().string().rfind("train_", 0), 0u);
+  // Within one second the second folder gets the suffix _2 (across a second boundary, a new stamp).
+  if (b.filename().string().rfind(a.filename().string(), 0) == 0) EXPECT_EQ(b.string(), a.string() + "_2");
+}
+
+TEST(TrainerTest, NonFiniteLossStopsWithClearError) {
+  test::TempDir dir;
+  TrainConfig c = tiny_config(dir / "runs");
+  c.training.epochs = 1;
+  data::TrainingImage bad = disk_image(0);
+  bad.image.setTo(cv::Scalar(std::numeric_limits<float>::quiet_NaN()));
+  try {
+    train_on_images(c, TrainOptions{}, {bad}, {disk_image(2)});
+    FAIL() << "expected ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("non-finite loss"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace segoid::train
