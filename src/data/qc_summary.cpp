@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <numeric>
 
 #include "segoid/data/validate_dataset.hpp"
 
@@ -74,14 +74,14 @@ std::string format_validation_summary(const ValidationReport& report) {
   out += fmt::format("  {:<14}{:>6}{}\n", "flagged", flagged, flagged > 0 ? "   (empty mask, not confirmed)" : "");
   if (report.orphan_masks() > 0) out += fmt::format("  {:<14}{:>6}   (masks without an image)\n", "orphan masks", report.orphan_masks());
 
-  std::vector<double> coverage;
-  std::map<int, int> objects_per_image;
+  std::vector<double> coverage, objects;
   for (const auto& entry : report.entries) {
     if (entry.status != QcStatus::kPass) continue;
     coverage.push_back(entry.row.mask_coverage.value_or(0.0));
-    ++objects_per_image[std::min(entry.row.object_count.value_or(0), 3)];
+    objects.push_back(entry.row.object_count.value_or(0));
   }
   std::sort(coverage.begin(), coverage.end());
+  std::sort(objects.begin(), objects.end());
   out += "\n";
   if (coverage.empty()) {
     out += "  No image passed: no statistics.\n";
@@ -89,13 +89,11 @@ std::string format_validation_summary(const ValidationReport& report) {
     out += fmt::format("  {:<22}min {}  Q1 {}  median {}  Q3 {}  max {}\n", "mask coverage", percent(coverage.front()),
                        percent(percentile_sorted(coverage, 25)), percent(percentile_sorted(coverage, 50)),
                        percent(percentile_sorted(coverage, 75)), percent(coverage.back()));
-    std::string histogram;
-    for (int objects = 0; objects <= 3; ++objects) {
-      const auto it = objects_per_image.find(objects);
-      histogram += fmt::format("{}{}: {}", histogram.empty() ? "" : "   ", objects == 3 ? "3+" : std::to_string(objects),
-                               it == objects_per_image.end() ? 0 : it->second);
-    }
-    out += fmt::format("  {:<22}{}\n", "objects per image", histogram);
+    const auto without = std::count(objects.begin(), objects.end(), 0.0);
+    out += fmt::format("  {:<22}min {:g}  Q1 {:g}  median {:g}  Q3 {:g}  max {:g}   ({} objects; {} image{} without)\n",
+                       "objects per image", objects.front(), percentile_sorted(objects, 25),
+                       percentile_sorted(objects, 50), percentile_sorted(objects, 75), objects.back(),
+                       std::accumulate(objects.begin(), objects.end(), 0.0), without, without == 1 ? "" : "s");
     if (report.object_diameters_px.empty()) {
       out += fmt::format("  {:<22}n/a (no objects)\n", "median diameter");
     } else {
@@ -129,7 +127,8 @@ std::string format_validation_summary(const ValidationReport& report) {
       out += fmt::format("  {:<5} {:<{}}  {}\n", "WARN", entry.row.basename, name_width, warning);
     }
   }
-  out += fmt::format("\n  Wrote {} ({} images) and {}\n", report.all_csv.string(), passed, report.qc_csv.string());
+  out += fmt::format("\n  Wrote {} ({} images), {} and curate_meta.yaml\n", report.all_csv.string(), passed,
+                     report.qc_csv.string());
   return out;
 }
 

@@ -164,6 +164,9 @@ SplitResult run_make_splits(const SplitConfig& config) {
     yaml << YAML::EndSeq;
   }
   yaml << YAML::EndMap << YAML::EndMap;
+  if (fs::exists(config.output_dir / "train.csv")) {
+    spdlog::info("replacing the split in \"{}\"", config.output_dir.string());
+  }
   for (int k = 0; k < kSplits; ++k) write_manifest(config.output_dir / (std::string(kSplitNames[k]) + ".csv"), *parts[k]);
   core::write_file_atomic(config.output_dir / "split_meta.yaml", std::string(yaml.c_str()) + "\n");
   spdlog::info("split {} images: train {}, val {}, test {} (seed {}, stratify {}) -> {}", 

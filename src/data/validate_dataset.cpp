@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include <opencv2/imgproc.hpp>
 
@@ -15,8 +16,10 @@
 #include <set>
 #include <thread>
 
+#include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
+#include "segoid/core/version.hpp"
 #include "segoid/io/image_io.hpp"
 
 namespace segoid::data {
@@ -141,6 +144,35 @@ Manifest previous_manifest(const fs::path& all_csv) {
   if (!fs::exists(all_csv)) return {};
   spdlog::info("carrying over empty_confirmed and metadata from existing \"{}\"", all_csv.string());
   return read_manifest(all_csv);
+}
+
+/// <output_dir>/curate_meta.yaml: the resolved options, version and the numbers later stages use.
+void write_curate_meta(const ValidationReport& report) {
+  const CurateConfig& config = report.config;
+  YAML::Emitter yaml;
+  yaml.SetDoublePrecision(15);
+  yaml << YAML::BeginMap;
+  yaml << YAML::Key << "segoid_version" << YAML::Value << core::version();
+  yaml << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
+  yaml << YAML::Key << "config" << YAML::Value << YAML::BeginMap;
+  yaml << YAML::Key << "input_dir" << YAML::Value << config.input_dir.generic_string();
+  yaml << YAML::Key << "output_dir" << YAML::Value << config.output_dir.generic_string();
+  yaml << YAML::Key << "confirm_empty" << YAML::Value << YAML::Flow << config.confirm_empty;
+  yaml << YAML::Key << "low_coverage_warning" << YAML::Value << config.low_coverage_warning;
+  yaml << YAML::Key << "high_coverage_warning" << YAML::Value << config.high_coverage_warning;
+  yaml << YAML::Key << "patch_diameter_factor" << YAML::Value << config.patch_diameter_factor;
+  yaml << YAML::Key << "patch_multiple" << YAML::Value << config.patch_multiple;
+  yaml << YAML::EndMap << YAML::Key << "results" << YAML::Value << YAML::BeginMap;
+  yaml << YAML::Key << "passed" << YAML::Value << report.count(QcStatus::kPass);
+  yaml << YAML::Key << "failed" << YAML::Value << report.count(QcStatus::kFail);
+  yaml << YAML::Key << "flagged" << YAML::Value << report.count(QcStatus::kFlagged);
+  yaml << YAML::Key << "confirmed_empty" << YAML::Value << report.confirmed_empty();
+  yaml << YAML::Key << "orphan_masks" << YAML::Value << report.orphan_masks();
+  yaml << YAML::Key << "objects" << YAML::Value << report.object_diameters_px.size();
+  yaml << YAML::Key << "median_diameter_px" << YAML::Value << report.median_diameter_px();
+  yaml << YAML::Key << "recommended_patch_px" << YAML::Value << report.recommended_patch_px();
+  yaml << YAML::EndMap << YAML::EndMap;
+  core::write_file_atomic(config.output_dir / "curate_meta.yaml", std::string(yaml.c_str()) + "\n");
 }
 
 }  // namespace
@@ -273,8 +305,10 @@ ValidationReport validate_dataset(const CurateConfig& config) {
     row.extra["warnings"] = warnings;
     qc.rows.push_back(std::move(row));
   }
+  if (fs::exists(report.all_csv)) spdlog::info("replacing \"{}\"", report.all_csv.string());
   write_manifest(report.all_csv, all);
   write_manifest(report.qc_csv, qc);
+  write_curate_meta(report);
   return report;
 }
 

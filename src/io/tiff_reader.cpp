@@ -43,9 +43,12 @@ double pixel_size_um(TIFF* tif) {
   char* description = nullptr;
   if (unit == RESUNIT_NONE && TIFFGetField(tif, TIFFTAG_IMAGEDESCRIPTION, &description) == 1 &&
       description != nullptr) {
-    static const std::regex kUnit(R"(unit=(micron|um|µm|\\u00B5m))");
-    if (std::regex_search(description, kUnit)) return 1.0 / xres;
-    return 0.0;
+    static const std::regex kUnit(R"(unit=(micron|um|µm|\\u00B5m|nm|mm|cm)(?:\s|$))");
+    std::cmatch match;
+    if (!std::regex_search(description, match, kUnit)) return 0.0;
+    const std::string unit_name = match[1].str();
+    const double um_per_unit = unit_name == "nm" ? 1e-3 : unit_name == "mm" ? 1e3 : unit_name == "cm" ? 1e4 : 1.0;
+    return um_per_unit / xres;
   }
   // Inch is the TIFF default and what most writers leave when they know nothing; 72 dpi and
   // similar screen resolutions carry no physical meaning.

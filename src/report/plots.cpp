@@ -317,4 +317,71 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
   plot.commit();
 }
 
+void plot_lines(const std::vector<double>& x, const std::vector<std::pair<std::string, std::vector<double>>>& series,
+                const fs::path& png, const PlotSpec& spec) {
+  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 0;
+  bool any = false;
+  for (const auto& [name, ys] : series) {
+    if (ys.size() != x.size()) {
+      throw Error("plot_lines: series '" + name + "' has " + std::to_string(ys.size()) + " values for " +
+                  std::to_string(x.size()) + " x values");
+    }
+    for (std::size_t i = 0; i < ys.size(); ++i) {
+      if (!std::isfinite(ys[i]) || !std::isfinite(x[i])) continue;
+      if (!any) { x_lo = x_hi = x[i]; y_lo = y_hi = ys[i]; any = true; }
+      x_lo = std::min(x_lo, x[i]); x_hi = std::max(x_hi, x[i]);
+      y_lo = std::min(y_lo, ys[i]); y_hi = std::max(y_hi, ys[i]);
+    }
+  }
+  PlotStream plot(png, spec);
+  if (!any) {
+    draw_frame(0, 1, 0, 1, spec);
+    plptex(0.5, 0.5, 1, 0, 0.5, "no data");
+    plot.commit();
+    return;
+  }
+  if (x_hi <= x_lo) { x_lo -= 0.5; x_hi += 0.5; }
+  if (y_lo >= 0) y_lo = 0;
+  const double y_top = nice_upper(y_hi);
+  const double x_pad = 0.03 * (x_hi - x_lo);
+  draw_frame(x_lo - x_pad, x_hi + x_pad, y_lo, y_top, spec);
+  const PLINT colours[] = {kBlue, kOrange, kGreen, kRed, kGrey};
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    plcol0(colours[s % 5]);
+    plwidth(2.0);
+    std::vector<PLFLT> xs, ys;
+    const auto flush = [&] {
+      if (xs.size() > 1) plline(static_cast<PLINT>(xs.size()), xs.data(), ys.data());
+      if (!xs.empty()) plpoin(static_cast<PLINT>(xs.size()), xs.data(), ys.data(), 17);
+      xs.clear();
+      ys.clear();
+    };
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      if (std::isfinite(series[s].second[i])) {
+        xs.push_back(x[i]);
+        ys.push_back(series[s].second[i]);
+      } else {
+        flush();
+      }
+    }
+    flush();
+  }
+  std::vector<PLINT> opts(series.size(), PL_LEGEND_LINE), text_colours(series.size(), kBlack), line_colours,
+      line_styles(series.size(), kSolid);
+  std::vector<PLFLT> line_widths(series.size(), 2.0);
+  std::vector<const char*> texts;
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    line_colours.push_back(colours[s % 5]);
+    texts.push_back(series[s].first.c_str());
+  }
+  PLFLT legend_w = 0, legend_h = 0;
+  plwidth(1.0);
+  pllegend(&legend_w, &legend_h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX, PL_POSITION_TOP | PL_POSITION_RIGHT
+           | PL_POSITION_INSIDE, 0.02, 0.02, 0.08, kWhite, kBlack, kSolid, 1, static_cast<PLINT>(series.size()),
+           static_cast<PLINT>(series.size()), opts.data(), 1.0, 1.0, 2.0, 0.0, text_colours.data(), texts.data(),
+           nullptr, nullptr, nullptr, nullptr, line_colours.data(), line_styles.data(), line_widths.data(), nullptr,
+           nullptr, nullptr, nullptr);
+  plot.commit();
+}
+
 }  // namespace segoid::report

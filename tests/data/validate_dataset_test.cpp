@@ -68,6 +68,9 @@ TEST(ValidateDatasetTest, PlantedFaultsGetTheirStatus) {
     EXPECT_TRUE(fs::exists(row.mask_path)) << row.mask_path;
   }
   EXPECT_EQ(all.find("png_mask")->mask_path, (dir / "working" / "masks" / "png_mask_mask.png").generic_string());
+  const std::string meta = core::read_file(dir / "splits" / "curate_meta.yaml");
+  EXPECT_NE(meta.find("passed: 5"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("recommended_patch_px: " + std::to_string(report.recommended_patch_px())), std::string::npos);
   const std::string qc = core::read_file(report.qc_csv);
   EXPECT_NE(qc.find(",status,reason,warnings\n"), std::string::npos);
   EXPECT_NE(qc.find("orphan,,"), std::string::npos);

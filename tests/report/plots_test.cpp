@@ -71,6 +71,22 @@ TEST(PlotsTest, ScatterAndBarsAreValidPngs) {
   expect_plot(dir / "detection.png", 1000, 700);
 }
 
+TEST(PlotsTest, LinePlotDrawsEachSeriesInItsColour) {
+  test::TempDir dir;
+  const std::vector<double> epochs = {1, 2, 3, 4, 5};
+  plot_lines(epochs, {{"train loss", {0.9, 0.6, 0.45, 0.4, 0.38}}, {"val loss", {0.95, 0.7, std::nan(""), 0.5, 0.48}}},
+             dir / "loss.png", PlotSpec{"Loss per epoch", "epoch", "loss", "", 800, 500});
+  expect_plot(dir / "loss.png", 800, 500);
+  // Both palette colours (blue, orange) appear: each series was drawn.
+  const cv::Mat bgr = cv::imread((dir / "loss.png").string(), cv::IMREAD_COLOR);
+  cv::Mat blue, orange;
+  cv::inRange(bgr, cv::Scalar(150, 94, 56), cv::Scalar(196, 134, 96), blue);
+  cv::inRange(bgr, cv::Scalar(62, 112, 201), cv::Scalar(102, 152, 241), orange);
+  EXPECT_GT(cv::countNonZero(blue), 50);
+  EXPECT_GT(cv::countNonZero(orange), 50);
+  EXPECT_THROW(plot_lines(epochs, {{"short", {1, 2}}}, dir / "bad.png", PlotSpec{"t", "x", "y"}), Error);
+}
+
 TEST(PlotsTest, UnwritableTargetThrowsIoError) {
   test::TempDir dir;
   std::filesystem::create_directories(dir / "blocker");

@@ -66,8 +66,9 @@ struct ValidationReport {
 /// binary (0/255; a two-level {0, v} mask is thresholded with a warning, more levels fail),
 /// coverage, 8-connected object count, empty masks confirmed or flagged; orphan masks fail.
 /// A file that cannot be read fails with the reason and does not stop the run. Writes
-/// <output_dir>/all.csv (passing images) and qc_report.csv (every entry, with status, reason,
-/// warnings). Throws IoError when images/ is missing or outputs cannot be written, DataError
+/// <output_dir>/all.csv (passing images), qc_report.csv (every entry, with status, reason,
+/// warnings) and curate_meta.yaml (options, version, counts, median_diameter_px,
+/// recommended_patch_px). Throws IoError when images/ is missing or outputs cannot be written, DataError
 /// when an existing all.csv is malformed.
 ValidationReport validate_dataset(const CurateConfig& config);
 

@@ -30,6 +30,13 @@ void plot_histogram(const std::vector<double>& values, const std::filesystem::pa
 void plot_scatter_identity(const std::vector<double>& x, const std::vector<double>& y,
                            const std::filesystem::path& png, const PlotSpec& spec);
 
+/// Lines over a shared x axis (e.g. loss per epoch): one line with markers per series (name,
+/// y values; NaN = gap), with a legend. Every series has x.size() values. The y axis starts at 0
+/// when all values are non-negative. Written atomically. Throws IoError.
+void plot_lines(const std::vector<double>& x,
+                const std::vector<std::pair<std::string, std::vector<double>>>& series,
+                const std::filesystem::path& png, const PlotSpec& spec);
+
 /// One group of bars per category, one bar per series (name, values in [0, 1]; NaN = no bar),
 /// with a legend. Category names are written under the axis when there are at most 30, else
 /// categories are numbered from 0; long names keep their end ("…plate7_B03"). Written atomically.

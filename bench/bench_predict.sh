@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Wall time of `segoid predict_full` against the Python SegOid's algorithm on one 2048x2048
+# synthetic plate, same weights, same tiles; checks that the probabilities agree within 1e-4.
+# Usage: bench/bench_predict.sh [BUILD_DIR]   (env: THREADS, TILE, BATCH, KEEP=1 to keep the work dir)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../build}"
+segoid="$build/segoid"
+python=/usr/bin/python3
+threads="${THREADS:-$(nproc)}"
+tile="${TILE:-256}"
+overlap=0.25
+batch="${BATCH:-4}"
+work="$(mktemp -d /tmp/segoid-bench-predict-XXXXXX)"
+[ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
+
+now() { date +%s.%N; }
+
+echo "== bench_predict: 2048x2048 plate, tile $tile, overlap $overlap, $threads thread(s), work dir $work"
+"$segoid" synth --out "$work/synth" --images 1 --size 2048x2048 --bit-depth 8 --seed 7 >/dev/null
+image="$(ls "$work"/synth/working/images/* | head -1)"
+"$python" "$here/bench_predict_reference.py" make-weights "$work/weights.pth" --seed 0
+
+# Python SegOid: tile by tile, batch 1, NCHW, plain BatchNorm, mean blending.
+t0=$(now)
+"$python" "$here/bench_predict_reference.py" predict "$image" "$work/weights.pth" "$work/reference.npy" \
+  --tile "$tile" --overlap "$overlap" --threads "$threads" | tee "$work/python.txt"
+t1=$(now)
+
+# SegOid, the same tiles and blending (mean, no edge margin) so the maps are comparable.
+"$segoid" predict_full --checkpoint "$work/weights.pth" --input "$image" --output-dir "$work/ours" \
+  --tile-size "$tile" --overlap "$overlap" --blend mean --edge-margin 0 --no-fill-holes \
+  --batch-size "$batch" --threads "$threads" --device cpu 2>/dev/null | tee "$work/ours.txt"
+t2=$(now)
+
+# SegOid's defaults (gaussian blending, edge margin) for the record.
+"$segoid" predict_full --checkpoint "$work/weights.pth" --input "$image" --output-dir "$work/ours_default" \
+  --tile-size "$tile" --batch-size "$batch" --threads "$threads" --device cpu >/dev/null 2>&1
+t3=$(now)
+
+prob="$(ls "$work"/ours/*_pred_prob.tif)"
+"$python" "$here/bench_predict_reference.py" compare "$work/reference.npy" "$prob"
+
+tiles=$(sed -n 's/.*tiles=\([0-9]*\).*/\1/p' "$work/python.txt")
+model_s=$(sed -n 's/^ *model_seconds: \(.*\)/\1/p' "$work/ours/predict_meta.yaml")
+wall_s=$(sed -n 's/^ *wall_seconds: \(.*\)/\1/p' "$work/ours/predict_meta.yaml")
+awk -v py="$(echo "$t1 - $t0" | bc)" -v ours="$(echo "$t2 - $t1" | bc)" -v dflt="$(echo "$t3 - $t2" | bc)" \
+    -v tiles="$tiles" -v model_s="$model_s" -v wall_s="$wall_s" 'BEGIN {
+  printf "tiles: %d\n", tiles
+  printf "python SegOid (process): %.2f s, %.2f tiles/s\n", py, tiles / py
+  printf "segoid predict_full (process): %.2f s, %.2f tiles/s\n", ours, tiles / ours
+  printf "segoid predict_full, default gaussian blending (process): %.2f s\n", dflt
+  printf "speed-up end to end: %.2fx (target >= 1.3x)\n", py / ours
+  printf "share of segoid run time outside the model: %.1f%% (%.2f of %.2f s in run_predict_full; target < 10%%)\n",
+         100 * (wall_s - model_s) / wall_s, wall_s - model_s, wall_s
+  printf "share of the whole segoid process outside the model: %.1f%% (%.2f of %.2f s, with start-up and model loading)\n",
+         100 * (ours - model_s) / ours, ours - model_s, ours
+}'

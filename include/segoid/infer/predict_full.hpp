@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// `predict_full`: tiled prediction of whole images into masks, probability maps and pixel metrics.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace segoid::infer {
+
+/// Everything predict_full needs. Config file keys in brackets; the rest are command-line only.
+struct PredictConfig {
+  std::filesystem::path checkpoint;            ///< --checkpoint: a SegOid or Python SegOid checkpoint
+  std::filesystem::path manifest;              ///< [input.manifest] CSV: basename, image_path, mask_path (optional)
+  std::filesystem::path data_root;             ///< [input.data_root] base of relative manifest paths (default: working dir)
+  std::vector<std::string> inputs;             ///< [input.images] files, folders or glob patterns
+  std::filesystem::path output_dir = "inference";  ///< [output.output_dir]
+  bool save_probabilities = true;              ///< [output.save_probabilities] write <name>_pred_prob.tif
+  bool force = false;                          ///< replace an earlier run's prediction files
+  int tile_size = 0;                           ///< [inference.tile_size] pixels; 0 = checkpoint's patch size
+  double overlap = 0.25;                       ///< [inference.overlap] fraction of a tile, [0, 1)
+  double threshold = 0.5;                      ///< [inference.threshold] foreground where prob > threshold
+  int batch_size = 4;                          ///< [inference.batch_size] tiles per forward pass
+  std::string blend = "gaussian";              ///< [inference.blend] gaussian | mean
+  int edge_margin = -1;                        ///< [inference.edge_margin] px dropped at inner tile sides; -1 auto
+  bool tta = false;                            ///< [inference.tta] flip test-time augmentation (4x cost)
+  int min_object_area = 0;                     ///< [postprocess.min_object_area] pixels
+  bool fill_holes = true;                      ///< [postprocess.fill_holes]
+  int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
+  std::string device = "auto";                 ///< [runtime.device] auto | cpu | cuda
+  int threads = 0;                             ///< [runtime.threads] 0 = all cores
+};
+
+/// Reads a predict config file into `config` (only keys present change it). Strict: unknown keys
+/// and wrong types throw ConfigError naming the file and key.
+void load_predict_config(const std::filesystem::path& path, PredictConfig& config);
+
+/// Checks ranges and choices; throws ConfigError naming the option.
+void validate_predict_config(const PredictConfig& config);
+
+/// Outcome of a run.
+struct PredictSummary {
+  int images_total = 0;
+  int images_done = 0;
+  int images_failed = 0;     ///< listed in errors.csv
+  int images_with_truth = 0; ///< rows of pixel_metrics.csv
+  double mean_dice = 0.0;    ///< over images with ground truth
+  double std_dice = 0.0;
+  double mean_iou = 0.0;
+  double std_iou = 0.0;
+  long long tiles = 0;       ///< forward-pass tiles (x4 with TTA)
+  double wall_seconds = 0.0;
+  double model_seconds = 0.0;  ///< inside the network
+  int exit_code() const { return images_failed > 0 ? 1 : 0; }
+};
+
+/// Predicts every input image and writes into config.output_dir, per image,
+/// `<basename>_pred_mask.tif` (0/255) and `<basename>_pred_prob.tif` (float32, optional); then
+/// `pixel_metrics.csv` for images with a manifest mask, `errors.csv` for images that failed, and
+/// `predict_meta.yaml`. An earlier run's prediction files in the folder are an error unless
+/// config.force, which deletes them first (other files are left alone). A failing image is logged
+/// and skipped. Throws ConfigError/ModelError/IoError for problems that stop the whole run.
+PredictSummary run_predict_full(const PredictConfig& config);
+
+/// Image files named by `inputs` (files as given, folders' image files sorted by name, glob
+/// patterns expanded and sorted). Throws ConfigError for a pattern or path matching nothing.
+std::vector<std::filesystem::path> collect_inputs(const std::vector<std::string>& inputs);
+
+}  // namespace segoid::infer

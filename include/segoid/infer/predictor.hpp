@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// A trained U-Net ready for inference, behind a torch-free interface: tiles in, probabilities out.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace segoid::infer {
+
+/// How to run a model.
+struct PredictorOptions {
+  std::string device = "auto";  ///< auto | cpu | cuda
+  int threads = 0;              ///< intra-op threads; 0 = all cores
+  bool channels_last = true;    ///< NHWC memory layout on CPU (faster convolutions in oneDNN)
+  bool fold_batchnorm = true;   ///< fold BatchNorm into convolutions (exact up to rounding)
+};
+
+/// What the checkpoint says about its model (copied out of model::CheckpointInfo).
+struct ModelDescription {
+  std::filesystem::path checkpoint;
+  std::string encoder;        ///< resnet18 | resnet34
+  int in_channels = 1;        ///< channels the network takes (gray is repeated for 3)
+  std::string normalization;  ///< range | percentile
+  int patch_size = 256;       ///< training patch side, pixels (default tile size)
+  int epoch = 0;              ///< epochs trained
+  double best_val_dice = 0.0;
+  std::string device;         ///< resolved: cpu | cuda
+  int threads = 0;            ///< intra-op threads in effect
+};
+
+/// Runs a U-Net checkpoint on batches of normalized tiles. Copies share the loaded model; calls
+/// are not thread-safe. Runs in eval mode under torch::InferenceMode.
+class Predictor {
+ public:
+  /// Loads `checkpoint`, builds the inference form and sets the thread count.
+  /// Throws ModelError naming the file when it is missing or unusable, ConfigError for a bad device.
+  static Predictor load(const std::filesystem::path& checkpoint, const PredictorOptions& options = {});
+
+  /// Tiles: CV_32FC1, all of one size (a multiple of 32), already normalized; views are fine.
+  /// Returns one CV_32FC1 sigmoid probability map per tile. Throws ModelError on a bad shape.
+  std::vector<cv::Mat> predict(const std::vector<cv::Mat>& tiles) const;
+
+  const ModelDescription& description() const;
+  /// Seconds spent inside the network (tensor upload, forward, sigmoid, download) so far.
+  double model_seconds() const;
+
+  struct Impl;
+
+ private:
+  explicit Predictor(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace segoid::infer

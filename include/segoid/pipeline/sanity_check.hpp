@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+// `segoid sanity_check` (phase 1.5): a short training run on a subset, whole-image predictions,
+// overlays and a GO / NO-GO verdict from the config's exit criteria.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace segoid::pipeline {
+
+/// The sanity check's own keys; everything else in the file is a train.yaml section.
+struct SanityCriteria {
+  double data_fraction = 1.0;                ///< `data.data_fraction`: share of training images (>= 5 kept)
+  bool save_overlays = true;                 ///< `output.save_overlays`
+  int num_overlay_samples = -1;              ///< `output.num_overlay_samples`; -1 (null) = all validation images
+  double min_dice_improvement = 0.0;         ///< `exit_criteria.min_dice_improvement`: final val Dice must exceed it
+  double spatial_coherence_threshold = 0.2;  ///< `exit_criteria.spatial_coherence_threshold` (val Dice)
+  double max_centroid_shift_px = 5.0;        ///< `exit_criteria.max_centroid_shift_px`: systematic offset bound
+};
+
+/// Command-line overrides (the Python tool's flags); unset values leave the file's.
+struct SanityOverrides {
+  std::string train_manifest, val_manifest, output_dir;
+  int patches_per_image = 0, patch_size = 0, epochs = 0, batch_size = 0, num_workers = -1;
+  double learning_rate = 0.0;
+  bool force = false;  ///< replace an existing, non-empty run folder
+  std::filesystem::path weights_dir;
+  const std::atomic<bool>* interrupt = nullptr;
+};
+
+/// One exit criterion and whether it held.
+struct SanityCheckItem {
+  std::string name;
+  bool passed = false;
+  std::string detail;  ///< measured value against the bound
+};
+
+struct SanityResult {
+  std::filesystem::path run_dir;
+  std::vector<SanityCheckItem> checks;
+  bool go = false;
+  double first_train_loss = 0, last_train_loss = 0, final_val_dice = 0, image_dice = 0;
+  double mean_centroid_shift_px = 0;
+  int matched_objects = 0;
+  std::vector<std::filesystem::path> overlays;
+  std::filesystem::path loss_curve_png;
+};
+
+/// Runs the check as `config_path` says and writes into output.run_dir: config.yaml, checkpoints/,
+/// val_metrics.csv, loss_curve.csv, loss_curve.png, predictions/ (tiled whole validation images),
+/// overlays/<basename>_overlay.png (truth green, prediction red) and sanity_report.yaml.
+/// Throws ConfigError (config, existing folder without force), IoError, DataError, ModelError.
+SanityResult run_sanity_check(const std::filesystem::path& config_path, const SanityOverrides& overrides);
+
+/// Human-readable verdict block (GO / NO-GO with reasons).
+std::string format_sanity_result(const SanityResult& result);
+
+}  // namespace segoid::pipeline

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: MIT
+// predict_full: read, normalize, tile-predict, post-process and write each image; metrics and logs.
+#include "segoid/infer/predict_full.hpp"
+
+#include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <future>
+#include <optional>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "predict_inputs.hpp"
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/core/progress.hpp"
+#include "segoid/core/version.hpp"
+#include "segoid/data/mask_metrics.hpp"
+#include "segoid/infer/postprocess.hpp"
+#include "segoid/infer/predictor.hpp"
+#include "segoid/infer/tiler.hpp"
+#include "segoid/io/image_io.hpp"
+#include "segoid/io/normalization.hpp"
+
+namespace segoid::infer {
+namespace fs = std::filesystem;
+using detail::InputItem;
+
+namespace {
+
+/// A normalized image ready for the model, or why it could not be read.
+struct LoadedImage {
+  cv::Mat normalized;  ///< CV_32FC1 in [0, 1]
+  std::string error;
+};
+
+LoadedImage load_image(const InputItem& item, io::Normalization normalization) {
+  LoadedImage loaded;
+  try {
+    loaded.normalized = io::normalize_intensity(io::read_image(item.image).pixels, normalization);
+  } catch (const std::exception& e) {
+    loaded.error = e.what();
+  }
+  return loaded;
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c == '\n' ? ' ' : c;
+  }
+  return quoted + "\"";
+}
+
+struct MetricsRow {
+  std::string basename;
+  data::PixelMetrics metrics;
+};
+
+void write_metrics_csv(const fs::path& path, const std::vector<MetricsRow>& rows) {
+  std::string text = "basename,dice,iou,precision,recall,pred_pixels,true_pixels\n";
+  for (const auto& row : rows) {
+    const auto& m = row.metrics;
+    text += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{},{}\n", csv_field(row.basename), m.dice, m.iou,
+                        m.precision, m.recall, m.pred_pixels, m.true_pixels);
+  }
+  core::write_file_atomic(path, text);
+}
+
+void write_errors_csv(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& errors) {
+  std::string text = "file,reason\n";
+  for (const auto& [file, reason] : errors) text += csv_field(file) + "," + csv_field(reason) + "\n";
+  core::write_file_atomic(path, text);
+}
+
+std::pair<double, double> mean_std(const std::vector<double>& values) {
+  if (values.empty()) return {0.0, 0.0};
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  const double mean = sum / values.size();
+  double sq = 0.0;
+  for (double v : values) sq += (v - mean) * (v - mean);
+  return {mean, values.size() > 1 ? std::sqrt(sq / (values.size() - 1)) : 0.0};
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
+}
+
+void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescription& model,
+                const TilingOptions& tiling, const PredictSummary& summary) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  out << YAML::Key << "segoid" << YAML::Value << YAML::BeginMap << YAML::Key << "version" << YAML::Value
+      << core::version() << YAML::Key << "git_hash" << YAML::Value << core::git_hash() << YAML::Key << "date"
+      << YAML::Value << utc_now() << YAML::EndMap;
+  out << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "checkpoint" << YAML::Value << fs::absolute(c.checkpoint).string();
+  out << YAML::Key << "encoder" << YAML::Value << model.encoder;
+  out << YAML::Key << "in_channels" << YAML::Value << model.in_channels;
+  out << YAML::Key << "normalization" << YAML::Value << model.normalization;
+  out << YAML::Key << "patch_size" << YAML::Value << model.patch_size;
+  out << YAML::Key << "epoch" << YAML::Value << model.epoch << YAML::EndMap;
+  out << YAML::Key << "input" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "manifest" << YAML::Value << c.manifest.string();
+  out << YAML::Key << "data_root" << YAML::Value << c.data_root.string();
+  out << YAML::Key << "images" << YAML::Value << YAML::Flow << c.inputs << YAML::EndMap;
+  out << YAML::Key << "inference" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "tile_size" << YAML::Value << tiling.tile_size;
+  out << YAML::Key << "overlap" << YAML::Value << c.overlap;
+  out << YAML::Key << "threshold" << YAML::Value << c.threshold;
+  out << YAML::Key << "batch_size" << YAML::Value << c.batch_size;
+  out << YAML::Key << "blend" << YAML::Value << c.blend;
+  out << YAML::Key << "edge_margin" << YAML::Value << resolve_edge_margin(tiling);
+  out << YAML::Key << "tta" << YAML::Value << c.tta << YAML::EndMap;
+  out << YAML::Key << "postprocess" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "min_object_area" << YAML::Value << c.min_object_area;
+  out << YAML::Key << "fill_holes" << YAML::Value << c.fill_holes;
+  out << YAML::Key << "smooth_radius" << YAML::Value << c.smooth_radius << YAML::EndMap;
+  out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "output_dir" << YAML::Value << c.output_dir.string();
+  out << YAML::Key << "save_probabilities" << YAML::Value << c.save_probabilities << YAML::EndMap;
+  out << YAML::Key << "runtime" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "device" << YAML::Value << model.device;
+  out << YAML::Key << "threads" << YAML::Value << model.threads << YAML::EndMap;
+  out << YAML::Key << "summary" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "images" << YAML::Value << summary.images_total;
+  out << YAML::Key << "predicted" << YAML::Value << summary.images_done;
+  out << YAML::Key << "failed" << YAML::Value << summary.images_failed;
+  out << YAML::Key << "tiles" << YAML::Value << summary.tiles;
+  out << YAML::Key << "wall_seconds" << YAML::Value << summary.wall_seconds;
+  out << YAML::Key << "model_seconds" << YAML::Value << summary.model_seconds << YAML::EndMap;
+  out << YAML::EndMap;
+  SEGOID_CHECK(out.good(), "predict_meta.yaml: " + out.GetLastError());
+  core::write_file_atomic(path, std::string(out.c_str()) + "\n");
+}
+
+/// Old and new outputs never mix: refuse, or with `force` delete the earlier run's own files.
+void prepare_output_dir(const fs::path& dir, bool force) {
+  fs::create_directories(dir);
+  std::vector<fs::path> previous;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file() && detail::is_prediction_output(entry.path())) previous.push_back(entry.path());
+  }
+  if (previous.empty()) return;
+  if (!force) {
+    throw ConfigError(fmt::format(
+        "output folder \"{}\" already holds {} prediction file(s) from an earlier run (e.g. \"{}\"); "
+        "pass --force to replace them, or choose another --output-dir",
+        dir.string(), previous.size(), previous.front().filename().string()));
+  }
+  spdlog::warn("--force: deleting {} prediction file(s) of an earlier run in \"{}\"", previous.size(), dir.string());
+  for (const auto& file : previous) fs::remove(file);
+}
+
+}  // namespace
+
+PredictSummary run_predict_full(const PredictConfig& config) {
+  const auto start = std::chrono::steady_clock::now();
+  validate_predict_config(config);
+  const std::vector<InputItem> items = detail::gather_inputs(config);
+  if (items.empty()) throw ConfigError("no input images found");
+  prepare_output_dir(config.output_dir, config.force);
+
+  PredictorOptions predictor_options;
+  predictor_options.device = config.device;
+  predictor_options.threads = config.threads;
+  const Predictor predictor = Predictor::load(config.checkpoint, predictor_options);
+  const ModelDescription& model = predictor.description();
+  const io::Normalization normalization = io::parse_normalization(model.normalization);
+
+  TilingOptions tiling;
+  tiling.tile_size = config.tile_size > 0 ? config.tile_size : model.patch_size;
+  tiling.overlap = config.overlap;
+  tiling.batch_size = config.batch_size;
+  tiling.blend = parse_blend_mode(config.blend);
+  tiling.edge_margin = config.edge_margin;
+  tiling.flip_tta = config.tta;
+  resolve_edge_margin(tiling);  // fail before the first image
+  PostprocessOptions post;
+  post.threshold = config.threshold;
+  post.min_object_area = config.min_object_area;
+  post.fill_holes = config.fill_holes;
+  post.smooth_radius = config.smooth_radius;
+  spdlog::info("predict_full: {} image(s), model {} ({} normalization), tile {} px, overlap {}, {} blending, "
+               "{} on {} thread(s)",
+               items.size(), model.encoder, model.normalization, tiling.tile_size, config.overlap, config.blend,
+               model.device, model.threads);
+
+  PredictSummary summary;
+  summary.images_total = static_cast<int>(items.size());
+  std::vector<MetricsRow> metrics_rows;
+  std::vector<std::pair<std::string, std::string>> errors;
+  const auto record_error = [&](const InputItem& item, const std::string& reason) {
+    spdlog::error("skipping \"{}\": {}", item.image.string(), reason);
+    errors.emplace_back(item.image.string(), reason);
+    ++summary.images_failed;
+  };
+
+  const auto launch_load = [&](std::size_t index) {
+    return std::async(std::launch::async, load_image, items[index], normalization);
+  };
+  core::Progress progress("predict", summary.images_total, "img");
+  // Read and normalize the next image while the current one is on the model; write results
+  // while the next one is.
+  std::future<LoadedImage> next = launch_load(0);
+  std::future<void> pending_write;
+  std::size_t pending_index = 0;
+  // Waits for the previous image's files; a failed write makes that image a failure.
+  const auto finish_write = [&] {
+    if (!pending_write.valid()) return;
+    try {
+      pending_write.get();
+    } catch (const std::exception& e) {
+      record_error(items[pending_index], e.what());
+      --summary.images_done;
+    }
+  };
+  for (std::size_t index = 0; index < items.size(); ++index) {
+    const InputItem& item = items[index];
+    LoadedImage loaded = next.get();
+    if (index + 1 < items.size()) next = launch_load(index + 1);
+    if (!loaded.error.empty()) {
+      record_error(item, loaded.error);
+      progress.advance(1);
+      continue;
+    }
+    try {
+      const int tiles_total = count_tiles(loaded.normalized.size(), tiling);
+      int tiles_done = 0;
+      const cv::Mat prob = predict_tiled(
+          loaded.normalized, [&](const std::vector<cv::Mat>& tiles) { return predictor.predict(tiles); }, tiling,
+          [&](int n) {
+            tiles_done += n;
+            progress.advance(0, fmt::format("{} tile {}/{}", item.basename, tiles_done, tiles_total));
+          });
+      summary.tiles += tiles_total;
+      loaded.normalized.release();
+      cv::Mat mask = postprocess(prob, post);
+      finish_write();
+      const fs::path mask_path = config.output_dir / (item.basename + "_pred_mask.tif");
+      const fs::path prob_path = config.output_dir / (item.basename + "_pred_prob.tif");
+      const bool save_prob = config.save_probabilities;
+      pending_index = index;
+      pending_write = std::async(std::launch::async, [mask, prob, mask_path, prob_path, save_prob] {
+        io::write_mask_tiff(mask_path, mask);
+        if (save_prob) io::write_float_tiff(prob_path, prob);
+      });
+      if (!item.mask.empty()) {
+        cv::Mat truth;
+        cv::compare(io::read_image(item.mask).pixels, 0, truth, cv::CMP_NE);
+        if (truth.size() != mask.size()) {
+          throw DataError(fmt::format("mask \"{}\" is {}x{} but its image is {}x{}", item.mask.string(), truth.cols,
+                                      truth.rows, mask.cols, mask.rows));
+        }
+        metrics_rows.push_back({item.basename, data::pixel_metrics(mask, truth)});
+      }
+      ++summary.images_done;
+    } catch (const std::exception& e) {
+      record_error(item, e.what());
+    }
+    progress.advance(1);
+  }
+  finish_write();
+  progress.finish();
+  summary.images_with_truth = static_cast<int>(metrics_rows.size());
+  if (!metrics_rows.empty()) {
+    write_metrics_csv(config.output_dir / "pixel_metrics.csv", metrics_rows);
+    std::vector<double> dice;
+    std::vector<double> iou;
+    for (const auto& row : metrics_rows) {
+      dice.push_back(row.metrics.dice);
+      iou.push_back(row.metrics.iou);
+    }
+    std::tie(summary.mean_dice, summary.std_dice) = mean_std(dice);
+    std::tie(summary.mean_iou, summary.std_iou) = mean_std(iou);
+  }
+  if (!errors.empty()) write_errors_csv(config.output_dir / "errors.csv", errors);
+  summary.model_seconds = predictor.model_seconds();
+  summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_meta(config.output_dir / "predict_meta.yaml", config, model, tiling, summary);
+  return summary;
+}
+
+}  // namespace segoid::infer

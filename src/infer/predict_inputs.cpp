@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+// The images of a predict_full run, from a manifest and/or --input, with unique output names.
+#include "predict_inputs.hpp"
+
+#include <map>
+
+#include "segoid/core/error.hpp"
+#include "segoid/data/manifest.hpp"
+
+namespace segoid::infer::detail {
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const kRunFiles[] = {"pixel_metrics.csv", "errors.csv", "predict_meta.yaml"};
+const char* const kImageSuffixes[] = {"_pred_mask.tif", "_pred_prob.tif"};
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+bool is_prediction_output(const fs::path& file) {
+  const std::string name = file.filename().string();
+  for (const char* run_file : kRunFiles) {
+    if (name == run_file) return true;
+  }
+  for (const char* suffix : kImageSuffixes) {
+    if (ends_with(name, suffix)) return true;
+  }
+  return false;
+}
+
+std::vector<InputItem> manifest_inputs(const fs::path& manifest, const fs::path& data_root) {
+  const data::Manifest rows = data::read_manifest(manifest);
+  std::vector<InputItem> items;
+  items.reserve(rows.rows.size());
+  for (const data::ManifestRow& row : rows.rows) {
+    InputItem item;
+    item.image = data::resolve_data_path(row.image_path, data_root);
+    if (!row.mask_path.empty()) item.mask = data::resolve_data_path(row.mask_path, data_root);
+    item.basename = row.basename;
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+std::vector<InputItem> gather_inputs(const PredictConfig& config) {
+  std::vector<InputItem> items;
+  if (!config.manifest.empty()) items = manifest_inputs(config.manifest, config.data_root);
+  for (const fs::path& path : collect_inputs(config.inputs)) items.push_back({path, {}, path.stem().string()});
+  // Two images with one stem would overwrite each other's outputs.
+  std::map<std::string, fs::path> owners;
+  for (const InputItem& item : items) {
+    const auto [it, inserted] = owners.emplace(item.basename, item.image);
+    if (!inserted) {
+      throw ConfigError("inputs \"" + it->second.string() + "\" and \"" + item.image.string() +
+                        "\" would both write \"" + item.basename + "_pred_mask.tif\"; rename one or predict them "
+                        "into separate output folders");
+    }
+  }
+  return items;
+}
+
+}  // namespace segoid::infer::detail
