@@ -2,28 +2,17 @@
 // `segoid run_cv` (alias `cv`): cross-validation, one training run per fold, resumable.
 #include <fmt/format.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "command_registry.hpp"
+#include "interrupt.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/pipeline/cross_validation.hpp"
 
 namespace segoid::cli {
 namespace {
-
-constexpr int kInterruptedExitCode = 130;  // 128 + SIGINT, as shells report it
-
-std::atomic<bool> g_interrupt{false};
-
-extern "C" void on_sigint(int /*signal*/) {
-  g_interrupt.store(true);
-  // A second Ctrl-C ends the process at once.
-  std::signal(SIGINT, SIG_DFL);
-}
 
 struct RunCvOptions {
   std::filesystem::path config = "configs/cv_config.yaml";
@@ -44,6 +33,12 @@ const bool kRegistered = register_command(
            ->delimiter(',');
        sub.add_flag("--force", opt->force,
                     "Discard the folds and results already in output.cv_dir (needed when the folds changed)");
+       sub.footer(
+           "Each fold is a full training run in <output.cv_dir>/folds/fold_N/; results go to\n"
+           "<output.cv_dir>/results/ (fold_metrics.csv, summary.yaml, REPORT.md). Running the same command\n"
+           "again skips finished folds and resumes an interrupted one. Ctrl-C stops the current fold with a\n"
+           "resumable checkpoint (exit 130); a second Ctrl-C quits at once. Encoder weights for\n"
+           "model.encoder_weights: imagenet are read from $SEGOID_WEIGHTS_DIR (never downloaded).");
        return [opt] {
          const pipeline::CvConfig config = pipeline::load_cv_config(opt->config);
          pipeline::CvOptions options;
@@ -51,10 +46,12 @@ const bool kRegistered = register_command(
          options.folds = opt->folds;
          options.force = opt->force;
          if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) options.weights_dir = weights;
-         options.interrupt = &g_interrupt;
-         std::signal(SIGINT, on_sigint);
-         const pipeline::CvSummary summary = pipeline::run_cross_validation(config, options);
-         std::signal(SIGINT, SIG_DFL);
+         pipeline::CvSummary summary;
+         {
+           const InterruptGuard guard;  // Ctrl-C: the current fold saves a resumable checkpoint
+           options.interrupt = guard.flag();
+           summary = pipeline::run_cross_validation(config, options);
+         }
          std::cout << "\n" << pipeline::format_cv_summary(summary, config);
          if (summary.interrupted) {
            std::cout << fmt::format("interrupted: the current fold saved its state; resume with\n  {}\n",

@@ -321,9 +321,20 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   EXPECT_EQ(meta["folds"].size(), 3u);
   EXPECT_EQ(meta["seed"].as<int>(), 3);
 
-  // Delete one fold's marker: a second run trains only that fold.
+  // A crash after final_model.pt but before the marker: the fold resumes at its end (no steps)
+  // and reports the same result.
+  const double fold1_dice = first.folds[1].best_val_dice;
   fs::remove(cv / "folds/fold_1/fold_result.yaml");
-  fs::remove(cv / "folds/fold_1/checkpoints/final_model.pt");  // else it would resume at the end
+  steps.clear();
+  const CvSummary again = run_cross_validation(config, options);
+  EXPECT_TRUE(steps.empty());
+  EXPECT_EQ(again.folds[1].outcome, FoldOutcome::kResumed);
+  EXPECT_DOUBLE_EQ(again.folds[1].best_val_dice, fold1_dice);
+  EXPECT_TRUE(fs::exists(cv / "folds/fold_1/fold_result.yaml"));
+
+  // Delete one fold's marker and checkpoints: a second run trains only that fold.
+  fs::remove(cv / "folds/fold_1/fold_result.yaml");
+  fs::remove_all(cv / "folds/fold_1/checkpoints");
   const auto untouched = fs::last_write_time(cv / "folds/fold_0/fold_result.yaml");
   steps.clear();
   const CvSummary second = run_cross_validation(config, options);
@@ -391,6 +402,19 @@ TEST(CrossValidationTest, InterruptedFoldResumesAndCompletes) {
   EXPECT_EQ(second.folds[1].epochs_completed, 2);
   EXPECT_FALSE(fs::exists(cv / "folds/fold_1/checkpoints/interrupted.pt"));
   EXPECT_EQ(io::read_csv(cv / "results/fold_metrics.csv").rows.size(), 3u);
+}
+
+TEST(CrossValidationTest, CliReportsConfigErrorsWithFileAndKey) {
+  test::TempDir dir;
+  std::string yaml = kPythonCvConfig;
+  yaml.replace(yaml.find("  seed: 42\n  n_folds"), 10, "  sead: 42\n");
+  const fs::path config = dir / "cv.yaml";
+  core::write_file_atomic(config, yaml);
+  std::string output;
+  const int status = test::run_command(test::segoid_binary().string() + " cv --config " + config.string(), &output);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(output.find("cv.sead"), std::string::npos) << output;
+  EXPECT_NE(output.find(config.string()), std::string::npos) << output;
 }
 
 }  // namespace
