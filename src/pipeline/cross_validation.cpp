@@ -195,6 +195,8 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
   if (selected.empty()) {
     for (int f = 0; f < n_folds; ++f) selected.push_back(f);
   }
+  std::sort(selected.begin(), selected.end());  // "--folds 2,0,2" runs folds 0 and 2 once each
+  selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
   for (int f : selected) {
     if (f < 0 || f >= n_folds) {
       throw ConfigError(fmt::format("--folds: fold {} does not exist; this cross-validation has {} folds (0..{})", f,

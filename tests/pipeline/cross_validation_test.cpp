@@ -346,6 +346,22 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   EXPECT_EQ(fs::last_write_time(cv / "folds/fold_0/fold_result.yaml"), untouched);
   EXPECT_TRUE(fs::exists(cv / "folds/fold_1/fold_result.yaml"));
 
+  // --folds 2,2 runs fold 2 once and leaves fold 0 (whose results were deleted) alone.
+  for (int f : {0, 2}) {
+    fs::remove(cv / "folds" / ("fold_" + std::to_string(f)) / "fold_result.yaml");
+    fs::remove_all(cv / "folds" / ("fold_" + std::to_string(f)) / "checkpoints");
+  }
+  CvOptions only2 = options;
+  only2.folds = {2, 2};
+  steps.clear();
+  const CvSummary third = run_cross_validation(config, only2);
+  EXPECT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps.count(2), 1u);
+  EXPECT_EQ(third.folds[0].outcome, FoldOutcome::kNotRun);
+  EXPECT_EQ(third.folds[2].outcome, FoldOutcome::kTrained);
+  EXPECT_EQ(third.n_completed, 2);
+  EXPECT_EQ(io::read_csv(cv / "results/fold_metrics.csv").rows.size(), 2u);
+
   // Another seed gives other folds: refused without --force.
   CvConfig other = config;
   other.cv.seed = 4;
