@@ -54,7 +54,8 @@ const bool kRegistered = register_command(
          }
          std::cout << "\n" << pipeline::format_cv_summary(summary, config);
          if (summary.interrupted) {
-           std::cout << fmt::format("interrupted: the current fold saved its state; resume with\n  {}\n",
+           std::cout << fmt::format("interrupted: finished folds are kept and an interrupted fold resumes from its "
+                                    "checkpoint; continue with\n  {}\n",
                                     summary.resume_command);
            return kInterruptedExitCode;
          }
