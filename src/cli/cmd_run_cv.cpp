@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// `segoid run_cv` (alias `cv`): cross-validation, one training run per fold, resumable.
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "command_registry.hpp"
+#include "interrupt.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/pipeline/cross_validation.hpp"
+
+namespace segoid::cli {
+namespace {
+
+struct RunCvOptions {
+  std::filesystem::path config = "configs/cv_config.yaml";
+  std::vector<int> folds;
+  bool force = false;
+};
+
+const bool kRegistered = register_command(
+    {"run_cv",
+     {"cv"},
+     "Cross-validate: one full training run per fold (resumable), with per-fold and summary metrics",
+     70,
+     [](CLI::App& sub) -> std::function<int()> {
+       auto opt = std::make_shared<RunCvOptions>();
+       sub.add_option("--config", opt->config, "Cross-validation config (cv: section plus train.yaml sections)")
+           ->capture_default_str();
+       sub.add_option("--folds", opt->folds, "Run only these 0-based folds, e.g. 0,2 (default: all)")
+           ->delimiter(',');
+       sub.add_flag("--force", opt->force,
+                    "Discard the folds and results already in output.cv_dir (needed when the folds changed)");
+       sub.footer(
+           "Each fold is a full training run in <output.cv_dir>/folds/fold_N/; results go to\n"
+           "<output.cv_dir>/results/ (fold_metrics.csv, summary.yaml, REPORT.md). Running the same command\n"
+           "again skips finished folds and resumes an interrupted one. Ctrl-C stops the current fold with a\n"
+           "resumable checkpoint (exit 130); a second Ctrl-C quits at once. Encoder weights for\n"
+           "model.encoder_weights: imagenet are read from $SEGOID_WEIGHTS_DIR (never downloaded).");
+       return [opt] {
+         const pipeline::CvConfig config = pipeline::load_cv_config(opt->config);
+         pipeline::CvOptions options;
+         options.config_path = opt->config;
+         options.folds = opt->folds;
+         options.force = opt->force;
+         if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) options.weights_dir = weights;
+         pipeline::CvSummary summary;
+         {
+           const InterruptGuard guard;  // Ctrl-C: the current fold saves a resumable checkpoint
+           options.interrupt = guard.flag();
+           summary = pipeline::run_cross_validation(config, options);
+         }
+         std::cout << "\n" << pipeline::format_cv_summary(summary, config);
+         if (summary.interrupted) {
+           std::cout << fmt::format("interrupted: finished folds are kept and an interrupted fold resumes from its "
+                                    "checkpoint; continue with\n  {}\n",
+                                    summary.resume_command);
+           return kInterruptedExitCode;
+         }
+         return 0;
+       };
+     }});
+
+}  // namespace
+}  // namespace segoid::cli

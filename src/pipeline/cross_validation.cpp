@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+// run_cross_validation: fold folders, cv_meta.yaml consistency, per-fold training with resume.
+#include "segoid/pipeline/cross_validation.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+
+#include "cross_validation_internal.hpp"
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/core/version.hpp"
+#include "segoid/data/manifest.hpp"
+#include "segoid/train/trainer.hpp"
+
+namespace segoid::pipeline {
+namespace fs = std::filesystem;
+namespace {
+
+/// The train config without the keys that may differ between runs of one cross-validation
+/// (manifests are per fold; threads, device and workers change speed, not results).
+std::string train_fingerprint(train::TrainConfig c) {
+  const train::TrainConfig defaults;
+  c.data = defaults.data;
+  c.run_dir = defaults.run_dir;
+  c.threads = defaults.threads;
+  c.device = defaults.device;
+  c.training.num_workers = defaults.training.num_workers;
+  c.training.pin_memory = defaults.training.pin_memory;
+  return train::to_yaml(c);
+}
+
+std::string meta_yaml(const CvConfig& config, const std::vector<Fold>& folds) {
+  YAML::Emitter e;
+  e << YAML::BeginMap;
+  e << YAML::Key << "strategy" << YAML::Value << to_string(config.cv.strategy);
+  e << YAML::Key << "seed" << YAML::Value << config.cv.seed;
+  e << YAML::Key << "n_folds" << YAML::Value << static_cast<int>(folds.size());
+  e << YAML::Key << "source_manifest" << YAML::Value << fs::absolute(config.cv.source_manifest).lexically_normal().string();
+  e << YAML::Key << "folds" << YAML::Value << YAML::BeginSeq;
+  for (const Fold& f : folds) {
+    e << YAML::BeginMap << YAML::Key << "index" << YAML::Value << f.index;
+    e << YAML::Key << "validation" << YAML::Value << YAML::Flow << f.validation;
+    e << YAML::Key << "training" << YAML::Value << YAML::Flow << f.training << YAML::EndMap;
+  }
+  e << YAML::EndSeq;
+  e << YAML::Key << "train_config" << YAML::Value << YAML::Literal << train_fingerprint(config.train);
+  e << YAML::Key << "segoid" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "version" << YAML::Value << core::version();
+  e << YAML::Key << "git_hash" << YAML::Value << core::git_hash() << YAML::EndMap;
+  e << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+/// What differs between an existing cv_meta.yaml and this run, or "" when nothing does.
+std::string meta_difference(const fs::path& meta_path, const CvConfig& config, const std::vector<Fold>& folds) {
+  YAML::Node old;
+  try {
+    old = YAML::LoadFile(meta_path.string());
+    if (old["strategy"].as<std::string>() != to_string(config.cv.strategy)) {
+      return fmt::format("strategy {} -> {}", old["strategy"].as<std::string>(), to_string(config.cv.strategy));
+    }
+    if (old["seed"].as<std::uint64_t>() != config.cv.seed) {
+      return fmt::format("seed {} -> {}", old["seed"].as<std::uint64_t>(), config.cv.seed);
+    }
+    const std::string manifest = fs::absolute(config.cv.source_manifest).lexically_normal().string();
+    if (old["source_manifest"].as<std::string>() != manifest) {
+      return fmt::format("source manifest \"{}\" -> \"{}\"", old["source_manifest"].as<std::string>(), manifest);
+    }
+    if (old["folds"].size() != folds.size()) {
+      return fmt::format("{} folds -> {} folds", old["folds"].size(), folds.size());
+    }
+    for (const Fold& f : folds) {
+      const YAML::Node of = old["folds"][f.index];
+      if (of["validation"].as<std::vector<std::string>>() != f.validation ||
+          of["training"].as<std::vector<std::string>>() != f.training) {
+        return fmt::format("the images of fold {} (the source manifest changed)", f.index);
+      }
+    }
+    // Compare through the parser so that keys added by a newer SegOid (with defaults) match.
+    const std::string old_train = train_fingerprint(
+        train::parse_train_config(old["train_config"].as<std::string>(), meta_path.string() + " (train_config)"));
+    if (old_train != train_fingerprint(config.train)) return "the training sections of the config";
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(fmt::format("cannot read \"{}\": {}", meta_path.string(), e.what()));
+  }
+  return "";
+}
+
+/// Newest resumable state of a fold's run folder, or empty.
+fs::path find_resume_checkpoint(const fs::path& run_dir) {
+  const fs::path dir = run_dir / "checkpoints";
+  if (!fs::is_directory(dir)) return {};
+  for (const char* name : {"interrupted.pt", "final_model.pt"}) {
+    if (fs::exists(dir / name)) return dir / name;
+  }
+  static const std::regex kPeriodic(R"(checkpoint_epoch_(\d+)\.pt)");
+  fs::path newest;
+  long newest_epoch = -1;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::smatch m;
+    const std::string name = entry.path().filename().string();
+    if (std::regex_match(name, m, kPeriodic) && std::stol(m[1]) > newest_epoch) {
+      newest_epoch = std::stol(m[1]);
+      newest = entry.path();
+    }
+  }
+  return newest;
+}
+
+data::Manifest subset(const data::Manifest& all, const std::vector<std::string>& basenames) {
+  data::Manifest out;
+  out.columns = all.columns;
+  for (const std::string& b : basenames) out.rows.push_back(*all.find(b));
+  return out;
+}
+
+void run_fold(const CvConfig& config, const CvOptions& options, const data::Manifest& manifest, const Fold& fold,
+              int n_folds, FoldResult& result) {
+  const fs::path dir = fold_dir(config, fold.index);
+  fs::create_directories(dir);
+  data::write_manifest(dir / "train.csv", subset(manifest, fold.training));
+  data::write_manifest(dir / "val.csv", subset(manifest, fold.validation));
+  train::TrainConfig tc = config.train;
+  tc.data.train_manifest = dir / "train.csv";
+  tc.data.val_manifest = dir / "val.csv";
+  tc.run_dir = dir;
+  train::TrainOptions to;
+  to.config_path = options.config_path;
+  to.run_dir = dir;
+  to.weights_dir = options.weights_dir;
+  to.interrupt = options.interrupt;
+  if (options.on_step_end) {
+    to.on_step_end = [&options, &fold](int epoch, int step) { options.on_step_end(fold.index, epoch, step); };
+  }
+  to.resume = find_resume_checkpoint(dir);
+  const std::string validation = join(fold.validation, ";");
+  if (to.resume.empty()) {
+    spdlog::info("fold {}/{}: start  validation {}  ({} training images)", fold.index, n_folds - 1, validation,
+                 fold.training.size());
+  } else {
+    spdlog::info("fold {}/{}: resume from \"{}\"  validation {}", fold.index, n_folds - 1, to.resume.string(),
+                 validation);
+  }
+  const train::TrainResult r = train::train_model(tc, to);
+  result.run_dir = dir;
+  if (r.interrupted) {
+    result.outcome = FoldOutcome::kInterrupted;
+    spdlog::warn("fold {}/{}: interrupted after {} epochs; state saved to \"{}\"", fold.index, n_folds - 1,
+                 r.epochs_completed, r.interrupted_checkpoint.string());
+    return;
+  }
+  result.outcome = to.resume.empty() ? FoldOutcome::kTrained : FoldOutcome::kResumed;
+  result.best_val_dice = r.best_val_dice;
+  result.best_epoch = r.best_epoch;
+  result.epochs_completed = r.epochs_completed;
+  double seconds = 0.0;
+  for (const train::EpochRecord& e : r.history) seconds += e.seconds;
+  result.minutes = seconds / 60.0;
+  write_fold_result(dir / "fold_result.yaml", result, fold, r.best_checkpoint);
+  spdlog::info("fold {}/{}: done   best val Dice {:.4f} at epoch {}/{}  ({:.1f} min)", fold.index, n_folds - 1,
+               result.best_val_dice, result.best_epoch, result.epochs_completed, result.minutes);
+}
+
+}  // namespace
+
+fs::path fold_dir(const CvConfig& config, int fold) {
+  return config.cv_dir / "folds" / fmt::format("fold_{}", fold);
+}
+
+std::string join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options) {
+  const data::Manifest manifest = data::read_manifest(config.cv.source_manifest);
+  std::vector<std::string> basenames;
+  for (const data::ManifestRow& row : manifest.rows) {
+    if (row.mask_path.empty()) {
+      throw DataError(fmt::format("source manifest \"{}\": image '{}' has no mask_path; cross-validation needs a "
+                                  "mask for every image",
+                                  config.cv.source_manifest.string(), row.basename));
+    }
+    basenames.push_back(row.basename);
+  }
+  const std::vector<Fold> folds = assign_folds(basenames, config.cv.strategy, config.cv.n_folds, config.cv.seed);
+  const int n_folds = static_cast<int>(folds.size());
+  std::vector<int> selected = options.folds;
+  if (selected.empty()) {
+    for (int f = 0; f < n_folds; ++f) selected.push_back(f);
+  }
+  std::sort(selected.begin(), selected.end());  // "--folds 2,0,2" runs folds 0 and 2 once each
+  selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
+  for (int f : selected) {
+    if (f < 0 || f >= n_folds) {
+      throw ConfigError(fmt::format("--folds: fold {} does not exist; this cross-validation has {} folds (0..{})", f,
+                                    n_folds, n_folds - 1));
+    }
+  }
+
+  const fs::path meta_path = config.cv_dir / "cv_meta.yaml";
+  if (fs::exists(meta_path)) {
+    const std::string diff = options.force ? "" : meta_difference(meta_path, config, folds);
+    if (!diff.empty()) {
+      throw ConfigError(fmt::format("\"{}\" holds a cross-validation with different settings ({}); use another "
+                                    "output.cv_dir, or --force to discard its folds and results",
+                                    config.cv_dir.string(), diff));
+    }
+  }
+  if (options.force) {
+    for (const char* sub : {"folds", "results"}) {
+      if (fs::exists(config.cv_dir / sub)) {
+        spdlog::warn("--force: removing \"{}\"", (config.cv_dir / sub).string());
+        fs::remove_all(config.cv_dir / sub);
+      }
+    }
+  }
+  core::write_file_atomic(meta_path, meta_yaml(config, folds));
+
+  CvSummary summary;
+  summary.results_dir = config.cv_dir / "results";
+  for (const Fold& f : folds) {
+    FoldResult r;
+    r.fold = f.index;
+    r.validation = f.validation;
+    r.run_dir = fold_dir(config, f.index);
+    if (fs::exists(r.run_dir / "fold_result.yaml")) {
+      read_fold_result(r.run_dir / "fold_result.yaml", r);
+      r.outcome = FoldOutcome::kReused;
+    }
+    summary.folds.push_back(r);
+  }
+  spdlog::info("cross-validation: {} on {} images, {} folds, seed {}; running fold(s) {} in \"{}\"",
+               to_string(config.cv.strategy), basenames.size(), n_folds, config.cv.seed,
+               join([&] {
+                 std::vector<std::string> s;
+                 for (int f : selected) s.push_back(std::to_string(f));
+                 return s;
+               }(), ","),
+               config.cv_dir.string());
+  for (int f : selected) {
+    FoldResult& r = summary.folds[f];
+    if (r.outcome == FoldOutcome::kReused) {
+      spdlog::info("fold {}/{}: finished earlier (best val Dice {:.4f}), skipped", f, n_folds - 1, r.best_val_dice);
+      continue;
+    }
+    if (options.interrupt != nullptr && options.interrupt->load()) {
+      summary.interrupted = true;
+      break;
+    }
+    run_fold(config, options, manifest, folds[f], n_folds, r);
+    if (r.outcome == FoldOutcome::kInterrupted) {
+      summary.interrupted = true;
+      break;
+    }
+    finish_summary(summary);
+    write_results(summary, config);
+  }
+  finish_summary(summary);
+  write_results(summary, config);
+  if (summary.interrupted) {
+    summary.resume_command = fmt::format(
+        "segoid run_cv --config {}{}", options.config_path.empty() ? "<config>" : options.config_path.string(),
+        options.folds.empty() ? "" : " --folds " + join([&] {
+          std::vector<std::string> s;
+          for (int f : options.folds) s.push_back(std::to_string(f));
+          return s;
+        }(), ","));
+  }
+  return summary;
+}
+
+}  // namespace segoid::pipeline

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: MIT
+// Cross-validation outputs: fold_result.yaml, results/{fold_metrics.csv,summary.yaml,REPORT.md}, console table.
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "cross_validation_internal.hpp"
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/core/version.hpp"
+#include "segoid/io/csv.hpp"
+
+namespace segoid::pipeline {
+namespace fs = std::filesystem;
+namespace {
+
+bool completed(const FoldResult& r) {
+  return r.outcome == FoldOutcome::kTrained || r.outcome == FoldOutcome::kResumed ||
+         r.outcome == FoldOutcome::kReused;
+}
+
+std::string outcome_name(FoldOutcome o) {
+  switch (o) {
+    case FoldOutcome::kTrained: return "trained";
+    case FoldOutcome::kResumed: return "resumed";
+    case FoldOutcome::kReused: return "done earlier";
+    case FoldOutcome::kInterrupted: return "interrupted";
+    case FoldOutcome::kNotRun: break;
+  }
+  return "not run";
+}
+
+/// A Markdown table cell: '|' would end the cell.
+std::string md_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
+  return out;
+}
+
+}  // namespace
+
+void write_fold_result(const fs::path& path, const FoldResult& result, const Fold& fold, const fs::path& best_checkpoint) {
+  YAML::Emitter e;
+  e.SetDoublePrecision(10);
+  e << YAML::BeginMap;
+  e << YAML::Key << "fold" << YAML::Value << result.fold;
+  e << YAML::Key << "validation" << YAML::Value << YAML::Flow << fold.validation;
+  e << YAML::Key << "training" << YAML::Value << YAML::Flow << fold.training;
+  e << YAML::Key << "best_val_dice" << YAML::Value << result.best_val_dice;
+  e << YAML::Key << "best_epoch" << YAML::Value << result.best_epoch;
+  e << YAML::Key << "epochs_completed" << YAML::Value << result.epochs_completed;
+  e << YAML::Key << "minutes" << YAML::Value << result.minutes;
+  e << YAML::Key << "best_checkpoint" << YAML::Value << best_checkpoint.string();
+  e << YAML::Key << "segoid_version" << YAML::Value << core::version();
+  e << YAML::EndMap;
+  core::write_file_atomic(path, std::string(e.c_str()) + "\n");
+}
+
+void read_fold_result(const fs::path& path, FoldResult& result) {
+  try {
+    const YAML::Node n = YAML::LoadFile(path.string());
+    result.best_val_dice = n["best_val_dice"].as<double>();
+    result.best_epoch = n["best_epoch"].as<int>();
+    result.epochs_completed = n["epochs_completed"].as<int>();
+    result.minutes = n["minutes"].as<double>();
+  } catch (const YAML::Exception& e) {
+    throw DataError(fmt::format("cannot read fold result \"{}\": {}; delete it to train the fold again",
+                                path.string(), e.what()));
+  }
+}
+
+void finish_summary(CvSummary& summary) {
+  std::vector<double> dice;
+  for (const FoldResult& r : summary.folds) {
+    if (completed(r)) dice.push_back(r.best_val_dice);
+  }
+  summary.n_completed = static_cast<int>(dice.size());
+  summary.mean_dice = summary.std_dice = summary.min_dice = summary.max_dice = 0.0;
+  if (dice.empty()) return;
+  double sum = 0.0;
+  for (double d : dice) sum += d;
+  summary.mean_dice = sum / dice.size();
+  double sq = 0.0;
+  for (double d : dice) sq += (d - summary.mean_dice) * (d - summary.mean_dice);
+  summary.std_dice = std::sqrt(sq / dice.size());  // population std (numpy.std default)
+  summary.min_dice = *std::min_element(dice.begin(), dice.end());
+  summary.max_dice = *std::max_element(dice.begin(), dice.end());
+}
+
+void write_results(const CvSummary& summary, const CvConfig& config) {
+  const fs::path dir = summary.results_dir;
+  io::CsvTable csv;
+  csv.header = {"fold", "validation_images", "best_val_dice", "best_epoch", "epochs_completed", "minutes"};
+  for (const FoldResult& r : summary.folds) {
+    if (!completed(r)) continue;
+    csv.rows.push_back({std::to_string(r.fold), join(r.validation, ";"), fmt::format("{:.6f}", r.best_val_dice),
+                        std::to_string(r.best_epoch), std::to_string(r.epochs_completed),
+                        fmt::format("{:.2f}", r.minutes)});
+  }
+  io::write_csv(dir / "fold_metrics.csv", csv);
+
+  YAML::Emitter e;
+  e.SetDoublePrecision(6);
+  e << YAML::BeginMap;
+  e << YAML::Key << "best_val_dice" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "mean" << YAML::Value << summary.mean_dice;
+  e << YAML::Key << "std" << YAML::Value << summary.std_dice;
+  e << YAML::Key << "min" << YAML::Value << summary.min_dice;
+  e << YAML::Key << "max" << YAML::Value << summary.max_dice << YAML::EndMap;
+  e << YAML::Key << "n_folds" << YAML::Value << static_cast<int>(summary.folds.size());
+  e << YAML::Key << "n_completed" << YAML::Value << summary.n_completed;
+  e << YAML::Key << "strategy" << YAML::Value << to_string(config.cv.strategy);
+  e << YAML::Key << "seed" << YAML::Value << config.cv.seed;
+  e << YAML::Key << "source_manifest" << YAML::Value << config.cv.source_manifest.string();
+  e << YAML::Key << "version" << YAML::Value << core::version();
+  e << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
+  e << YAML::EndMap;
+  core::write_file_atomic(dir / "summary.yaml", std::string(e.c_str()) + "\n");
+
+  std::string md = "# Cross-validation report\n\n";
+  md += fmt::format("Strategy **{}** ({} folds, seed {}) on `{}`; SegOid {} ({}).\n\n", to_string(config.cv.strategy),
+                    summary.folds.size(), config.cv.seed, config.cv.source_manifest.string(), core::version(),
+                    core::git_hash());
+  md += fmt::format("Completed folds: {} of {}.\n\n", summary.n_completed, summary.folds.size());
+  md += "| Fold | Validation images | Best val Dice | Best epoch | Epochs | Minutes |\n";
+  md += "|---:|---|---:|---:|---:|---:|\n";
+  for (const FoldResult& r : summary.folds) {
+    if (completed(r)) {
+      md += fmt::format("| {} | {} | {:.4f} | {} | {} | {:.1f} |\n", r.fold, md_cell(join(r.validation, "; ")),
+                        r.best_val_dice, r.best_epoch, r.epochs_completed, r.minutes);
+    } else {
+      md += fmt::format("| {} | {} | {} | | | |\n", r.fold, md_cell(join(r.validation, "; ")), outcome_name(r.outcome));
+    }
+  }
+  if (summary.n_completed > 0) {
+    md += fmt::format("\n**Best validation Dice over {} fold(s):** mean {:.4f} ± {:.4f} (std), min {:.4f}, max {:.4f}.\n",
+                      summary.n_completed, summary.mean_dice, summary.std_dice, summary.min_dice, summary.max_dice);
+  }
+  md += "\nEach fold is a full training run in `folds/fold_N/` (train.csv, val.csv, config.yaml, "
+        "val_metrics.csv, checkpoints/, tensorboard/); `cv_meta.yaml` lists the images of every fold.\n";
+  core::write_file_atomic(dir / "REPORT.md", md);
+}
+
+std::string format_cv_summary(const CvSummary& summary, const CvConfig& config) {
+  std::size_t width = 10;
+  for (const FoldResult& r : summary.folds) width = std::max(width, join(r.validation, ";").size());
+  width = std::min<std::size_t>(width, 48);
+  std::string out = fmt::format("{:>4}  {:<{}}  {:>9}  {:>6}  {:>7}  {}\n", "fold", "validation", width, "best Dice",
+                                "epoch", "minutes", "status");
+  for (const FoldResult& r : summary.folds) {
+    std::string names = join(r.validation, ";");
+    if (names.size() > width) names = names.substr(0, width - 3) + "...";
+    if (completed(r)) {
+      out += fmt::format("{:>4}  {:<{}}  {:>9.4f}  {:>6}  {:>7.1f}  {}\n", r.fold, names, width, r.best_val_dice,
+                         fmt::format("{}/{}", r.best_epoch, r.epochs_completed), r.minutes, outcome_name(r.outcome));
+    } else {
+      out += fmt::format("{:>4}  {:<{}}  {:>9}  {:>6}  {:>7}  {}\n", r.fold, names, width, "-", "-", "-",
+                         outcome_name(r.outcome));
+    }
+  }
+  out += fmt::format("{} ({} of {} folds): best val Dice mean {:.4f} ± {:.4f}, min {:.4f}, max {:.4f}\n",
+                     to_string(config.cv.strategy), summary.n_completed, summary.folds.size(), summary.mean_dice,
+                     summary.std_dice, summary.min_dice, summary.max_dice);
+  out += fmt::format("results: {}\n", summary.results_dir.string());
+  return out;
+}
+
+}  // namespace segoid::pipeline

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: MIT
+// Cross-validation: fold assignment, config loading, and tiny end-to-end runs with resume.
+#include "segoid/pipeline/cross_validation.hpp"
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/data/manifest.hpp"
+#include "segoid/data/synth_plate.hpp"
+#include "segoid/io/csv.hpp"
+#include "segoid/io/image_io.hpp"
+#include "test_support.hpp"
+
+namespace segoid::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The Python SegOid's configs/cv_config.yaml, verbatim (no data: section, no periodic_interval).
+constexpr const char* kPythonCvConfig = R"(cv:
+  strategy: leave_one_out
+  source_manifest: data/splits/all.csv
+  seed: 42
+  n_folds: 5
+
+dataset:
+  patch_size: 256
+  patches_per_image: 20
+  positive_ratio: 0.7
+  negative_threshold: 0.05
+  max_jitter: 0.25
+  augmentation:
+    enabled: true
+    horizontal_flip: 0.5
+    vertical_flip: 0.5
+    rotate_90: 0.5
+    brightness_limit: 0.1
+    contrast_limit: 0.1
+
+model:
+  architecture: unet
+  encoder: resnet18
+  encoder_weights: null
+  in_channels: 1
+  classes: 1
+
+training:
+  epochs: 50
+  batch_size: 4
+  learning_rate: 0.0001
+  num_workers: 2
+  pin_memory: true
+
+loss:
+  bce_weight: 0.5
+  dice_weight: 0.5
+
+early_stopping:
+  enabled: true
+  patience: 10
+  min_delta: 0.0001
+
+lr_scheduler:
+  enabled: true
+  mode: min
+  factor: 0.5
+  patience: 5
+  min_lr: 0.00001
+
+checkpointing:
+  save_best: true
+  save_periodic: false
+  save_final: true
+
+tensorboard:
+  enabled: true
+  log_interval: 1
+  image_interval: 10
+  num_image_samples: 4
+
+output:
+  cv_dir: runs/cv_loocv
+
+validation:
+  prediction_threshold: 0.5
+
+seed: 42
+)";
+
+std::vector<std::string> names(int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) out.push_back("img" + std::to_string(i));
+  return out;
+}
+
+TEST(CrossValidationTest, LeaveOneOutValidatesEachImageExactlyOnce) {
+  const auto basenames = names(7);
+  const auto folds = assign_folds(basenames, CvStrategy::kLeaveOneOut, /*n_folds=*/3, /*seed=*/1);
+  ASSERT_EQ(folds.size(), 7u);
+  std::multiset<std::string> validated;
+  for (const Fold& f : folds) {
+    ASSERT_EQ(f.validation.size(), 1u);
+    EXPECT_EQ(f.validation[0], basenames[f.index]);
+    EXPECT_EQ(f.training.size(), 6u);
+    EXPECT_EQ(std::count(f.training.begin(), f.training.end(), f.validation[0]), 0);
+    validated.insert(f.validation[0]);
+  }
+  EXPECT_EQ(validated, std::multiset<std::string>(basenames.begin(), basenames.end()));
+}
+
+TEST(CrossValidationTest, KFoldPartitionsWithSizesWithinOne) {
+  const auto basenames = names(11);
+  for (int k : {2, 3, 4, 5, 11}) {
+    const auto folds = assign_folds(basenames, CvStrategy::kKFold, k, /*seed=*/42);
+    ASSERT_EQ(static_cast<int>(folds.size()), k);
+    std::multiset<std::string> validated;
+    std::size_t smallest = 1000, largest = 0;
+    for (const Fold& f : folds) {
+      smallest = std::min(smallest, f.validation.size());
+      largest = std::max(largest, f.validation.size());
+      EXPECT_EQ(f.validation.size() + f.training.size(), basenames.size());
+      for (const auto& v : f.validation) {
+        validated.insert(v);
+        EXPECT_EQ(std::count(f.training.begin(), f.training.end(), v), 0);
+      }
+    }
+    EXPECT_LE(largest - smallest, 1u) << "k=" << k;
+    EXPECT_EQ(validated, std::multiset<std::string>(basenames.begin(), basenames.end())) << "k=" << k;
+  }
+}
+
+TEST(CrossValidationTest, KFoldIsDeterministicForASeed) {
+  const auto basenames = names(20);
+  const auto a = assign_folds(basenames, CvStrategy::kKFold, 4, 7);
+  const auto b = assign_folds(basenames, CvStrategy::kKFold, 4, 7);
+  const auto c = assign_folds(basenames, CvStrategy::kKFold, 4, 8);
+  bool differs = false;
+  for (int f = 0; f < 4; ++f) {
+    EXPECT_EQ(a[f].validation, b[f].validation);
+    differs = differs || a[f].validation != c[f].validation;
+  }
+  EXPECT_TRUE(differs) << "another seed should give another permutation";
+}
+
+TEST(CrossValidationTest, TooFewImagesOrFoldsIsAnError) {
+  EXPECT_THROW(assign_folds(names(1), CvStrategy::kLeaveOneOut, 5, 1), ConfigError);
+  EXPECT_THROW(assign_folds(names(3), CvStrategy::kKFold, 4, 1), ConfigError);
+}
+
+TEST(CrossValidationTest, PythonCvConfigLoadsUnchanged) {
+  const CvConfig c = parse_cv_config(kPythonCvConfig, "cv_config.yaml");
+  EXPECT_EQ(c.cv.strategy, CvStrategy::kLeaveOneOut);
+  EXPECT_EQ(c.cv.source_manifest, fs::path("data/splits/all.csv"));
+  EXPECT_EQ(c.cv.seed, 42u);
+  EXPECT_EQ(c.cv.n_folds, 5);
+  EXPECT_EQ(c.cv_dir, fs::path("runs/cv_loocv"));
+  EXPECT_EQ(c.train.dataset.patch_size, 256);
+  EXPECT_TRUE(c.train.model.encoder_weights.empty());
+  EXPECT_EQ(c.train.training.epochs, 50);
+  EXPECT_FALSE(c.train.checkpointing.save_periodic);
+  EXPECT_DOUBLE_EQ(c.train.lr_scheduler.min_lr, 1e-5);
+  EXPECT_EQ(c.train.seed, 42u);
+}
+
+TEST(CrossValidationTest, ShippedConfigLoads) {
+  const CvConfig c = load_cv_config(test::source_dir() / "configs/cv_config.yaml");
+  EXPECT_EQ(c.train.dataset.patch_size, 256);
+}
+
+std::string error_of(const std::string& yaml) {
+  try {
+    parse_cv_config(yaml, "my_cv.yaml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(CrossValidationTest, UnknownOrBadKeysNameFileAndKey) {
+  const std::string base = kPythonCvConfig;
+  std::string cv_typo = base;
+  cv_typo.replace(cv_typo.find("  n_folds: 5"), 12, "  n_fold: 5");
+  const std::string a = error_of(cv_typo);
+  EXPECT_NE(a.find("my_cv.yaml"), std::string::npos) << a;
+  EXPECT_NE(a.find("cv.n_fold"), std::string::npos) << a;
+
+  std::string bad_strategy = base;
+  bad_strategy.replace(bad_strategy.find("leave_one_out"), 13, "bootstrap");
+  const std::string b = error_of(bad_strategy);
+  EXPECT_NE(b.find("cv.strategy"), std::string::npos) << b;
+
+  // Train sections are checked by the train parser, still naming the cv config.
+  std::string train_typo = base;
+  train_typo.replace(train_typo.find("  epochs: 50"), 12, "  epoch: 50");
+  const std::string t = error_of(train_typo);
+  EXPECT_NE(t.find("my_cv.yaml"), std::string::npos) << t;
+  EXPECT_NE(t.find("training.epoch"), std::string::npos) << t;
+
+  const std::string o = error_of(base + "output_dir: x\n");
+  EXPECT_NE(o.find("output_dir"), std::string::npos) << o;
+  EXPECT_NE(error_of(base + "data:\n  train_manifest: a.csv\n").find("data.train_manifest"), std::string::npos);
+}
+
+// ---- end to end -------------------------------------------------------------------------
+
+/// Three 256x256 synthetic plates (4 wells each) and all.csv with absolute paths.
+fs::path write_dataset(const fs::path& root) {
+  data::SynthConfig sc;
+  sc.width = 256;
+  sc.height = 256;
+  sc.well_rows = 2;
+  sc.well_cols = 2;
+  sc.min_diameter = 30;
+  sc.max_diameter = 45;
+  sc.empty_fraction = 0.0;
+  sc.bit_depth = 8;
+  sc.seed = 5;
+  data::Manifest m;
+  for (int i = 0; i < 3; ++i) {
+    const data::SynthImage s = data::synthesize_plate(sc, static_cast<std::uint64_t>(i));
+    const std::string name = data::synth_image_name(i);
+    const fs::path image = root / "images" / (name + ".tif");
+    const fs::path mask = root / "masks" / (name + "_mask.tif");
+    fs::create_directories(image.parent_path());
+    fs::create_directories(mask.parent_path());
+    io::write_gray_tiff(image, s.image);
+    io::write_mask_tiff(mask, s.mask);
+    data::ManifestRow row;
+    row.basename = name;
+    row.image_path = image.string();
+    row.mask_path = mask.string();
+    m.rows.push_back(row);
+  }
+  data::write_manifest(root / "all.csv", m);
+  return root / "all.csv";
+}
+
+CvConfig tiny_config(const fs::path& root, const fs::path& manifest, int epochs) {
+  const std::string yaml = R"(cv:
+  strategy: k_fold
+  source_manifest: )" + manifest.string() +
+                           R"(
+  seed: 3
+  n_folds: 3
+data:
+  data_root: ""
+dataset:
+  patch_size: 64
+  patches_per_image: 2
+model:
+  encoder_weights: null
+training:
+  epochs: )" + std::to_string(epochs) +
+                           R"(
+  batch_size: 2
+  learning_rate: 0.001
+  num_workers: 0
+checkpointing:
+  save_periodic: false
+tensorboard:
+  enabled: false
+output:
+  cv_dir: )" + (root / "cv").string() +
+                           R"(
+threads: 1
+device: cpu
+seed: 9
+)";
+  return parse_cv_config(yaml, "tiny_cv.yaml");
+}
+
+TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
+  test::TempDir dir;
+  const fs::path manifest = write_dataset(dir.path());
+  const CvConfig config = tiny_config(dir.path(), manifest, /*epochs=*/1);
+  std::map<int, int> steps;
+  CvOptions options;
+  options.on_step_end = [&steps](int fold, int, int) { ++steps[fold]; };
+  const CvSummary first = run_cross_validation(config, options);
+  ASSERT_FALSE(first.interrupted);
+  EXPECT_EQ(first.n_completed, 3);
+  EXPECT_EQ(steps.size(), 3u);
+  const fs::path cv = dir.path() / "cv";
+  for (int f = 0; f < 3; ++f) {
+    const fs::path fold = cv / "folds" / ("fold_" + std::to_string(f));
+    EXPECT_TRUE(fs::exists(fold / "fold_result.yaml"));
+    EXPECT_TRUE(fs::exists(fold / "checkpoints/best_model.pt"));
+    EXPECT_TRUE(fs::exists(fold / "val_metrics.csv"));
+    EXPECT_EQ(data::read_manifest(fold / "val.csv").rows.size(), 1u);
+    EXPECT_EQ(data::read_manifest(fold / "train.csv").rows.size(), 2u);
+  }
+  // Results agree with the per-fold values and with an independent recomputation.
+  const io::CsvTable metrics = io::read_csv(cv / "results/fold_metrics.csv");
+  ASSERT_EQ(metrics.rows.size(), 3u);
+  double sum = 0.0, lo = 1.0, hi = 0.0;
+  std::set<std::string> validated;
+  for (const auto& row : metrics.rows) {
+    const double d = std::stod(row[metrics.column_index("best_val_dice")]);
+    EXPECT_GE(d, 0.0);
+    EXPECT_LE(d, 1.0);
+    sum += d, lo = std::min(lo, d), hi = std::max(hi, d);
+    validated.insert(row[metrics.column_index("validation_images")]);
+  }
+  EXPECT_EQ(validated.size(), 3u);
+  const YAML::Node summary = YAML::LoadFile((cv / "results/summary.yaml").string());
+  EXPECT_NEAR(summary["best_val_dice"]["mean"].as<double>(), sum / 3, 1e-5);
+  EXPECT_NEAR(summary["best_val_dice"]["min"].as<double>(), lo, 1e-5);
+  EXPECT_NEAR(summary["best_val_dice"]["max"].as<double>(), hi, 1e-5);
+  EXPECT_EQ(summary["n_folds"].as<int>(), 3);
+  EXPECT_EQ(summary["strategy"].as<std::string>(), "k_fold");
+  const std::string report = core::read_file(cv / "results/REPORT.md");
+  EXPECT_NE(report.find("| 2 |"), std::string::npos) << report;
+  const YAML::Node meta = YAML::LoadFile((cv / "cv_meta.yaml").string());
+  EXPECT_EQ(meta["folds"].size(), 3u);
+  EXPECT_EQ(meta["seed"].as<int>(), 3);
+
+  // A crash after final_model.pt but before the marker: the fold resumes at its end (no steps)
+  // and reports the same result.
+  const double fold1_dice = first.folds[1].best_val_dice;
+  fs::remove(cv / "folds/fold_1/fold_result.yaml");
+  steps.clear();
+  const CvSummary again = run_cross_validation(config, options);
+  EXPECT_TRUE(steps.empty());
+  EXPECT_EQ(again.folds[1].outcome, FoldOutcome::kResumed);
+  EXPECT_DOUBLE_EQ(again.folds[1].best_val_dice, fold1_dice);
+  EXPECT_TRUE(fs::exists(cv / "folds/fold_1/fold_result.yaml"));
+
+  // Delete one fold's marker and checkpoints: a second run trains only that fold.
+  fs::remove(cv / "folds/fold_1/fold_result.yaml");
+  fs::remove_all(cv / "folds/fold_1/checkpoints");
+  const auto untouched = fs::last_write_time(cv / "folds/fold_0/fold_result.yaml");
+  steps.clear();
+  const CvSummary second = run_cross_validation(config, options);
+  EXPECT_EQ(second.n_completed, 3);
+  EXPECT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps.count(1), 1u);
+  EXPECT_EQ(second.folds[0].outcome, FoldOutcome::kReused);
+  EXPECT_EQ(second.folds[1].outcome, FoldOutcome::kTrained);
+  EXPECT_EQ(fs::last_write_time(cv / "folds/fold_0/fold_result.yaml"), untouched);
+  EXPECT_TRUE(fs::exists(cv / "folds/fold_1/fold_result.yaml"));
+
+  // --folds 2,2 runs fold 2 once and leaves fold 0 (whose results were deleted) alone.
+  for (int f : {0, 2}) {
+    fs::remove(cv / "folds" / ("fold_" + std::to_string(f)) / "fold_result.yaml");
+    fs::remove_all(cv / "folds" / ("fold_" + std::to_string(f)) / "checkpoints");
+  }
+  CvOptions only2 = options;
+  only2.folds = {2, 2};
+  steps.clear();
+  const CvSummary third = run_cross_validation(config, only2);
+  EXPECT_EQ(steps.size(), 1u);
+  EXPECT_EQ(steps.count(2), 1u);
+  EXPECT_EQ(third.folds[0].outcome, FoldOutcome::kNotRun);
+  EXPECT_EQ(third.folds[2].outcome, FoldOutcome::kTrained);
+  EXPECT_EQ(third.n_completed, 2);
+  EXPECT_EQ(io::read_csv(cv / "results/fold_metrics.csv").rows.size(), 2u);
+
+  // Another seed gives other folds: refused without --force.
+  CvConfig other = config;
+  other.cv.seed = 4;
+  try {
+    run_cross_validation(other, options);
+    ADD_FAILURE() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("seed 3 -> 4"), std::string::npos) << e.what();
+  }
+  // --folds outside the range is an error naming the fold count.
+  CvOptions bad = options;
+  bad.folds = {5};
+  EXPECT_THROW(run_cross_validation(config, bad), ConfigError);
+}
+
+TEST(CrossValidationTest, InterruptedFoldResumesAndCompletes) {
+  test::TempDir dir;
+  const fs::path manifest = write_dataset(dir.path());
+  const CvConfig config = tiny_config(dir.path(), manifest, /*epochs=*/2);
+  std::atomic<bool> interrupt{false};
+  std::map<int, int> steps;
+  CvOptions options;
+  options.config_path = "tiny_cv.yaml";
+  options.interrupt = &interrupt;
+  options.on_step_end = [&](int fold, int, int) {
+    ++steps[fold];
+    if (fold == 1) interrupt.store(true);  // Ctrl-C during the first step of fold 1
+  };
+  const CvSummary first = run_cross_validation(config, options);
+  EXPECT_TRUE(first.interrupted);
+  EXPECT_EQ(first.folds[0].outcome, FoldOutcome::kTrained);
+  EXPECT_EQ(first.folds[1].outcome, FoldOutcome::kInterrupted);
+  EXPECT_EQ(first.folds[2].outcome, FoldOutcome::kNotRun);
+  EXPECT_EQ(first.n_completed, 1);
+  EXPECT_EQ(first.resume_command, "segoid run_cv --config tiny_cv.yaml");
+  const fs::path cv = dir.path() / "cv";
+  EXPECT_TRUE(fs::exists(cv / "folds/fold_1/checkpoints/interrupted.pt"));
+  EXPECT_FALSE(fs::exists(cv / "folds/fold_1/fold_result.yaml"));
+  EXPECT_EQ(io::read_csv(cv / "results/fold_metrics.csv").rows.size(), 1u);
+
+  interrupt.store(false);
+  options.on_step_end = [&](int fold, int, int) { ++steps[fold]; };
+  const int fold0_steps = steps[0];
+  steps.clear();
+  const CvSummary second = run_cross_validation(config, options);
+  EXPECT_FALSE(second.interrupted);
+  EXPECT_EQ(second.n_completed, 3);
+  EXPECT_EQ(second.folds[0].outcome, FoldOutcome::kReused);
+  EXPECT_EQ(second.folds[1].outcome, FoldOutcome::kResumed);
+  EXPECT_EQ(second.folds[2].outcome, FoldOutcome::kTrained);
+  EXPECT_EQ(steps.count(0), 0u);
+  // Fold 1 resumed after its first step: one step fewer than a full fold.
+  EXPECT_EQ(steps[1], fold0_steps - 1);
+  EXPECT_EQ(second.folds[1].epochs_completed, 2);
+  EXPECT_FALSE(fs::exists(cv / "folds/fold_1/checkpoints/interrupted.pt"));
+  EXPECT_EQ(io::read_csv(cv / "results/fold_metrics.csv").rows.size(), 3u);
+}
+
+TEST(CrossValidationTest, CliReportsConfigErrorsWithFileAndKey) {
+  test::TempDir dir;
+  std::string yaml = kPythonCvConfig;
+  yaml.replace(yaml.find("  seed: 42\n  n_folds"), 10, "  sead: 42\n");
+  const fs::path config = dir / "cv.yaml";
+  core::write_file_atomic(config, yaml);
+  std::string output;
+  const int status = test::run_command(test::segoid_binary().string() + " cv --config " + config.string(), &output);
+  EXPECT_NE(status, 0);
+  EXPECT_NE(output.find("cv.sead"), std::string::npos) << output;
+  EXPECT_NE(output.find(config.string()), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace segoid::pipeline
