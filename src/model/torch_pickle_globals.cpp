@@ -146,6 +146,11 @@ c10::IValue call_global(const c10::IValue& callable, const c10::IValue& args, co
     if (items.empty() || !items[0].isTensor()) fail(source, "malformed _rebuild_parameter arguments");
     return items[0];
   }
+  if (name.rfind("torch.jit._pickle.", 0) == 0) {
+    // LibTorch's pickle_save wraps typed containers: restore_type_tag(value, type), build_*list(list).
+    if (items.empty()) fail(source, "malformed " + name + " call");
+    return items[0];
+  }
   if (name == "torch.device") {
     if (items.empty() || !items[0].isString()) fail(source, "malformed torch.device call");
     return items[0];

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// ImageNet encoder weights from a local torchvision ResNet file (never a download).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <string>
+
+#include "segoid/model/unet.hpp"
+
+namespace segoid::model {
+
+/// The torchvision weights file for `encoder`: `configured_path` when not empty (it must exist),
+/// else the first (sorted) `<encoder>*.pth` in `weights_dir` (the caller reads
+/// $SEGOID_WEIGHTS_DIR; empty = not set). Throws ModelError saying how to provide a file:
+/// model.encoder_weights_path, $SEGOID_WEIGHTS_DIR, or `model.encoder_weights: null`.
+std::filesystem::path find_encoder_weights(const std::string& encoder, const std::string& configured_path,
+                                           const std::string& weights_dir);
+
+/// smp's adaptation of torchvision's RGB conv1 weight [64, 3, 7, 7] to `in_channels`: 3 as is,
+/// 1 = sum over the RGB dimension, n = channel i takes RGB channel i % 3, scaled by 3 / n.
+torch::Tensor adapt_first_conv(const torch::Tensor& rgb_weight, int in_channels);
+
+/// Loads a torchvision ResNet state dict (`torch.save` of its OrderedDict; fc.* dropped, conv1
+/// adapted to the model's in_channels) into `model->encoder`. Throws ModelError naming the file
+/// and listing missing/unexpected/mismatched keys (e.g. a resnet34 file for a resnet18 model).
+void load_encoder_weights(Unet& model, const std::filesystem::path& path);
+
+}  // namespace segoid::model

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+// Python interop: a Python-written smp checkpoint predicts as in Python; exports load strict in Python.
+#include "segoid/model/python_checkpoint.hpp"
+
+#include <gtest/gtest.h>
+
+#include "python_fixtures.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/model/checkpoint_interop.hpp"
+
+namespace segoid::model {
+namespace {
+
+using segoid::test::has_reference_fixtures;
+using segoid::test::read_f32;
+using segoid::test::torch_fixture_dir;
+
+constexpr float kForwardTolerance = 1e-4f;
+
+torch::Tensor tensor_from(const std::vector<float>& values, std::vector<int64_t> shape) {
+  return torch::from_blob(const_cast<float*>(values.data()), shape, torch::kFloat).clone();
+}
+
+/// C++ eval forward of a loaded checkpoint on the fixture input.
+torch::Tensor predict(const std::filesystem::path& checkpoint) {
+  const auto dir = torch_fixture_dir();
+  LoadedCheckpoint loaded = load_checkpoint(checkpoint);
+  loaded.model->eval();
+  torch::NoGradGuard no_grad;
+  return loaded.model->forward(tensor_from(read_f32(dir / "input_2x1x64x96.f32"), {2, 1, 64, 96}));
+}
+
+TEST(PythonCheckpointTest, ForwardMatchesPythonReference) {
+  if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  const auto dir = torch_fixture_dir();
+  ASSERT_TRUE(is_python_checkpoint(dir / "python_segoid.pth"));
+  const auto expected = tensor_from(read_f32(dir / "output_2x1x64x96.f32"), {2, 1, 64, 96});
+  const auto actual = predict(dir / "python_segoid.pth");
+  EXPECT_LT((actual - expected).abs().max().item<float>(), kForwardTolerance);
+  EXPECT_GT(expected.abs().max().item<float>(), 0.01f);  // not a trivially zero output
+}
+
+TEST(PythonCheckpointTest, ReadsInfoFromPythonCheckpoint) {
+  if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  const PythonCheckpoint checkpoint = read_python_checkpoint(torch_fixture_dir() / "python_segoid.pth");
+  EXPECT_EQ(checkpoint.model_state_dict.size(), 182u);
+  EXPECT_EQ(checkpoint.info.encoder, "resnet18");
+  EXPECT_EQ(checkpoint.info.in_channels, 1);
+  EXPECT_EQ(checkpoint.info.classes, 1);
+  EXPECT_EQ(checkpoint.info.normalization, "range");
+  EXPECT_EQ(checkpoint.info.epoch, 9);
+  EXPECT_EQ(checkpoint.info.best_val_dice, 0.8125);
+  EXPECT_EQ(checkpoint.info.history_json, R"({"train_loss":[0.5,0.25],"val_dice":[0.5,0.8125]})");
+}
+
+TEST(PythonCheckpointTest, ImportExportRoundTripLoadsStrictInPython) {
+  if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  const auto dir = torch_fixture_dir();
+  segoid::test::TempDir tmp;
+  import_checkpoint(dir / "python_segoid.pth", tmp / "imported.pt");
+  EXPECT_FALSE(is_python_checkpoint(tmp / "imported.pt"));
+  const auto expected = tensor_from(read_f32(dir / "output_2x1x64x96.f32"), {2, 1, 64, 96});
+  EXPECT_LT((predict(tmp / "imported.pt") - expected).abs().max().item<float>(), kForwardTolerance);
+
+  export_checkpoint(tmp / "imported.pt", tmp / "exported.pth");
+  const auto reference = segoid::test::source_dir().parent_path() / "shared" / "reference";
+  std::string output;
+  const int status = segoid::test::run_command(
+      "/usr/bin/python3 '" + (segoid::test::source_dir() / "tests/model/check_exported_checkpoint.py").string() +
+          "' '" + (tmp / "exported.pth").string() + "' '" + reference.string() + "' '" +
+          (dir / "input_2x1x64x96.f32").string() + "' '" + (dir / "output_2x1x64x96.f32").string() + "' 2 1 64 96",
+      &output);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("epoch 9 best_val_dice 0.8125"), std::string::npos) << output;
+  const auto at = output.find("max_abs_diff ");
+  ASSERT_NE(at, std::string::npos) << output;
+  EXPECT_LT(std::stod(output.substr(at + 13)), 1e-5) << output;
+
+  // The export reads back through our own reader with the original info.
+  const CheckpointInfo info = read_checkpoint_info(tmp / "exported.pth");
+  EXPECT_EQ(info.epoch, 9);
+  EXPECT_EQ(info.normalization, "range");
+}
+
+TEST(PythonCheckpointTest, RejectsNonCheckpointDict) {
+  const auto dir = torch_fixture_dir();
+  if (dir.empty()) GTEST_SKIP() << "/usr/bin/python3 lacks torch";
+  try {
+    read_python_checkpoint(dir / "nested.pth");
+    FAIL();
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("nested.pth"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace segoid::model
