@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+// `segoid train`: trains a U-Net from a train.yaml; Ctrl-C stops with a resumable checkpoint.
+#include <fmt/format.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include "command_registry.hpp"
+#include "interrupt.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/train/trainer.hpp"
+
+namespace segoid::cli {
+namespace {
+
+struct TrainCliOptions {
+  std::filesystem::path config;
+  std::filesystem::path resume;
+  int epochs = 0;
+  std::filesystem::path run_dir;
+};
+
+
+int run_train(const TrainCliOptions& cli) {
+  if (cli.config.empty() && cli.resume.empty()) throw ConfigError("train: give --config (or --resume CKPT)");
+  // Without --config, a resumed run uses the config stored in its checkpoint.
+  train::TrainConfig config =
+      cli.config.empty() ? train::config_from_checkpoint(cli.resume) : train::load_train_config(cli.config);
+  if (cli.epochs > 0) config.training.epochs = cli.epochs;
+  if (!cli.run_dir.empty()) config.run_dir = cli.run_dir;
+  train::TrainOptions options;
+  options.config_path = cli.config;
+  options.resume = cli.resume;
+  if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) options.weights_dir = weights;
+  train::TrainResult result;
+  {
+    InterruptGuard guard;
+    options.interrupt = guard.flag();
+    result = train::train_model(config, options);
+  }
+  if (result.interrupted) {
+    std::cerr << fmt::format("segoid train: interrupted during epoch {} ({} epochs complete); state saved to \"{}\".\n"
+                             "Resume with: {}\n",
+                             result.epochs_completed + 1, result.epochs_completed, result.interrupted_checkpoint.string(),
+                             cli.config.empty() ? "segoid train --resume " + result.interrupted_checkpoint.string()
+                                                : result.resume_command);
+    return kInterruptedExitCode;
+  }
+  std::cout << fmt::format("best val Dice {:.4f} at epoch {} of {}{}\nrun folder: {}\n", result.best_val_dice,
+                           result.best_epoch, result.epochs_completed,
+                           result.early_stopped ? " (early stopping)" : "", result.run_dir.string());
+  return 0;
+}
+
+const bool kRegistered = register_command({
+    "train", {}, "Train a U-Net on the images of a train/val split (config: configs/train.yaml)", 40,
+    [](CLI::App& sub) -> std::function<int()> {
+      auto opt = std::make_shared<TrainCliOptions>();
+      sub.add_option("--config", opt->config, "Training config YAML (keys of the Python SegOid's train.yaml)")
+          ->check(CLI::ExistingFile);
+      sub.add_option("--resume", opt->resume,
+                     "Continue from a checkpoint (checkpoints/interrupted.pt after Ctrl-C, or any *.pt of a run) "
+                     "in its run folder; without --config its stored config is used")
+          ->check(CLI::ExistingFile);
+      sub.add_option("--epochs", opt->epochs, "Override training.epochs (total, counting resumed epochs)")
+          ->check(CLI::Range(1, 1000000));
+      sub.add_option("--run-dir", opt->run_dir, "Override output.run_dir: the parent of train_YYYYMMDD_HHMMSS/");
+      sub.footer(
+          "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"
+          "a second Ctrl-C quits at once. Encoder weights for model.encoder_weights: imagenet are read from\n"
+          "model.encoder_weights_path or $SEGOID_WEIGHTS_DIR (never downloaded).");
+      return [opt] { return run_train(*opt); };
+    }});
+
+}  // namespace
+}  // namespace segoid::cli
