@@ -41,7 +41,7 @@ std::function<int()> setup(CLI::App& sub) {
       ->check(CLI::ExistingFile);
   auto* checkpoint = sub.add_option("--checkpoint", f->checkpoint, "Model checkpoint (best_model.pt)");
   auto* manifest = sub.add_option("--manifest", f->manifest, "CSV with image_path (and mask_path for metrics)");
-  auto* data_root = sub.add_option("--data-root", f->data_root, "Base folder of relative manifest paths");
+  auto* data_root = sub.add_option("--data-root", f->data_root, "Base folder of relative manifest paths (default: data)");
   auto* inputs = sub.add_option("--input,-i", f->inputs, "Image files, folders or glob patterns (several allowed)");
   auto* output_dir = sub.add_option("--output-dir,-o", f->output_dir, "Output folder [inference]");
   auto* tile = sub.add_option("--tile-size", f->tile_size, "Tile side in pixels, a multiple of 32 [checkpoint's patch size]");

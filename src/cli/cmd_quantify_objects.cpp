@@ -28,7 +28,7 @@ const bool kRegistered = register_command({
           ->check(CLI::ExistingFile);
       auto* pred = sub.add_option("--pred-mask-dir", opts->pred_mask_dir, "Folder of <basename>_pred_mask.tif");
       auto* gt = sub.add_option("--gt-manifest", opts->gt_manifest, "Manifest CSV with basename,mask_path (optional)");
-      auto* root = sub.add_option("--data-root", opts->data_root, "Base folder of relative manifest paths");
+      auto* root = sub.add_option("--data-root", opts->data_root, "Base folder of relative manifest paths (default: data)");
       auto* out = sub.add_option("--output-dir", opts->output_dir, "Output folder")
                       ->default_str(defaults.output_dir.string());
       auto* area = sub.add_option("--min-object-area", opts->min_object_area,

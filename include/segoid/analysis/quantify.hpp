@@ -16,7 +16,7 @@ namespace segoid::analysis {
 struct QuantifyConfig {
   std::filesystem::path pred_mask_dir;       ///< folder of <basename>_pred_mask.tif (predict_full output)
   std::filesystem::path gt_manifest;         ///< optional CSV with basename,mask_path columns; empty = none
-  std::filesystem::path data_root;           ///< base of relative manifest paths; empty = current folder
+  std::filesystem::path data_root = "data";  ///< base of relative manifest paths (the Python tool's default); "" = current folder
   std::filesystem::path output_dir = "metrics";  ///< where CSVs, quantify_meta.yaml and plots/ go
   int min_object_area = 100;                 ///< px; smaller 8-connected objects are dropped from
                                              ///< prediction AND ground truth before anything else

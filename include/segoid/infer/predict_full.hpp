@@ -12,7 +12,7 @@ namespace segoid::infer {
 struct PredictConfig {
   std::filesystem::path checkpoint;            ///< --checkpoint: a SegOid or Python SegOid checkpoint
   std::filesystem::path manifest;              ///< [input.manifest] CSV: basename, image_path, mask_path (optional)
-  std::filesystem::path data_root;             ///< [input.data_root] base of relative manifest paths (default: working dir)
+  std::filesystem::path data_root = "data";   ///< [input.data_root] base of relative manifest paths (the Python tool's default)
   std::vector<std::string> inputs;             ///< [input.images] files, folders or glob patterns
   std::filesystem::path output_dir = "inference";  ///< [output.output_dir]
   bool save_probabilities = true;              ///< [output.save_probabilities] write <name>_pred_prob.tif
