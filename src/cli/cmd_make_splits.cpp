@@ -1,31 +1,51 @@
 // SPDX-License-Identifier: MIT
 // `segoid make_splits` (alias `split`): seeded train/val/test split of a manifest by image.
 #include "command_registry.hpp"
+#include "segoid/core/error.hpp"
 #include "segoid/data/splits.hpp"
 
 namespace segoid::cli {
 namespace {
 
+struct SplitCliOptions {
+  data::SplitConfig config;
+  std::string stratify = "none";
+  double train_ratio = -1, val_ratio = -1, test_ratio = -1;  // the Python tool's flags; -1 = not given
+};
+
 const bool kRegistered = register_command({
     "make_splits", {"split"}, "Split all.csv by image into train/val/test.csv (seeded)", 20,
     [](CLI::App& sub) -> std::function<int()> {
-      auto config = std::make_shared<data::SplitConfig>();
-      auto stratify = std::make_shared<std::string>("none");
-      sub.add_option("--manifest", config->manifest, "Input manifest (from validate_dataset)")->required();
-      sub.add_option("--output-dir", config->output_dir, "Where train.csv, val.csv, test.csv, split_meta.yaml go")
+      auto opts = std::make_shared<SplitCliOptions>();
+      auto& config = opts->config;
+      sub.add_option("--manifest", config.manifest, "Input manifest (from validate_dataset)")->required();
+      sub.add_option("--output-dir", config.output_dir, "Where train.csv, val.csv, test.csv, split_meta.yaml go")
           ->required();
-      sub.add_option("--seed", config->seed, "Random seed; the same seed gives the same split everywhere")
+      sub.add_option("--seed", config.seed, "Random seed; the same seed gives the same split everywhere")
           ->capture_default_str();
-      sub.add_option("--ratios", config->ratios, "train,val,test fractions summing to 1")
-          ->delimiter(',')
-          ->expected(3)
-          ->capture_default_str();
-      sub.add_option("--stratify", *stratify, "none, or coverage: balance mask coverage across splits")
+      auto* ratios = sub.add_option("--ratios", config.ratios, "train,val,test fractions summing to 1")
+                         ->delimiter(',')
+                         ->expected(3)
+                         ->capture_default_str();
+      // The Python SegOid's spelling: --train-ratio/--val-ratio/--test-ratio and a bare --stratify.
+      auto* train = sub.add_option("--train-ratio", opts->train_ratio, "Train fraction (Python SegOid spelling)");
+      auto* val = sub.add_option("--val-ratio", opts->val_ratio, "Validation fraction (Python SegOid spelling)");
+      auto* test = sub.add_option("--test-ratio", opts->test_ratio, "Test fraction (Python SegOid spelling)");
+      for (auto* single : {train, val, test}) single->excludes(ratios);
+      sub.add_option("--stratify", opts->stratify,
+                     "none (default) or coverage: balance mask coverage across splits; a bare --stratify "
+                     "means coverage")
           ->check(CLI::IsMember({"none", "coverage"}))
-          ->capture_default_str();
-      return [config, stratify] {
-        config->stratify = data::parse_stratify(*stratify);
-        data::run_make_splits(*config);
+          ->expected(0, 1)
+          ->default_str("coverage");
+      return [opts] {
+        auto& c = opts->config;
+        if (opts->train_ratio >= 0 || opts->val_ratio >= 0 || opts->test_ratio >= 0) {
+          const auto pick = [](double given, double fallback) { return given >= 0 ? given : fallback; };
+          c.ratios = {pick(opts->train_ratio, 0.6), pick(opts->val_ratio, 0.2), pick(opts->test_ratio, 0.2)};
+        }
+        c.stratify = data::parse_stratify(opts->stratify.empty() ? "coverage" : opts->stratify);
+        data::run_make_splits(c);
         return 0;
       };
     }});

@@ -32,6 +32,20 @@ TEST(CmdMakeSplitsTest, WritesSplitsDeterministically) {
   EXPECT_EQ(test::run_command(base + "x --ratios 0.7,0.2,0.2", &output), 2) << output;
   EXPECT_NE(output.find("sum to 1"), std::string::npos) << output;
   EXPECT_EQ(test::run_command(base + "x --stratify random", &output), 2) << output;
+
+  // The Python SegOid's spelling gives the same split: separate ratio flags and a bare --stratify.
+  const std::string python_style = test::segoid_binary().string() + " make_splits --manifest '" +
+                                   (dir / "all.csv").string() + "' --seed 5 --train-ratio 0.6 --val-ratio 0.2 " +
+                                   "--test-ratio 0.2 --stratify --output-dir '" + (dir / "py").string() + "'";
+  ASSERT_EQ(test::run_command(python_style, &output), 0) << output;
+  for (const char* name : {"train.csv", "val.csv", "test.csv"}) {
+    EXPECT_EQ(core::read_file(dir / "a" / name), core::read_file(dir / "py" / name)) << name;
+  }
+  const std::string unstratified = test::segoid_binary().string() + " split --manifest '" +
+                                   (dir / "all.csv").string() + "' --seed 5 --train-ratio 0.5 --val-ratio 0.25 " +
+                                   "--test-ratio 0.25 --output-dir '" + (dir / "halves").string() + "'";
+  ASSERT_EQ(test::run_command(unstratified, &output), 0) << output;
+  EXPECT_EQ(data::read_manifest(dir / "halves" / "train.csv").rows.size(), 6u);
 }
 
 }  // namespace
