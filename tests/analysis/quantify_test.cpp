@@ -208,7 +208,7 @@ TEST(QuantifyTest, ShippedConfigLoadsWithDefaults) {
   EXPECT_DOUBLE_EQ(c.pixel_size_um, 0.0);
   EXPECT_TRUE(c.generate_plots);
   EXPECT_EQ(c.pred_mask_dir, fs::path("inference/"));
-  EXPECT_TRUE(c.data_root.empty());
+  EXPECT_EQ(c.data_root, std::filesystem::path("data"));  // manifests are relative to the data root
 }
 
 TEST(QuantifyTest, ConfigRejectsUnknownKeysAndBadRanges) {
