@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs every benchmark; each prints its own ratio against a reference run in the same script.
+# Usage: bench/run_all.sh [BUILD_DIR]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="${1:-$here/../build}"
+echo "== image I/O (libtiff reader/writer vs OpenCV)";        "$build/image_io_bench"
+echo "== regionprops (vs scikit-image)";                       "$build/regionprops_bench"
+echo "== patch sampler (vs the ~6 patches/s training step)";   "$build/bench_patch_sampler" 40
+echo "== inference form (folded BN + channels_last vs plain)"; "$build/bench_inference_form" 10
+echo "== training step and epoch (vs Python PyTorch)";         bash "$here/bench_train.sh" "$build"
+echo "== predict_full (vs the Python SegOid algorithm)";       bash "$here/bench_predict.sh" "$build"
