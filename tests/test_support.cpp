@@ -10,6 +10,10 @@
 #include <cstdio>
 #include <random>
 
+#include "segoid/data/manifest.hpp"
+#include "segoid/data/synth_plate.hpp"
+#include "segoid/io/image_io.hpp"
+
 namespace segoid::test {
 namespace fs = std::filesystem;
 
@@ -46,6 +50,36 @@ int run_command(const std::string& command, std::string* output) {
   const int status = ::pclose(pipe);
   if (output != nullptr) *output = text;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+fs::path write_tiny_plates(const fs::path& root, const std::string& manifest_name, int first, int count,
+                           unsigned long long seed) {
+  data::SynthConfig sc;
+  sc.width = 256;
+  sc.height = 256;
+  sc.well_rows = 2;
+  sc.well_cols = 2;
+  sc.min_diameter = 30;
+  sc.max_diameter = 45;
+  sc.empty_fraction = 0.0;
+  sc.bit_depth = 8;
+  sc.seed = seed;
+  data::Manifest manifest;
+  for (int i = first; i < first + count; ++i) {
+    const data::SynthImage plate = data::synthesize_plate(sc, static_cast<std::uint64_t>(i));
+    const std::string name = data::synth_image_name(i);
+    const fs::path image = root / "images" / (name + ".tif");
+    const fs::path mask = root / "masks" / (name + "_mask.tif");
+    io::write_gray_tiff(image, plate.image);
+    io::write_mask_tiff(mask, plate.mask);
+    data::ManifestRow row;
+    row.basename = name;
+    row.image_path = image.string();
+    row.mask_path = mask.string();
+    manifest.rows.push_back(row);
+  }
+  data::write_manifest(root / manifest_name, manifest);
+  return root / manifest_name;
 }
 
 bool python_has(const std::string& modules) {

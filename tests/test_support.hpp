@@ -31,6 +31,12 @@ std::filesystem::path segoid_binary();
 /// Runs a shell command, returns its exit status; stdout+stderr go to `output` when given.
 int run_command(const std::string& command, std::string* output = nullptr);
 
+/// Writes `count` small synthetic plates (256x256, 2x2 wells, spheroids 30-45 px, 8-bit, none
+/// empty), plate indices first..first+count-1 of `seed`, to root/images and root/masks, and a
+/// manifest root/<manifest_name> with absolute paths. Returns the manifest path.
+std::filesystem::path write_tiny_plates(const std::filesystem::path& root, const std::string& manifest_name,
+                                        int first, int count, unsigned long long seed);
+
 /// True when /usr/bin/python3 can import all of the given modules (space separated).
 bool python_has(const std::string& modules);
 

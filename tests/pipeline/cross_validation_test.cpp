@@ -13,9 +13,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
-#include "segoid/data/synth_plate.hpp"
 #include "segoid/io/csv.hpp"
-#include "segoid/io/image_io.hpp"
 #include "test_support.hpp"
 
 namespace segoid::pipeline {
@@ -211,36 +209,7 @@ TEST(CrossValidationTest, UnknownOrBadKeysNameFileAndKey) {
 // ---- end to end -------------------------------------------------------------------------
 
 /// Three 256x256 synthetic plates (4 wells each) and all.csv with absolute paths.
-fs::path write_dataset(const fs::path& root) {
-  data::SynthConfig sc;
-  sc.width = 256;
-  sc.height = 256;
-  sc.well_rows = 2;
-  sc.well_cols = 2;
-  sc.min_diameter = 30;
-  sc.max_diameter = 45;
-  sc.empty_fraction = 0.0;
-  sc.bit_depth = 8;
-  sc.seed = 5;
-  data::Manifest m;
-  for (int i = 0; i < 3; ++i) {
-    const data::SynthImage s = data::synthesize_plate(sc, static_cast<std::uint64_t>(i));
-    const std::string name = data::synth_image_name(i);
-    const fs::path image = root / "images" / (name + ".tif");
-    const fs::path mask = root / "masks" / (name + "_mask.tif");
-    fs::create_directories(image.parent_path());
-    fs::create_directories(mask.parent_path());
-    io::write_gray_tiff(image, s.image);
-    io::write_mask_tiff(mask, s.mask);
-    data::ManifestRow row;
-    row.basename = name;
-    row.image_path = image.string();
-    row.mask_path = mask.string();
-    m.rows.push_back(row);
-  }
-  data::write_manifest(root / "all.csv", m);
-  return root / "all.csv";
-}
+fs::path write_dataset(const fs::path& root) { return test::write_tiny_plates(root, "all.csv", 0, 3, /*seed=*/5); }
 
 CvConfig tiny_config(const fs::path& root, const fs::path& manifest, int epochs) {
   const std::string yaml = R"(cv:

@@ -7,7 +7,6 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
-#include "segoid/data/synth_plate.hpp"
 #include "segoid/io/image_io.hpp"
 #include "test_support.hpp"
 
@@ -15,34 +14,8 @@ namespace segoid::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
-/// Small synthetic plates (4 wells each) and a manifest with absolute paths.
 fs::path write_plates(const fs::path& root, const std::string& name, int first, int count) {
-  data::SynthConfig sc;
-  sc.width = 256;
-  sc.height = 256;
-  sc.well_rows = 2;
-  sc.well_cols = 2;
-  sc.min_diameter = 30;
-  sc.max_diameter = 45;
-  sc.empty_fraction = 0.0;
-  sc.bit_depth = 8;
-  sc.seed = 11;
-  data::Manifest m;
-  for (int i = first; i < first + count; ++i) {
-    const data::SynthImage s = data::synthesize_plate(sc, static_cast<std::uint64_t>(i));
-    const std::string base = data::synth_image_name(i);
-    const fs::path image = root / "images" / (base + ".tif");
-    const fs::path mask = root / "masks" / (base + "_mask.tif");
-    io::write_gray_tiff(image, s.image);
-    io::write_mask_tiff(mask, s.mask);
-    data::ManifestRow row;
-    row.basename = base;
-    row.image_path = image.string();
-    row.mask_path = mask.string();
-    m.rows.push_back(row);
-  }
-  data::write_manifest(root / name, m);
-  return root / name;
+  return test::write_tiny_plates(root, name, first, count, /*seed=*/11);
 }
 
 std::string tiny_config(const fs::path& root, const std::string& extra) {
