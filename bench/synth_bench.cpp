@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Times `synthesize_plate` (ms/image) and optionally writes look-check previews (PNG) of its output.
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <string>
 
 #include "segoid/data/synth_plate.hpp"

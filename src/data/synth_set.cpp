@@ -51,7 +51,8 @@ std::string config_yaml(const SynthConfig& c, int n_images) {
       << fmt::format("photons_min: {}\nphotons_max: {}\n", c.photons_min, c.photons_max)
       << fmt::format("read_noise_min: {}\nread_noise_max: {}\n", c.read_noise_min, c.read_noise_max)
       << fmt::format("vignetting_min: {}\nvignetting_max: {}\n", c.vignetting_min, c.vignetting_max)
-      << fmt::format("gradient_max: {}\nmottling_max: {}\ngrain: {}\n", c.gradient_max, c.mottling_max, c.grain);
+      << fmt::format("gradient_max: {}\nmottling_max: {}\ngrain: {}\n", c.gradient_max, c.mottling_max,
+                     c.grain);
   return out.str();
 }
 
@@ -59,13 +60,17 @@ std::string config_yaml(const SynthConfig& c, int n_images) {
 
 SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const SynthConfig& config,
                                     bool overwrite) {
-  if (n_images < 1) throw ConfigError(fmt::format("synth: the number of images must be >= 1, got {}", n_images));
+  if (n_images < 1)
+    throw ConfigError(
+        fmt::format("synthetic plate set: the number of images must be >= 1, got {}", n_images));
   validate_synth_config(config);
   const fs::path working = out_dir / "working";
   if (is_non_empty_dir(working)) {
     if (!overwrite) {
-      throw ConfigError(fmt::format("synth: \"{}\" exists and is not empty; choose another folder or pass "
-                                    "--force to replace its images/ and masks/", working.string()));
+      throw ConfigError(
+          fmt::format("\"{}\" exists and is not empty; choose another folder or pass "
+                      "--force to replace its images/ and masks/",
+                      working.string()));
     }
     std::error_code ec;
     for (const char* sub : {"images", "masks"}) {
@@ -99,8 +104,9 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
     summary.wells += synth.well_count;
     summary.eight_bit_images += synth.bit_depth == 8 ? 1 : 0;
     for (const auto& s : synth.spheroids) {
-      truth << fmt::format("{},{},{},{:.2f},{:.2f},{:.2f},{}\n", name, well_name(s.well_index, synth.well_cols),
-                           s.well_index, s.center.x, s.center.y, s.equivalent_diameter, synth.bit_depth);
+      truth << fmt::format("{},{},{},{:.2f},{:.2f},{:.2f},{}\n", name,
+                           well_name(s.well_index, synth.well_cols), s.well_index, s.center.x, s.center.y,
+                           s.equivalent_diameter, synth.bit_depth);
     }
     progress.advance();
   }

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Spheroid outlines, their brightfield look (dark rim, granular interior) and debris for synth.
-#include <opencv2/imgproc.hpp>
-
 #include <algorithm>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 
 #include "synth_internal.hpp"
 
@@ -11,16 +10,16 @@ namespace segoid::data::synth_detail {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr int kFirstLobe = 3;      // harmonic 2 is the ellipse, handled by the stretch
-constexpr int kLastLobe = 6;       // low-frequency lobes
-constexpr int kLastRipple = 11;    // small cell-scale ripples on the outline
+constexpr int kFirstLobe = 3;    // harmonic 2 is the ellipse, handled by the stretch
+constexpr int kLastLobe = 6;     // low-frequency lobes
+constexpr int kLastRipple = 11;  // small cell-scale ripples on the outline
 constexpr double kRippleScale = 0.2;
-constexpr double kHaloWidth = 2.0;          // px
-constexpr double kDrawMargin = 6.0;         // px drawn beyond the outline (halo)
-constexpr double kFineTextureSigma = 0.9;   // px: cell-sized grains
-constexpr double kCoarseTextureSigma = 3.5; // px: mottling
-constexpr double kDebrisClearance = 6.0;    // px between debris and a spheroid's bounding circle
-constexpr double kWellEdgeClearance = 12.0; // px between debris and the well ring
+constexpr double kHaloWidth = 2.0;           // px
+constexpr double kDrawMargin = 6.0;          // px drawn beyond the outline (halo)
+constexpr double kFineTextureSigma = 0.9;    // px: cell-sized grains
+constexpr double kCoarseTextureSigma = 3.5;  // px: mottling
+constexpr double kDebrisClearance = 6.0;     // px between debris and a spheroid's bounding circle
+constexpr double kWellEdgeClearance = 12.0;  // px between debris and the well ring
 
 float lut_radius(const SpheroidShape& shape, double theta) {
   const double pos = (theta + kPi) / (2.0 * kPi) * SpheroidShape::kLutSize;
@@ -32,15 +31,18 @@ float lut_radius(const SpheroidShape& shape, double theta) {
 // A small round cell in brightfield: dark membrane ring, lighter centre.
 void draw_cell(cv::Mat& structure, cv::Point2d c, double radius, double ring_depth, double bright) {
   const int reach = static_cast<int>(std::ceil(radius + 3.0));
-  const int x0 = std::max(0, static_cast<int>(c.x) - reach), x1 = std::min(structure.cols - 1, static_cast<int>(c.x) + reach);
-  const int y0 = std::max(0, static_cast<int>(c.y) - reach), y1 = std::min(structure.rows - 1, static_cast<int>(c.y) + reach);
+  const int x0 = std::max(0, static_cast<int>(c.x) - reach),
+            x1 = std::min(structure.cols - 1, static_cast<int>(c.x) + reach);
+  const int y0 = std::max(0, static_cast<int>(c.y) - reach),
+            y1 = std::min(structure.rows - 1, static_cast<int>(c.y) + reach);
   for (int row = y0; row <= y1; ++row) {
     auto* line = structure.ptr<float>(row);
     for (int col = x0; col <= x1; ++col) {
       const double rho = std::hypot(col - c.x, row - c.y);
       const double ring = (rho - radius) / 0.9;
       const double centre = rho / (0.6 * radius);
-      line[col] *= static_cast<float>(1.0 - ring_depth * std::exp(-ring * ring) + bright * std::exp(-centre * centre));
+      line[col] *=
+          static_cast<float>(1.0 - ring_depth * std::exp(-ring * ring) + bright * std::exp(-centre * centre));
     }
   }
 }
@@ -48,8 +50,10 @@ void draw_cell(cv::Mat& structure, cv::Point2d c, double radius, double ring_dep
 // A dust speck: a soft dark dot.
 void draw_speck(cv::Mat& structure, cv::Point2d c, double radius, double depth) {
   const int reach = static_cast<int>(std::ceil(2.5 * radius));
-  const int x0 = std::max(0, static_cast<int>(c.x) - reach), x1 = std::min(structure.cols - 1, static_cast<int>(c.x) + reach);
-  const int y0 = std::max(0, static_cast<int>(c.y) - reach), y1 = std::min(structure.rows - 1, static_cast<int>(c.y) + reach);
+  const int x0 = std::max(0, static_cast<int>(c.x) - reach),
+            x1 = std::min(structure.cols - 1, static_cast<int>(c.x) + reach);
+  const int y0 = std::max(0, static_cast<int>(c.y) - reach),
+            y1 = std::min(structure.rows - 1, static_cast<int>(c.y) + reach);
   for (int row = y0; row <= y1; ++row) {
     auto* line = structure.ptr<float>(row);
     for (int col = x0; col <= x1; ++col) {
@@ -108,8 +112,8 @@ SpheroidShape make_spheroid_shape(core::Rng& rng, const SynthConfig& config, dou
 SpheroidLook sample_spheroid_look(core::Rng& rng, const SynthConfig& config, double diameter) {
   SpheroidLook look;
   // Larger spheroids are thicker, so their centre transmits less light.
-  const double size = (diameter - config.min_diameter) /
-                      std::max(1.0, config.max_diameter - config.min_diameter);
+  const double size =
+      (diameter - config.min_diameter) / std::max(1.0, config.max_diameter - config.min_diameter);
   look.interior = rng.uniform(0.82, 0.98);
   look.core_darkening = rng.uniform(0.0, 0.08) + 0.12 * std::clamp(size, 0.0, 1.0);
   look.texture = rng.uniform(0.12, 0.22);
@@ -138,8 +142,8 @@ DrawnSpheroid draw_spheroid(const SpheroidShape& shape, const SpheroidLook& look
   cv::Scalar mean, sd_fine, sd_coarse;
   cv::meanStdDev(fine, mean, sd_fine);
   cv::meanStdDev(coarse, mean, sd_coarse);
-  const cv::Mat texture = fine * (0.85 / std::max(1e-6, sd_fine[0])) +
-                          coarse * (0.5 / std::max(1e-6, sd_coarse[0]));
+  const cv::Mat texture =
+      fine * (0.85 / std::max(1e-6, sd_fine[0])) + coarse * (0.5 / std::max(1e-6, sd_coarse[0]));
 
   const double cos_a = std::cos(shape.angle), sin_a = std::sin(shape.angle);
   const double stretch = shape.stretch_long;
@@ -169,8 +173,8 @@ DrawnSpheroid draw_spheroid(const SpheroidShape& shape, const SpheroidLook& look
         sum_y += row;
         ++drawn.area;
         const double s = rho / r;
-        const double level = (look.interior - look.core_darkening * (1.0 - s * s)) *
-                             (1.0 + look.texture * tex_line[col - x0]);
+        const double level =
+            (look.interior - look.core_darkening * (1.0 - s * s)) * (1.0 + look.texture * tex_line[col - x0]);
         const double into_rim = std::max(0.0, distance - 0.4 * look.rim_width) / (0.6 * look.rim_width);
         const double line = (distance - 1.3 * look.rim_width) / 0.8;
         factor = level * (1.0 - look.rim_depth * std::exp(-into_rim * into_rim)) +
@@ -186,9 +190,8 @@ DrawnSpheroid draw_spheroid(const SpheroidShape& shape, const SpheroidLook& look
   return drawn;
 }
 
-void draw_debris(core::Rng& rng, const SynthConfig& config, cv::Point2d well_center,
-                 double well_radius, cv::Point2d keep_out_center, double keep_out_radius,
-                 cv::Mat& structure) {
+void draw_debris(core::Rng& rng, const SynthConfig& config, cv::Point2d well_center, double well_radius,
+                 cv::Point2d keep_out_center, double keep_out_radius, cv::Mat& structure) {
   constexpr int kPlacementTries = 20;
   const double half_extent = 0.5 * config.debris_max_extent;
   // Debris keeps apart from the spheroid and from other debris, so that no blob of debris grows
@@ -202,7 +205,8 @@ void draw_debris(core::Rng& rng, const SynthConfig& config, cv::Point2d well_cen
       where = well_center + cv::Point2d(rho * std::cos(theta), rho * std::sin(theta));
       bool free = keep_out_radius <= 0.0 ||
                   cv::norm(where - keep_out_center) > keep_out_radius + kDebrisClearance + half_extent;
-      for (const auto& other : placed) free = free && cv::norm(where - other) > 2.0 * half_extent + kDebrisClearance;
+      for (const auto& other : placed)
+        free = free && cv::norm(where - other) > 2.0 * half_extent + kDebrisClearance;
       if (free) {
         placed.push_back(where);
         return true;

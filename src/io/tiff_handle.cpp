@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdarg>
 #include <cstdio>
@@ -97,8 +98,13 @@ bool TiffHandle::close() {
 
 std::string TiffHandle::error_text(const std::string& fallback) const {
   if (messages_->errors.empty()) return fallback;
-  std::string text;
+  // libtiff often repeats a message (once per field or strip it touches); say it once.
+  std::vector<std::string> unique;
   for (const auto& message : messages_->errors) {
+    if (std::find(unique.begin(), unique.end(), message) == unique.end()) unique.push_back(message);
+  }
+  std::string text;
+  for (const auto& message : unique) {
     if (!text.empty()) text += "; ";
     text += message;
   }

@@ -34,13 +34,16 @@ class TiffHandle {
   const TiffMessages& messages() const { return *messages_; }
   /// libtiff errors so far joined by "; ", or `fallback` when there are none.
   std::string error_text(const std::string& fallback) const;
+  /// True when libtiff reported any error on this file.
+  bool has_errors() const { return !messages_->errors.empty(); }
   /// Closes the file (flushing writes). Returns false when libtiff reported an error.
   bool close();
 
  private:
   TIFF* tif_ = nullptr;
   std::unique_ptr<TiffMessages> messages_;  // stable address handed to libtiff as user data
-  TiffMessages* previous_ = nullptr;        // collector of an enclosing handle on this thread
+  TiffMessages* previous_ = nullptr;
+  std::size_t baseline_ = 0;        // collector of an enclosing handle on this thread
 };
 
 /// "cannot read \"<path>\": <problem>" as an IoError.

@@ -43,9 +43,12 @@ double pixel_size_um(TIFF* tif) {
   char* description = nullptr;
   if (unit == RESUNIT_NONE && TIFFGetField(tif, TIFFTAG_IMAGEDESCRIPTION, &description) == 1 &&
       description != nullptr) {
-    static const std::regex kUnit(R"(unit=(micron|um|µm|\\u00B5m))");
-    if (std::regex_search(description, kUnit)) return 1.0 / xres;
-    return 0.0;
+    static const std::regex kUnit(R"(unit=(micron|um|µm|\\u00B5m|nm|mm|cm)(?:\s|$))");
+    std::cmatch match;
+    if (!std::regex_search(description, match, kUnit)) return 0.0;
+    const std::string unit_name = match[1].str();
+    const double um_per_unit = unit_name == "nm" ? 1e-3 : unit_name == "mm" ? 1e3 : unit_name == "cm" ? 1e4 : 1.0;
+    return um_per_unit / xres;
   }
   // Inch is the TIFF default and what most writers leave when they know nothing; 72 dpi and
   // similar screen resolutions carry no physical meaning.
@@ -101,26 +104,27 @@ std::string unsupported_reason(const Layout& l) {
 
 std::size_t packed_bytes(std::uint64_t values, int bits) { return static_cast<std::size_t>((values * bits + 7) / 8); }
 
-/// Decodes one plane (all samples when chunky, sample `plane` when planar) into rows of
-/// `row_bytes` each. Every strip/tile read is checked: a short or failed read is an error.
-std::vector<std::uint8_t> decode_plane(const TiffHandle& handle, const Layout& l, std::uint16_t plane,
-                                       std::size_t row_bytes, const fs::path& path) {
+/// Decodes one plane (all samples when chunky, sample `plane` when planar) into `raw`: height
+/// rows of `row_bytes` each, written in place (no intermediate copy: page faults on fresh
+/// buffers cost as much as the decompression). Every strip/tile read is checked: a short or
+/// failed read is an error.
+void decode_plane(const TiffHandle& handle, const Layout& l, std::uint16_t plane, std::size_t row_bytes,
+                  std::uint8_t* raw, const fs::path& path) {
   TIFF* tif = handle.get();
   const int plane_samples = l.planar == PLANARCONFIG_CONTIG ? l.samples : 1;
-  std::vector<std::uint8_t> raw(row_bytes * l.height);
   if (!l.tiled) {
     for (std::uint32_t row = 0; row < l.height; row += l.rows_per_strip) {
       const std::uint32_t rows = std::min(l.rows_per_strip, l.height - row);
       const tmsize_t expected = static_cast<tmsize_t>(rows * row_bytes);
       const tstrip_t strip = TIFFComputeStrip(tif, row, plane);
-      const tmsize_t got = TIFFReadEncodedStrip(tif, strip, raw.data() + row * row_bytes, expected);
-      if (got != expected || !handle.messages().errors.empty()) {
+      const tmsize_t got = TIFFReadEncodedStrip(tif, strip, raw + row * row_bytes, expected);
+      if (got != expected || handle.has_errors()) {
         throw_read_error(path, "strip " + std::to_string(strip) + " is corrupt or truncated (" +
                                    handle.error_text("got " + std::to_string(got) + " of " +
                                                      std::to_string(expected) + " bytes") + ")");
       }
     }
-    return raw;
+    return;
   }
   const tmsize_t tile_bytes = TIFFTileSize(tif);
   const std::size_t tile_row_bytes = packed_bytes(std::uint64_t{l.tile_width} * plane_samples, l.bits);
@@ -132,7 +136,7 @@ std::vector<std::uint8_t> decode_plane(const TiffHandle& handle, const Layout& l
     for (std::uint32_t x = 0; x < l.width; x += l.tile_width) {
       const ttile_t index = TIFFComputeTile(tif, x, y, 0, plane);
       const tmsize_t got = TIFFReadEncodedTile(tif, index, tile.data(), tile_bytes);
-      if (got != tile_bytes || !handle.messages().errors.empty()) {
+      if (got != tile_bytes || handle.has_errors()) {
         throw_read_error(path, "tile " + std::to_string(index) + " is corrupt or truncated (" +
                                    handle.error_text("got " + std::to_string(got) + " of " +
                                                      std::to_string(tile_bytes) + " bytes") + ")");
@@ -141,11 +145,10 @@ std::vector<std::uint8_t> decode_plane(const TiffHandle& handle, const Layout& l
       const std::size_t offset = packed_bytes(std::uint64_t{x} * plane_samples, l.bits);
       const std::size_t bytes = std::min(tile_row_bytes, row_bytes - offset);
       for (std::uint32_t r = 0; r < rows; ++r) {
-        std::memcpy(raw.data() + (y + r) * row_bytes + offset, tile.data() + r * tile_row_bytes, bytes);
+        std::memcpy(raw + (y + r) * row_bytes + offset, tile.data() + r * tile_row_bytes, bytes);
       }
     }
   }
-  return raw;
 }
 
 int cv_depth(const Layout& l) {
@@ -155,32 +158,30 @@ int cv_depth(const Layout& l) {
 
 /// Decoded samples as an H x W Mat with one channel per sample.
 cv::Mat decode_samples(const TiffHandle& handle, const Layout& l, const fs::path& path) {
-  if (l.planar == PLANARCONFIG_CONTIG || l.samples == 1) {
-    const std::size_t row_bytes = packed_bytes(std::uint64_t{l.width} * l.samples, l.bits);
-    std::vector<std::uint8_t> raw = decode_plane(handle, l, 0, row_bytes, path);
-    if (l.bits == 1) {
-      // Bilevel: a set bit becomes 255 (raw value, whatever the photometric says, like tifffile).
-      cv::Mat out(static_cast<int>(l.height), static_cast<int>(l.width), CV_8UC1);
-      for (std::uint32_t row = 0; row < l.height; ++row) {
-        const std::uint8_t* src = raw.data() + row * row_bytes;
-        auto* dst = out.ptr<std::uint8_t>(static_cast<int>(row));
-        for (std::uint32_t col = 0; col < l.width; ++col) {
-          dst[col] = ((src[col >> 3] >> (7 - (col & 7))) & 1) != 0 ? 255 : 0;
-        }
-      }
-      return out;
+  const int rows = static_cast<int>(l.height);
+  const int cols = static_cast<int>(l.width);
+  if (l.bits == 1) {
+    const std::size_t row_bytes = packed_bytes(l.width, 1);
+    std::vector<std::uint8_t> raw(row_bytes * l.height);
+    decode_plane(handle, l, 0, row_bytes, raw.data(), path);
+    // Bilevel: a set bit becomes 255 (raw value, whatever the photometric says, like tifffile).
+    cv::Mat out(rows, cols, CV_8UC1);
+    for (int row = 0; row < rows; ++row) {
+      const std::uint8_t* src = raw.data() + row * row_bytes;
+      auto* dst = out.ptr<std::uint8_t>(row);
+      for (int col = 0; col < cols; ++col) dst[col] = ((src[col >> 3] >> (7 - (col & 7))) & 1) != 0 ? 255 : 0;
     }
-    cv::Mat view(static_cast<int>(l.height), static_cast<int>(l.width), CV_MAKETYPE(cv_depth(l), l.samples),
-                 raw.data(), row_bytes);
-    return view.clone();
+    return out;
+  }
+  if (l.planar == PLANARCONFIG_CONTIG || l.samples == 1) {
+    cv::Mat out(rows, cols, CV_MAKETYPE(cv_depth(l), l.samples));  // continuous: row stride = row bytes
+    decode_plane(handle, l, 0, out.step[0], out.data, path);
+    return out;
   }
   std::vector<cv::Mat> planes;
-  const std::size_t row_bytes = packed_bytes(l.width, l.bits);
   for (std::uint16_t sample = 0; sample < l.samples; ++sample) {
-    std::vector<std::uint8_t> raw = decode_plane(handle, l, sample, row_bytes, path);
-    planes.push_back(cv::Mat(static_cast<int>(l.height), static_cast<int>(l.width), CV_MAKETYPE(cv_depth(l), 1),
-                             raw.data(), row_bytes)
-                         .clone());
+    planes.emplace_back(rows, cols, CV_MAKETYPE(cv_depth(l), 1));
+    decode_plane(handle, l, sample, planes.back().step[0], planes.back().data, path);
   }
   cv::Mat merged;
   cv::merge(planes, merged);
@@ -192,7 +193,7 @@ cv::Mat decode_rgba(const TiffHandle& handle, const Layout& l, const fs::path& p
   cv::Mat rgba(static_cast<int>(l.height), static_cast<int>(l.width), CV_8UC4);
   if (TIFFReadRGBAImageOriented(handle.get(), l.width, l.height, rgba.ptr<std::uint32_t>(), ORIENTATION_TOPLEFT,
                                 /*stop_on_error=*/1) != 1 ||
-      !handle.messages().errors.empty()) {
+      handle.has_errors()) {
     throw_read_error(path, "cannot decode photometric " + std::to_string(l.photometric) + " (" +
                                handle.error_text("corrupt data") + ")");
   }
@@ -225,6 +226,11 @@ Image read_tiff(const fs::path& path, bool header_only) {
   image.meta.is_float = l.format == SAMPLEFORMAT_IEEEFP;
   image.meta.pixel_size_um = pixel_size_um(tif);
   image.meta.pages = static_cast<int>(TIFFNumberOfDirectories(tif));
+  // libtiff errors (unlike its warnings) mean damage, e.g. a directory cut short: the pixels
+  // might still decode, but a truncated file is not to be trusted.
+  if (!handle.messages().errors.empty()) {
+    throw_read_error(path, "damaged or truncated TIFF (libtiff: " + handle.error_text("") + ")");
+  }
   const std::string reason = unsupported_reason(l);
   if (!reason.empty()) throw_read_error(path, "unsupported TIFF: " + reason);
   if (header_only) return image;

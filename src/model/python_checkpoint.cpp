@@ -62,6 +62,16 @@ double number_or(const c10::impl::GenericDict& dict, const std::string& key, dou
   return fallback;
 }
 
+/// Drops a prefix every key carries: "module." (nn.DataParallel) or "_orig_mod." (torch.compile).
+void strip_wrapper_prefix(StateDict& entries) {
+  for (const std::string prefix : {"module.", "_orig_mod."}) {
+    bool all = !entries.empty();
+    for (const auto& entry : entries) all = all && entry.first.rfind(prefix, 0) == 0;
+    if (!all) continue;
+    for (auto& entry : entries) entry.first = entry.first.substr(prefix.size());
+  }
+}
+
 }  // namespace
 
 bool is_python_checkpoint(const fs::path& path) { return is_torch_save_archive(path); }
@@ -76,6 +86,7 @@ PythonCheckpoint read_python_checkpoint(const fs::path& path) {
   checkpoint.model_state_dict = model_it != dict.end()
                                     ? state_dict_from_value(model_it->value(), where + "['model_state_dict']")
                                     : state_dict_from_value(root, where);
+  strip_wrapper_prefix(checkpoint.model_state_dict);
   CheckpointInfo& info = checkpoint.info;
   const auto info_it = dict.find(c10::IValue(std::string("segoid_info")));
   if (info_it != dict.end() && info_it->value().isString()) {

@@ -307,7 +307,9 @@ StateDict read_state_dict(const fs::path& path, const std::string& key) {
   const c10::IValue root = read_torch_file(path);
   const std::string where = "\"" + path.string() + "\"";
   if (key.empty()) return state_dict_from_value(root, where);
-  if (!root.isGenericDict()) throw ModelError(where + " holds a " + root.tagKind() + ", expected a dict with '" + key + "'");
+  if (!root.isGenericDict()) {
+    throw ModelError(where + " holds a " + root.tagKind() + ", expected a dict with '" + key + "'");
+  }
   const auto dict = root.toGenericDict();
   const auto it = dict.find(c10::IValue(key));
   if (it == dict.end()) throw ModelError(where + " has no key '" + key + "'");

@@ -214,8 +214,15 @@ torch::Tensor UnetImpl::forward(const torch::Tensor& x) {
                      std::to_string(options_.in_channels) + ", H, W] with H and W positive multiples of " +
                      std::to_string(kSizeMultiple));
   }
-  const torch::Tensor input = options_.folded_batchnorm ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
-  return segmentation_head->forward(decoder->forward(encoder->forward(input)));
+  const torch::Tensor& weight = encoder->conv1->weight;
+  if (x.scalar_type() != weight.scalar_type() || x.device() != weight.device()) {
+    throw ModelError("Unet input is " + std::string(c10::toString(x.scalar_type())) + " on " + x.device().str() +
+                     ", the model is " + c10::toString(weight.scalar_type()) + " on " + weight.device().str());
+  }
+  if (!options_.folded_batchnorm) return segmentation_head->forward(decoder->forward(encoder->forward(x)));
+  // Inference form: channels_last activations throughout, plain NCHW logits out.
+  const torch::Tensor input = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  return segmentation_head->forward(decoder->forward(encoder->forward(input))).contiguous();
 }
 
 }  // namespace segoid::model

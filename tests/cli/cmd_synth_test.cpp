@@ -19,13 +19,16 @@ std::string synth_command(const fs::path& out, const std::string& extra) {
 TEST(CmdSynthTest, WritesRequestedPairsThatReadBack) {
   test::TempDir dir;
   std::string output;
-  ASSERT_EQ(test::run_command(synth_command(dir.path(), "--images 3 --seed 5 --size 520x512 --bit-depth mixed"),
-                              &output), 0) << output;
+  ASSERT_EQ(test::run_command(
+                synth_command(dir.path(), "--images 3 --seed 5 --size 520x512 --bit-depth mixed"), &output),
+            0)
+      << output;
   EXPECT_NE(output.find("wrote 3 images (2 8-bit, 1 16-bit, 520x512 px)"), std::string::npos) << output;
   EXPECT_NE(output.find("ms/image"), std::string::npos) << output;
   for (const char* name : {"synth_plate_001", "synth_plate_002", "synth_plate_003"}) {
     const io::Image image = io::read_image(dir.path() / "working" / "images" / (std::string(name) + ".tif"));
-    const io::Image mask = io::read_image(dir.path() / "working" / "masks" / (std::string(name) + "_mask.tif"));
+    const io::Image mask =
+        io::read_image(dir.path() / "working" / "masks" / (std::string(name) + "_mask.tif"));
     EXPECT_EQ(image.pixels.cols, 520);
     EXPECT_EQ(image.pixels.rows, 512);
     EXPECT_EQ(mask.pixels.size(), image.pixels.size());

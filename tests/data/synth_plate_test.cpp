@@ -3,10 +3,10 @@
 #include "segoid/data/synth_plate.hpp"
 
 #include <gtest/gtest.h>
-#include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 #include <set>
 
 #include "segoid/core/error.hpp"
@@ -27,9 +27,10 @@ std::vector<Component> components(const cv::Mat& mask, cv::Mat* labels_out = nul
   const int n = cv::connectedComponentsWithStats(mask, labels, stats, centroids, /*connectivity=*/8);
   std::vector<Component> result;
   for (int label = 1; label < n; ++label) {
-    result.push_back({stats.at<int>(label, cv::CC_STAT_AREA),
-                      cv::Rect(stats.at<int>(label, cv::CC_STAT_LEFT), stats.at<int>(label, cv::CC_STAT_TOP),
-                               stats.at<int>(label, cv::CC_STAT_WIDTH), stats.at<int>(label, cv::CC_STAT_HEIGHT))});
+    result.push_back(
+        {stats.at<int>(label, cv::CC_STAT_AREA),
+         cv::Rect(stats.at<int>(label, cv::CC_STAT_LEFT), stats.at<int>(label, cv::CC_STAT_TOP),
+                  stats.at<int>(label, cv::CC_STAT_WIDTH), stats.at<int>(label, cv::CC_STAT_HEIGHT))});
   }
   if (labels_out != nullptr) *labels_out = labels;
   return result;
@@ -83,14 +84,16 @@ TEST(SynthPlateTest, MaskIsBinaryAndComponentsMatchDrawnSpheroids) {
     ASSERT_FALSE(synth.spheroids.empty());
     std::set<int> seen_labels, seen_wells;
     for (const auto& spheroid : synth.spheroids) {
-      const cv::Point at(static_cast<int>(std::lround(spheroid.center.x)), static_cast<int>(std::lround(spheroid.center.y)));
+      const cv::Point at(static_cast<int>(std::lround(spheroid.center.x)),
+                         static_cast<int>(std::lround(spheroid.center.y)));
       const int label = labels.at<int>(at);
       ASSERT_GT(label, 0) << "the centroid of a spheroid lies inside its own mask";
       EXPECT_TRUE(seen_labels.insert(label).second) << "one component per spheroid";
       EXPECT_TRUE(seen_wells.insert(spheroid.well_index).second) << "one spheroid per well";
       const Component& comp = comps[label - 1];
       // The mask is the continuous shape sampled at pixel centres: equal area within ~3%.
-      EXPECT_NEAR(equivalent_diameter(comp.area), spheroid.equivalent_diameter, 0.03 * spheroid.equivalent_diameter);
+      EXPECT_NEAR(equivalent_diameter(comp.area), spheroid.equivalent_diameter,
+                  0.03 * spheroid.equivalent_diameter);
       EXPECT_GE(spheroid.equivalent_diameter, config.min_diameter);
       EXPECT_LE(spheroid.equivalent_diameter, config.max_diameter);
       EXPECT_GE(equivalent_diameter(comp.area), config.min_diameter - 1.0);
@@ -270,7 +273,9 @@ TEST(SynthPlateTest, SpheroidsHaveADarkRimAndTextureInside) {
   const SynthImage synth = synthesize_plate(SynthConfig{}, 0);
   cv::Mat f;
   synth.image.convertTo(f, CV_32F);
-  const auto kernel = [](int size) { return cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(size, size)); };
+  const auto kernel = [](int size) {
+    return cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(size, size));
+  };
   cv::Mat eroded3, eroded9, grown3, grown8;
   cv::erode(synth.mask, eroded3, kernel(7));
   cv::erode(synth.mask, eroded9, kernel(19));

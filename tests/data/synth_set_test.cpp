@@ -26,7 +26,9 @@ SynthConfig small_mixed_config() {
   return config;
 }
 
-int count_lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int count_lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(SynthSetTest, WritesPairsThatReadBackExactly) {
   test::TempDir dir;
@@ -89,7 +91,8 @@ TEST(SynthSetTest, ScikitImageAgreesWithTheTruthTable) {
   write_synthetic_set(dir.path(), 2, config);
   std::string output;
   const std::string script = (test::source_dir() / "tests" / "data" / "synth_skimage_check.py").string();
-  ASSERT_EQ(test::run_command("/usr/bin/python3 '" + script + "' '" + dir.path().string() + "'", &output), 0) << output;
+  ASSERT_EQ(test::run_command("/usr/bin/python3 '" + script + "' '" + dir.path().string() + "'", &output), 0)
+      << output;
   std::istringstream lines(output);
   std::string name;
   int components = 0, truth_rows = 0, images = 0;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Tests for building training pairs in memory: mask binarization, foreground index, errors.
+// Tests for training pairs: mask binarization, foreground index, loading from disk, errors.
 #include "segoid/data/training_images.hpp"
 
 #include <gtest/gtest.h>
 
 #include "segoid/core/error.hpp"
+#include "segoid/io/image_io.hpp"
+#include "test_support.hpp"
 
 namespace segoid::data {
 namespace {
@@ -42,6 +44,66 @@ TEST(TrainingImagesTest, SizeMismatchNamesTheImage) {
   EXPECT_THROW(
       make_training_image("u8", cv::Mat::zeros(2, 2, CV_8UC1), cv::Mat::zeros(2, 2, CV_8UC1)),
       DataError);
+}
+
+cv::Mat ramp16(int rows, int cols) {
+  cv::Mat image(rows, cols, CV_16UC1);
+  for (int row = 0; row < rows; ++row)
+    for (int col = 0; col < cols; ++col)
+      image.at<std::uint16_t>(row, col) = static_cast<std::uint16_t>(row * 1000 + col * 7);
+  return image;
+}
+
+TEST(TrainingImagesTest, ReadsNormalizesAndBinarizes) {
+  test::TempDir dir;
+  const cv::Mat pixels = ramp16(12, 20);
+  cv::Mat mask = cv::Mat::zeros(12, 20, CV_8UC1);
+  mask(cv::Rect(3, 2, 5, 4)).setTo(255);
+  io::write_gray_tiff(dir / "well_A01.tif", pixels);
+  io::write_mask_tiff(dir / "well_A01_mask.tif", mask);
+  const auto images = load_training_images({dir / "well_A01.tif"}, {dir / "well_A01_mask.tif"},
+                                           io::Normalization::kRange);
+  ASSERT_EQ(images.size(), 1u);
+  const TrainingImage& loaded = images[0];
+  EXPECT_EQ(loaded.basename, "well_A01");
+  cv::Mat expected;
+  pixels.convertTo(expected, CV_32F, 1.0 / 65535.0);
+  EXPECT_LE(cv::norm(loaded.image, expected, cv::NORM_INF), 1e-7);
+  EXPECT_EQ(cv::countNonZero(loaded.mask), 20);
+  EXPECT_EQ(loaded.foreground.size(), 20u);
+  EXPECT_EQ(loaded.foreground.front(), cv::Point(3, 2));
+  double lo = 0, hi = 0;
+  cv::minMaxLoc(loaded.mask, &lo, &hi);
+  EXPECT_EQ(hi, 1.0);
+}
+
+TEST(TrainingImagesTest, SizeMismatchNamesBothFiles) {
+  test::TempDir dir;
+  io::write_gray_tiff(dir / "img.tif", ramp16(12, 20));
+  io::write_mask_tiff(dir / "msk.tif", cv::Mat::zeros(12, 21, CV_8UC1));
+  try {
+    load_training_images({dir / "img.tif"}, {dir / "msk.tif"}, io::Normalization::kPercentile);
+    FAIL() << "expected DataError";
+  } catch (const DataError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("img.tif"), std::string::npos) << message;
+    EXPECT_NE(message.find("msk.tif"), std::string::npos) << message;
+    EXPECT_NE(message.find("20x12"), std::string::npos) << message;
+    EXPECT_NE(message.find("21x12"), std::string::npos) << message;
+  }
+}
+
+TEST(TrainingImagesTest, CountMismatchAndMissingFileAreErrors) {
+  test::TempDir dir;
+  io::write_gray_tiff(dir / "img.tif", ramp16(4, 4));
+  EXPECT_THROW(load_training_images({dir / "img.tif"}, {}, io::Normalization::kRange), DataError);
+  try {
+    load_training_images({dir / "img.tif"}, {dir / "missing_mask.tif"}, io::Normalization::kRange);
+    FAIL() << "expected IoError";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("missing_mask.tif"), std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace

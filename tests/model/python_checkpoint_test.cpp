@@ -40,6 +40,22 @@ TEST(PythonCheckpointTest, ForwardMatchesPythonReference) {
   EXPECT_GT(expected.abs().max().item<float>(), 0.01f);  // not a trivially zero output
 }
 
+TEST(PythonCheckpointTest, DataParallelPrefixIsDropped) {
+  if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  const auto dir = torch_fixture_dir();
+  const auto expected = tensor_from(read_f32(dir / "output_2x1x64x96.f32"), {2, 1, 64, 96});
+  EXPECT_LT((predict(dir / "data_parallel.pth") - expected).abs().max().item<float>(), kForwardTolerance);
+  // Resuming training from a Python checkpoint is refused with a pointer to import_checkpoint.
+  Unet model;
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  try {
+    load_checkpoint(dir / "python_segoid.pth", torch::kCPU, &optimizer);
+    FAIL();
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("import_checkpoint"), std::string::npos) << e.what();
+  }
+}
+
 TEST(PythonCheckpointTest, ReadsInfoFromPythonCheckpoint) {
   if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
   const PythonCheckpoint checkpoint = read_python_checkpoint(torch_fixture_dir() / "python_segoid.pth");
@@ -91,6 +107,30 @@ TEST(PythonCheckpointTest, RejectsNonCheckpointDict) {
   } catch (const ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("nested.pth"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace segoid::model
+
+namespace segoid::model {
+namespace {
+
+TEST(CheckpointCommandsTest, ImportAndExportFromTheCommandLine) {
+  if (!segoid::test::has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  segoid::test::TempDir tmp;
+  const std::string binary = "'" + segoid::test::segoid_binary().string() + "' ";
+  const std::string pt = "'" + (tmp / "imported.pt").string() + "'";
+  const std::string pth = "'" + (tmp / "exported.pth").string() + "'";
+  std::string output;
+  const std::string source = "'" + (segoid::test::torch_fixture_dir() / "python_segoid.pth").string() + "' ";
+  ASSERT_EQ(segoid::test::run_command(binary + "import_checkpoint " + source + pt, &output), 0) << output;
+  EXPECT_EQ(segoid::test::run_command(binary + "import_checkpoint " + source + pt, &output), 2) << output;
+  EXPECT_NE(output.find("--force"), std::string::npos) << output;
+  ASSERT_EQ(segoid::test::run_command(binary + "export_checkpoint " + pt + " " + pth, &output), 0) << output;
+  EXPECT_EQ(read_checkpoint_info(tmp / "exported.pth").epoch, 9);
+  EXPECT_EQ(segoid::test::run_command(binary + "export_checkpoint '" + (tmp / "missing.pt").string() + "' " + pth +
+                                          " --force", &output), 5);
+  EXPECT_NE(output.find("missing.pt"), std::string::npos) << output;
 }
 
 }  // namespace

@@ -95,6 +95,7 @@ TEST(UnetTest, RejectsSidesNotMultipleOf32) {
     EXPECT_NE(std::string(e.what()).find("multiples of 32"), std::string::npos) << e.what();
   }
   EXPECT_THROW(model->forward(torch::zeros({1, 3, 64, 64})), ModelError);
+  EXPECT_THROW(model->forward(torch::zeros({1, 1, 64, 64}, torch::kByte)), ModelError);
   EXPECT_THROW(Unet(UnetOptions{"resnet50"}), ModelError);
 }
 

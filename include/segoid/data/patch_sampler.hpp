@@ -29,8 +29,8 @@ void validate(const SamplingConfig& config);
 
 /// One sampled training or validation example.
 struct Patch {
-  cv::Mat image;          ///< patch_size x patch_size, CV_32FC1 in [0, 1], owns its data
-  cv::Mat mask;           ///< patch_size x patch_size, CV_8UC1 with values 0/1, owns its data
+  cv::Mat image;          ///< patch_size² CV_32FC1 in [0, 1]; owns its data, continuous
+  cv::Mat mask;           ///< patch_size² CV_8UC1 with values 0/1; owns its data, continuous
   bool positive = false;  ///< centred on foreground (false: negative or fallback place)
   int image_index = 0;    ///< index into the sampler's images
   cv::Point origin;       ///< top-left corner in image pixels before augmentation; may be negative

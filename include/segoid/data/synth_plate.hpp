@@ -2,10 +2,9 @@
 // Synthetic brightfield well-plate images with exact spheroid masks, for tests and the demo.
 #pragma once
 
-#include <opencv2/core.hpp>
-
 #include <cstdint>
 #include <filesystem>
+#include <opencv2/core.hpp>
 #include <string>
 #include <vector>
 
@@ -14,53 +13,54 @@ namespace segoid::data {
 /// Everything that shapes a synthetic plate image. Ranges [min, max] are sampled uniformly per
 /// image (or per spheroid / per speck) from the image's own seeded generator.
 struct SynthConfig {
-  int width = 1536;                 ///< image width, px
-  int height = 1408;                ///< image height, px
-  int bit_depth = 16;               ///< 8 or 16 bits per pixel (ignored when mixed_bit_depth)
-  bool mixed_bit_depth = false;     ///< alternate 8-bit (even index) and 16-bit (odd index) images
-  int sensor_bits = 16;             ///< significant bits in 16-bit output (12 mimics a 12-bit camera
-                                    ///< stored in 16-bit files; pair with percentile normalization)
-  std::uint64_t seed = 42;          ///< base seed; image i draws from core::mix_seed(seed, i)
+  int width = 1536;              ///< image width, px
+  int height = 1408;             ///< image height, px
+  int bit_depth = 16;            ///< 8 or 16 bits per pixel (ignored when mixed_bit_depth)
+  bool mixed_bit_depth = false;  ///< alternate 8-bit (even index) and 16-bit (odd index) images
+  int sensor_bits = 16;          ///< significant bits in 16-bit output (12 mimics a 12-bit camera
+                                 ///< stored in 16-bit files; pair with percentile normalization)
+  std::uint64_t seed = 42;       ///< base seed; image i draws from core::mix_seed(seed, i)
 
-  int well_rows = 0;                ///< wells per column of the grid; 0 = as many as fit
-  int well_cols = 0;                ///< wells per row of the grid; 0 = as many as fit
-  double target_well_pitch = 250.0; ///< px between well centres when rows/cols are automatic
+  int well_rows = 0;                     ///< wells per column of the grid; 0 = as many as fit
+  int well_cols = 0;                     ///< wells per row of the grid; 0 = as many as fit
+  double target_well_pitch = 250.0;      ///< px between well centres when rows/cols are automatic
   double well_diameter_fraction = 0.88;  ///< well diameter / pitch
-  double empty_fraction = 0.15;     ///< probability that a well holds no spheroid, [0, 1]
+  double empty_fraction = 0.15;          ///< probability that a well holds no spheroid, [0, 1]
 
-  double min_diameter = 45.0;       ///< spheroid equivalent diameter, px (diameter of equal-area disk)
-  double max_diameter = 90.0;       ///< px
-  double max_eccentricity = 0.7;    ///< of the spheroid's underlying ellipse, [0, 1)
-  double lobe_amplitude = 0.05;     ///< max relative radius modulation of each harmonic (3..6)
-  double rim_width_min = 2.0;       ///< dark rim width inside the outline, px
-  double rim_width_max = 4.0;       ///< px
+  double min_diameter = 45.0;     ///< spheroid equivalent diameter, px (diameter of equal-area disk)
+  double max_diameter = 90.0;     ///< largest equivalent diameter, px
+  double max_eccentricity = 0.7;  ///< of the spheroid's underlying ellipse, [0, 1)
+  double lobe_amplitude = 0.05;   ///< max relative radius modulation of each harmonic (3..6)
+  double rim_width_min = 2.0;     ///< dark rim width inside the outline, px
+  double rim_width_max = 4.0;     ///< widest rim, px
 
   int debris_per_well_max = 6;      ///< single cells / dust specks per well, 0..max
   int clumps_per_well_max = 2;      ///< small cell clumps per well, 0..max
   double debris_max_extent = 14.0;  ///< largest debris/clump extent, px (kept well below spheroids)
 
-  double blur_sigma_min = 0.4;      ///< optical blur, Gaussian sigma, px
-  double blur_sigma_max = 0.9;      ///< px
-  double contrast_min = 0.75;       ///< scale of all structure against the background, relative
-  double contrast_max = 1.25;
-  double exposure_min = 0.40;       ///< well-centre background as a fraction of full scale
-  double exposure_max = 0.70;
-  double photons_min = 400.0;       ///< photons per pixel at the background (shot noise 1/sqrt)
-  double photons_max = 4000.0;
-  double read_noise_min = 0.002;    ///< Gaussian read noise, fraction of full scale (sd)
-  double read_noise_max = 0.008;
-  double vignetting_min = 0.08;     ///< brightness loss at the image corners, fraction
-  double vignetting_max = 0.25;
-  double gradient_max = 0.12;       ///< peak-to-peak linear illumination gradient, fraction
-  double mottling_max = 0.08;       ///< sd of the blotchy large-scale background variation, fraction
-  double grain = 0.015;             ///< sd of the fine fixed-pattern background grain, fraction
+  double blur_sigma_min = 0.4;    ///< optical blur, Gaussian sigma, px
+  double blur_sigma_max = 0.9;    ///< largest blur sigma, px
+  double contrast_min = 0.75;     ///< scale of all structure against the background, relative
+  double contrast_max = 1.25;     ///< upper end of the contrast range
+  double exposure_min = 0.40;     ///< well-centre background as a fraction of full scale
+  double exposure_max = 0.70;     ///< upper end, fraction of full scale
+  double photons_min = 400.0;     ///< photons per pixel at the background (shot noise 1/sqrt)
+  double photons_max = 4000.0;    ///< upper end, photons per pixel
+  double read_noise_min = 0.002;  ///< Gaussian read noise, fraction of full scale (sd)
+  double read_noise_max = 0.008;  ///< upper end, fraction of full scale
+  double vignetting_min = 0.08;   ///< brightness loss at the image corners, fraction
+  double vignetting_max = 0.25;   ///< upper end, fraction
+  double gradient_max = 0.12;     ///< peak-to-peak linear illumination gradient, fraction
+  double mottling_max = 0.08;     ///< sd of the blotchy large-scale background variation, fraction
+  double grain = 0.015;           ///< sd of the fine fixed-pattern background grain, fraction
 };
 
 /// One spheroid as drawn.
 struct SynthSpheroid {
-  cv::Point2d center;           ///< centroid of the drawn shape, px (x right, y down)
-  double equivalent_diameter;   ///< sqrt(4 area / pi) of the drawn shape, px
-  int well_index;               ///< row-major index of its well in the grid
+  cv::Point2d center;          ///< centroid of its mask pixels, px (x right, y down)
+  double equivalent_diameter;  ///< sqrt(4 area / pi) of the continuous outline, px; the mask
+                               ///< (pixel centres inside it) matches within ~1%
+  int well_index;              ///< row-major index of its well in the grid
 };
 
 /// A synthetic image, its exact mask and what was drawn.

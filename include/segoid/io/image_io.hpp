@@ -20,8 +20,17 @@ struct Image {
 };
 
 /// Reads the first page of an image file (TIFF of any common layout, PNG, JPEG, BMP).
-/// A multi-page TIFF logs a warning. Throws IoError naming the file for a missing, corrupt,
-/// truncated, zero-sized or unsupported file.
+/// The format is recognised by content (TIFF signature), not by extension.
+/// TIFF: 1/8/16-bit unsigned or 32-bit float samples; strips or tiles; chunky or planar; any
+/// codec of the installed libtiff (none, LZW, Deflate, PackBits, JPEG, ...); classic or BigTIFF;
+/// either byte order. Sample values are returned raw, as tifffile and ImageJ show them: palette
+/// images give their indices, min-is-white files are not inverted, 1-bit (bilevel) pixels become
+/// 0/255. RGB(A) becomes gray by BT.601 luma rounded to the input depth; other multi-sample
+/// layouts give their first sample with a warning; YCbCr/CMYK/Lab 8-bit go through libtiff's
+/// RGBA conversion. A multi-page TIFF logs a warning.
+/// Throws IoError "cannot read \"<path>\": <problem>" for a missing, empty, corrupt, truncated
+/// (any libtiff error, or a JPEG without its end marker), zero-sized or unsupported file;
+/// libtiff's own message is part of the text and nothing is printed to stderr. Thread-safe.
 Image read_image(const std::filesystem::path& path);
 
 /// Reads only the header: size, channels, depth, pages. Throws IoError like read_image.

@@ -21,7 +21,8 @@ struct PythonCheckpoint {
 /// True when `path` is a `torch.save` archive (not a SegOid/LibTorch one).
 bool is_python_checkpoint(const std::filesystem::path& path);
 
-/// Reads a Python SegOid checkpoint: a dict holding `model_state_dict` (or a bare state dict).
+/// Reads a Python SegOid checkpoint: a dict holding `model_state_dict` (or a bare state dict);
+/// a "module." (DataParallel) or "_orig_mod." (torch.compile) prefix on every key is dropped.
 /// Throws ModelError naming the file.
 PythonCheckpoint read_python_checkpoint(const std::filesystem::path& path);
 

@@ -82,8 +82,10 @@ TORCH_MODULE(UnetDecoder);
 
 /// The U-Net. Parameters and buffers carry smp's state-dict names (`encoder.conv1.weight`,
 /// `decoder.blocks.0.conv1.0.weight`, `segmentation_head.0.weight`, ...). Random initialization
-/// as torchvision (encoder) and smp (decoder, head) do it, drawn from torch's global generator:
-/// seed it with torch::manual_seed before construction.
+/// as torchvision (encoder: kaiming normal fan_out, BN 1/0) and smp (decoder: kaiming uniform
+/// fan_in, BN 1/0; head: xavier uniform, bias 0) do it, drawn from torch's global generator: seed it
+/// with torch::manual_seed before construction. (smp re-draws a non-RGB conv1 with PyTorch's default
+/// conv init; we keep torchvision's, as the issue asks for torchvision's initialization.)
 class UnetImpl : public torch::nn::Module {
  public:
   /// Throws ModelError for an unknown encoder or non-positive channel counts.

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// `segoid validate_dataset` (alias `validate`): checks image/mask pairs, writes all.csv and qc_report.csv.
+#include <iostream>
+
+#include "command_registry.hpp"
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/data/validate_dataset.hpp"
+
+namespace segoid::cli {
+namespace {
+
+/// Basenames from a text file: one per line; blank lines and lines starting with '#' ignored.
+std::vector<std::string> read_basename_list(const std::filesystem::path& path) {
+  std::vector<std::string> names;
+  std::string content = core::read_file(path);
+  std::size_t start = 0;
+  while (start <= content.size()) {
+    std::size_t end = content.find('\n', start);
+    if (end == std::string::npos) end = content.size();
+    std::string line = content.substr(start, end - start);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    const std::size_t first = line.find_first_not_of(" \t");
+    if (first != std::string::npos && line[first] != '#') names.push_back(line.substr(first));
+    start = end + 1;
+  }
+  return names;
+}
+
+const bool kRegistered = register_command({
+    "validate_dataset", {"validate"}, "Check image/mask pairs and write all.csv and qc_report.csv", 10,
+    [](CLI::App& sub) -> std::function<int()> {
+      auto config = std::make_shared<data::CurateConfig>();
+      auto confirm_file = std::make_shared<std::string>();
+      sub.add_option("--input-dir", config->input_dir, "Folder with images/ and masks/ (<basename>_mask.<ext>)")
+          ->required();
+      sub.add_option("--output-dir", config->output_dir, "Where all.csv and qc_report.csv are written")->required();
+      sub.add_option("--confirm-empty", config->confirm_empty,
+                     "Basename whose empty mask is a true negative (repeatable; also comma-separated)")
+          ->delimiter(',');
+      sub.add_option("--confirm-empty-list", *confirm_file,
+                     "Text file of basenames with confirmed empty masks, one per line ('#' comments)")
+          ->check(CLI::ExistingFile);
+      sub.footer(
+          "Exit status: 0 when every image passes, 1 when any failed or is flagged, 2 on usage errors.\n"
+          "Empty masks already marked empty_confirmed in <output-dir>/all.csv stay confirmed.");
+      return [config, confirm_file] {
+        if (!confirm_file->empty()) {
+          for (auto& name : read_basename_list(*confirm_file)) config->confirm_empty.push_back(std::move(name));
+        }
+        const data::ValidationReport report = data::validate_dataset(*config);
+        std::cout << data::format_validation_summary(report) << std::flush;
+        return report.exit_code();
+      };
+    }});
+
+}  // namespace
+}  // namespace segoid::cli
