@@ -50,7 +50,8 @@ class AutocastGuard {
   bool on_;
 };
 
-/// Epoch order of the sampler's items: a permutation drawn from (seed, epoch) only.
+}  // namespace
+
 std::vector<std::int64_t> epoch_order(const Session& s, int epoch) {
   std::vector<std::int64_t> order(static_cast<std::size_t>(s.train_sampler->epoch_size()));
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
@@ -58,8 +59,6 @@ std::vector<std::int64_t> epoch_order(const Session& s, int epoch) {
   rng.shuffle(order);
   return order;
 }
-
-}  // namespace
 
 void apply_lr(Session& s, double lr) {
   s.lr = lr;

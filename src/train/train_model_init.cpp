@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Building the network for training: seeded random initialisation, optional ImageNet encoder.
-#include "segoid/core/error.hpp"
+#include <spdlog/spdlog.h>
+
+#include "segoid/model/encoder_weights.hpp"
 #include "trainer_internal.hpp"
 
 namespace segoid::train {
@@ -14,8 +16,13 @@ model::Unet build_model(const TrainConfig& config, const std::filesystem::path& 
   options.in_channels = config.model.in_channels;
   options.classes = config.model.classes;
   model::Unet unet(options);
-  if (!config.model.encoder_weights.empty()) {
-    throw ModelError("model.encoder_weights: imagenet is not available in this build yet; use null");
+  if (config.model.encoder_weights == "imagenet") {
+    const std::filesystem::path file = model::find_encoder_weights(
+        config.model.encoder, config.model.encoder_weights_path.string(), weights_dir.string());
+    model::load_encoder_weights(unet, file);
+    spdlog::info("encoder {}: ImageNet weights from \"{}\"", config.model.encoder, file.string());
+  } else {
+    spdlog::info("encoder {}: random initialisation (model.encoder_weights: null)", config.model.encoder);
   }
   return unet;
 }

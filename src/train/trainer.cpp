@@ -164,6 +164,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
     r.epoch = s.epochs_done + 1;
     r.lr = lr_used;
     r.train = finalize_metrics(s.partial.loss_sum, s.partial.patches, s.partial.counts);
+    recalibrate_batchnorm(s, epoch_order(s, s.epochs_done));
     r.val = validate(s);
     r.seconds = s.partial.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - val_start).count();
     r.data_seconds = s.partial.data_seconds;

@@ -61,6 +61,14 @@ void restore_session(Session& s, const std::filesystem::path& path);
 /// Runs the remaining steps of training epoch `s.epochs_done`. Returns false when interrupted
 /// (s.partial then holds the position); throws ModelError on a non-finite loss.
 bool train_epoch(Session& s);
+/// Training batches averaged by recalibrate_batchnorm.
+constexpr int kRecalibrationBatches = 8;
+/// Re-estimates every BatchNorm's running mean/variance as the equal-weight average over the
+/// first kRecalibrationBatches training batches of epoch `s.epochs_done` (in `order`), under the
+/// current weights, no grad. Deterministic in (seed, epoch). Called before each validation.
+void recalibrate_batchnorm(Session& s, const std::vector<std::int64_t>& order);
+/// The epoch's order of training items: a permutation drawn from (seed, epoch) only.
+std::vector<std::int64_t> epoch_order(const Session& s, int epoch);
 /// Validation metrics of the fixed patch set (eval mode, no grad).
 EpochMetrics validate(Session& s);
 /// Probabilities (CV_32FC1) of the model for `patches` (eval mode, no grad).

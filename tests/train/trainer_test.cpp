@@ -154,6 +154,20 @@ TEST(TrainerTest, RunFoldersAreUniqueWithinOneSecond) {
   if (b.filename().string().rfind(a.filename().string(), 0) == 0) EXPECT_EQ(b.string(), a.string() + "_2");
 }
 
+TEST(TrainerTest, MissingImagenetWeightsSayHowToProvideThem) {
+  test::TempDir dir;
+  TrainConfig c = tiny_config(dir / "runs");
+  c.model.encoder_weights = "imagenet";
+  TrainOptions o;
+  o.weights_dir = dir / "no-weights-here";
+  try {
+    run(c, o);
+    FAIL() << "expected ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("SEGOID_WEIGHTS_DIR"), std::string::npos) << e.what();
+  }
+}
+
 TEST(TrainerTest, NonFiniteLossStopsWithClearError) {
   test::TempDir dir;
   TrainConfig c = tiny_config(dir / "runs");
