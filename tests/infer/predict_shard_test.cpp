@@ -4,6 +4,7 @@
 #include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <set>
 
 #include "segoid/core/atomic_file.hpp"
@@ -131,6 +132,50 @@ TEST(PredictShardTest, ShardsShareOneFolderAndCoverAllImagesOnce) {
   // An unsharded run sees all the shards' files as an earlier run.
   const std::string plain = run_predict(common, &status);
   EXPECT_EQ(status, 2) << plain;
+}
+
+TEST(PredictShardTest, MergedShardMetricsEqualAnUnshardedRun) {
+  test::TempDir dir;
+  write_images(dir / "images", 5);
+  std::string manifest = "basename,image_path,mask_path\n";
+  fs::create_directories(dir / "masks");
+  for (int i = 4; i >= 0; --i) {  // manifest order, not name order, decides the shards
+    const std::string name = "img" + std::to_string(i);
+    cv::Mat truth = cv::Mat::zeros(48, 56, CV_8UC1);
+    cv::rectangle(truth, cv::Rect(10 + i, 12, 20, 20), cv::Scalar(255), cv::FILLED);
+    io::write_mask_tiff(dir / "masks" / (name + ".tif"), truth);
+    manifest += name + ",images/" + name + ".tif,masks/" + name + ".tif\n";
+  }
+  core::write_file_atomic(dir / "m.csv", manifest);
+  const std::string common = "--checkpoint " + shard_checkpoint().string() + " --manifest " + (dir / "m.csv").string() +
+                             " --data-root " + dir.path().string() + " --threads 1 --no-probabilities --output-dir ";
+  int status = 0;
+  std::string output = run_predict(common + (dir / "full").string(), &status);
+  ASSERT_EQ(status, 0) << output;
+  for (const char* shard : {"1/2", "2/2"}) {
+    output = run_predict(common + (dir / "shards").string() + " --shard " + shard, &status);
+    ASSERT_EQ(status, 0) << output;
+  }
+  EXPECT_TRUE(fs::exists(dir / "shards" / "pixel_metrics.shard-1-of-2.csv"));
+  EXPECT_TRUE(fs::exists(dir / "shards" / "pixel_metrics.shard-2-of-2.csv"));
+  output.clear();
+  status = test::run_command(test::segoid_binary().string() + " merge_metrics " + (dir / "shards").string() +
+                                 " --output-dir " + (dir / "merged").string(),
+                             &output);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_NE(output.find("pixel_metrics.shard-2-of-2.csv"), std::string::npos) << output;
+  // The unsharded run lists rows in manifest order (img4 first); the merge sorts by basename.
+  const std::string full = core::read_file(dir / "full" / "pixel_metrics.csv");
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  for (std::size_t end; (end = full.find('\n', start)) != std::string::npos; start = end + 1) {
+    lines.push_back(full.substr(start, end - start + 1));
+  }
+  ASSERT_EQ(lines.size(), 6u) << full;
+  std::sort(lines.begin() + 1, lines.end());
+  std::string expected;
+  for (const std::string& line : lines) expected += line;
+  EXPECT_EQ(core::read_file(dir / "merged" / "pixel_metrics.csv"), expected);
 }
 
 TEST(PredictShardTest, BadShardFailsWithConfigExitCode) {
