@@ -47,14 +47,21 @@ bool same_file(const fs::path& a, const fs::path& b) {
   return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
 }
 
-/// Matching files of one folder, sorted by name.
+/// Matching files of one folder, sorted by name. When the folder is the output folder and also
+/// holds shard files (`<stem>.<infix>.csv`), its plain `<stem>.csv` is an earlier merge of them and
+/// is skipped; a plain file alone there is real input (merged over in place).
 std::vector<fs::path> kind_files(const fs::path& folder, const TableKind& kind, const fs::path& output) {
   std::vector<fs::path> files;
+  bool has_output = false;
   for (const auto& entry : fs::directory_iterator(folder)) {
     if (!entry.is_regular_file() || !matches_kind(entry.path().filename().string(), kind.stem)) continue;
-    if (same_file(entry.path(), output)) continue;  // the merged file of an earlier merge in place
-    files.push_back(entry.path());
+    if (same_file(entry.path(), output)) {
+      has_output = true;
+    } else {
+      files.push_back(entry.path());
+    }
   }
+  if (has_output && files.empty()) files.push_back(output);
   std::sort(files.begin(), files.end());
   return files;
 }

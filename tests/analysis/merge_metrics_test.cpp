@@ -64,6 +64,12 @@ TEST(MergeMetricsTest, MergeOfTwoShardsIsTheSortedConcatenation) {
   const MergeResult again = merge_metrics(config);
   EXPECT_EQ(again.tables[0].rows, 3u);
   EXPECT_EQ(core::read_file(dir / "run" / "pixel_metrics.csv"), core::read_file(dir / "merged" / "pixel_metrics.csv"));
+
+  // Merging two quantify folders into the first one keeps the first one's own rows.
+  const MergeResult in_place = merge_metrics({{dir / "q1", dir / "q2"}, dir / "q1"});
+  EXPECT_EQ(in_place.tables[0].rows, 5u);
+  EXPECT_EQ(core::read_file(dir / "q1" / "all_objects.csv"), core::read_file(dir / "merged" / "all_objects.csv"));
+  EXPECT_EQ(core::read_file(dir / "q1" / "per_image" / "A_objects.csv"), "label,area\n2,9\n1,30\n");
 }
 
 TEST(MergeMetricsTest, HeaderMismatchNamesBothFiles) {

@@ -39,7 +39,8 @@ struct MergeResult {
 /// ("*" is empty or a ".shard-i-of-n" style infix), with rows sorted by their image column
 /// (basename, image_basename or file) and then original order; copies per_image/*.csv; and,
 /// when instance_eval rows exist, writes summary.csv (metric,value) with tp/fp/fn and micro and
-/// macro precision/recall/F1. Files already named like an output inside output_dir are not read.
+/// macro precision/recall/F1. In output_dir, a plain `<stem>.csv` next to shard files of the same
+/// table is an earlier merge and is not read; a plain one alone is input (merge in place).
 /// Throws ConfigError for a missing folder or no tables at all, DataError naming both files for
 /// differing headers or an image present in two files (IoError/DataError from reading). Writes
 /// are atomic.
