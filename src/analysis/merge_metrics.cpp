@@ -219,7 +219,9 @@ MergeResult merge_metrics(const MergeConfig& config) {
   if (config.inputs.empty()) throw ConfigError("merge_metrics: give at least one folder to merge");
   if (config.output_dir.empty()) throw ConfigError("merge_metrics: give --output-dir");
   for (const fs::path& folder : config.inputs) {
-    if (!fs::is_directory(folder)) throw ConfigError(fmt::format("input folder \"{}\" does not exist", folder.string()));
+    if (!fs::is_directory(folder)) {
+      throw ConfigError(fmt::format("input folder \"{}\" does not exist", folder.string()));
+    }
   }
   MergeResult result;
   std::vector<std::pair<Joined, std::vector<fs::path>>> joined;
