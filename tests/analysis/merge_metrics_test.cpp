@@ -3,12 +3,15 @@
 #include "segoid/analysis/merge_metrics.hpp"
 
 #include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
 
 #include <map>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/analysis/quantify.hpp"
 #include "segoid/io/csv.hpp"
+#include "segoid/io/image_io.hpp"
 #include "test_support.hpp"
 
 namespace segoid::analysis {
@@ -137,6 +140,59 @@ TEST(MergeMetricsTest, SummaryScoresEqualHandComputation) {
   EXPECT_NEAR(std::stod(summary.at("mean_centroid_shift_px")), (3 * 1.0 + 2.0) / 4, 1e-9);
   EXPECT_NEAR(result.micro.f1, 8.0 / 11.0, 1e-12);
   EXPECT_EQ(io::read_csv(dir / "out" / "instance_eval.csv").rows.size(), 3u);
+}
+
+TEST(MergeMetricsTest, MergedQuantifyHalvesEqualOneQuantifyOfAll) {
+  test::TempDir dir;
+  // Six images with 1-3 true discs each; predictions shift, miss or add discs in varying ways.
+  std::string manifests[3] = {"basename,mask_path\n", "basename,mask_path\n", "basename,mask_path\n"};
+  for (int i = 0; i < 6; ++i) {
+    const std::string name = "well" + std::to_string(i);
+    cv::Mat truth(100, 120, CV_8UC1, cv::Scalar(0));
+    cv::Mat pred = truth.clone();
+    for (int d = 0; d <= i % 3; ++d) {
+      const cv::Point centre(20 + 35 * d, 30 + 5 * i);
+      cv::circle(truth, centre, 8 + i, cv::Scalar(255), cv::FILLED);
+      if ((i + d) % 4 != 3) cv::circle(pred, centre + cv::Point(i % 3, d), 8 + i, cv::Scalar(255), cv::FILLED);
+    }
+    if (i % 2 == 1) cv::circle(pred, cv::Point(100, 85), 6, cv::Scalar(255), cv::FILLED);  // false alarm
+    const std::string half = i < 3 ? "h1" : "h2";
+    io::write_mask_tiff(dir / "truth" / (name + ".tif"), truth);
+    for (const std::string& folder : {std::string("all"), half}) {
+      io::write_mask_tiff(dir / ("pred_" + folder) / (name + "_pred_mask.tif"), pred);
+    }
+    const std::string row = name + "," + (dir / "truth" / (name + ".tif")).string() + "\n";
+    manifests[0] += row;
+    manifests[i < 3 ? 1 : 2] += row;
+  }
+  const std::string folders[3] = {"all", "h1", "h2"};
+  for (int k = 0; k < 3; ++k) {
+    write(dir / (folders[k] + ".csv"), manifests[k]);
+    QuantifyConfig config;
+    config.pred_mask_dir = dir / ("pred_" + folders[k]);
+    config.gt_manifest = dir / (folders[k] + ".csv");
+    config.data_root = "";
+    config.output_dir = dir / ("q_" + folders[k]);
+    config.min_object_area = 0;
+    config.generate_plots = false;
+    run_quantify(config);
+  }
+  const MergeResult merged = merge_metrics({{dir / "q_h1", dir / "q_h2"}, dir / "merged"});
+  ASSERT_TRUE(merged.summary_written);
+  EXPECT_GT(merged.tp, 0);
+  EXPECT_GT(merged.fp, 0);
+  EXPECT_GT(merged.fn, 0);
+  for (const char* table : {"all_objects.csv", "instance_eval.csv"}) {
+    EXPECT_EQ(core::read_file(dir / "merged" / table), core::read_file(dir / "q_all" / table)) << table;
+  }
+  EXPECT_EQ(merged.per_image_files, 6);
+  const auto reference = read_summary(dir / "q_all" / "summary.csv");
+  const auto summary = read_summary(dir / "merged" / "summary.csv");
+  for (const char* metric : {"tp", "fp", "fn", "micro_precision", "micro_recall", "micro_f1", "macro_precision",
+                             "macro_recall", "macro_f1", "mean_matched_iou", "mean_centroid_shift_px"}) {
+    ASSERT_TRUE(summary.count(metric)) << metric;
+    EXPECT_NEAR(std::stod(summary.at(metric)), std::stod(reference.at(metric)), 1e-8) << metric;
+  }
 }
 
 }  // namespace
