@@ -32,6 +32,7 @@ struct PredictFlags {
   std::string device;
   int threads = 0;
   bool force = false;
+  std::string shard;
 };
 
 std::function<int()> setup(CLI::App& sub) {
@@ -60,6 +61,9 @@ std::function<int()> setup(CLI::App& sub) {
   auto* device = sub.add_option("--device", f->device, "auto, cpu or cuda [auto]")
                      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   auto* threads = sub.add_option("--threads", f->threads, "CPU threads, 0 = all cores [0]");
+  auto* shard = sub.add_option("--shard", f->shard,
+                               "i/n: predict only inputs p (0-based, sorted order) with p % n == i-1, e.g. "
+                               "${SLURM_ARRAY_TASK_ID}/8; run files get a .shard-i-of-n infix");
   sub.add_flag("--force", f->force, "Replace prediction files of an earlier run in the output folder");
 
   return [=, flags = flags]() -> int {
@@ -84,6 +88,7 @@ std::function<int()> setup(CLI::App& sub) {
     if (device->count()) config.device = f->device;
     if (threads->count()) config.threads = f->threads;
     config.force = f->force;
+    if (shard->count()) infer::parse_shard(f->shard, config.shard_index, config.shard_count);
 
     const infer::PredictSummary s = infer::run_predict_full(config);
     std::cout << fmt::format("predicted {}/{} image(s) into \"{}\" ({} tiles, {:.1f} s, {:.0f}% in the model)\n",
@@ -91,12 +96,14 @@ std::function<int()> setup(CLI::App& sub) {
                              s.wall_seconds > 0 ? 100.0 * s.model_seconds / s.wall_seconds : 0.0);
     if (s.images_with_truth > 0) {
       std::cout << fmt::format("pixel Dice {:.4f} +- {:.4f}, IoU {:.4f} +- {:.4f} over {} image(s) with ground truth "
-                               "(pixel_metrics.csv)\n",
-                               s.mean_dice, s.std_dice, s.mean_iou, s.std_iou, s.images_with_truth);
+                               "({})\n",
+                               s.mean_dice, s.std_dice, s.mean_iou, s.std_iou, s.images_with_truth,
+                               infer::shard_file_name("pixel_metrics.csv", config.shard_index, config.shard_count));
     }
     if (s.images_failed > 0) {
+      const std::string errors = infer::shard_file_name("errors.csv", config.shard_index, config.shard_count);
       std::cout << fmt::format("{} image(s) failed: see \"{}\"\n", s.images_failed,
-                               (config.output_dir / "errors.csv").string());
+                               (config.output_dir / errors).string());
     }
     return s.exit_code();
   };

@@ -98,6 +98,10 @@ void validate_predict_config(const PredictConfig& c) {
     fail("device must be auto, cpu or cuda, got '" + c.device + "'");
   }
   if (c.output_dir.empty()) fail("no output folder: give --output-dir");
+  if (c.shard_index != 0 && (c.shard_count < 1 || c.shard_index < 1 || c.shard_index > c.shard_count)) {
+    fail("--shard " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count) +
+         ": the shard number must be between 1 and the shard count");
+  }
 }
 
 std::vector<fs::path> collect_inputs(const std::vector<std::string>& inputs) {

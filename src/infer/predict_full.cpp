@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <future>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -111,7 +113,10 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   out << YAML::Key << "input" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "manifest" << YAML::Value << c.manifest.string();
   out << YAML::Key << "data_root" << YAML::Value << c.data_root.string();
-  out << YAML::Key << "images" << YAML::Value << YAML::Flow << c.inputs << YAML::EndMap;
+  out << YAML::Key << "images" << YAML::Value << YAML::Flow << c.inputs;
+  out << YAML::Key << "shard" << YAML::Value
+      << (c.shard_index == 0 ? std::string("none") : fmt::format("{}/{}", c.shard_index, c.shard_count));
+  out << YAML::EndMap;
   out << YAML::Key << "inference" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "tile_size" << YAML::Value << tiling.tile_size;
   out << YAML::Key << "overlap" << YAML::Value << c.overlap;
@@ -143,18 +148,23 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
 }
 
 /// Old and new outputs never mix: refuse, or with `force` delete the earlier run's own files.
-void prepare_output_dir(const fs::path& dir, bool force) {
+/// With `own_names` (a shard), only those files count, so shards sharing a folder coexist.
+void prepare_output_dir(const fs::path& dir, bool force, const std::set<std::string>* own_names) {
   fs::create_directories(dir);
   std::vector<fs::path> previous;
   for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file() && detail::is_prediction_output(entry.path())) previous.push_back(entry.path());
+    if (!entry.is_regular_file()) continue;
+    const bool ours = own_names ? own_names->count(entry.path().filename().string()) > 0
+                                : detail::is_prediction_output(entry.path());
+    if (ours) previous.push_back(entry.path());
   }
   if (previous.empty()) return;
+  std::sort(previous.begin(), previous.end());
   if (!force) {
     throw ConfigError(fmt::format(
-        "output folder \"{}\" already holds {} prediction file(s) from an earlier run (e.g. \"{}\"); "
+        "output folder \"{}\" already holds {} prediction file(s) from an earlier run{} (e.g. \"{}\"); "
         "pass --force to replace them, or choose another --output-dir",
-        dir.string(), previous.size(), previous.front().filename().string()));
+        dir.string(), previous.size(), own_names ? " of this shard" : "", previous.front().filename().string()));
   }
   spdlog::warn("--force: deleting {} prediction file(s) of an earlier run in \"{}\"", previous.size(), dir.string());
   for (const auto& file : previous) fs::remove(file);
@@ -165,9 +175,27 @@ void prepare_output_dir(const fs::path& dir, bool force) {
 PredictSummary run_predict_full(const PredictConfig& config) {
   const auto start = std::chrono::steady_clock::now();
   validate_predict_config(config);
-  const std::vector<InputItem> items = detail::gather_inputs(config);
-  if (items.empty()) throw ConfigError("no input images found");
-  prepare_output_dir(config.output_dir, config.force);
+  const std::vector<InputItem> all_items = detail::gather_inputs(config);
+  if (all_items.empty()) throw ConfigError("no input images found");
+  const bool sharded = config.shard_index != 0;
+  const std::vector<InputItem> items = detail::select_shard(all_items, config);
+  const auto run_file = [&](const std::string& name) {
+    return config.output_dir / shard_file_name(name, config.shard_index, config.shard_count);
+  };
+  const std::set<std::string> own_names = detail::own_output_names(items, config);
+  prepare_output_dir(config.output_dir, config.force, sharded ? &own_names : nullptr);
+  if (sharded) {
+    spdlog::info("shard {}/{}: {} of {} input image(s)", config.shard_index, config.shard_count, items.size(),
+                 all_items.size());
+  }
+  if (items.empty()) {
+    // More shards than images: nothing to do, and that is not an error for a job array.
+    spdlog::warn("shard {}/{} has no images ({} input(s) in all)", config.shard_index, config.shard_count,
+                 all_items.size());
+    PredictSummary empty;
+    empty.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return empty;
+  }
 
   PredictorOptions predictor_options;
   predictor_options.device = config.device;
@@ -276,7 +304,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   progress.finish();
   summary.images_with_truth = static_cast<int>(metrics_rows.size());
   if (!metrics_rows.empty()) {
-    write_metrics_csv(config.output_dir / "pixel_metrics.csv", metrics_rows);
+    write_metrics_csv(run_file("pixel_metrics.csv"), metrics_rows);
     std::vector<double> dice;
     std::vector<double> iou;
     for (const auto& row : metrics_rows) {
@@ -286,10 +314,10 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     std::tie(summary.mean_dice, summary.std_dice) = mean_std(dice);
     std::tie(summary.mean_iou, summary.std_iou) = mean_std(iou);
   }
-  if (!errors.empty()) write_errors_csv(config.output_dir / "errors.csv", errors);
+  if (!errors.empty()) write_errors_csv(run_file("errors.csv"), errors);
   summary.model_seconds = predictor.model_seconds();
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_meta(config.output_dir / "predict_meta.yaml", config, model, tiling, summary);
+  write_meta(run_file("predict_meta.yaml"), config, model, tiling, summary);
   return summary;
 }
 

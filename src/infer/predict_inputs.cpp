@@ -3,6 +3,7 @@
 #include "predict_inputs.hpp"
 
 #include <map>
+#include <set>
 
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
@@ -25,11 +26,35 @@ bool is_prediction_output(const fs::path& file) {
   const std::string name = file.filename().string();
   for (const char* run_file : kRunFiles) {
     if (name == run_file) return true;
+    // Shards' run files, e.g. pixel_metrics.shard-2-of-4.csv.
+    const std::string plain = run_file;
+    const std::size_t dot = plain.rfind('.');
+    const std::string prefix = plain.substr(0, dot) + ".shard-";
+    if (name.compare(0, prefix.size(), prefix) == 0 && ends_with(name, plain.substr(dot))) return true;
   }
   for (const char* suffix : kImageSuffixes) {
     if (ends_with(name, suffix)) return true;
   }
   return false;
+}
+
+std::set<std::string> own_output_names(const std::vector<InputItem>& items, const PredictConfig& config) {
+  std::set<std::string> names;
+  for (const char* run_file : kRunFiles) {
+    names.insert(shard_file_name(run_file, config.shard_index, config.shard_count));
+  }
+  for (const InputItem& item : items) {
+    for (const char* suffix : kImageSuffixes) names.insert(item.basename + suffix);
+  }
+  return names;
+}
+
+std::vector<InputItem> select_shard(const std::vector<InputItem>& items, const PredictConfig& config) {
+  std::vector<InputItem> selected;
+  for (std::size_t position = 0; position < items.size(); ++position) {
+    if (in_shard(position, config.shard_index, config.shard_count)) selected.push_back(items[position]);
+  }
+  return selected;
 }
 
 std::vector<InputItem> manifest_inputs(const fs::path& manifest, const fs::path& data_root) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,14 @@ std::vector<InputItem> gather_inputs(const PredictConfig& config);
 /// against `data_root`, or the working directory when empty). Throws IoError/DataError naming the file.
 std::vector<InputItem> manifest_inputs(const std::filesystem::path& manifest, const std::filesystem::path& data_root);
 
-/// True for file names predict_full writes into an output folder (per-image and run-level files).
+/// The items of config's shard (all of them without a shard), in their original order.
+std::vector<InputItem> select_shard(const std::vector<InputItem>& items, const PredictConfig& config);
+
+/// File names (no folder) a run over `items` writes: per-image files and its (shard's) run files.
+std::set<std::string> own_output_names(const std::vector<InputItem>& items, const PredictConfig& config);
+
+/// True for file names predict_full writes into an output folder (per-image and run-level files,
+/// shards' ones included).
 bool is_prediction_output(const std::filesystem::path& file);
 
 }  // namespace segoid::infer::detail

@@ -2,6 +2,7 @@
 // `predict_full`: tiled prediction of whole images into masks, probability maps and pixel metrics.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -29,11 +30,28 @@ struct PredictConfig {
   int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
   std::string device = "auto";                 ///< [runtime.device] auto | cpu | cuda
   int threads = 0;                             ///< [runtime.threads] 0 = all cores
+  /// --shard i/n: this run predicts only the inputs at positions p (0-based, in the order
+  /// gather/collect gives: manifest rows, then --input files with folders sorted by name) with
+  /// p % n == i - 1, and writes its run-level files with a ".shard-<i>-of-<n>" infix. 0 = no sharding.
+  int shard_index = 0;
+  int shard_count = 1;  ///< n of --shard i/n; 1 when not sharded
 };
 
 /// Reads a predict config file into `config` (only keys present change it). Strict: unknown keys
 /// and wrong types throw ConfigError naming the file and key.
 void load_predict_config(const std::filesystem::path& path, PredictConfig& config);
+
+/// Parses "--shard i/n" text ("2/4") into 1-based index and count. Throws ConfigError naming
+/// --shard unless it is two integers with 1 <= i <= n.
+void parse_shard(const std::string& text, int& shard_index, int& shard_count);
+
+/// Whether input position `position` (0-based) belongs to shard `shard_index` of `shard_count`
+/// (always true when shard_index is 0). Round-robin, so shards get equal shares of each plate.
+bool in_shard(std::size_t position, int shard_index, int shard_count);
+
+/// Run-level file name for a shard: "pixel_metrics.csv" -> "pixel_metrics.shard-2-of-4.csv";
+/// unchanged when shard_index is 0.
+std::string shard_file_name(const std::string& name, int shard_index, int shard_count);
 
 /// Checks ranges and choices; throws ConfigError naming the option.
 void validate_predict_config(const PredictConfig& config);
@@ -57,8 +75,10 @@ struct PredictSummary {
 /// Predicts every input image and writes into config.output_dir, per image,
 /// `<basename>_pred_mask.tif` (0/255) and `<basename>_pred_prob.tif` (float32, optional); then
 /// `pixel_metrics.csv` for images with a manifest mask, `errors.csv` for images that failed, and
-/// `predict_meta.yaml`. An earlier run's prediction files in the folder are an error unless
-/// config.force, which deletes them first (other files are left alone). A failing image is logged
+/// `predict_meta.yaml` (with a shard: `pixel_metrics.shard-<i>-of-<n>.csv` etc., see shard_file_name).
+/// An earlier run's prediction files in the folder are an error unless config.force, which deletes
+/// them first (other files are left alone); a shard looks only at the files it would write itself,
+/// so shards sharing one folder do not refuse each other. A failing image is logged
 /// and skipped. Throws ConfigError/ModelError/IoError for problems that stop the whole run.
 PredictSummary run_predict_full(const PredictConfig& config);
 
