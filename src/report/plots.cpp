@@ -342,7 +342,8 @@ void plot_lines(const std::vector<double>& x, const std::vector<std::pair<std::s
   }
   if (x_hi <= x_lo) { x_lo -= 0.5; x_hi += 0.5; }
   if (y_lo >= 0) y_lo = 0;
-  const double y_top = nice_upper(y_hi);
+  // Headroom above the data for the legend, which sits inside the frame at the top.
+  const double y_top = std::max(nice_upper(y_hi), y_hi + 0.2 * (y_hi - y_lo));
   const double x_pad = 0.03 * (x_hi - x_lo);
   draw_frame(x_lo - x_pad, x_hi + x_pad, y_lo, y_top, spec);
   const PLINT colours[] = {kBlue, kOrange, kGreen, kRed, kGrey};
