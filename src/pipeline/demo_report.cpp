@@ -36,8 +36,9 @@ report::ReportSection training_section(const DemoReportInputs& in, const fs::pat
                      report::PlotSpec{"Training: loss and validation Dice per epoch", "epoch",
                                       "loss (BCE + Dice) / Dice", "", 900, 520});
   report::ReportSection section{"Training", fmt::format(
-      "U-Net with a ResNet18 encoder trained from scratch on {} epochs of sampled patches; best validation "
-      "Dice {:.4f} at epoch {}{}. Run folder: {}.", in.run.epochs_completed, in.run.best_val_dice, in.run.best_epoch,
+      "U-Net with a ResNet18 encoder trained from scratch for {} epoch{} of sampled patches; best validation "
+      "Dice {:.4f} at epoch {}{}. Run folder: {}.", in.run.epochs_completed, in.run.epochs_completed == 1 ? "" : "s",
+      in.run.best_val_dice, in.run.best_epoch,
       in.run.early_stopped ? " (early stopping)" : "", in.run.run_dir.string()), {}, {}};
   section.images.push_back({"Loss and validation Dice per epoch", curve});
   const fs::path metrics = in.run.run_dir / "val_metrics.csv";
