@@ -36,7 +36,10 @@ struct Args {
 void to_channels_last(model::Unet& unet) {
   torch::NoGradGuard no_grad;
   for (auto& p : unet->parameters()) {
-    if (p.dim() == 4) p.set_data(p.data().contiguous(torch::MemoryFormat::ChannelsLast));
+    // contiguous(ChannelsLast) is a no-op on 1-channel weights (conv1); to() copies them too.
+    if (p.dim() == 4) {
+      p.set_data(p.data().to(p.options(), /*non_blocking=*/false, /*copy=*/true, torch::MemoryFormat::ChannelsLast));
+    }
   }
 }
 

@@ -30,7 +30,9 @@ torch::Tensor to_tensor(std::vector<float>& values, int count, int size, const S
     if (s.config.training.pin_memory) t = t.pin_memory();
     return t.to(s.device, /*non_blocking=*/true);
   }
-  return t;
+  // Channels-last batches meet the channels-last weights without a reorder per layer; to()
+  // (not contiguous()) because a 1-channel NCHW tensor already counts as contiguous.
+  return t.to(t.options(), /*non_blocking=*/false, /*copy=*/true, torch::MemoryFormat::ChannelsLast);
 }
 
 /// RAII float16 autocast on CUDA.

@@ -72,6 +72,7 @@ void restore_session(Session& s, const std::filesystem::path& path) {
                      "\": it has no training state (not written by `segoid train`)");
   }
   s.model = loaded.model;  // the optimizer now drives this model's parameters
+  use_channels_last(s.model, s.device);
   try {
     const nlohmann::json state = nlohmann::json::parse(info.trainer_state_json);
     if (state.at("version").get<int>() > kTrainerStateVersion) {

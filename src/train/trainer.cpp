@@ -95,6 +95,7 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   spdlog::info("device {}, {} threads, seed {}", s->device.str(), threads, config.seed);
   s->model = build_model(config, options.weights_dir);
   s->model->to(s->device);
+  use_channels_last(s->model, s->device);
   s->lr = config.training.learning_rate;
   s->optimizer = std::make_unique<torch::optim::AdamW>(
       s->model->parameters(),

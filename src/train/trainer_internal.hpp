@@ -79,4 +79,8 @@ cv::Mat make_panel(const std::vector<data::Patch>& samples, const std::vector<cv
 /// Random or ImageNet encoder initialisation per config.model (seeded by torch::manual_seed).
 model::Unet build_model(const TrainConfig& config, const std::filesystem::path& weights_dir);
 
+/// Puts every 4-D weight in channels_last on the CPU (oneDNN trains about 1.2x faster so), in place:
+/// the tensors keep their identity, so an optimizer's parameter groups and state still match.
+void use_channels_last(model::Unet& unet, const torch::Device& device);
+
 }  // namespace segoid::train
