@@ -28,16 +28,22 @@ float lut_radius(const SpheroidShape& shape, double theta) {
   return shape.radius_lut[i] * (1.0f - t) + shape.radius_lut[i + 1] * t;
 }
 
+// Inclusive pixel bounds of the square of half-side `reach` around `c`, clipped to the image.
+struct Window {
+  int x0, x1, y0, y1;
+};
+
+Window window_around(const cv::Mat& image, cv::Point2d c, int reach) {
+  return {std::max(0, static_cast<int>(c.x) - reach), std::min(image.cols - 1, static_cast<int>(c.x) + reach),
+          std::max(0, static_cast<int>(c.y) - reach), std::min(image.rows - 1, static_cast<int>(c.y) + reach)};
+}
+
 // A small round cell in brightfield: dark membrane ring, lighter centre.
 void draw_cell(cv::Mat& structure, cv::Point2d c, double radius, double ring_depth, double bright) {
-  const int reach = static_cast<int>(std::ceil(radius + 3.0));
-  const int x0 = std::max(0, static_cast<int>(c.x) - reach),
-            x1 = std::min(structure.cols - 1, static_cast<int>(c.x) + reach);
-  const int y0 = std::max(0, static_cast<int>(c.y) - reach),
-            y1 = std::min(structure.rows - 1, static_cast<int>(c.y) + reach);
-  for (int row = y0; row <= y1; ++row) {
+  const Window w = window_around(structure, c, static_cast<int>(std::ceil(radius + 3.0)));
+  for (int row = w.y0; row <= w.y1; ++row) {
     auto* line = structure.ptr<float>(row);
-    for (int col = x0; col <= x1; ++col) {
+    for (int col = w.x0; col <= w.x1; ++col) {
       const double rho = std::hypot(col - c.x, row - c.y);
       const double ring = (rho - radius) / 0.9;
       const double centre = rho / (0.6 * radius);
@@ -49,14 +55,10 @@ void draw_cell(cv::Mat& structure, cv::Point2d c, double radius, double ring_dep
 
 // A dust speck: a soft dark dot.
 void draw_speck(cv::Mat& structure, cv::Point2d c, double radius, double depth) {
-  const int reach = static_cast<int>(std::ceil(2.5 * radius));
-  const int x0 = std::max(0, static_cast<int>(c.x) - reach),
-            x1 = std::min(structure.cols - 1, static_cast<int>(c.x) + reach);
-  const int y0 = std::max(0, static_cast<int>(c.y) - reach),
-            y1 = std::min(structure.rows - 1, static_cast<int>(c.y) + reach);
-  for (int row = y0; row <= y1; ++row) {
+  const Window w = window_around(structure, c, static_cast<int>(std::ceil(2.5 * radius)));
+  for (int row = w.y0; row <= w.y1; ++row) {
     auto* line = structure.ptr<float>(row);
-    for (int col = x0; col <= x1; ++col) {
+    for (int col = w.x0; col <= w.x1; ++col) {
       const double d2 = ((col - c.x) * (col - c.x) + (row - c.y) * (row - c.y)) / (radius * radius);
       line[col] *= static_cast<float>(1.0 - depth * std::exp(-d2));
     }
