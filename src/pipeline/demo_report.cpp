@@ -11,9 +11,9 @@
 #include "segoid/analysis/region_props.hpp"
 #include "segoid/core/progress.hpp"
 #include "segoid/core/version.hpp"
+#include "segoid/pipeline/training_curve.hpp"
 #include "segoid/io/image_io.hpp"
 #include "segoid/report/overlay.hpp"
-#include "segoid/report/plots.hpp"
 #include "segoid/report/report_document.hpp"
 
 namespace segoid::pipeline {
@@ -24,17 +24,8 @@ constexpr int kOverlaySide = 1200;  // px of the whole-plate overlay in the repo
 constexpr int kZoomSide = 480;      // px of the full-resolution close-up around one spheroid
 
 report::ReportSection training_section(const DemoReportInputs& in, const fs::path& assets) {
-  std::vector<double> epochs, train_loss, val_loss, val_dice;
-  for (const auto& e : in.run.history) {
-    epochs.push_back(e.epoch);
-    train_loss.push_back(e.train.loss);
-    val_loss.push_back(e.val.loss);
-    val_dice.push_back(e.val.dice);
-  }
   const fs::path curve = assets / "loss_curve.png";
-  report::plot_lines(epochs, {{"train loss", train_loss}, {"val loss", val_loss}, {"val Dice", val_dice}}, curve,
-                     report::PlotSpec{"Training: loss and validation Dice per epoch", "epoch",
-                                      "loss (BCE + Dice) / Dice", "", 900, 520});
+  plot_training_curve(in.run.history, curve, "Training: loss and validation Dice per epoch", 900, 520);
   report::ReportSection section{"Training", fmt::format(
       "U-Net with a ResNet18 encoder trained from scratch for {} epoch{} of sampled patches; best validation "
       "Dice {:.4f} at epoch {}{}. Run folder: {}.", in.run.epochs_completed, in.run.epochs_completed == 1 ? "" : "s",

@@ -22,8 +22,8 @@
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/io/image_io.hpp"
 #include "segoid/pipeline/run_folder.hpp"
+#include "segoid/pipeline/training_curve.hpp"
 #include "segoid/report/overlay.hpp"
-#include "segoid/report/plots.hpp"
 #include "segoid/train/train_config.hpp"
 #include "segoid/train/trainer.hpp"
 
@@ -105,19 +105,12 @@ fs::path write_training_subset(const train::TrainConfig& config, double fraction
 
 fs::path write_loss_curve(const train::TrainResult& run, const fs::path& run_dir) {
   std::string csv = "epoch,train_loss,val_loss,train_dice,val_dice\n";
-  std::vector<double> epochs, train_loss, val_loss, val_dice;
   for (const auto& e : run.history) {
     csv += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f}\n", e.epoch, e.train.loss, e.val.loss, e.train.dice, e.val.dice);
-    epochs.push_back(e.epoch);
-    train_loss.push_back(e.train.loss);
-    val_loss.push_back(e.val.loss);
-    val_dice.push_back(e.val.dice);
   }
   core::write_file_atomic(run_dir / "loss_curve.csv", csv);
   const fs::path png = run_dir / "loss_curve.png";
-  report::plot_lines(epochs, {{"train loss", train_loss}, {"val loss", val_loss}, {"val Dice", val_dice}}, png,
-                     report::PlotSpec{"Sanity check: loss and Dice per epoch", "epoch", "loss (BCE + Dice) / Dice", "",
-                                      900, 560});
+  plot_training_curve(run.history, png, "Sanity check: loss and Dice per epoch", 900, 560);
   return png;
 }
 

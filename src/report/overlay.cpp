@@ -8,25 +8,17 @@
 #include <vector>
 
 #include "segoid/core/error.hpp"
+#include "segoid/io/normalization.hpp"
 
 namespace segoid::report {
 namespace {
 
+// The display stretch of the percentile normalization (1st to 99.8th percentile to 0..255).
 cv::Mat stretch_to_8bit(const cv::Mat& image) {
-  cv::Mat values;
-  image.convertTo(values, CV_32F);
-  std::vector<float> sorted(values.begin<float>(), values.end<float>());
-  if (sorted.empty()) return cv::Mat::zeros(image.size(), CV_8U);
-  const auto at = [&](double q) {
-    const auto k = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1));
-    std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(k), sorted.end());
-    return sorted[k];
-  };
-  const float lo = at(0.01);
-  const float hi = at(0.998);
-  cv::Mat out;
+  const auto [lo, hi] = io::intensity_percentiles(image, io::kPercentileLow, io::kPercentileHigh);
   const double scale = hi > lo ? 255.0 / (hi - lo) : 1.0;
-  values.convertTo(out, CV_8U, scale, -lo * scale);
+  cv::Mat out;
+  image.convertTo(out, CV_8U, scale, -lo * scale);
   return out;
 }
 
