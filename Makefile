@@ -40,6 +40,7 @@ demo: build
 	$(BUILD_DIR)/segoid demo --out $(DEMO_OUT)
 
 bench: build
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target bench
 	bash bench/run_all.sh $(BUILD_DIR)
 
 clean:

@@ -2,6 +2,7 @@
 // Version strings from the CMake-generated header.
 #include "segoid/core/version.hpp"
 
+#include "segoid/core/git_hash.hpp"
 #include "segoid/core/version_info.hpp"
 
 namespace segoid::core {
