@@ -18,6 +18,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
+#include "segoid/core/unet_size.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/data/mask_metrics.hpp"
 #include "segoid/infer/postprocess.hpp"
@@ -206,9 +207,9 @@ PredictSummary run_predict_full(const PredictConfig& config) {
 
   TilingOptions tiling;
   tiling.tile_size = config.tile_size > 0 ? config.tile_size : model.patch_size;
-  if (tiling.tile_size < 32 || tiling.tile_size % 32 != 0) {
-    throw ConfigError(fmt::format("checkpoint \"{}\" has patch size {}, not a multiple of 32; give --tile-size",
-                                  config.checkpoint.string(), tiling.tile_size));
+  if (!core::is_unet_size(tiling.tile_size)) {
+    throw ConfigError(fmt::format("checkpoint \"{}\" has patch size {}, not a multiple of {}; give --tile-size",
+                                  config.checkpoint.string(), tiling.tile_size, core::kUnetSizeMultiple));
   }
   tiling.overlap = config.overlap;
   tiling.batch_size = config.batch_size;

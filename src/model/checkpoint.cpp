@@ -2,8 +2,6 @@
 // SegOid checkpoints: a torch::serialize archive with the state dict, info JSON and optimizer state.
 #include "segoid/model/checkpoint.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
 
 #include "segoid/core/atomic_file.hpp"
@@ -17,8 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kFormatName = "segoid-checkpoint";
-constexpr int kFormatVersion = 1;
 constexpr const char* kInfoKey = "segoid_info_json";
 constexpr const char* kStateKey = "model_state_dict";
 constexpr const char* kOptimizerKey = "optimizer";
@@ -69,63 +65,6 @@ void rebind_optimizer(torch::optim::Optimizer& optimizer, Unet& model, const fs:
 }
 
 }  // namespace
-
-UnetOptions unet_options(const CheckpointInfo& info) {
-  UnetOptions options;
-  options.encoder = info.encoder;
-  options.in_channels = info.in_channels;
-  options.classes = info.classes;
-  return options;
-}
-
-std::string info_to_json(const CheckpointInfo& info) {
-  nlohmann::json j;
-  j["format"] = kFormatName;
-  j["format_version"] = kFormatVersion;
-  j["encoder"] = info.encoder;
-  j["in_channels"] = info.in_channels;
-  j["classes"] = info.classes;
-  j["normalization"] = info.normalization;
-  j["patch_size"] = info.patch_size;
-  j["epoch"] = info.epoch;
-  j["best_epoch"] = info.best_epoch;
-  j["best_val_dice"] = info.best_val_dice;
-  j["config_yaml"] = info.config_yaml;
-  j["history_json"] = info.history_json;
-  j["trainer_state_json"] = info.trainer_state_json;
-  j["segoid_version"] = info.segoid_version;
-  return j.dump();
-}
-
-CheckpointInfo info_from_json(const std::string& json, const std::string& source) {
-  CheckpointInfo info;
-  try {
-    const nlohmann::json j = nlohmann::json::parse(json);
-    if (j.value("format", std::string()) != kFormatName) {
-      throw ModelError("checkpoint \"" + source + "\": info is not a " + kFormatName);
-    }
-    const int version = j.at("format_version").get<int>();
-    if (version > kFormatVersion) {
-      throw ModelError("checkpoint \"" + source + "\" has format version " + std::to_string(version) +
-                       ", this SegOid reads up to " + std::to_string(kFormatVersion) + ": update SegOid");
-    }
-    j.at("encoder").get_to(info.encoder);
-    j.at("in_channels").get_to(info.in_channels);
-    j.at("classes").get_to(info.classes);
-    j.at("normalization").get_to(info.normalization);
-    j.at("patch_size").get_to(info.patch_size);
-    j.at("epoch").get_to(info.epoch);
-    j.at("best_epoch").get_to(info.best_epoch);
-    j.at("best_val_dice").get_to(info.best_val_dice);
-    j.at("config_yaml").get_to(info.config_yaml);
-    j.at("history_json").get_to(info.history_json);
-    j.at("trainer_state_json").get_to(info.trainer_state_json);
-    j.at("segoid_version").get_to(info.segoid_version);
-  } catch (const nlohmann::json::exception& e) {
-    throw ModelError("checkpoint \"" + source + "\" has malformed info: " + e.what());
-  }
-  return info;
-}
 
 void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointInfo& info,
                      const torch::optim::Optimizer* optimizer) {

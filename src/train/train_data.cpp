@@ -4,7 +4,7 @@
 
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
-#include "segoid/model/checkpoint.hpp"
+#include "segoid/model/checkpoint_info.hpp"
 #include "segoid/train/trainer.hpp"
 
 namespace segoid::train {

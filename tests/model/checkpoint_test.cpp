@@ -144,3 +144,43 @@ TEST(CheckpointTest, CorruptFileErrorNamesTheFile) {
 
 }  // namespace
 }  // namespace segoid::model
+
+namespace segoid::model {
+namespace {
+
+/// Info as SegOid wrote it before format version 2: the config, history and trainer state as
+/// strings inside the JSON.
+const char* const kVersion1Info =
+    R"({"format":"segoid-checkpoint","format_version":1,"encoder":"resnet18","in_channels":1,"classes":1,)"
+    R"("normalization":"range","patch_size":128,"epoch":7,"best_epoch":5,"best_val_dice":0.75,)"
+    R"("config_yaml":"seed: 42\nmodel:\n  encoder: resnet18\n","history_json":"{\"val_dice\":[0.5,0.7]}",)"
+    R"("trainer_state_json":"{\"scheduler\":{\"best\":0.1}}","segoid_version":"segoid 0.1.0 (old)"})";
+
+TEST(CheckpointTest, ReadsAFormatVersion1Checkpoint) {
+  // A checkpoint file exactly as the version 1 writer laid it out (same archive keys).
+  segoid::test::TempDir dir;
+  torch::manual_seed(3);
+  Unet model;
+  c10::Dict<std::string, torch::Tensor> weights;
+  for (const auto& [name, tensor] : state_dict(*model)) weights.insert(name, tensor.detach().clone());
+  torch::serialize::OutputArchive archive;
+  archive.write("segoid_info_json", c10::IValue(std::string(kVersion1Info)));
+  archive.write("model_state_dict", c10::IValue(weights));
+  const auto path = dir / "old.pt";
+  archive.save_to(path.string());
+
+  const LoadedCheckpoint loaded = load_checkpoint(path);
+  EXPECT_EQ(loaded.info.normalization, "range");
+  EXPECT_EQ(loaded.info.patch_size, 128);
+  EXPECT_EQ(loaded.info.epoch, 7);
+  EXPECT_EQ(loaded.info.config_yaml, "seed: 42\nmodel:\n  encoder: resnet18\n");
+  EXPECT_EQ(loaded.info.history_json, R"({"val_dice":[0.5,0.7]})");
+  EXPECT_EQ(loaded.info.trainer_state_json, R"({"scheduler":{"best":0.1}})");
+  const auto a = state_dict(*model);
+  const auto b = state_dict(*loaded.model);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << a[i].first;
+}
+
+}  // namespace
+}  // namespace segoid::model

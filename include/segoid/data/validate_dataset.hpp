@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "segoid/core/unet_size.hpp"
 #include "segoid/data/manifest.hpp"
 
 namespace segoid::data {
@@ -27,7 +28,7 @@ struct CurateConfig {
   double high_coverage_warning = 0.60;
   /// Recommended patch = ceil(factor * median object diameter / multiple) * multiple (pixels).
   double patch_diameter_factor = 2.5;
-  int patch_multiple = 32;
+  int patch_multiple = core::kUnetSizeMultiple;
 };
 
 enum class QcStatus { kPass, kFail, kFlagged };

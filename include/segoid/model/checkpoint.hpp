@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The SegOid checkpoint: a Unet's weights plus everything needed to resume training or to predict.
+// The torch-free part (CheckpointInfo, its JSON, read_checkpoint_info) is in checkpoint_info.hpp.
 #pragma once
 
 #include <torch/torch.h>
@@ -7,28 +8,10 @@
 #include <filesystem>
 #include <string>
 
+#include "segoid/model/checkpoint_info.hpp"
 #include "segoid/model/unet.hpp"
 
 namespace segoid::model {
-
-/// What a checkpoint says about its model and run, beside the weights.
-struct CheckpointInfo {
-  std::string encoder = "resnet18";          ///< Unet encoder: resnet18 | resnet34
-  int in_channels = 1;                       ///< image channels the model takes
-  int classes = 1;                           ///< output channels (logits)
-  std::string normalization = "percentile";  ///< intensity normalization the model was trained with
-  int patch_size = 256;                      ///< training patch side, pixels (inference tile default)
-  int epoch = 0;                             ///< epochs completed when saved
-  int best_epoch = 0;                        ///< epoch of best_val_dice
-  double best_val_dice = 0.0;                ///< best validation Dice so far
-  std::string config_yaml;                   ///< resolved training config (YAML text)
-  std::string history_json;                  ///< per-epoch metrics (JSON text, owned by train/)
-  std::string trainer_state_json;            ///< scheduler/early-stopping/RNG state (JSON, owned by train/)
-  std::string segoid_version;                ///< version banner of the writer; filled by save_checkpoint if empty
-};
-
-/// Unet architecture described by an info.
-UnetOptions unet_options(const CheckpointInfo& info);
 
 /// Writes `model` (all parameters and buffers, by state-dict name, moved to CPU), `info` and, when
 /// given, the optimizer state to `path` atomically (temp file + rename). Throws IoError/ModelError.
@@ -48,12 +31,5 @@ struct LoadedCheckpoint {
 /// corrupt or does not fit.
 LoadedCheckpoint load_checkpoint(const std::filesystem::path& path, const torch::Device& device = torch::kCPU,
                                  torch::optim::Optimizer* optimizer_to_restore = nullptr);
-
-/// Reads only the info of a checkpoint (SegOid or Python `.pth`). Throws ModelError naming the file.
-CheckpointInfo read_checkpoint_info(const std::filesystem::path& path);
-
-/// Info <-> JSON text (the form stored inside the checkpoint). Throws ModelError on malformed JSON.
-std::string info_to_json(const CheckpointInfo& info);
-CheckpointInfo info_from_json(const std::string& json, const std::string& source);
 
 }  // namespace segoid::model

@@ -8,22 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace segoid::model {
+#include "segoid/model/unet_options.hpp"
 
-/// Architecture of a Unet. Defaults are smp's `Unet('resnet18', in_channels=1, classes=1)`.
-struct UnetOptions {
-  /// "resnet18" or "resnet34".
-  std::string encoder = "resnet18";
-  /// Image channels fed to the network (1 for gray).
-  int in_channels = 1;
-  /// Output channels (logits), 1 for binary segmentation.
-  int classes = 1;
-  /// Decoder block widths, deepest first; smp's default.
-  std::vector<int64_t> decoder_channels{256, 128, 64, 32, 16};
-  /// Inference form: every BatchNorm folded into the convolution before it (those convolutions
-  /// carry a bias, the BatchNorm slots are empty). Set by make_inference_model, not by users.
-  bool folded_batchnorm = false;
-};
+namespace segoid::model {
 
 /// torchvision's BasicBlock: conv1, bn1, relu, conv2, bn2, + identity or downsample.{0,1}.
 class BasicBlockImpl : public torch::nn::Module {

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+// The checkpoint info document: one structured JSON (version 2), and reading version 1's strings.
+#include "segoid/model/checkpoint_info.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "segoid/core/error.hpp"
+
+namespace segoid::model {
+namespace {
+
+// Keys keep their order, so a config reads back in the order it was written.
+using Json = nlohmann::ordered_json;
+
+constexpr const char* kFormatName = "segoid-checkpoint";
+
+/// A YAML node as JSON. Plain scalars become null, booleans, integers or numbers when they read
+/// as one (YAML 1.2 core schema), quoted scalars stay strings.
+Json yaml_to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      Json out = Json::object();
+      for (const auto& entry : node) out[entry.first.as<std::string>()] = yaml_to_json(entry.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      Json out = Json::array();
+      for (const auto& item : node) out.push_back(yaml_to_json(item));
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string& text = node.Scalar();
+      if (node.Tag() != "?") return text;  // quoted
+      if (text == "null" || text == "~" || text == "Null" || text == "NULL") return nullptr;
+      if (text == "true" || text == "True") return true;
+      if (text == "false" || text == "False") return false;
+      std::int64_t integer = 0;
+      if (YAML::convert<std::int64_t>::decode(node, integer) && text.find_first_of(".eE") == std::string::npos) {
+        return integer;
+      }
+      double number = 0;
+      if (YAML::convert<double>::decode(node, number)) return number;
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+void emit_json(YAML::Emitter& e, const Json& j) {
+  if (j.is_object()) {
+    e << YAML::BeginMap;
+    for (const auto& [key, value] : j.items()) {
+      e << YAML::Key << key << YAML::Value;
+      emit_json(e, value);
+    }
+    e << YAML::EndMap;
+  } else if (j.is_array()) {
+    e << YAML::BeginSeq;
+    for (const auto& value : j) emit_json(e, value);
+    e << YAML::EndSeq;
+  } else if (j.is_null()) {
+    e << YAML::Null;
+  } else if (j.is_boolean()) {
+    e << j.get<bool>();
+  } else if (j.is_number_unsigned()) {
+    e << j.get<std::uint64_t>();
+  } else if (j.is_number_integer()) {
+    e << j.get<std::int64_t>();
+  } else if (j.is_number()) {
+    e << j.get<double>();
+  } else {
+    e << j.get<std::string>();  // the emitter quotes what would read as another type
+  }
+}
+
+/// JSON object -> block YAML text (as to_yaml writes configs).
+std::string json_to_yaml(const Json& j) {
+  YAML::Emitter e;
+  e.SetDoublePrecision(17);
+  emit_json(e, j);
+  return std::string(e.c_str()) + "\n";
+}
+
+Json parse_json_text(const std::string& text, const char* what) {
+  if (text.empty()) return nullptr;
+  try {
+    return Json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError(std::string("checkpoint info: ") + what + " is not JSON: " + e.what());
+  }
+}
+
+}  // namespace
+
+UnetOptions unet_options(const CheckpointInfo& info) {
+  UnetOptions options;
+  options.encoder = info.encoder;
+  options.in_channels = info.in_channels;
+  options.classes = info.classes;
+  return options;
+}
+
+std::string info_to_json(const CheckpointInfo& info) {
+  Json config = nullptr;
+  if (!info.config_yaml.empty()) {
+    try {
+      config = yaml_to_json(YAML::Load(info.config_yaml));
+    } catch (const YAML::Exception& e) {
+      throw ModelError(std::string("checkpoint info: the config is not YAML: ") + e.what());
+    }
+  }
+  Json j;
+  j["format"] = kFormatName;
+  j["format_version"] = kCheckpointFormatVersion;
+  j["encoder"] = info.encoder;
+  j["in_channels"] = info.in_channels;
+  j["classes"] = info.classes;
+  j["normalization"] = info.normalization;
+  j["patch_size"] = info.patch_size;
+  j["epoch"] = info.epoch;
+  j["best_epoch"] = info.best_epoch;
+  j["best_val_dice"] = info.best_val_dice;
+  j["config"] = config;
+  j["history"] = parse_json_text(info.history_json, "the history");
+  j["trainer_state"] = parse_json_text(info.trainer_state_json, "the trainer state");
+  j["segoid_version"] = info.segoid_version;
+  return j.dump();
+}
+
+CheckpointInfo info_from_json(const std::string& json, const std::string& source) {
+  CheckpointInfo info;
+  try {
+    const Json j = Json::parse(json);
+    if (j.value("format", std::string()) != kFormatName) {
+      throw ModelError("checkpoint \"" + source + "\": info is not a " + kFormatName);
+    }
+    const int version = j.at("format_version").get<int>();
+    if (version > kCheckpointFormatVersion) {
+      throw ModelError("checkpoint \"" + source + "\" has format version " + std::to_string(version) +
+                       ", this SegOid reads up to " + std::to_string(kCheckpointFormatVersion) + ": update SegOid");
+    }
+    j.at("encoder").get_to(info.encoder);
+    j.at("in_channels").get_to(info.in_channels);
+    j.at("classes").get_to(info.classes);
+    j.at("normalization").get_to(info.normalization);
+    j.at("patch_size").get_to(info.patch_size);
+    j.at("epoch").get_to(info.epoch);
+    j.at("best_epoch").get_to(info.best_epoch);
+    j.at("best_val_dice").get_to(info.best_val_dice);
+    j.at("segoid_version").get_to(info.segoid_version);
+    if (version == 1) {  // strings inside the JSON
+      j.at("config_yaml").get_to(info.config_yaml);
+      j.at("history_json").get_to(info.history_json);
+      j.at("trainer_state_json").get_to(info.trainer_state_json);
+    } else {
+      const Json& config = j.at("config");
+      if (!config.is_null()) info.config_yaml = json_to_yaml(config);
+      if (!j.at("history").is_null()) info.history_json = j.at("history").dump();
+      if (!j.at("trainer_state").is_null()) info.trainer_state_json = j.at("trainer_state").dump();
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError("checkpoint \"" + source + "\" has malformed info: " + e.what());
+  }
+  return info;
+}
+
+}  // namespace segoid::model
