@@ -1,44 +1,42 @@
 // SPDX-License-Identifier: MIT
 // quantify_objects configuration: strict YAML loading and validation.
-#include <fmt/format.h>
-
-#include <cmath>
 #include <string>
 
 #include "segoid/analysis/quantify.hpp"
 #include "segoid/core/config_node.hpp"
+#include "segoid/core/config_table.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::analysis {
 
+const core::ConfigTable& quantify_config_table() {
+  using core::key;
+  using Q = QuantifyConfig;
+  constexpr double kNoLimit = 1e9;
+  // Every key of quantify.yaml, in file order. Add a key here (see core/config_table.hpp).
+  static const core::ConfigTable table = {
+      key<Q>("input.pred_mask_dir", &Q::pred_mask_dir).help("<basename>_pred_mask.tif files written by predict_full"),
+      key<Q>("input.gt_manifest", &Q::gt_manifest).or_null()
+          .help("optional CSV with basename,mask_path (null = measurements only)"),
+      key<Q>("input.data_root", &Q::data_root).help("base of relative manifest paths"),
+      key<Q>("analysis.min_object_area", &Q::min_object_area).range(0, kNoLimit)
+          .help("px; smaller objects are dropped from prediction AND truth"),
+      key<Q>("analysis.iou_match_threshold", &Q::iou_threshold).range_above(0, 1)
+          .help("a predicted and a true object match when IoU >= this"),
+      key<Q>("calibration.pixel_size_um", &Q::pixel_size_um).range(0, 1e6).or_null()
+          .help("um per pixel; a number adds _um / _um2 columns (null = uncalibrated)"),
+      key<Q>("output.output_dir", &Q::output_dir).help("tables and plots/ go here"),
+      key<Q>("output.generate_plots", &Q::generate_plots).help("histograms, counts and detection plots in plots/"),
+  };
+  return table;
+}
+
 QuantifyConfig load_quantify_config(const std::filesystem::path& path) {
   QuantifyConfig config;
   core::ConfigNode root = core::ConfigNode::load(path);
-  std::string text;
-  core::ConfigNode input = root.section("input");
-  if (input.get("pred_mask_dir", text)) config.pred_mask_dir = text;
-  if (input.get("gt_manifest", text)) config.gt_manifest = text;
-  if (input.get("data_root", text)) config.data_root = text;
-  core::ConfigNode analysis = root.section("analysis");
-  analysis.get("min_object_area", config.min_object_area);
-  analysis.get("iou_match_threshold", config.iou_threshold);
-  analysis.require_range("min_object_area", config.min_object_area, 0, 1e12);
-  if (!(config.iou_threshold > 0 && config.iou_threshold <= 1)) {
-    throw ConfigError(path.string() + ": " + analysis.full_key("iou_match_threshold") + " must be in (0, 1], got " +
-                      fmt::format("{}", config.iou_threshold));
-  }
-  core::ConfigNode calibration = root.section("calibration");
-  // `pixel_size_um: null` (the shipped default) means uncalibrated.
-  if (calibration.has("pixel_size_um") && calibration.node()["pixel_size_um"].IsNull()) {
-    calibration.accept({"pixel_size_um"});
-  } else {
-    calibration.get("pixel_size_um", config.pixel_size_um);
-  }
-  calibration.require_range("pixel_size_um", config.pixel_size_um, 0, 1e6);
-  core::ConfigNode output = root.section("output");
-  if (output.get("output_dir", text)) config.output_dir = text;
-  output.get("generate_plots", config.generate_plots);
+  core::read_table(root, quantify_config_table(), &config);
   root.finish();
+  core::validate_table(quantify_config_table(), &config, path.string());
   return config;
 }
 
@@ -47,15 +45,7 @@ void validate_quantify_config(const QuantifyConfig& config) {
     throw ConfigError("no predicted-mask folder: give --pred-mask-dir or input.pred_mask_dir");
   }
   if (config.output_dir.empty()) throw ConfigError("no output folder: give --output-dir or output.output_dir");
-  if (config.min_object_area < 0) {
-    throw ConfigError("min_object_area must be >= 0 px, got " + std::to_string(config.min_object_area));
-  }
-  if (!(config.iou_threshold > 0 && config.iou_threshold <= 1)) {
-    throw ConfigError("IoU match threshold must be in (0, 1], got " + fmt::format("{}", config.iou_threshold));
-  }
-  if (!(std::isfinite(config.pixel_size_um) && config.pixel_size_um >= 0)) {
-    throw ConfigError("pixel size must be >= 0 µm (0 = uncalibrated), got " + fmt::format("{}", config.pixel_size_um));
-  }
+  core::validate_table(quantify_config_table(), &config, "quantify_objects options");
 }
 
 }  // namespace segoid::analysis

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "command_registry.hpp"
+#include "key_help.hpp"
 #include "segoid/infer/predict_full.hpp"
 
 namespace segoid::cli {
@@ -42,25 +43,27 @@ std::function<int()> setup(CLI::App& sub) {
       ->check(CLI::ExistingFile);
   auto* checkpoint = sub.add_option("--checkpoint", f->checkpoint, "Model checkpoint (best_model.pt)");
   auto* manifest = sub.add_option("--manifest", f->manifest, "CSV with image_path (and mask_path for metrics)");
-  auto* data_root = sub.add_option("--data-root", f->data_root, "Base folder of relative manifest paths (default: data)");
+  const infer::PredictConfig defaults;
+  const core::ConfigTable& table = infer::predict_config_table();
+  const auto help = [&](const std::string& key) { return key_help(table, key, &defaults); };
+  auto* data_root = sub.add_option("--data-root", f->data_root, help("input.data_root"));
   auto* inputs = sub.add_option("--input,-i", f->inputs, "Image files, folders or glob patterns (several allowed)");
-  auto* output_dir = sub.add_option("--output-dir,-o", f->output_dir, "Output folder [inference]");
-  auto* tile = sub.add_option("--tile-size", f->tile_size, "Tile side in pixels, a multiple of 32 [checkpoint's patch size]");
-  auto* overlap = sub.add_option("--overlap", f->overlap, "Tile overlap fraction in [0, 1) [0.25]");
-  auto* threshold = sub.add_option("--threshold", f->threshold, "Probability threshold [0.5]");
-  auto* min_area = sub.add_option("--min-object-area", f->min_object_area, "Remove objects smaller than this, pixels [100]");
-  auto* fill = sub.add_flag("--fill-holes,!--no-fill-holes", f->fill_holes, "Fill holes inside objects [on]");
+  auto* output_dir = sub.add_option("--output-dir,-o", f->output_dir, help("output.output_dir"));
+  auto* tile = sub.add_option("--tile-size", f->tile_size, help("inference.tile_size"));
+  auto* overlap = sub.add_option("--overlap", f->overlap, help("inference.overlap"));
+  auto* threshold = sub.add_option("--threshold", f->threshold, help("inference.threshold"));
+  auto* min_area = sub.add_option("--min-object-area", f->min_object_area, help("postprocess.min_object_area"));
+  auto* fill = sub.add_flag("--fill-holes,!--no-fill-holes", f->fill_holes, help("postprocess.fill_holes"));
   auto* no_prob = sub.add_flag("--no-probabilities", f->no_probabilities, "Do not write <name>_pred_prob.tif");
-  auto* batch = sub.add_option("--batch-size", f->batch_size, "Tiles per forward pass [4]");
-  auto* blend = sub.add_option("--blend", f->blend, "Tile blending: gaussian (no seams) or mean (Python SegOid) [gaussian]")
-                    ->check(CLI::IsMember({"gaussian", "mean"}));
-  auto* margin = sub.add_option("--edge-margin", f->edge_margin,
-                                "Pixels dropped at tile sides inside the image, -1 = a quarter of the overlap [-1]");
-  auto* tta = sub.add_flag("--tta", f->tta, "Flip test-time augmentation (4x slower)");
-  auto* smooth = sub.add_option("--smooth-radius", f->smooth_radius, "Opening + closing disc radius, pixels [0]");
-  auto* device = sub.add_option("--device", f->device, "auto, cpu or cuda [auto]")
-                     ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-  auto* threads = sub.add_option("--threads", f->threads, "CPU threads, 0 = all cores [0]");
+  auto* batch = sub.add_option("--batch-size", f->batch_size, help("inference.batch_size"));
+  auto* blend = sub.add_option("--blend", f->blend, help("inference.blend"))
+                    ->check(CLI::IsMember(core::find_key(table, "inference.blend").allowed));
+  auto* margin = sub.add_option("--edge-margin", f->edge_margin, help("inference.edge_margin"));
+  auto* tta = sub.add_flag("--tta", f->tta, help("inference.tta"));
+  auto* smooth = sub.add_option("--smooth-radius", f->smooth_radius, help("postprocess.smooth_radius"));
+  auto* device = sub.add_option("--device", f->device, help("runtime.device"))
+                     ->check(CLI::IsMember(core::find_key(table, "runtime.device").allowed));
+  auto* threads = sub.add_option("--threads", f->threads, help("runtime.threads"));
   auto* shard = sub.add_option("--shard", f->shard,
                                "i/n: predict only inputs p (0-based, sorted order) with p % n == i-1, e.g. "
                                "${SLURM_ARRAY_TASK_ID}/8; run files get a .shard-i-of-n infix");

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "command_registry.hpp"
+#include "key_help.hpp"
 #include "segoid/analysis/quantify.hpp"
 #include "segoid/report/quantify_report.hpp"
 
@@ -28,15 +29,14 @@ const bool kRegistered = register_command({
           ->check(CLI::ExistingFile);
       auto* pred = sub.add_option("--pred-mask-dir", opts->pred_mask_dir, "Folder of <basename>_pred_mask.tif");
       auto* gt = sub.add_option("--gt-manifest", opts->gt_manifest, "Manifest CSV with basename,mask_path (optional)");
-      auto* root = sub.add_option("--data-root", opts->data_root, "Base folder of relative manifest paths (default: data)");
-      auto* out = sub.add_option("--output-dir", opts->output_dir, "Output folder")
-                      ->default_str(defaults.output_dir.string());
+      const core::ConfigTable& table = analysis::quantify_config_table();
+      auto* root = sub.add_option("--data-root", opts->data_root, key_help(table, "input.data_root", &defaults));
+      auto* out = sub.add_option("--output-dir", opts->output_dir, key_help(table, "output.output_dir", &defaults));
       auto* area = sub.add_option("--min-object-area", opts->min_object_area,
-                                  "Drop objects smaller than this (px), in prediction and truth")
-                       ->default_str(std::to_string(defaults.min_object_area));
-      auto* iou = sub.add_option("--iou-threshold", opts->iou_threshold, "Minimum IoU of a match, in (0, 1]")
-                      ->default_str("0.5");
-      auto* px = sub.add_option("--pixel-size", opts->pixel_size, "Pixel size in µm; adds _um/_um2 columns");
+                                  key_help(table, "analysis.min_object_area", &defaults));
+      auto* iou = sub.add_option("--iou-threshold", opts->iou_threshold,
+                                 key_help(table, "analysis.iou_match_threshold", &defaults));
+      auto* px = sub.add_option("--pixel-size", opts->pixel_size, key_help(table, "calibration.pixel_size_um", &defaults));
       auto* plots = sub.add_flag("--no-plots", opts->no_plots, "Do not write plots/");
       return [=] {
         analysis::QuantifyConfig config;

@@ -6,7 +6,9 @@
 #include <set>
 
 #include "segoid/core/config_node.hpp"
+#include "segoid/core/config_table.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/unet_size.hpp"
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
@@ -41,62 +43,53 @@ std::vector<fs::path> folder_images(const fs::path& folder) {
 
 }  // namespace
 
+const core::ConfigTable& predict_config_table() {
+  using core::key;
+  using P = PredictConfig;
+  constexpr double kNoLimit = 1e9;
+  constexpr int kMaxTile = 1 << 16;
+  // Every key of predict.yaml, in file order. Add a key here (see core/config_table.hpp).
+  static const core::ConfigTable table = {
+      key<P>("model.checkpoint", &P::checkpoint).or_null().help("SegOid or Python SegOid checkpoint (or --checkpoint)"),
+      key<P>("input.manifest", &P::manifest).or_null()
+          .help("CSV with image_path (and mask_path for pixel metrics), or use images"),
+      key<P>("input.data_root", &P::data_root).help("base of relative manifest paths"),
+      key<P>("input.images", &P::inputs).help("files, folders or glob patterns, e.g. [\"plates/*.tif\"]"),
+      key<P>("inference.tile_size", &P::tile_size).range(0, kMaxTile).multiple_of(core::kUnetSizeMultiple)
+          .help("tile side, pixels; 0 = the checkpoint's training patch size"),
+      key<P>("inference.overlap", &P::overlap).range_below(0, 1).help("fraction of a tile shared with its neighbours"),
+      key<P>("inference.threshold", &P::threshold).range(0, 1).help("foreground where probability > threshold"),
+      key<P>("inference.batch_size", &P::batch_size).range(1, kNoLimit).help("tiles per forward pass"),
+      key<P>("inference.blend", &P::blend).choices({"gaussian", "mean"})
+          .help("gaussian (no seams, nnU-Net) or mean (Python SegOid)"),
+      key<P>("inference.edge_margin", &P::edge_margin).range(-1, kNoLimit)
+          .help("pixels dropped at tile sides inside the image; -1 = overlap / 4"),
+      key<P>("inference.tta", &P::tta).help("flip test-time augmentation (4x slower)"),
+      key<P>("postprocess.min_object_area", &P::min_object_area).range(0, kNoLimit)
+          .help("pixels; smaller objects are removed"),
+      key<P>("postprocess.fill_holes", &P::fill_holes).help("fill holes inside objects"),
+      key<P>("postprocess.smooth_radius", &P::smooth_radius).range(0, kNoLimit)
+          .help("pixels; > 0 opens then closes the mask with a disc"),
+      key<P>("output.output_dir", &P::output_dir).help("masks, probability maps and run files go here"),
+      key<P>("output.save_probabilities", &P::save_probabilities).help("also write <name>_pred_prob.tif (float32)"),
+      key<P>("runtime.device", &P::device).choices({"auto", "cpu", "cuda"}).help("where the network runs"),
+      key<P>("runtime.threads", &P::threads).range(0, 4096).help("CPU threads; 0 = all cores"),
+  };
+  return table;
+}
+
 void load_predict_config(const fs::path& path, PredictConfig& config) {
   core::ConfigNode root = core::ConfigNode::load(path);
-  core::ConfigNode model = root.section("model");
-  std::string text;
-  if (model.get("checkpoint", text)) config.checkpoint = text;
-
-  core::ConfigNode input = root.section("input");
-  if (input.get("manifest", text)) config.manifest = text;
-  if (input.get("data_root", text)) config.data_root = text;
-  input.get("images", config.inputs);
-
-  core::ConfigNode inference = root.section("inference");
-  inference.get("tile_size", config.tile_size);
-  inference.get("overlap", config.overlap);
-  inference.get("threshold", config.threshold);
-  inference.get("batch_size", config.batch_size);
-  inference.get("blend", config.blend);
-  inference.get("edge_margin", config.edge_margin);
-  inference.get("tta", config.tta);
-
-  core::ConfigNode post = root.section("postprocess");
-  post.get("min_object_area", config.min_object_area);
-  post.get("fill_holes", config.fill_holes);
-  post.get("smooth_radius", config.smooth_radius);
-
-  core::ConfigNode output = root.section("output");
-  if (output.get("output_dir", text)) config.output_dir = text;
-  output.get("save_probabilities", config.save_probabilities);
-
-  core::ConfigNode runtime = root.section("runtime");
-  runtime.get("device", config.device);
-  runtime.get("threads", config.threads);
+  core::read_table(root, predict_config_table(), &config);
   root.finish();
+  core::validate_table(predict_config_table(), &config, path.string());
 }
 
 void validate_predict_config(const PredictConfig& c) {
   const auto fail = [](const std::string& message) { throw ConfigError(message); };
   if (c.checkpoint.empty()) fail("no checkpoint: give --checkpoint (or model.checkpoint in the config)");
   if (c.manifest.empty() && c.inputs.empty()) fail("no input images: give --manifest CSV or --input files/folders");
-  if (c.tile_size != 0 && (c.tile_size < 32 || c.tile_size % 32 != 0)) {
-    fail("tile size must be a positive multiple of 32 (the U-Net downsamples 5 times), got " +
-         std::to_string(c.tile_size));
-  }
-  if (!(c.overlap >= 0.0 && c.overlap < 1.0)) fail("overlap must be in [0, 1), got " + std::to_string(c.overlap));
-  if (!(c.threshold >= 0.0 && c.threshold <= 1.0)) {
-    fail("threshold must be in [0, 1], got " + std::to_string(c.threshold));
-  }
-  if (c.batch_size < 1) fail("batch size must be at least 1, got " + std::to_string(c.batch_size));
-  parse_blend_mode(c.blend);
-  if (c.edge_margin < -1) fail("edge margin must be -1 (auto) or >= 0 pixels, got " + std::to_string(c.edge_margin));
-  if (c.min_object_area < 0) fail("min object area must be >= 0 pixels, got " + std::to_string(c.min_object_area));
-  if (c.smooth_radius < 0) fail("smooth radius must be >= 0 pixels, got " + std::to_string(c.smooth_radius));
-  if (c.threads < 0) fail("threads must be >= 0 (0 = all cores), got " + std::to_string(c.threads));
-  if (c.device != "auto" && c.device != "cpu" && c.device != "cuda") {
-    fail("device must be auto, cpu or cuda, got '" + c.device + "'");
-  }
+  core::validate_table(predict_config_table(), &c, "predict_full options");
   if (c.output_dir.empty()) fail("no output folder: give --output-dir");
   if (c.shard_index != 0 && (c.shard_count < 1 || c.shard_index < 1 || c.shard_index > c.shard_count)) {
     fail("--shard " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count) +

@@ -12,6 +12,7 @@
 
 #include "cross_validation_internal.hpp"
 #include "segoid/core/atomic_file.hpp"
+#include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/data/manifest.hpp"
@@ -23,7 +24,7 @@ namespace {
 
 /// The train config without the keys that may differ between runs of one cross-validation
 /// (manifests are per fold; threads, device and workers change speed, not results).
-std::string train_fingerprint(train::TrainConfig c) {
+train::TrainConfig fingerprint_config(train::TrainConfig c) {
   const train::TrainConfig defaults;
   c.data = defaults.data;
   c.run_dir = defaults.run_dir;
@@ -31,11 +32,14 @@ std::string train_fingerprint(train::TrainConfig c) {
   c.device = defaults.device;
   c.training.num_workers = defaults.training.num_workers;
   c.training.pin_memory = defaults.training.pin_memory;
-  return train::to_yaml(c);
+  return c;
 }
+
+std::string train_fingerprint(const train::TrainConfig& c) { return train::to_yaml(fingerprint_config(c)); }
 
 std::string meta_yaml(const CvConfig& config, const std::vector<Fold>& folds) {
   YAML::Emitter e;
+  e.SetDoublePrecision(17);  // the train config reads back exactly
   e << YAML::BeginMap;
   e << YAML::Key << "strategy" << YAML::Value << to_string(config.cv.strategy);
   e << YAML::Key << "seed" << YAML::Value << config.cv.seed;
@@ -48,7 +52,9 @@ std::string meta_yaml(const CvConfig& config, const std::vector<Fold>& folds) {
     e << YAML::Key << "training" << YAML::Value << YAML::Flow << f.training << YAML::EndMap;
   }
   e << YAML::EndSeq;
-  e << YAML::Key << "train_config" << YAML::Value << YAML::Literal << train_fingerprint(config.train);
+  e << YAML::Key << "train_config" << YAML::Value << YAML::BeginMap;
+  train::emit_train_config(e, fingerprint_config(config.train));
+  e << YAML::EndMap;
   e << YAML::Key << "segoid" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "version" << YAML::Value << core::version();
   e << YAML::Key << "git_hash" << YAML::Value << core::git_hash() << YAML::EndMap;
@@ -82,8 +88,17 @@ std::string meta_difference(const fs::path& meta_path, const CvConfig& config, c
       }
     }
     // Compare through the parser so that keys added by a newer SegOid (with defaults) match.
-    const std::string old_train = train_fingerprint(
-        train::parse_train_config(old["train_config"].as<std::string>(), meta_path.string() + " (train_config)"));
+    // Earlier SegOids stored the train config as YAML text; now it is a mapping.
+    const std::string origin = meta_path.string() + " (train_config)";
+    train::TrainConfig old_config;
+    if (old["train_config"].IsScalar()) {
+      old_config = train::parse_train_config(old["train_config"].as<std::string>(), origin);
+    } else {
+      core::ConfigNode node(old["train_config"], origin, "");
+      train::read_train_config(node, old_config);
+      node.finish();
+    }
+    const std::string old_train = train_fingerprint(old_config);
     if (old_train != train_fingerprint(config.train)) return "the training sections of the config";
   } catch (const YAML::Exception& e) {
     throw ConfigError(fmt::format("cannot read \"{}\": {}", meta_path.string(), e.what()));

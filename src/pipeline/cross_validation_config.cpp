@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "segoid/core/atomic_file.hpp"
@@ -16,9 +17,24 @@ namespace {
 
 constexpr int kMaxFolds = 100000;
 
-CvStrategy parse_strategy(const core::ConfigNode& node, const std::string& text) {
-  node.require_one_of("strategy", text, {"leave_one_out", "k_fold"});
-  return text == "k_fold" ? CvStrategy::kKFold : CvStrategy::kLeaveOneOut;
+using core::key;
+
+/// The cv-only keys of cv_config.yaml. Add a key here (see core/config_table.hpp).
+const core::ConfigTable& cv_only_table() {
+  static const core::ConfigTable table = {
+      core::enum_key<CvConfig>(
+          "cv.strategy", {"leave_one_out", "k_fold"}, [](const CvConfig& c) { return to_string(c.cv.strategy); },
+          [](CvConfig& c, const std::string& text) {
+            c.cv.strategy = text == "k_fold" ? CvStrategy::kKFold : CvStrategy::kLeaveOneOut;
+          })
+          .help("leave_one_out: one fold per image; k_fold: n_folds seeded groups"),
+      key<CvConfig>("cv.source_manifest", &CvConfig::cv, &CvSection::source_manifest)
+          .help("all labelled images (all.csv); folds are cut from it"),
+      key<CvConfig>("cv.seed", &CvConfig::cv, &CvSection::seed).help("k_fold permutation seed"),
+      key<CvConfig>("cv.n_folds", &CvConfig::cv, &CvSection::n_folds).range(2, kMaxFolds).help("k_fold only"),
+      key<CvConfig>("output.cv_dir", &CvConfig::cv_dir).help("folds/ and results/ go here"),
+  };
+  return table;
 }
 
 }  // namespace
@@ -27,57 +43,40 @@ std::string to_string(CvStrategy strategy) {
   return strategy == CvStrategy::kKFold ? "k_fold" : "leave_one_out";
 }
 
-CvConfig parse_cv_config(const std::string& yaml_text, const std::string& origin) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(fmt::format("{}: not valid YAML: {}", origin, e.what()));
-  }
-  if (!root.IsMap()) throw ConfigError(origin + ": expected a YAML mapping at the top level");
-  if (!root["cv"]) throw ConfigError(origin + ": missing section 'cv' (strategy, source_manifest, seed, n_folds)");
+const core::ConfigTable& cv_config_table() {
+  static const core::ConfigTable table = [] {
+    core::ConfigTable train_rows =
+        core::nested_table(train::train_config_table(), [](void* c) -> void* { return &static_cast<CvConfig*>(c)->train; });
+    // The manifests are set per fold from cv.source_manifest.
+    train_rows.erase(std::remove_if(train_rows.begin(), train_rows.end(),
+                                    [](const core::ConfigKey& k) {
+                                      return k.name == "data.train_manifest" || k.name == "data.val_manifest";
+                                    }),
+                     train_rows.end());
+    return core::merged_tables(std::move(train_rows), cv_only_table());
+  }();
+  return table;
+}
 
-  // Split the document: cv and output.cv_dir are read here, everything else by the train parser,
-  // so the shared sections are checked exactly as `segoid train` checks them.
-  YAML::Node cv_part(YAML::NodeType::Map);
-  cv_part["cv"] = root["cv"];
-  root.remove("cv");
-  if (root["output"] && root["output"].IsMap() && root["output"]["cv_dir"]) {
-    cv_part["output"]["cv_dir"] = root["output"]["cv_dir"];
-    root["output"].remove("cv_dir");
-    if (root["output"].size() == 0) root.remove("output");
-  }
+CvConfig parse_cv_config(const std::string& yaml_text, const std::string& origin) {
+  core::ConfigNode root = core::ConfigNode::parse(yaml_text, origin);
+  if (!root.has("cv")) throw ConfigError(origin + ": missing section 'cv' (strategy, source_manifest, seed, n_folds)");
+  const YAML::Node data = root.node()["data"];
   for (const char* key : {"train_manifest", "val_manifest"}) {
-    if (root["data"] && root["data"].IsMap() && root["data"][key]) {
+    if (data.IsMap() && data[key]) {
       throw ConfigError(fmt::format("{}: data.{} is set per fold from cv.source_manifest; remove it", origin, key));
     }
   }
-
+  // One node: the cv keys and train.yaml's sections are read from it, so the shared sections are
+  // checked exactly as `segoid train` checks them.
   CvConfig config;
-  core::ConfigNode node(cv_part, origin, "");
-  {
-    core::ConfigNode cv = node.section("cv");
-    std::string strategy = to_string(config.cv.strategy);
-    cv.get("strategy", strategy);
-    config.cv.strategy = parse_strategy(cv, strategy);
-    std::string manifest = config.cv.source_manifest.string();
-    if (cv.get("source_manifest", manifest)) config.cv.source_manifest = manifest;
-    cv.get("seed", config.cv.seed);
-    cv.get("n_folds", config.cv.n_folds);
-    cv.require_range("n_folds", config.cv.n_folds, 2, kMaxFolds);
-    if (config.cv.source_manifest.empty()) throw ConfigError(origin + ": cv.source_manifest must not be empty");
-  }
-  {
-    core::ConfigNode output = node.section("output");
-    std::string cv_dir = config.cv_dir.string();
-    if (output.get("cv_dir", cv_dir)) config.cv_dir = cv_dir;
-    if (config.cv_dir.empty()) throw ConfigError(origin + ": output.cv_dir must not be empty");
-  }
-  node.finish();
-
-  YAML::Emitter rest;
-  rest << root;
-  config.train = train::parse_train_config(root.size() == 0 ? std::string("{}") : std::string(rest.c_str()), origin);
+  core::read_table(root, cv_only_table(), &config);
+  train::read_train_config(root, config.train);
+  root.finish();
+  core::validate_table(cv_only_table(), &config, origin);
+  if (config.cv.source_manifest.empty()) throw ConfigError(origin + ": cv.source_manifest must not be empty");
+  if (config.cv_dir.empty()) throw ConfigError(origin + ": output.cv_dir must not be empty");
+  train::validate_train_config(config.train, origin);
   return config;
 }
 

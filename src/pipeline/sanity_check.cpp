@@ -37,36 +37,10 @@ constexpr double kMatchIou = 0.5;          // IoU for matching objects when meas
 constexpr int kOverlayMaxSide = 1600;      // px; overlays are for eyes, not measurement
 constexpr std::uint64_t kSubsetStream = 0x5A17;  // seed stream for the training subset
 
-// Splits the file into the sanity check's own keys and a train.yaml for parse_train_config.
 train::TrainConfig parse_config(const fs::path& path, SanityCriteria& criteria) {
-  core::ConfigNode root = core::ConfigNode::load(path);
-  YAML::Node yaml = YAML::Clone(root.node());
-  const std::string origin = path.string();
-  {
-    core::ConfigNode data = root.section("data");
-    data.get("data_fraction", criteria.data_fraction);
-    data.require_range("data_fraction", criteria.data_fraction, 1e-6, 1.0);
-    core::ConfigNode output = root.section("output");
-    output.get("save_overlays", criteria.save_overlays);
-    if (output.has("num_overlay_samples") && !output.node()["num_overlay_samples"].IsNull()) {
-      output.get("num_overlay_samples", criteria.num_overlay_samples);
-      output.require_range("num_overlay_samples", criteria.num_overlay_samples, 0, 1e9);
-    }
-    core::ConfigNode exit = root.section("exit_criteria");
-    exit.get("min_dice_improvement", criteria.min_dice_improvement);
-    exit.get("spatial_coherence_threshold", criteria.spatial_coherence_threshold);
-    exit.get("max_centroid_shift_px", criteria.max_centroid_shift_px);
-    exit.require_range("spatial_coherence_threshold", criteria.spatial_coherence_threshold, 0.0, 1.0);
-    exit.require_range("max_centroid_shift_px", criteria.max_centroid_shift_px, 0.0, 1e9);
-    exit.finish();
-  }
-  if (yaml["data"] && yaml["data"].IsMap()) yaml["data"].remove("data_fraction");
-  if (yaml["output"] && yaml["output"].IsMap()) {
-    yaml["output"].remove("save_overlays");
-    yaml["output"].remove("num_overlay_samples");
-  }
-  yaml.remove("exit_criteria");
-  return train::parse_train_config(YAML::Dump(yaml), origin);
+  SanityConfig config = load_sanity_config(path);
+  criteria = config.criteria;
+  return config.train;
 }
 
 void apply_overrides(const SanityOverrides& o, train::TrainConfig& c) {

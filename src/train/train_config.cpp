@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Reading, validating and writing train.yaml.
+// train.yaml: the table of its keys, and reading, validating and writing through it.
 #include "segoid/train/train_config.hpp"
 
 #include <spdlog/spdlog.h>
@@ -8,120 +8,148 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/unet_size.hpp"
 #include "segoid/core/version.hpp"
 
 namespace segoid::train {
 namespace {
 
-using core::ConfigNode;
+using core::key;
+using C = TrainConfig;
+constexpr double kMany = 1e6;  ///< upper bound of counts that have no natural limit
 
-void get_path(ConfigNode& node, const std::string& key, std::filesystem::path& out) {
-  std::string text = out.string();
-  if (node.get(key, text)) out = text;
-}
+/// Every key of train.yaml, in file order. Add a key here (see core/config_table.hpp).
+core::ConfigTable make_table() {
+  using A = AugmentSection;
+  using D = DatasetSection;
+  using M = ModelSection;
+  using T = TrainingSection;
+  return {
+      key<C>("data.train_manifest", &C::data, &DataSection::train_manifest).help("CSV with image/mask columns (training)"),
+      key<C>("data.val_manifest", &C::data, &DataSection::val_manifest).help("CSV with image/mask columns (validation)"),
+      key<C>("data.data_root", &C::data, &DataSection::data_root).help("root for relative paths inside the manifests"),
 
-void read_augmentation(ConfigNode node, AugmentSection& a) {
-  node.get("enabled", a.enabled);
-  node.get("horizontal_flip", a.horizontal_flip);
-  node.get("vertical_flip", a.vertical_flip);
-  node.get("rotate_90", a.rotate_90);
-  node.get("brightness_limit", a.brightness_limit);
-  node.get("contrast_limit", a.contrast_limit);
-}
+      key<C>("dataset.patch_size", &C::dataset, &D::patch_size)
+          .range(core::kUnetSizeMultiple, 8192).multiple_of(core::kUnetSizeMultiple)
+          .help("training patch side, pixels; about 2.5x the spheroid diameter"),
+      key<C>("dataset.patches_per_image", &C::dataset, &D::patches_per_image).range(1, kMany)
+          .help("patches per image per epoch (validation: a fixed set of as many)"),
+      key<C>("dataset.positive_ratio", &C::dataset, &D::positive_ratio).range(0, 1)
+          .help("share of patches centred on a foreground pixel"),
+      key<C>("dataset.negative_threshold", &C::dataset, &D::negative_threshold).range(0, 1)
+          .help("a negative patch covers less than this fraction of foreground"),
+      key<C>("dataset.max_jitter", &C::dataset, &D::max_jitter).range(0, 0.5)
+          .help("positive centre moved by up to this fraction of patch_size"),
+      key<C>("dataset.augmentation.enabled", &C::dataset, &D::augmentation, &A::enabled)
+          .help("augment training patches (image and mask move together)"),
+      key<C>("dataset.augmentation.horizontal_flip", &C::dataset, &D::augmentation, &A::horizontal_flip).range(0, 1)
+          .help("probability of a horizontal flip"),
+      key<C>("dataset.augmentation.vertical_flip", &C::dataset, &D::augmentation, &A::vertical_flip).range(0, 1)
+          .help("probability of a vertical flip"),
+      key<C>("dataset.augmentation.rotate_90", &C::dataset, &D::augmentation, &A::rotate_90).range(0, 1)
+          .help("probability of a 90/180/270 degree rotation"),
+      key<C>("dataset.augmentation.brightness_limit", &C::dataset, &D::augmentation, &A::brightness_limit).range(0, 1)
+          .help("additive brightness shift within +-limit (image in [0, 1])"),
+      key<C>("dataset.augmentation.contrast_limit", &C::dataset, &D::augmentation, &A::contrast_limit).range(0, 1)
+          .help("contrast gain within 1 +- limit"),
+      key<C>("dataset.augmentation.brightness_contrast", &C::dataset, &D::augmentation, &A::brightness_contrast)
+          .range(0, 1).help("probability of the brightness/contrast change (albumentations' p)"),
 
-void read_dataset(ConfigNode node, DatasetSection& d) {
-  node.get("patch_size", d.patch_size);
-  node.get("patches_per_image", d.patches_per_image);
-  node.get("positive_ratio", d.positive_ratio);
-  node.get("negative_threshold", d.negative_threshold);
-  node.get("max_jitter", d.max_jitter);
-  read_augmentation(node.section("augmentation"), d.augmentation);
-}
+      key<C>("model.architecture", &C::model, &M::architecture).choices({"unet"}).help("network (only unet)"),
+      key<C>("model.encoder", &C::model, &M::encoder).choices({"resnet18", "resnet34"}).help("U-Net encoder"),
+      key<C>("model.encoder_weights", &C::model, &M::encoder_weights).choices({"imagenet"}).or_null()
+          .help("imagenet (a local torchvision file) or null (random init)"),
+      key<C>("model.encoder_weights_path", &C::model, &M::encoder_weights_path)
+          .help("torchvision resnet .pth; empty: resnet18*.pth in $SEGOID_WEIGHTS_DIR"),
+      key<C>("model.in_channels", &C::model, &M::in_channels).range(1, 1).help("image channels (gray)"),
+      key<C>("model.classes", &C::model, &M::classes).range(1, 1).help("output channels (binary segmentation)"),
+      key<C>("model.training_pixel_size", &C::model, &M::training_pixel_size).range(0, kMany)
+          .help("um/px of the training images, kept with the model (0 = unknown)"),
 
-void read_model(ConfigNode node, ModelSection& m) {
-  node.get("architecture", m.architecture);
-  node.get("encoder", m.encoder);
-  node.get("encoder_weights", m.encoder_weights);
-  if (m.encoder_weights == "none" || m.encoder_weights == "None" || m.encoder_weights == "null") {
-    m.encoder_weights.clear();
-  }
-  get_path(node, "encoder_weights_path", m.encoder_weights_path);
-  node.get("in_channels", m.in_channels);
-  node.get("classes", m.classes);
-  node.get("training_pixel_size", m.training_pixel_size);
-}
+      key<C>("training.epochs", &C::training, &T::epochs).range(1, kMany)
+          .help("maximum epochs; early stopping usually ends sooner"),
+      key<C>("training.batch_size", &C::training, &T::batch_size).range(1, 4096).help("patches per step"),
+      key<C>("training.learning_rate", &C::training, &T::learning_rate).range(1e-12, 10)
+          .help("initial AdamW learning rate"),
+      key<C>("training.weight_decay", &C::training, &T::weight_decay).range(0, 10)
+          .help("AdamW decoupled weight decay (0 = the Python tool's plain Adam)"),
+      key<C>("training.num_workers", &C::training, &T::num_workers).range(0, 256)
+          .help("background batch-preparation threads (0 = inline)"),
+      key<C>("training.pin_memory", &C::training, &T::pin_memory)
+          .help("pinned host memory for CUDA copies (no effect on CPU)"),
 
-void read_training(ConfigNode node, TrainingSection& t) {
-  node.get("epochs", t.epochs);
-  node.get("batch_size", t.batch_size);
-  node.get("learning_rate", t.learning_rate);
-  node.get("weight_decay", t.weight_decay);
-  node.get("num_workers", t.num_workers);
-  node.get("pin_memory", t.pin_memory);
+      key<C>("loss.bce_weight", &C::loss, &LossSection::bce_weight).range(0, 1e3).help("weight of BCE-with-logits"),
+      key<C>("loss.dice_weight", &C::loss, &LossSection::dice_weight).range(0, 1e3).help("weight of soft Dice"),
+
+      key<C>("early_stopping.enabled", &C::early_stopping, &EarlyStoppingSection::enabled)
+          .help("stop when validation Dice stops improving"),
+      key<C>("early_stopping.patience", &C::early_stopping, &EarlyStoppingSection::patience).range(1, kMany)
+          .help("epochs without improvement before stopping"),
+      key<C>("early_stopping.min_delta", &C::early_stopping, &EarlyStoppingSection::min_delta).range(0, 1)
+          .help("improvement must exceed best + min_delta"),
+
+      key<C>("lr_scheduler.enabled", &C::lr_scheduler, &LrSchedulerSection::enabled)
+          .help("ReduceLROnPlateau on validation loss"),
+      key<C>("lr_scheduler.mode", &C::lr_scheduler, &LrSchedulerSection::mode).choices({"min", "max"})
+          .help("min: the monitored loss should go down"),
+      key<C>("lr_scheduler.factor", &C::lr_scheduler, &LrSchedulerSection::factor).range(1e-12, 1 - 1e-12)
+          .help("lr <- lr x factor on a plateau"),
+      key<C>("lr_scheduler.patience", &C::lr_scheduler, &LrSchedulerSection::patience).range(0, kMany)
+          .help("epochs without improvement before reducing"),
+      key<C>("lr_scheduler.min_lr", &C::lr_scheduler, &LrSchedulerSection::min_lr).range(0, 10)
+          .help("learning rate floor"),
+
+      key<C>("checkpointing.save_best", &C::checkpointing, &CheckpointingSection::save_best)
+          .help("best_model.pt at each new best validation Dice"),
+      key<C>("checkpointing.save_periodic", &C::checkpointing, &CheckpointingSection::save_periodic)
+          .help("checkpoint_epoch_NNN.pt every periodic_interval epochs"),
+      key<C>("checkpointing.periodic_interval", &C::checkpointing, &CheckpointingSection::periodic_interval)
+          .range(1, kMany).help("epochs between periodic checkpoints"),
+      key<C>("checkpointing.save_final", &C::checkpointing, &CheckpointingSection::save_final)
+          .help("final_model.pt at the end"),
+
+      key<C>("tensorboard.enabled", &C::tensorboard, &TensorboardSection::enabled)
+          .help("event files in <run>/tensorboard/"),
+      key<C>("tensorboard.log_interval", &C::tensorboard, &TensorboardSection::log_interval).range(1, kMany)
+          .help("epochs between scalar logs"),
+      key<C>("tensorboard.image_interval", &C::tensorboard, &TensorboardSection::image_interval).range(1, kMany)
+          .help("epochs between image | truth | prediction panels"),
+      key<C>("tensorboard.num_image_samples", &C::tensorboard, &TensorboardSection::num_image_samples).range(0, 64)
+          .help("validation patches per panel"),
+
+      key<C>("output.run_dir", &C::run_dir).help("runs go to <run_dir>/train_YYYYMMDD_HHMMSS/"),
+      key<C>("validation.prediction_threshold", &C::prediction_threshold).range(0, 1)
+          .help("probability above which a pixel is foreground (metrics, panels)"),
+
+      key<C>("seed", &C::seed).help("every random choice (init, patches, order) derives from it"),
+      key<C>("device", &C::device).choices({"auto", "cpu", "cuda"}).help("where to train"),
+      key<C>("threads", &C::threads).range(0, 4096).help("LibTorch threads; 0 = all cores"),
+      key<C>("mixed_precision", &C::mixed_precision).help("float16 autocast, CUDA only"),
+      key<C>("normalization", &C::normalization).choices({"percentile", "range"})
+          .help("percentile: per image p1..p99.8 to [0, 1]; range: the type's maximum (Python's /255)"),
+  };
 }
 
 }  // namespace
 
-TrainConfig parse_train_config(const std::string& yaml_text, const std::string& origin) {
-  ConfigNode root = ConfigNode::parse(yaml_text, origin);
-  TrainConfig c;
-  {
-    ConfigNode data = root.section("data");
-    get_path(data, "train_manifest", c.data.train_manifest);
-    get_path(data, "val_manifest", c.data.val_manifest);
-    get_path(data, "data_root", c.data.data_root);
-  }
-  read_dataset(root.section("dataset"), c.dataset);
-  read_model(root.section("model"), c.model);
-  read_training(root.section("training"), c.training);
-  {
-    ConfigNode loss = root.section("loss");
-    loss.get("bce_weight", c.loss.bce_weight);
-    loss.get("dice_weight", c.loss.dice_weight);
-  }
-  {
-    ConfigNode es = root.section("early_stopping");
-    es.get("enabled", c.early_stopping.enabled);
-    es.get("patience", c.early_stopping.patience);
-    es.get("min_delta", c.early_stopping.min_delta);
-  }
-  {
-    ConfigNode lr = root.section("lr_scheduler");
-    lr.get("enabled", c.lr_scheduler.enabled);
-    lr.get("mode", c.lr_scheduler.mode);
-    lr.get("factor", c.lr_scheduler.factor);
-    lr.get("patience", c.lr_scheduler.patience);
-    lr.get("min_lr", c.lr_scheduler.min_lr);
-  }
-  {
-    ConfigNode ck = root.section("checkpointing");
-    ck.get("save_best", c.checkpointing.save_best);
-    ck.get("save_periodic", c.checkpointing.save_periodic);
-    ck.get("periodic_interval", c.checkpointing.periodic_interval);
-    ck.get("save_final", c.checkpointing.save_final);
-  }
-  {
-    ConfigNode tb = root.section("tensorboard");
-    tb.get("enabled", c.tensorboard.enabled);
-    tb.get("log_interval", c.tensorboard.log_interval);
-    tb.get("image_interval", c.tensorboard.image_interval);
-    tb.get("num_image_samples", c.tensorboard.num_image_samples);
-  }
-  {
-    ConfigNode out = root.section("output");
-    get_path(out, "run_dir", c.run_dir);
-  }
-  root.section("validation").get("prediction_threshold", c.prediction_threshold);
-  root.get("seed", c.seed);
-  root.get("device", c.device);
-  root.get("threads", c.threads);
-  root.get("mixed_precision", c.mixed_precision);
-  root.get("normalization", c.normalization);
+const core::ConfigTable& train_config_table() {
+  static const core::ConfigTable table = make_table();
+  return table;
+}
+
+void read_train_config(core::ConfigNode& root, TrainConfig& config) {
+  core::read_table(root, train_config_table(), &config);
   // Provenance written by to_yaml(); read back without effect so that a run's config.yaml loads.
   if (root.has("segoid")) {
-    spdlog::debug("{}: ignoring provenance section 'segoid'", origin);
+    spdlog::debug("{}: ignoring provenance section 'segoid'", root.file());
     root.section("segoid").accept({"version", "git_hash"});
   }
+}
+
+TrainConfig parse_train_config(const std::string& yaml_text, const std::string& origin) {
+  core::ConfigNode root = core::ConfigNode::parse(yaml_text, origin);
+  TrainConfig c;
+  read_train_config(root, c);
   root.finish();
   validate_train_config(c, origin);
   return c;
@@ -132,146 +160,25 @@ TrainConfig load_train_config(const std::filesystem::path& path) {
 }
 
 void validate_train_config(const TrainConfig& c, const std::string& origin) {
-  ConfigNode check(YAML::Node(), origin, "");
-  const auto in_range = [&](const std::string& key, double v, double lo, double hi) {
-    check.require_range(key, v, lo, hi);
-  };
-  const auto one_of = [&](const std::string& key, const std::string& v, const std::vector<std::string>& allowed) {
-    check.require_one_of(key, v, allowed);
-  };
-  in_range("dataset.patch_size", c.dataset.patch_size, 32, 8192);
-  if (c.dataset.patch_size % 32 != 0) {
-    throw ConfigError(origin + ": dataset.patch_size must be a multiple of 32 (the U-Net downsamples 5 times), got " +
-                      std::to_string(c.dataset.patch_size));
-  }
-  in_range("dataset.patches_per_image", c.dataset.patches_per_image, 1, 1e6);
-  in_range("dataset.positive_ratio", c.dataset.positive_ratio, 0, 1);
-  in_range("dataset.negative_threshold", c.dataset.negative_threshold, 0, 1);
-  in_range("dataset.max_jitter", c.dataset.max_jitter, 0, 0.5);
-  const AugmentSection& a = c.dataset.augmentation;
-  in_range("dataset.augmentation.horizontal_flip", a.horizontal_flip, 0, 1);
-  in_range("dataset.augmentation.vertical_flip", a.vertical_flip, 0, 1);
-  in_range("dataset.augmentation.rotate_90", a.rotate_90, 0, 1);
-  in_range("dataset.augmentation.brightness_limit", a.brightness_limit, 0, 1);
-  in_range("dataset.augmentation.contrast_limit", a.contrast_limit, 0, 1);
-  one_of("model.architecture", c.model.architecture, {"unet"});
-  one_of("model.encoder", c.model.encoder, {"resnet18", "resnet34"});
-  one_of("model.encoder_weights", c.model.encoder_weights.empty() ? "null" : c.model.encoder_weights,
-         {"imagenet", "null"});
-  in_range("model.in_channels", c.model.in_channels, 1, 1);
-  in_range("model.classes", c.model.classes, 1, 1);
-  in_range("model.training_pixel_size", c.model.training_pixel_size, 0, 1e6);
-  in_range("training.epochs", c.training.epochs, 1, 1e6);
-  in_range("training.batch_size", c.training.batch_size, 1, 4096);
-  in_range("training.learning_rate", c.training.learning_rate, 1e-12, 10);
-  in_range("training.weight_decay", c.training.weight_decay, 0, 10);
-  in_range("training.num_workers", c.training.num_workers, 0, 256);
-  in_range("loss.bce_weight", c.loss.bce_weight, 0, 1e3);
-  in_range("loss.dice_weight", c.loss.dice_weight, 0, 1e3);
+  core::validate_table(train_config_table(), &c, origin);
+  // Checks across keys (a row checks one key).
   if (c.loss.bce_weight + c.loss.dice_weight <= 0) {
     throw ConfigError(origin + ": loss.bce_weight + loss.dice_weight must be > 0");
   }
-  in_range("early_stopping.patience", c.early_stopping.patience, 1, 1e6);
-  in_range("early_stopping.min_delta", c.early_stopping.min_delta, 0, 1);
-  one_of("lr_scheduler.mode", c.lr_scheduler.mode, {"min", "max"});
-  in_range("lr_scheduler.factor", c.lr_scheduler.factor, 1e-12, 1 - 1e-12);
-  in_range("lr_scheduler.patience", c.lr_scheduler.patience, 0, 1e6);
-  in_range("lr_scheduler.min_lr", c.lr_scheduler.min_lr, 0, 10);
-  in_range("checkpointing.periodic_interval", c.checkpointing.periodic_interval, 1, 1e6);
-  in_range("tensorboard.log_interval", c.tensorboard.log_interval, 1, 1e6);
-  in_range("tensorboard.image_interval", c.tensorboard.image_interval, 1, 1e6);
-  in_range("tensorboard.num_image_samples", c.tensorboard.num_image_samples, 0, 64);
-  in_range("validation.prediction_threshold", c.prediction_threshold, 0, 1);
-  one_of("device", c.device, {"auto", "cpu", "cuda"});
-  in_range("threads", c.threads, 0, 4096);
-  one_of("normalization", c.normalization, {"percentile", "range"});
+}
+
+void emit_train_config(YAML::Emitter& out, const TrainConfig& config) {
+  core::emit_table(out, train_config_table(), &config);
 }
 
 std::string to_yaml(const TrainConfig& c) {
   YAML::Emitter e;
   e.SetDoublePrecision(17);
-  const auto kv = [&](const char* key, const auto& value) { e << YAML::Key << key << YAML::Value << value; };
   e << YAML::BeginMap;
-  e << YAML::Key << "data" << YAML::Value << YAML::BeginMap;
-  kv("train_manifest", c.data.train_manifest.string());
-  kv("val_manifest", c.data.val_manifest.string());
-  kv("data_root", c.data.data_root.string());
-  e << YAML::EndMap;
-  e << YAML::Key << "dataset" << YAML::Value << YAML::BeginMap;
-  kv("patch_size", c.dataset.patch_size);
-  kv("patches_per_image", c.dataset.patches_per_image);
-  kv("positive_ratio", c.dataset.positive_ratio);
-  kv("negative_threshold", c.dataset.negative_threshold);
-  kv("max_jitter", c.dataset.max_jitter);
-  e << YAML::Key << "augmentation" << YAML::Value << YAML::BeginMap;
-  const AugmentSection& a = c.dataset.augmentation;
-  kv("enabled", a.enabled);
-  kv("horizontal_flip", a.horizontal_flip);
-  kv("vertical_flip", a.vertical_flip);
-  kv("rotate_90", a.rotate_90);
-  kv("brightness_limit", a.brightness_limit);
-  kv("contrast_limit", a.contrast_limit);
-  e << YAML::EndMap << YAML::EndMap;
-  e << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
-  kv("architecture", c.model.architecture);
-  e << YAML::Key << "encoder" << YAML::Value << c.model.encoder;
-  e << YAML::Key << "encoder_weights" << YAML::Value;
-  if (c.model.encoder_weights.empty()) e << YAML::Null; else e << c.model.encoder_weights;
-  kv("encoder_weights_path", c.model.encoder_weights_path.string());
-  kv("in_channels", c.model.in_channels);
-  kv("classes", c.model.classes);
-  kv("training_pixel_size", c.model.training_pixel_size);
-  e << YAML::EndMap;
-  e << YAML::Key << "training" << YAML::Value << YAML::BeginMap;
-  kv("epochs", c.training.epochs);
-  kv("batch_size", c.training.batch_size);
-  kv("learning_rate", c.training.learning_rate);
-  kv("weight_decay", c.training.weight_decay);
-  kv("num_workers", c.training.num_workers);
-  kv("pin_memory", c.training.pin_memory);
-  e << YAML::EndMap;
-  e << YAML::Key << "loss" << YAML::Value << YAML::BeginMap;
-  kv("bce_weight", c.loss.bce_weight);
-  kv("dice_weight", c.loss.dice_weight);
-  e << YAML::EndMap;
-  e << YAML::Key << "early_stopping" << YAML::Value << YAML::BeginMap;
-  kv("enabled", c.early_stopping.enabled);
-  kv("patience", c.early_stopping.patience);
-  kv("min_delta", c.early_stopping.min_delta);
-  e << YAML::EndMap;
-  e << YAML::Key << "lr_scheduler" << YAML::Value << YAML::BeginMap;
-  kv("enabled", c.lr_scheduler.enabled);
-  kv("mode", c.lr_scheduler.mode);
-  kv("factor", c.lr_scheduler.factor);
-  kv("patience", c.lr_scheduler.patience);
-  kv("min_lr", c.lr_scheduler.min_lr);
-  e << YAML::EndMap;
-  e << YAML::Key << "checkpointing" << YAML::Value << YAML::BeginMap;
-  kv("save_best", c.checkpointing.save_best);
-  kv("save_periodic", c.checkpointing.save_periodic);
-  kv("periodic_interval", c.checkpointing.periodic_interval);
-  kv("save_final", c.checkpointing.save_final);
-  e << YAML::EndMap;
-  e << YAML::Key << "tensorboard" << YAML::Value << YAML::BeginMap;
-  kv("enabled", c.tensorboard.enabled);
-  kv("log_interval", c.tensorboard.log_interval);
-  kv("image_interval", c.tensorboard.image_interval);
-  kv("num_image_samples", c.tensorboard.num_image_samples);
-  e << YAML::EndMap;
-  e << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
-  kv("run_dir", c.run_dir.string());
-  e << YAML::EndMap;
-  e << YAML::Key << "validation" << YAML::Value << YAML::BeginMap;
-  kv("prediction_threshold", c.prediction_threshold);
-  e << YAML::EndMap;
-  kv("seed", c.seed);
-  kv("device", c.device);
-  kv("threads", c.threads);
-  kv("mixed_precision", c.mixed_precision);
-  kv("normalization", c.normalization);
+  emit_train_config(e, c);
   e << YAML::Key << "segoid" << YAML::Value << YAML::BeginMap;
-  kv("version", core::version());
-  kv("git_hash", core::git_hash());
+  e << YAML::Key << "version" << YAML::Value << core::version();
+  e << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
   e << YAML::EndMap;
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";

@@ -29,17 +29,7 @@ data::SamplingConfig sampling_config(const TrainConfig& c) {
   return s;
 }
 
-data::AugmentConfig augment_config(const TrainConfig& c) {
-  const AugmentSection& a = c.dataset.augmentation;
-  data::AugmentConfig out;
-  out.enabled = a.enabled;
-  out.horizontal_flip = a.horizontal_flip;
-  out.vertical_flip = a.vertical_flip;
-  out.rotate_90 = a.rotate_90;
-  out.brightness_limit = a.brightness_limit;
-  out.contrast_limit = a.contrast_limit;
-  return out;
-}
+data::AugmentConfig augment_config(const TrainConfig& c) { return c.dataset.augmentation; }
 
 void log_lr_change(const Session& s, double old_lr, int epoch) {
   spdlog::info("epoch {}: val loss has not improved for {} epochs: learning rate {:.3g} -> {:.3g}", epoch,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "segoid/analysis/instance_eval.hpp"
+#include "segoid/core/config_table.hpp"
 #include "segoid/analysis/region_props.hpp"
 
 namespace segoid::analysis {
@@ -24,6 +25,9 @@ struct QuantifyConfig {
   double pixel_size_um = 0.0;                ///< µm per pixel; > 0 adds _um / _um2 columns, 0 = none
   bool generate_plots = true;                ///< write plots/ (done by report::run_quantify_report)
 };
+
+/// Every key of quantify.yaml (name, member, range or choices, help); see core/config_table.hpp.
+const core::ConfigTable& quantify_config_table();
 
 /// Reads a quantify YAML (keys input.{pred_mask_dir,gt_manifest,data_root},
 /// analysis.{min_object_area,iou_match_threshold}, calibration.pixel_size_um,

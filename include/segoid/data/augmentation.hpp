@@ -10,7 +10,8 @@
 namespace segoid::data {
 
 /// Augmentation probabilities and limits, named as the Python SegOid's
-/// `dataset.augmentation.*` keys. Transforms run in this order, each drawn independently:
+/// `dataset.augmentation.*` keys, with its train.yaml values as defaults (train::AugmentSection is
+/// this struct). Transforms run in this order, each drawn independently:
 ///  1. horizontal flip (mirror columns) with probability `horizontal_flip`;
 ///  2. vertical flip (mirror rows) with probability `vertical_flip`;
 ///  3. with probability `rotate_90`, rotation by k x 90 degrees clockwise, k uniform in {1, 2, 3}
@@ -25,8 +26,8 @@ struct AugmentConfig {
   double horizontal_flip = 0.5;      ///< probability in [0, 1]
   double vertical_flip = 0.5;        ///< probability in [0, 1]
   double rotate_90 = 0.5;            ///< probability in [0, 1] of a 90/180/270 degree rotation
-  double brightness_limit = 0.2;     ///< max |beta|, in [0, 1] (intensity units of the [0,1] image)
-  double contrast_limit = 0.2;       ///< max |alpha - 1|, in [0, 1]
+  double brightness_limit = 0.1;     ///< max |beta|, in [0, 1] (intensity units of the [0,1] image)
+  double contrast_limit = 0.1;       ///< max |alpha - 1|, in [0, 1]
   double brightness_contrast = 0.5;  ///< probability in [0, 1] (albumentations' p; Python uses 0.5)
 };
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "segoid/core/config_table.hpp"
+
 namespace segoid::infer {
 
 /// Everything predict_full needs. Config file keys in brackets; the rest are command-line only.
@@ -36,6 +38,9 @@ struct PredictConfig {
   int shard_index = 0;
   int shard_count = 1;  ///< n of --shard i/n; 1 when not sharded
 };
+
+/// Every key of predict.yaml (name, member, range or choices, help); see core/config_table.hpp.
+const core::ConfigTable& predict_config_table();
 
 /// Reads a predict config file into `config` (only keys present change it). Strict: unknown keys
 /// and wrong types throw ConfigError naming the file and key.

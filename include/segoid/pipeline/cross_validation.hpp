@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "segoid/core/config_table.hpp"
 #include "segoid/train/train_config.hpp"
 
 namespace segoid::pipeline {
@@ -37,6 +38,9 @@ struct CvConfig {
   /// Sections shared with train.yaml; data.train_manifest/val_manifest are set per fold.
   train::TrainConfig train;
 };
+
+/// Every key of cv_config.yaml: the cv-only rows plus train.yaml's, each in its section.
+const core::ConfigTable& cv_config_table();
 
 /// Parses a cv_config.yaml (a Python SegOid file loads unchanged). The cv-only keys (cv.*,
 /// output.cv_dir) are checked strictly here, the rest exactly as `segoid train` checks a

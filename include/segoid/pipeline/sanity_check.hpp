@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "segoid/core/config_table.hpp"
+#include "segoid/train/train_config.hpp"
+
 namespace segoid::pipeline {
 
 /// The sanity check's own keys; everything else in the file is a train.yaml section.
@@ -19,6 +22,19 @@ struct SanityCriteria {
   double spatial_coherence_threshold = 0.2;  ///< `exit_criteria.spatial_coherence_threshold` (val Dice)
   double max_centroid_shift_px = 5.0;        ///< `exit_criteria.max_centroid_shift_px`: systematic offset bound
 };
+
+/// A sanity_check.yaml: train.yaml's sections with the criteria beside them, read from one node.
+struct SanityConfig {
+  train::TrainConfig train;
+  SanityCriteria criteria;
+};
+
+/// Every key of sanity_check.yaml: train.yaml's rows plus the criteria's, each in its section.
+const core::ConfigTable& sanity_config_table();
+
+/// Reads and validates a sanity_check.yaml (a Python SegOid file loads unchanged). Throws IoError
+/// when unreadable, ConfigError naming the file and key (unknown keys suggest the nearest).
+SanityConfig load_sanity_config(const std::filesystem::path& path);
 
 /// Command-line overrides (the Python tool's flags); unset values leave the file's.
 struct SanityOverrides {

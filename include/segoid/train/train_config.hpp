@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <string>
 
+#include "segoid/core/config_table.hpp"
+#include "segoid/data/augmentation.hpp"
+
 namespace segoid::train {
 
 /// `data:` manifests. Relative paths resolve against the working directory, as in the Python tool.
@@ -15,15 +18,9 @@ struct DataSection {
   std::filesystem::path data_root = "data";  ///< root for relative paths inside the manifests
 };
 
-/// `dataset.augmentation:` paired image/mask augmentation (training patches only).
-struct AugmentSection {
-  bool enabled = true;
-  double horizontal_flip = 0.5;   ///< probability
-  double vertical_flip = 0.5;     ///< probability
-  double rotate_90 = 0.5;         ///< probability of a rotation by 90, 180 or 270 degrees
-  double brightness_limit = 0.1;  ///< additive shift drawn from [-limit, limit] (intensity units)
-  double contrast_limit = 0.1;    ///< gain drawn from [1 - limit, 1 + limit]
-};
+/// `dataset.augmentation:` paired image/mask augmentation (training patches only). The same struct
+/// the patch sampler takes, so its defaults are written once (in data/augmentation.hpp).
+using AugmentSection = data::AugmentConfig;
 
 /// `dataset:` patch sampling.
 struct DatasetSection {
@@ -129,8 +126,18 @@ TrainConfig parse_train_config(const std::string& yaml_text, const std::string& 
 /// Checks ranges and choices; throws ConfigError naming `origin` and the key.
 void validate_train_config(const TrainConfig& config, const std::string& origin);
 
+/// The table of every train.yaml key (name, member, range or choices, help); see
+/// core/config_table.hpp for how to add a key. sanity_check and run_cv read these rows too.
+const core::ConfigTable& train_config_table();
+
+/// Reads every train.yaml key present under `root` into `config`, without finishing `root`
+/// (for files that hold train sections beside their own keys). Does not validate.
+void read_train_config(core::ConfigNode& root, TrainConfig& config);
+
 /// The resolved config as YAML (every key, same layout as train.yaml), for config.yaml and
 /// checkpoints. parse_train_config(to_yaml(c)) == c.
 std::string to_yaml(const TrainConfig& config);
+/// Emits the train keys into a mapping the caller has begun (without the provenance section).
+void emit_train_config(YAML::Emitter& out, const TrainConfig& config);
 
 }  // namespace segoid::train
