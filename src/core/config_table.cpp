@@ -2,6 +2,7 @@
 // Reading, validating and writing a config through its table of keys.
 #include "segoid/core/config_table.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -81,7 +82,8 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-std::string number_text(double v) { return YAML::Node(v).Scalar(); }
+/// Shortest text that reads back as the same double ("0.7", "1e-12", "50").
+std::string number_text(double v) { return fmt::format("{}", v); }
 
 std::string range_text(const ConfigKey& key) {
   return std::string(key.min_exclusive ? "(" : "[") + number_text(key.min) + ", " + number_text(key.max) +
@@ -101,7 +103,7 @@ void emit_value(YAML::Emitter& out, const ConfigKey& key, void* config) {
                         if (key.nullable && p->empty()) out << YAML::Null; else out << p->string();
                       },
                       [&](const double* v) {
-                        if (key.nullable && *v == key.null_number) out << YAML::Null; else out << *v;
+                        if (key.nullable && *v == key.null_number) out << YAML::Null; else out << number_text(*v);
                       },
                       [&](const int* v) {
                         if (key.nullable && *v == key.null_number) out << YAML::Null; else out << *v;

@@ -85,7 +85,7 @@ TEST(ConfigTableTest, ReadsEveryTypeAndKeepsAbsentDefaults) {
 }
 
 TEST(ConfigTableTest, UnknownKeySuggestsARowEvenWhenAbsent) {
-  const std::string e = error_of("inner:\n  ratoi: 0.3\n");
+  const std::string e = error_of("inner:\n  ratioo: 0.3\n");
   EXPECT_NE(e.find("s.yaml"), std::string::npos) << e;
   EXPECT_NE(e.find("did you mean 'inner.ratio'"), std::string::npos) << e;
 }

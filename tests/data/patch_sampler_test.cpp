@@ -232,7 +232,9 @@ TEST(PatchSamplerTest, EachImageGivesPatchesPerImagePerEpoch) {
     for (std::int64_t item = 0; item < sampler.epoch_size(); ++item) {
       const int index = sampler.image_index(epoch, item);
       ++counts[index];
-      if (item % 17 == 0) EXPECT_EQ(sampler.sample(epoch, item).image_index, index);
+      if (item % 17 == 0) {
+        EXPECT_EQ(sampler.sample(epoch, item).image_index, index);
+      }
     }
     for (int index = 0; index < 3; ++index) EXPECT_EQ(counts[index], 40) << "epoch " << epoch;
   }

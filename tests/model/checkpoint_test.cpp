@@ -151,10 +151,10 @@ namespace {
 /// Info as SegOid wrote it before format version 2: the config, history and trainer state as
 /// strings inside the JSON.
 const char* const kVersion1Info =
-    R"({"format":"segoid-checkpoint","format_version":1,"encoder":"resnet18","in_channels":1,"classes":1,)"
-    R"("normalization":"range","patch_size":128,"epoch":7,"best_epoch":5,"best_val_dice":0.75,)"
-    R"("config_yaml":"seed: 42\nmodel:\n  encoder: resnet18\n","history_json":"{\"val_dice\":[0.5,0.7]}",)"
-    R"("trainer_state_json":"{\"scheduler\":{\"best\":0.1}}","segoid_version":"segoid 0.1.0 (old)"})";
+    R"j({"format":"segoid-checkpoint","format_version":1,"encoder":"resnet18","in_channels":1,"classes":1,)j"
+    R"j("normalization":"range","patch_size":128,"epoch":7,"best_epoch":5,"best_val_dice":0.75,)j"
+    R"j("config_yaml":"seed: 42\nmodel:\n  encoder: resnet18\n","history_json":"{\"val_dice\":[0.5,0.7]}",)j"
+    R"j("trainer_state_json":"{\"scheduler\":{\"best\":0.1}}","segoid_version":"segoid 0.1.0 (old)"})j";
 
 TEST(CheckpointTest, ReadsAFormatVersion1Checkpoint) {
   // A checkpoint file exactly as the version 1 writer laid it out (same archive keys).
