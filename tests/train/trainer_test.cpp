@@ -151,7 +151,9 @@ TEST(TrainerTest, RunFoldersAreUniqueWithinOneSecond) {
   EXPECT_NE(a, b);
   EXPECT_EQ(a.filename().string().rfind("train_", 0), 0u);
   // Within one second the second folder gets the suffix _2 (across a second boundary, a new stamp).
-  if (b.filename().string().rfind(a.filename().string(), 0) == 0) EXPECT_EQ(b.string(), a.string() + "_2");
+  if (b.filename().string().rfind(a.filename().string(), 0) == 0) {
+    EXPECT_EQ(b.string(), a.string() + "_2");
+  }
 }
 
 TEST(TrainerTest, MissingImagenetWeightsSayHowToProvideThem) {
