@@ -449,9 +449,22 @@ void ReviewHandler::worker_loop() {
     try {
       if (stats_job) {
         const ReviewStats stats = compute_review_stats(session_.items()[job]);
-        std::lock_guard<std::mutex> lock(state_mutex_);
-        stats_[job] = stats;
-        stats_ready_[job] = true;
+        {
+          std::lock_guard<std::mutex> lock(state_mutex_);
+          stats_[job] = stats;
+          stats_ready_[job] = true;
+        }
+        // The grid's thumbnail of the unedited prediction, made here so that opening the grid
+        // does not decode every plate through (and out of) the viewer's plate cache.
+        bool unedited = false;
+        {
+          std::lock_guard<std::mutex> lock(state_mutex_);
+          unedited = versions_[job] == 0;
+        }
+        if (unedited) {
+          const ReviewPlate plate = load_review_plate(session_.items()[job]);
+          cache_->put("thumb:" + std::to_string(job) + ":0", render_thumbnail(plate, plate.mask, options_.overlay_alpha));
+        }
       } else {
         HttpRequest request;
         request.query["layer"] = "image";

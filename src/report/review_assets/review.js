@@ -259,7 +259,7 @@
     try {
       const answer = await api('/api/correction', { name: item.name }, {});
       Object.assign(item, answer);
-      state.message = 'saved ' + answer.mask_path;
+      state.message = 'correction saved: ' + answer.mask_path.split('/').slice(-2).join('/');
     } catch (e) { state.message = e.message; }
     renderStatus();
   }
@@ -416,7 +416,8 @@
     }
   });
   panes.main.addEventListener('dblclick', () => { if (state.tool === 'polygon') closePolygon(); });
-  window.addEventListener('resize', layout);
+  // Re-fit when the pane changes size (window resize, a status line that wraps, the grid closing).
+  new ResizeObserver(() => layout()).observe(panes.main);
 
   // ---- triage grid ----
   function confidence(item) {
