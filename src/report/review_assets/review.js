@@ -99,10 +99,13 @@
       const s = document.createElement('span');
       s.dataset.reason = reason;
       s.textContent = `${i + 1} ${reason}`;
+      s.addEventListener('click', () => pickReason(i + 1));
       bar.append(s);
     });
     const free = document.createElement('span');
-    free.textContent = `${(state.options.reasons || []).length + 1} other…`;
+    const n = (state.options.reasons || []).length + 1;
+    free.textContent = `${n} other…`;
+    free.addEventListener('click', () => pickReason(n));
     bar.append(free);
   }
 
@@ -507,7 +510,7 @@
     else if (key === 'ArrowRight') { event.preventDefault(); show(state.idx + 1); }
     else if (key === 'ArrowLeft') { event.preventDefault(); show(state.idx - 1); }
     else if (key === 'f' || key === 'F') toggleFlag();
-    else if (key >= '1' && key <= '9') pickReason(Number(key));
+    else if (key >= '1' && key <= '9') { event.preventDefault(); pickReason(Number(key)); }  // the digit must not reach the reason box
     else if (key === 'Escape') { if (state.polygon || state.stroke) cancelDrawing(); else finish(); }
     else if (key === 'Enter') { if (state.polygon) closePolygon(); }
     else if (key === 'v' || key === 'V') setTool('view');
