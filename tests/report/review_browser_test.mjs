@@ -179,6 +179,8 @@ try {
   // 6. Time the switch to the next image (previews prefetched, as in normal use).
   await page.keyboard.press('Space');  // resume, so the slideshow timer runs too
   await page.keyboard.press('Space');  // pause again: only our keys move
+  const cold = await page.evaluate(() => window.__review.switchTimes[0]);
+  console.log(`first image shown (cold: nothing cached, ${SIZE}x${SIZE} 16-bit plate decoded on request): ${cold.toFixed(1)} ms`);
   await page.evaluate(() => { window.__review.switchTimes.length = 0; });
   for (let i = 0; i < 8; ++i) {
     const before = await page.evaluate(() => window.__review.switchTimes.length);
