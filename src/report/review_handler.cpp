@@ -6,6 +6,10 @@
 #include <opencv2/imgproc.hpp>
 #include <spdlog/spdlog.h>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <random>
 
@@ -25,6 +29,7 @@ constexpr size_t kPlateCacheSize = 4;
 constexpr size_t kBlobCacheBytes = size_t{512} << 20;
 constexpr int kMaxRegionSide = 4096;
 constexpr int kPrefetchAhead = 2;
+constexpr int kWorkerNice = 10;
 
 HttpResponse text(int status, const std::string& message) {
   HttpResponse response;
@@ -294,7 +299,7 @@ HttpResponse ReviewHandler::image(int index, const HttpRequest& request, bool th
     std::lock_guard<std::mutex> lock(state_mutex_);
     version = versions_[index];
   }
-  const std::string key = layer + ":" + std::to_string(index) + ":" + std::to_string(version);
+  const std::string key = layer + ":" + std::to_string(index) + ":" + std::to_string(layer == "image" ? 0 : version);
   std::shared_ptr<const std::string> body;
   if (layer == "image") {
     body = cache_->encoded(key, [&] { return encode_jpeg(downscale(cache_->plate(index)->display, kPreviewSide, cv::INTER_AREA)); });
@@ -430,6 +435,8 @@ void ReviewHandler::prefetch(int index) {
 
 // Prefetch requests first (previews of the next images), then the triage stats of every image.
 void ReviewHandler::worker_loop() {
+  // Background work yields to the page's own requests (Linux nice values are per thread).
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kWorkerNice);
   size_t next_stats = 0;
   for (;;) {
     int job = -1;

@@ -23,15 +23,26 @@
     const query = new URLSearchParams({ t: token, ...params });
     return path + '?' + query.toString();
   }
-  async function api(path, params = {}, body = undefined) {
+  async function request(path, params, body) {
     const response = await fetch(url(path, params), body === undefined ? {} : {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
     });
     if (!response.ok) throw new Error(path + ': ' + response.status + ' ' + (await response.text()));
     return response.json();
   }
+  // Changes go to the server one at a time, in order, so that answers never arrive out of order.
+  let queue = Promise.resolve();
+  function api(path, params = {}, body = undefined) {
+    if (body === undefined) return request(path, params, body);
+    const next = queue.then(() => request(path, params, body));
+    queue = next.catch(() => {});
+    return next;
+  }
+  // Copies only the fields an answer is about, so that it cannot undo another change.
+  const take = (item, answer, keys) => { for (const key of keys) item[key] = answer[key]; };
   const current = () => state.items[state.idx];
-  const imageUrl = (item, layer) => url('/api/image', { name: item.name, layer, v: item.version });
+  // The plain image never changes; the overlay URL carries the edit version, so caches stay valid.
+  const imageUrl = (item, layer) => url('/api/image', layer === 'image' ? { name: item.name, layer } : { name: item.name, layer, v: item.version });
 
   // Decoded previews of the images around the current one, so that moving on is instant.
   const preloaded = new Map();
@@ -73,7 +84,8 @@
     if (item.flagged) add(`   flagged: ${item.reason || '(no reason)'}`, 'flagged');
     if (item.corrected) add('   correction saved', 'good');
     const right = [];
-    right.push(state.mode === 'toggle' ? (state.phase === 'overlay' ? 'overlay' : 'image') : state.mode === 'slideshow' ? `phase ${state.phase}` : 'side by side');
+    if (state.grid) right.push('grid: least confident first; click an image to open it');
+    else right.push(state.mode === 'toggle' ? (state.phase === 'overlay' ? 'overlay' : 'image') : state.mode === 'slideshow' ? `phase ${state.phase}` : 'side by side');
     if (state.mode !== 'toggle') right.push(state.paused ? 'paused' : 'playing');
     if (state.tool !== 'view') right.push(`tool ${state.tool}${state.tool === 'polygon' ? ' (' + state.polyMode + ')' : ''}${state.tool === 'brush' || state.tool === 'erase' ? ' r=' + state.brushRadius : ''}`);
     if (state.edits.length) right.push(`${state.edits.length} edits`);
@@ -164,7 +176,7 @@
     const started = state.switchStart;
     requestAnimationFrame(() => window.__review.switchTimes.push(performance.now() - started));
     if (!item.reviewed) {
-      try { Object.assign(item, await api('/api/seen', { name: item.name }, {})); } catch (e) { state.message = e.message; }
+      try { take(item, await api('/api/seen', { name: item.name }, {}), ['reviewed']); } catch (e) { state.message = e.message; }
       renderStatus();
     }
   }
@@ -213,7 +225,7 @@
   async function setFlag(flagged, reason) {
     const item = current();
     try {
-      Object.assign(item, await api('/api/flag', { name: item.name }, { flagged, reason: reason || '' }));
+      take(item, await api('/api/flag', { name: item.name }, { flagged, reason: reason || '' }), ['flagged', 'reason', 'reviewed']);
       state.message = flagged ? 'flagged' : 'unflagged';
     } catch (e) { state.message = e.message; }
     renderStatus();
@@ -246,8 +258,7 @@
   async function pushEdits() {
     const item = current();
     try {
-      Object.assign(item, await api('/api/edits', { name: item.name }, state.edits));
-      item.edits = state.edits.slice();
+      take(item, await api('/api/edits', { name: item.name }, state.edits), ['version', 'edits']);
       ui.ovl.src = imageUrl(item, 'overlay');
       state.message = '';
     } catch (e) { state.message = e.message; }
@@ -261,7 +272,7 @@
     const item = current();
     try {
       const answer = await api('/api/correction', { name: item.name }, {});
-      Object.assign(item, answer);
+      take(item, answer, ['corrected', 'reviewed']);
       state.message = 'correction saved: ' + answer.mask_path.split('/').slice(-2).join('/');
     } catch (e) { state.message = e.message; }
     renderStatus();
@@ -443,11 +454,10 @@
       const name = document.createElement('div');
       name.className = 'name';
       name.textContent = item.file;
-      const badges = document.createElement('span');
-      if (item.flagged) badges.innerHTML = '<span class="badge flag">flagged</span>';
-      if (item.corrected) badges.insertAdjacentHTML('beforeend', '<span class="badge fixed">corrected</span>');
-      if (!item.reviewed) badges.insertAdjacentHTML('beforeend', '<span class="badge unseen">new</span>');
-      name.append(badges);
+      const badge = (cls, text) => { const b = document.createElement('span'); b.className = 'badge ' + cls; b.textContent = text; name.append(b); };
+      if (item.flagged) badge('flag', item.reason || 'flagged');  // reasons may be free text: never innerHTML
+      if (item.corrected) badge('fixed', 'corrected');
+      if (!item.reviewed) badge('unseen', 'new');
       const meta = document.createElement('div');
       meta.className = 'meta';
       const c = confidence(item);
