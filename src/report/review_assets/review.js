@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // SegOid review page: slideshow, triage grid, flags and mask corrections. No external code.
 'use strict';
 (() => {
