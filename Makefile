@@ -7,13 +7,15 @@ JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 DEMO_OUT ?= $(shell mktemp -u /tmp/segoid-demo-XXXXXX)
 
-# Build: compiler, CMake, libraries. Test fixtures: Debian's python3 torch, torchvision, scikit-image.
+# Build: compiler, CMake, libraries. Test fixtures: Debian's python3 torch, torchvision, scikit-image;
+# the review page's browser test: chromium, Node.js and npm.
 APT_PACKAGES := build-essential cmake pkg-config ccache git \
   libtorch-dev libopencv-dev libtiff-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev \
   nlohmann-json3-dev libprotobuf-dev protobuf-compiler libgtest-dev libgmock-dev \
   libplplot-dev plplot-driver-cairo libcpp-httplib-dev \
   python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
-  python3-tifffile python3-yaml
+  python3-tifffile python3-yaml \
+  chromium nodejs npm python3-pil
 
 .PHONY: all deps build test demo bench clean
 
@@ -28,6 +30,8 @@ deps:
 	  $(SUDO) apt-get update -q && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
+	@# playwright-core for the review page's browser test (package-lock.json); without it that test skips.
+	@[ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund || echo "npm ci failed: the browser test will skip"
 
 build: deps
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release > $(BUILD_DIR).cmake.log 2>&1 || (cat $(BUILD_DIR).cmake.log; exit 1)

@@ -6,6 +6,10 @@
 
 namespace segoid::report {
 
+/// The display stretch of the percentile normalization: `image` (1 channel, any depth) mapped
+/// from its 1st..99.8th percentile to 0..255, saturating. Returns CV_8UC1 of the same size.
+cv::Mat stretch_to_8bit(const cv::Mat& image);
+
 /// Returns an 8-bit BGR picture of `image` (any depth, 1 channel; contrast-stretched from its 1st
 /// to 99.8th percentile) with the contours of `truth` in green and of `prediction` in red.
 /// Either mask may be empty (not drawn). Masks are CV_8UC1, nonzero = foreground, same size
