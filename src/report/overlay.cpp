@@ -11,9 +11,7 @@
 #include "segoid/io/normalization.hpp"
 
 namespace segoid::report {
-namespace {
 
-// The display stretch of the percentile normalization (1st to 99.8th percentile to 0..255).
 cv::Mat stretch_to_8bit(const cv::Mat& image) {
   const auto [lo, hi] = io::intensity_percentiles(image, io::kPercentileLow, io::kPercentileHigh);
   const double scale = hi > lo ? 255.0 / (hi - lo) : 1.0;
@@ -21,6 +19,8 @@ cv::Mat stretch_to_8bit(const cv::Mat& image) {
   image.convertTo(out, CV_8U, scale, -lo * scale);
   return out;
 }
+
+namespace {
 
 void draw_contours(cv::Mat& canvas, const cv::Mat& mask, const cv::Scalar& colour, int thickness) {
   if (mask.empty()) return;

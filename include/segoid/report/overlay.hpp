@@ -6,6 +6,10 @@
 
 namespace segoid::report {
 
+/// `image` (any depth, 1 channel) as 8-bit gray, contrast-stretched from its 1st to 99.8th
+/// percentile (the display stretch of the percentile normalization).
+cv::Mat stretch_to_8bit(const cv::Mat& image);
+
 /// Returns an 8-bit BGR picture of `image` (any depth, 1 channel; contrast-stretched from its 1st
 /// to 99.8th percentile) with the contours of `truth` in green and of `prediction` in red.
 /// Either mask may be empty (not drawn). Masks are CV_8UC1, nonzero = foreground, same size
