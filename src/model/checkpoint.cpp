@@ -94,6 +94,14 @@ std::string info_to_json(const CheckpointInfo& info) {
   j["history_json"] = info.history_json;
   j["trainer_state_json"] = info.trainer_state_json;
   j["segoid_version"] = info.segoid_version;
+  j["lineage"] = nlohmann::json::array();
+  for (const ParentCheckpoint& parent : info.lineage) {
+    j["lineage"].push_back({{"file_name", parent.file_name},
+                            {"sha256", parent.sha256},
+                            {"best_val_dice", parent.best_val_dice},
+                            {"epoch", parent.epoch},
+                            {"segoid_version", parent.segoid_version}});
+  }
   return j.dump();
 }
 
@@ -121,6 +129,12 @@ CheckpointInfo info_from_json(const std::string& json, const std::string& source
     j.at("history_json").get_to(info.history_json);
     j.at("trainer_state_json").get_to(info.trainer_state_json);
     j.at("segoid_version").get_to(info.segoid_version);
+    // Optional: checkpoints written before lineage was recorded have none.
+    for (const auto& parent : j.value("lineage", nlohmann::json::array())) {
+      info.lineage.push_back({parent.at("file_name").get<std::string>(), parent.at("sha256").get<std::string>(),
+                              parent.at("best_val_dice").get<double>(), parent.at("epoch").get<int>(),
+                              parent.value("segoid_version", std::string())});
+    }
   } catch (const nlohmann::json::exception& e) {
     throw ModelError("checkpoint \"" + source + "\" has malformed info: " + e.what());
   }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "segoid/model/model_info.hpp"
 #include "segoid/model/unet.hpp"
 
 namespace segoid::model {
@@ -25,6 +26,7 @@ struct CheckpointInfo {
   std::string history_json;                  ///< per-epoch metrics (JSON text, owned by train/)
   std::string trainer_state_json;            ///< scheduler/early-stopping/RNG state (JSON, owned by train/)
   std::string segoid_version;                ///< version banner of the writer; filled by save_checkpoint if empty
+  std::vector<ParentCheckpoint> lineage;     ///< the model trained from (`--init-from`), its parent, ...; empty: none
 };
 
 /// Unet architecture described by an info.
