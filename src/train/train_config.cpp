@@ -49,6 +49,7 @@ void read_model(ConfigNode node, ModelSection& m) {
   node.get("in_channels", m.in_channels);
   node.get("classes", m.classes);
   node.get("training_pixel_size", m.training_pixel_size);
+  get_path(node, "init_checkpoint", m.init_checkpoint);  // YAML null: none
 }
 
 void read_training(ConfigNode node, TrainingSection& t) {
@@ -221,6 +222,7 @@ std::string to_yaml(const TrainConfig& c) {
   kv("in_channels", c.model.in_channels);
   kv("classes", c.model.classes);
   kv("training_pixel_size", c.model.training_pixel_size);
+  kv("init_checkpoint", c.model.init_checkpoint.string());
   e << YAML::EndMap;
   e << YAML::Key << "training" << YAML::Value << YAML::BeginMap;
   kv("epochs", c.training.epochs);
