@@ -20,6 +20,7 @@ struct TrainCliOptions {
   std::filesystem::path resume;
   int epochs = 0;
   std::filesystem::path run_dir;
+  std::filesystem::path init_from;
 };
 
 
@@ -30,6 +31,13 @@ int run_train(const TrainCliOptions& cli) {
       cli.config.empty() ? train::config_from_checkpoint(cli.resume) : train::load_train_config(cli.config);
   if (cli.epochs > 0) config.training.epochs = cli.epochs;
   if (!cli.run_dir.empty()) config.run_dir = cli.run_dir;
+  if (!cli.init_from.empty()) {
+    if (!cli.resume.empty()) {
+      throw ConfigError("train: --init-from starts a new run from a model's weights and --resume continues a run; "
+                        "give one of them");
+    }
+    config.model.init_checkpoint = cli.init_from;
+  }
   train::TrainOptions options;
   options.config_path = cli.config;
   options.resume = cli.resume;
@@ -66,6 +74,10 @@ const bool kRegistered = register_command({
           ->check(CLI::ExistingFile);
       sub.add_option("--epochs", opt->epochs, "Override training.epochs (total, counting resumed epochs)")
           ->check(CLI::Range(1, 1000000));
+      sub.add_option("--init-from", opt->init_from,
+                     "Start from this model's weights (SegOid .pt or Python .pth) with a fresh optimizer and "
+                     "schedule, in a new run folder; sets model.init_checkpoint")
+          ->check(CLI::ExistingFile);
       sub.add_option("--run-dir", opt->run_dir, "Override output.run_dir: the parent of train_YYYYMMDD_HHMMSS/");
       sub.footer(
           "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"

@@ -20,6 +20,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
 #include "segoid/core/version.hpp"
+#include "segoid/data/corrections.hpp"
 #include "segoid/io/image_io.hpp"
 
 namespace segoid::data {
@@ -209,6 +210,11 @@ ValidationReport validate_dataset(const CurateConfig& config) {
     if (row.empty_confirmed.value_or(false)) confirmed.insert(row.basename);
   }
 
+  // Provenance of imported corrections (import_corrections); input_dir is never rewritten, so the
+  // registry itself survives every run, and its columns are joined into all.csv afresh each time.
+  std::map<std::string, ProvenanceRecord> provenance;
+  for (const auto& record : read_corrections_registry(config.input_dir)) provenance[record.basename] = record;
+
   const std::vector<fs::path> images = image_files(images_dir);
   if (images.empty()) throw DataError("no images in \"" + images_dir.string() + "\"");
   std::map<std::string, std::vector<fs::path>> masks_by_basename;
@@ -241,6 +247,11 @@ ValidationReport validate_dataset(const CurateConfig& config) {
       entry.row.operator_name = old->operator_name;
       entry.row.notes = old->notes;
       entry.row.extra = old->extra;
+    }
+    if (const auto found = provenance.find(entry.row.basename); found != provenance.end()) {
+      entry.row.extra["source_model"] = found->second.source_model;
+      entry.row.extra["corrected_by"] = found->second.corrector;
+      entry.row.extra["corrected_at"] = found->second.corrected_at;
     }
     const auto masks = masks_by_basename.find(entry.row.basename);
     if (seen_basenames[entry.row.basename]++ > 0) {

@@ -126,6 +126,14 @@ std::string info_to_json(const CheckpointInfo& info) {
   j["history"] = parse_json_text(info.history_json, "the history");
   j["trainer_state"] = parse_json_text(info.trainer_state_json, "the trainer state");
   j["segoid_version"] = info.segoid_version;
+  j["lineage"] = Json::array();
+  for (const ParentCheckpoint& parent : info.lineage) {
+    j["lineage"].push_back({{"file_name", parent.file_name},
+                            {"sha256", parent.sha256},
+                            {"best_val_dice", parent.best_val_dice},
+                            {"epoch", parent.epoch},
+                            {"segoid_version", parent.segoid_version}});
+  }
   return j.dump();
 }
 
@@ -159,6 +167,12 @@ CheckpointInfo info_from_json(const std::string& json, const std::string& source
       if (!config.is_null()) info.config_yaml = json_to_yaml(config);
       if (!j.at("history").is_null()) info.history_json = j.at("history").dump();
       if (!j.at("trainer_state").is_null()) info.trainer_state_json = j.at("trainer_state").dump();
+    }
+    // Optional: checkpoints written before lineage was recorded have none.
+    for (const auto& parent : j.value("lineage", Json::array())) {
+      info.lineage.push_back({parent.at("file_name").get<std::string>(), parent.at("sha256").get<std::string>(),
+                              parent.at("best_val_dice").get<double>(), parent.at("epoch").get<int>(),
+                              parent.value("segoid_version", std::string())});
     }
   } catch (const nlohmann::json::exception& e) {
     throw ModelError("checkpoint \"" + source + "\" has malformed info: " + e.what());

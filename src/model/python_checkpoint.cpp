@@ -62,6 +62,32 @@ double number_or(const c10::impl::GenericDict& dict, const std::string& key, dou
   return fallback;
 }
 
+/// A pickled value as JSON: dicts with string keys, lists, tuples, strings, numbers, booleans and
+/// None; anything else (tensors, objects) becomes null. For the training config a checkpoint embeds.
+nlohmann::json value_to_json(const c10::IValue& v) {
+  if (v.isString()) return v.toStringRef();
+  if (v.isBool()) return v.toBool();
+  if (v.isInt()) return v.toInt();
+  if (v.isDouble()) return v.toDouble();
+  if (v.isList() || v.isTuple()) {
+    nlohmann::json items = nlohmann::json::array();
+    if (v.isList()) {
+      for (const auto& item : v.toListRef()) items.push_back(value_to_json(item));
+    } else {
+      for (const auto& item : v.toTupleRef().elements()) items.push_back(value_to_json(item));
+    }
+    return items;
+  }
+  if (v.isGenericDict()) {
+    nlohmann::json object = nlohmann::json::object();
+    for (const auto& item : v.toGenericDict()) {
+      if (item.key().isString()) object[item.key().toStringRef()] = value_to_json(item.value());
+    }
+    return object;
+  }
+  return nullptr;
+}
+
 /// Drops a prefix every key carries: "module." (nn.DataParallel) or "_orig_mod." (torch.compile).
 void strip_wrapper_prefix(StateDict& entries) {
   for (const std::string prefix : {"module.", "_orig_mod."}) {
@@ -99,6 +125,11 @@ PythonCheckpoint read_python_checkpoint(const fs::path& path) {
     const auto history_it = dict.find(c10::IValue(std::string("history")));
     if (history_it != dict.end()) info.history_json = history_to_json(history_it->value());
     info.segoid_version = "imported from Python checkpoint " + path.filename().string();
+    // The Python tool saves its train.yaml as a dict under "config"; JSON text is valid YAML.
+    const auto config_it = dict.find(c10::IValue(std::string("config")));
+    if (config_it != dict.end() && config_it->value().isGenericDict()) {
+      info.config_yaml = value_to_json(config_it->value()).dump(2);
+    }
   }
   infer_architecture(checkpoint.model_state_dict, info, path);
   return checkpoint;

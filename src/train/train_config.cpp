@@ -65,6 +65,8 @@ core::ConfigTable make_table() {
       key<C>("model.classes", &C::model, &M::classes).range(1, 1).help("output channels (binary segmentation)"),
       key<C>("model.training_pixel_size", &C::model, &M::training_pixel_size).range(0, kMany)
           .help("um/px of the training images, kept with the model (0 = unknown)"),
+      key<C>("model.init_checkpoint", &C::model, &M::init_checkpoint).or_null()
+          .help("retrain from this model (.pt or Python .pth): its weights, a fresh optimizer and schedule"),
 
       key<C>("training.epochs", &C::training, &T::epochs).range(1, kMany)
           .help("maximum epochs; early stopping usually ends sooner"),

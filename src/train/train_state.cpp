@@ -55,6 +55,7 @@ void save_session(Session& s, const std::filesystem::path& path) {
                                 {"partial_epoch", partial_json(s.partial)},
                                 {"seed", s.config.seed}};
   info.trainer_state_json = state.dump();
+  info.lineage = s.lineage;
   model::save_checkpoint(path, s.model, info, s.optimizer.get());
   s.last_checkpoint = path;
   spdlog::debug("saved checkpoint \"{}\"", path.string());
@@ -89,6 +90,7 @@ void restore_session(Session& s, const std::filesystem::path& path) {
   s.epochs_done = info.epoch;
   s.best_epoch = info.best_epoch;
   s.history = history_from_json(info.history_json);
+  s.lineage = info.lineage;
   s.last_checkpoint = path;
 }
 

@@ -83,7 +83,9 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
     spdlog::warn("mixed_precision needs CUDA; training in float32 on the CPU");
   }
   spdlog::info("device {}, {} threads, seed {}", s->device.str(), threads, config.seed);
-  s->model = build_model(config, options.weights_dir);
+  // A resumed run restores its model (and lineage) from the checkpoint below instead.
+  const bool init_from = !config.model.init_checkpoint.empty() && options.resume.empty();
+  s->model = init_from ? init_model_from(config, s->lineage) : build_model(config, options.weights_dir);
   s->model->to(s->device);
   use_channels_last(s->model, s->device);
   s->lr = config.training.learning_rate;

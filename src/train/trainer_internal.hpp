@@ -10,6 +10,7 @@
 
 #include "segoid/data/patch_sampler.hpp"
 #include "segoid/io/tfevents_writer.hpp"
+#include "segoid/model/model_info.hpp"
 #include "segoid/model/unet.hpp"
 #include "segoid/train/early_stopping.hpp"
 #include "segoid/train/lr_scheduler.hpp"
@@ -48,6 +49,7 @@ struct Session {
   std::unique_ptr<io::TfEventsWriter> tensorboard;
   std::unique_ptr<data::PatchSampler> train_sampler;
   std::vector<data::Patch> val_patches;
+  std::vector<model::ParentCheckpoint> lineage;  ///< model.init_checkpoint and its ancestors; saved in checkpoints
 };
 
 /// Sets the optimizer's learning rate (every parameter group).
@@ -78,6 +80,10 @@ cv::Mat make_panel(const std::vector<data::Patch>& samples, const std::vector<cv
 
 /// Random or ImageNet encoder initialisation per config.model (seeded by torch::manual_seed).
 model::Unet build_model(const TrainConfig& config, const std::filesystem::path& weights_dir);
+/// The model of config.model.init_checkpoint (SegOid .pt or Python .pth, on the CPU), checked against
+/// the config's architecture; `lineage` becomes that checkpoint (name, sha256, best val Dice) followed
+/// by its own lineage. Throws ModelError (unreadable) or ConfigError (architecture differs).
+model::Unet init_model_from(const TrainConfig& config, std::vector<model::ParentCheckpoint>& lineage);
 
 /// Puts every 4-D weight in channels_last on the CPU (oneDNN trains about 1.2x faster so), in place:
 /// the tensors keep their identity, so an optimizer's parameter groups and state still match.

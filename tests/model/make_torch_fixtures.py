@@ -82,6 +82,11 @@ if ref_dir:
                 "scheduler_state_dict": sched.state_dict(), "best_val_dice": np.float64(0.8125),
                 "history": {"train_loss": [0.5, 0.25], "val_dice": [np.float64(0.5), 0.8125]}},
                os.path.join(out, "python_segoid.pth"))
+    # The Python tool's train.py also saves its config dict: model_info reads the manifests from it.
+    torch.save({"epoch": 4, "model_state_dict": model.state_dict(), "best_val_dice": 0.75,
+                "config": {"data": {"train_manifest": "data/splits/train.csv", "val_manifest": "data/splits/val.csv"},
+                           "dataset": {"patch_size": 192}, "model": {"encoder": "resnet18"}}},
+               os.path.join(out, "python_segoid_config.pth"))
     wrapped = collections.OrderedDict(("module." + k, v) for k, v in model.state_dict().items())
     torch.save({"model_state_dict": wrapped}, os.path.join(out, "data_parallel.pth"))  # nn.DataParallel keys
     x.numpy().astype("<f4").tofile(os.path.join(out, "input_2x1x64x96.f32"))

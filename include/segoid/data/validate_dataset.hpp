@@ -73,7 +73,9 @@ std::filesystem::path data_root_of(const CurateConfig& config);
 /// A file that cannot be read fails with the reason and does not stop the run. Writes
 /// <output_dir>/all.csv (passing images), qc_report.csv (every entry, with status, reason,
 /// warnings) and curate_meta.yaml (options, version, counts, median_diameter_px,
-/// recommended_patch_px). Throws IoError when images/ is missing or outputs cannot be written, DataError
+/// recommended_patch_px). Images listed in <input_dir>/corrections_registry.csv (import_corrections)
+/// get its source_model, corrector and date as the all.csv columns source_model, corrected_by and
+/// corrected_at; the registry itself is only read. Throws IoError when images/ is missing or outputs cannot be written, DataError
 /// when an existing all.csv is malformed.
 ValidationReport validate_dataset(const CurateConfig& config);
 

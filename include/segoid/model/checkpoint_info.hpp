@@ -4,10 +4,20 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "segoid/model/unet_options.hpp"
 
 namespace segoid::model {
+
+/// One ancestor of a model: the checkpoint a training run started from (`train --init-from`).
+struct ParentCheckpoint {
+  std::string file_name;       ///< the parent's file name, without its folder
+  std::string sha256;          ///< lower-case hex SHA-256 of the parent file
+  double best_val_dice = 0.0;  ///< the parent's best validation Dice
+  int epoch = 0;               ///< epochs the parent had trained
+  std::string segoid_version;  ///< writer of the parent ("imported from Python ..." for a .pth)
+};
 
 /// What a checkpoint says about its model and run, beside the weights.
 struct CheckpointInfo {
@@ -23,6 +33,7 @@ struct CheckpointInfo {
   std::string history_json;                  ///< per-epoch metrics (JSON text, owned by train/)
   std::string trainer_state_json;            ///< scheduler/early-stopping/RNG state (JSON, owned by train/)
   std::string segoid_version;                ///< version banner of the writer; filled by save_checkpoint if empty
+  std::vector<ParentCheckpoint> lineage;     ///< the model trained from (`--init-from`), its parent, ...; empty: none
 };
 
 /// Version of the info document written by info_to_json. 1: config, history and trainer state

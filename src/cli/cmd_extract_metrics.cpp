@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// `segoid extract_metrics`: measurements of predicted masks without ground truth.
+#include <iostream>
+
+#include "command_registry.hpp"
+#include "segoid/analysis/extract_metrics.hpp"
+
+namespace segoid::cli {
+namespace {
+
+const bool kRegistered = register_command({
+    "extract_metrics",
+    {},
+    "Measure predicted objects without ground truth: per-image CSVs, all_objects.csv, summary_statistics.csv",
+    62,
+    [](CLI::App& sub) -> std::function<int()> {
+      auto config = std::make_shared<analysis::ExtractMetricsConfig>();
+      sub.add_option("--pred-mask-dir", config->pred_mask_dir, "Folder of <basename>_pred_mask.tif (predict_full)")
+          ->required();
+      sub.add_option("--output-dir", config->output_dir, "Output folder")->required();
+      sub.add_option("--min-object-area", config->min_object_area, "Drop objects smaller than this (px)")
+          ->capture_default_str()
+          ->check(CLI::NonNegativeNumber);
+      sub.add_option("--pixel-size", config->pixel_size_um, "Pixel size in µm; adds _um/_um2 columns")
+          ->check(CLI::NonNegativeNumber);
+      sub.footer("summary_statistics.csv has pandas describe()'s layout: rows count, mean, std (sample), min, 25%,\n"
+                 "50%, 75%, max; one column per measure of all_objects.csv.");
+      return [config] {
+        const analysis::QuantifySummary summary = analysis::run_extract_metrics(*config);
+        std::cout << analysis::format_quantify_summary(summary)
+                  << "  summary statistics: " << (config->output_dir / "summary_statistics.csv").string() << "\n";
+        return summary.failures.empty() ? 0 : 1;
+      };
+    }});
+
+}  // namespace
+}  // namespace segoid::cli

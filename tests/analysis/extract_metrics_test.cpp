@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: MIT
+// extract_metrics: describe() by hand and against pandas, outputs of the command.
+#include "segoid/analysis/extract_metrics.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/io/image_io.hpp"
+#include "test_support.hpp"
+
+namespace segoid::analysis {
+namespace {
+namespace fs = std::filesystem;
+
+TEST(ExtractMetricsTest, DescribeMatchesHandComputedValues) {
+  const io::CsvTable table = io::parse_csv("a,b\n1,10\n2,\n3,30\n4,40\n", "t.csv");
+  const DescribeTable d = describe_columns(table, {"a", "b"}, "t.csv");
+  ASSERT_EQ(d.statistics.size(), 8u);
+  EXPECT_EQ(d.statistics[4], "25%");
+  // a = 1, 2, 3, 4: sample std sqrt(5/3); quartiles at positions 0.75, 1.5, 2.25.
+  EXPECT_DOUBLE_EQ(d.values[0][0], 4);
+  EXPECT_DOUBLE_EQ(d.values[1][0], 2.5);
+  EXPECT_DOUBLE_EQ(d.values[2][0], std::sqrt(5.0 / 3.0));
+  EXPECT_DOUBLE_EQ(d.values[3][0], 1);
+  EXPECT_DOUBLE_EQ(d.values[4][0], 1.75);
+  EXPECT_DOUBLE_EQ(d.values[5][0], 2.5);
+  EXPECT_DOUBLE_EQ(d.values[6][0], 3.25);
+  EXPECT_DOUBLE_EQ(d.values[7][0], 4);
+  // b has a missing cell: 10, 30, 40.
+  EXPECT_DOUBLE_EQ(d.values[0][1], 3);
+  EXPECT_DOUBLE_EQ(d.values[4][1], 20);
+  EXPECT_DOUBLE_EQ(d.values[5][1], 30);
+  const std::string text = format_describe_csv(d);
+  EXPECT_EQ(text.substr(0, text.find('\n')), ",a,b");
+  EXPECT_NE(text.find("\n25%,1.75,20\n"), std::string::npos) << text;
+}
+
+TEST(ExtractMetricsTest, SingleValueHasNoStdAndTextCellNamesTheFile) {
+  const DescribeTable one = describe_columns(io::parse_csv("a\n5\n", "t.csv"), {"a"}, "t.csv");
+  EXPECT_TRUE(std::isnan(one.values[2][0]));
+  EXPECT_DOUBLE_EQ(one.values[6][0], 5);
+  try {
+    describe_columns(io::parse_csv("a\nfive\n", "t.csv"), {"a"}, "objects.csv");
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("objects.csv"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ExtractMetricsTest, MeasureColumnsLeaveOutIdentifiers) {
+  const std::vector<std::string> header = {"image_basename", "label", "area", "circularity", "bbox_min_row",
+                                           "area_um2", "matched_true_label", "match_iou"};
+  EXPECT_EQ(measure_columns(header), (std::vector<std::string>{"area", "circularity", "area_um2"}));
+}
+
+/// Three prediction masks: discs, an ellipse, a 2 px speck (circularity missing) and an empty image.
+fs::path write_predictions(const fs::path& dir) {
+  cv::Mat a(120, 160, CV_8UC1, cv::Scalar(0)), b = a.clone(), c = a.clone();
+  cv::circle(a, {30, 30}, 12, 255, cv::FILLED);
+  cv::circle(a, {100, 50}, 17, 255, cv::FILLED);
+  a(cv::Rect(150, 110, 2, 1)).setTo(255);
+  cv::ellipse(b, {80, 60}, {30, 12}, 30, 0, 360, 255, cv::FILLED);
+  cv::circle(b, {20, 100}, 8, 255, cv::FILLED);
+  io::write_mask_tiff(dir / "pred" / "a_pred_mask.tif", a);
+  io::write_mask_tiff(dir / "pred" / "b_pred_mask.tif", b);
+  io::write_mask_tiff(dir / "pred" / "c_pred_mask.tif", c);
+  return dir / "pred";
+}
+
+TEST(ExtractMetricsTest, WritesTablesAndSummaryStatistics) {
+  test::TempDir dir;
+  ExtractMetricsConfig config;
+  config.pred_mask_dir = write_predictions(dir.path());
+  config.output_dir = dir / "metrics";
+  config.min_object_area = 1;
+  config.pixel_size_um = 0.65;
+  const QuantifySummary summary = run_extract_metrics(config);
+  EXPECT_EQ(summary.images.size(), 3u);
+  EXPECT_EQ(summary.n_objects, 5);
+  EXPECT_TRUE(fs::exists(dir / "metrics/per_image/a_objects.csv"));
+  EXPECT_TRUE(fs::exists(dir / "metrics/per_image/c_objects.csv"));
+  EXPECT_FALSE(fs::exists(dir / "metrics/instance_eval.csv"));
+  const io::CsvTable stats = io::read_csv(dir / "metrics/summary_statistics.csv");
+  ASSERT_EQ(stats.rows.size(), 8u);
+  EXPECT_EQ(stats.header[0], "");
+  EXPECT_EQ(stats.rows[0][0], "count");
+  EXPECT_EQ(stats.rows[7][0], "max");
+  const int area = stats.column_index("area");
+  const int circularity = stats.column_index("circularity");
+  ASSERT_GT(area, 0);
+  ASSERT_GT(circularity, 0);
+  EXPECT_GT(stats.column_index("equivalent_diameter_um"), 0);
+  EXPECT_EQ(stats.column_index("label"), -1);
+  EXPECT_EQ(stats.rows[0][area], "5");
+  EXPECT_EQ(stats.rows[0][circularity], "4");  // the 2 px speck has no circularity
+  EXPECT_EQ(stats.rows[3][area], "2");         // min: the speck
+}
+
+TEST(ExtractMetricsTest, SummaryStatisticsEqualPandasDescribe) {
+  if (!test::python_has("pandas")) GTEST_SKIP() << "needs /usr/bin/python3 with pandas";
+  test::TempDir dir;
+  ExtractMetricsConfig config;
+  config.pred_mask_dir = write_predictions(dir.path());
+  config.output_dir = dir / "metrics";
+  config.min_object_area = 1;
+  config.pixel_size_um = 0.5;
+  run_extract_metrics(config);
+  // pandas reads all_objects.csv itself, picks the measure columns by its own rule and describes them.
+  const std::string script = R"(
+import sys
+import numpy as np
+import pandas as pd
+out = sys.argv[1]
+objects = pd.read_csv(out + "/all_objects.csv")
+skip = {"image_basename", "label", "matched_true_label", "match_iou"}
+measures = [c for c in objects.columns if c not in skip and not c.startswith("bbox")]
+expected = objects[measures].describe()
+actual = pd.read_csv(out + "/summary_statistics.csv", index_col=0)
+assert list(actual.index) == list(expected.index), (list(actual.index), list(expected.index))
+assert list(actual.columns) == list(expected.columns), (list(actual.columns), list(expected.columns))
+e, a = expected.to_numpy(float), actual.to_numpy(float)
+assert np.array_equal(np.isnan(e), np.isnan(a)), "missing values differ"
+ok = np.isclose(a, e, rtol=1e-9, atol=1e-12) | np.isnan(e)
+assert ok.all(), "differences:\n" + str((actual - expected)[~ok].dropna(how="all"))
+print("ok", len(objects), "objects", len(measures), "measures")
+)";
+  core::write_file_atomic(dir / "check.py", script);
+  std::string output;
+  EXPECT_EQ(test::run_command("/usr/bin/python3 '" + (dir / "check.py").string() + "' '" +
+                                  (dir / "metrics").string() + "'",
+                              &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("ok 5 objects"), std::string::npos) << output;
+}
+
+TEST(ExtractMetricsTest, CommandWritesOutputs) {
+  test::TempDir dir;
+  write_predictions(dir.path());
+  std::string output;
+  const std::string command = "'" + test::segoid_binary().string() + "' extract_metrics --pred-mask-dir '" +
+                              (dir / "pred").string() + "' --output-dir '" + (dir / "out").string() +
+                              "' --min-object-area 100";
+  ASSERT_EQ(test::run_command(command, &output), 0) << output;
+  const io::CsvTable stats = io::read_csv(dir / "out/summary_statistics.csv");
+  EXPECT_EQ(stats.rows[0][stats.column_index("area")], "4");  // the speck is below 100 px
+  EXPECT_EQ(test::run_command("'" + test::segoid_binary().string() + "' extract_metrics --pred-mask-dir '" +
+                                  (dir / "nowhere").string() + "' --output-dir '" + (dir / "out2").string() + "'",
+                              &output),
+            3);
+  EXPECT_NE(output.find("nowhere"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace segoid::analysis

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+// export_for_correction / import_corrections: the workspace, each validation failure, and the
+// happy path through validate_dataset with the provenance registry kept.
+#include "segoid/data/corrections.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/core/sha256.hpp"
+#include "segoid/data/validate_dataset.hpp"
+#include "segoid/io/csv.hpp"
+#include "segoid/io/image_io.hpp"
+#include "test_support.hpp"
+
+namespace segoid::data {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr int kWidth = 80;
+constexpr int kHeight = 60;
+
+cv::Mat disc(cv::Point centre, int radius) {
+  cv::Mat mask = cv::Mat::zeros(kHeight, kWidth, CV_8UC1);
+  cv::circle(mask, centre, radius, cv::Scalar(255), cv::FILLED);
+  return mask;
+}
+
+/// plates/{a,b}.tif with predictions pred/{a,b}_pred_mask.tif, an existing pair data/working/x,
+/// a flagged list naming a and b, and a model file.
+struct Project {
+  test::TempDir dir;
+  fs::path working = dir / "data" / "working";
+  fs::path workspace = dir / "fix";
+  Project() {
+    for (const std::string name : {"a", "b", "x"}) {
+      cv::Mat image(kHeight, kWidth, CV_16UC1, cv::Scalar(30000));
+      image.setTo(cv::Scalar(9000), disc({40, 30}, 12));
+      io::write_gray_tiff(dir / "plates" / (name + ".tif"), image);
+      io::write_mask_tiff(dir / "pred" / (name + "_pred_mask.tif"), disc({40, 30}, 10));
+    }
+    fs::create_directories(working / "images");
+    fs::copy_file(dir / "plates" / "x.tif", working / "images" / "x.tif");
+    io::write_mask_tiff(working / "masks" / "x_mask.tif", disc({40, 30}, 12));
+    core::write_file_atomic(dir / "flagged.txt", "a.tif\nb.tif\n");
+    core::write_file_atomic(dir / "model.pt", "weights");
+  }
+  std::vector<WorkspaceEntry> export_workspace() {
+    ExportCorrectionConfig c;
+    c.flagged = dir / "flagged.txt";
+    c.image_dir = dir / "plates";
+    c.pred_mask_dir = dir / "pred";
+    c.output_dir = workspace;
+    c.source_model = (dir / "model.pt").string();
+    return export_for_correction(c);
+  }
+  fs::path corrected(const std::string& basename) const {
+    return workspace / "corrected_masks" / (basename + "_mask.tif");
+  }
+  ImportCorrectionConfig import_config() const {
+    ImportCorrectionConfig c;
+    c.workspace = workspace;
+    c.target_dir = working;
+    c.corrector = "ann";
+    return c;
+  }
+};
+
+/// Runs import and returns the DataError message ("" when it succeeded).
+std::string import_error(const Project& p) {
+  try {
+    import_corrections(p.import_config());
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(CorrectionsTest, ExportWritesTheWorkspace) {
+  Project p;
+  const auto entries = p.export_workspace();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].basename, "a");
+  EXPECT_TRUE(fs::exists(p.workspace / "images/a.tif"));
+  EXPECT_TRUE(fs::exists(p.workspace / "images/b.tif"));
+  EXPECT_TRUE(fs::is_directory(p.workspace / "corrected_masks"));
+  EXPECT_TRUE(fs::is_empty(p.workspace / "corrected_masks"));
+  const cv::Mat predicted = io::read_image(p.workspace / "predicted_masks/a_mask.tif").pixels;
+  EXPECT_EQ(cv::countNonZero(predicted != disc({40, 30}, 10)), 0);
+  const auto read_back = read_workspace(p.workspace);
+  ASSERT_EQ(read_back.size(), 2u);
+  EXPECT_EQ(read_back[1].status, "pending");
+  EXPECT_EQ(read_back[1].source_model, (p.dir / "model.pt").string());
+  EXPECT_NE(core::read_file(p.workspace / "README.md").find("Fiji"), std::string::npos);
+  // A second export into the same folder needs force.
+  EXPECT_THROW(p.export_workspace(), ConfigError);
+}
+
+TEST(CorrectionsTest, ExportReadsTheFlaggedCsvAndAManifest) {
+  Project p;
+  core::write_file_atomic(p.dir / "flagged.csv",
+                          "image_path,mask_path,flag_reason,reviewer,timestamp\n"
+                          "plates/b.tif,pred/b_pred_mask.tif,missed_spheroid,ann,2026-01-01T00:00:00Z\n");
+  core::write_file_atomic(p.dir / "all.csv", "basename,image_path\na,plates/a.tif\nb,plates/b.tif\n");
+  ExportCorrectionConfig c;
+  c.flagged = p.dir / "flagged.csv";
+  c.manifest = p.dir / "all.csv";
+  c.data_root = p.dir.path();
+  c.pred_mask_dir = p.dir / "pred";
+  c.output_dir = p.workspace;
+  const auto entries = export_for_correction(c);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].basename, "b");
+  EXPECT_TRUE(fs::exists(p.workspace / "predicted_masks/b_mask.tif"));
+}
+
+TEST(CorrectionsTest, ExportNamesAMissingPrediction) {
+  Project p;
+  fs::remove(p.dir / "pred" / "b_pred_mask.tif");
+  try {
+    p.export_workspace();
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("b_pred_mask.tif"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CorrectionsTest, ImportHappyPathThroughValidateDataset) {
+  Project p;
+  p.export_workspace();
+  cv::Mat fixed = disc({40, 30}, 12);
+  cv::circle(fixed, {10, 10}, 5, cv::Scalar(255), cv::FILLED);  // a missed object, added by hand
+  io::write_mask_tiff(p.corrected("a"), fixed);
+  const ImportCorrectionResult result = import_corrections(p.import_config());
+  EXPECT_EQ(result.imported, std::vector<std::string>{"a"});
+  EXPECT_EQ(result.pending, std::vector<std::string>{"b"});
+  EXPECT_EQ(core::read_file(p.working / "images/a.tif"), core::read_file(p.dir / "plates/a.tif"));
+  EXPECT_EQ(cv::countNonZero(io::read_image(p.working / "masks/a_mask.tif").pixels != fixed), 0);
+  EXPECT_EQ(read_workspace(p.workspace)[0].status, "imported");
+  EXPECT_EQ(read_workspace(p.workspace)[1].status, "pending");
+
+  const auto registry = read_corrections_registry(p.working);
+  ASSERT_EQ(registry.size(), 1u);
+  EXPECT_EQ(registry[0].basename, "a");
+  EXPECT_EQ(registry[0].mask_path, "masks/a_mask.tif");
+  EXPECT_EQ(registry[0].corrector, "ann");
+  EXPECT_EQ(registry[0].source_model, (p.dir / "model.pt").string());
+  EXPECT_EQ(registry[0].source_model_sha256, core::sha256_hex("weights"));
+  EXPECT_EQ(registry[0].corrected_at.size(), 20u);  // 2026-01-01T00:00:00Z
+
+  CurateConfig curate;
+  curate.input_dir = p.working;
+  curate.output_dir = p.dir / "data" / "splits";
+  const std::string registry_text = core::read_file(p.working / kCorrectionsRegistry);
+  for (int run = 0; run < 2; ++run) {  // a second run rewrites all.csv from the first: still there
+    const ValidationReport report = validate_dataset(curate);
+    EXPECT_EQ(report.exit_code(), 0) << format_validation_summary(report);
+    EXPECT_EQ(report.count(QcStatus::kPass), 2);
+    const io::CsvTable all = io::read_csv(p.dir / "data/splits/all.csv");
+    const int basename = all.column_index("basename");
+    const int model = all.column_index("source_model");
+    const int by = all.column_index("corrected_by");
+    ASSERT_GE(model, 0);
+    ASSERT_GE(by, 0);
+    for (const auto& row : all.rows) {
+      EXPECT_EQ(row[by], row[basename] == "a" ? "ann" : "") << row[basename];
+    }
+    EXPECT_EQ(core::read_file(p.working / kCorrectionsRegistry), registry_text);
+  }
+
+  // Correcting b later appends to the registry; importing a again is refused.
+  io::write_mask_tiff(p.corrected("b"), disc({40, 30}, 12));
+  fs::remove(p.corrected("a"));
+  const ImportCorrectionResult second = import_corrections(p.import_config());
+  EXPECT_EQ(second.imported, std::vector<std::string>{"b"});
+  EXPECT_EQ(read_corrections_registry(p.working).size(), 2u);
+  io::write_mask_tiff(p.corrected("a"), fixed);
+  EXPECT_NE(import_error(p).find("a_mask.tif"), std::string::npos);
+}
+
+TEST(CorrectionsTest, SizeMismatchNamesTheFile) {
+  Project p;
+  p.export_workspace();
+  io::write_mask_tiff(p.corrected("a"), cv::Mat::zeros(kHeight, kWidth + 2, CV_8UC1));
+  const std::string error = import_error(p);
+  EXPECT_NE(error.find("a_mask.tif"), std::string::npos) << error;
+  EXPECT_NE(error.find("82x60"), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(p.working / "images/a.tif"));
+  EXPECT_FALSE(fs::exists(p.working / kCorrectionsRegistry));
+}
+
+TEST(CorrectionsTest, NonBinaryMaskNamesTheFile) {
+  Project p;
+  p.export_workspace();
+  cv::Mat grey = disc({40, 30}, 12);
+  grey(cv::Rect(0, 0, 4, 4)).setTo(128);
+  io::write_gray_tiff(p.corrected("a"), grey);
+  const std::string error = import_error(p);
+  EXPECT_NE(error.find("a_mask.tif"), std::string::npos) << error;
+  EXPECT_NE(error.find("not binary"), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(p.working / "masks/a_mask.tif"));
+}
+
+TEST(CorrectionsTest, ZeroOneMaskIsRefusedWithTheFijiFix) {
+  Project p;
+  p.export_workspace();
+  cv::Mat zero_one = disc({40, 30}, 12) / 255;
+  io::write_gray_tiff(p.corrected("b"), zero_one);
+  const std::string error = import_error(p);
+  EXPECT_NE(error.find("b_mask.tif"), std::string::npos) << error;
+  EXPECT_NE(error.find("Make Binary"), std::string::npos) << error;
+}
+
+TEST(CorrectionsTest, MisnamedFilesAreNamed) {
+  Project p;
+  p.export_workspace();
+  io::write_mask_tiff(p.workspace / "corrected_masks" / "a.tif", disc({40, 30}, 12));
+  io::write_mask_tiff(p.workspace / "corrected_masks" / "zz_mask.tif", disc({40, 30}, 12));
+  const std::string error = import_error(p);
+  EXPECT_NE(error.find("corrected_masks/a.tif"), std::string::npos) << error;
+  EXPECT_NE(error.find("zz_mask.tif"), std::string::npos) << error;
+  EXPECT_NE(error.find("2 problem(s)"), std::string::npos) << error;
+}
+
+TEST(CorrectionsTest, BasenameAlreadyInTheDatasetIsRefused) {
+  Project p;
+  p.export_workspace();
+  fs::copy_file(p.dir / "plates/a.tif", p.working / "images" / "a.png");  // same basename, other extension
+  io::write_mask_tiff(p.corrected("a"), disc({40, 30}, 12));
+  const std::string error = import_error(p);
+  EXPECT_NE(error.find("a_mask.tif"), std::string::npos) << error;
+  EXPECT_NE(error.find("already exists"), std::string::npos) << error;
+  EXPECT_FALSE(fs::exists(p.working / "masks/a_mask.tif"));
+}
+
+TEST(CorrectionsTest, NothingCorrectedIsAClearError) {
+  Project p;
+  p.export_workspace();
+  EXPECT_THROW(import_corrections(p.import_config()), ConfigError);
+}
+
+TEST(CorrectionsTest, CommandsRoundTrip) {
+  Project p;
+  const std::string binary = "'" + test::segoid_binary().string() + "' ";
+  std::string output;
+  ASSERT_EQ(test::run_command(binary + "export_for_correction --flagged '" + (p.dir / "flagged.txt").string() +
+                                  "' --image-dir '" + (p.dir / "plates").string() + "' --pred-mask-dir '" +
+                                  (p.dir / "pred").string() + "' --output-dir '" + p.workspace.string() + "'",
+                              &output),
+            0)
+      << output;
+  io::write_gray_tiff(p.corrected("a"), disc({40, 30}, 12) / 255);
+  const std::string import = binary + "import_corrections --workspace '" + p.workspace.string() +
+                             "' --target-dir '" + p.working.string() + "' --corrector bob";
+  EXPECT_EQ(test::run_command(import, &output), 4) << output;
+  EXPECT_NE(output.find("a_mask.tif"), std::string::npos) << output;
+  io::write_mask_tiff(p.corrected("a"), disc({40, 30}, 12));
+  ASSERT_EQ(test::run_command(import, &output), 0) << output;
+  EXPECT_EQ(read_corrections_registry(p.working).at(0).corrector, "bob");
+}
+
+}  // namespace
+}  // namespace segoid::data

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// model_info: a SegOid and a Python checkpoint described, the parent chain, the command line.
+#include "segoid/model/model_info.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "python_fixtures.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/model/checkpoint.hpp"
+#include "test_support.hpp"
+
+namespace segoid::model {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sha256sum(const fs::path& path) {
+  std::string output;
+  if (test::run_command("sha256sum '" + path.string() + "'", &output) != 0) return "";
+  return output.substr(0, 64);
+}
+
+/// A SegOid checkpoint with a training config and a two-generation lineage.
+fs::path write_child_checkpoint(const fs::path& dir) {
+  CheckpointInfo info;
+  info.patch_size = 128;
+  info.epoch = 7;
+  info.best_epoch = 5;
+  info.best_val_dice = 0.9125;
+  info.config_yaml = "data:\n  train_manifest: data/splits/train.csv\n  val_manifest: data/splits/val.csv\n"
+                     "  data_root: data\nmodel:\n  training_pixel_size: 0.65\n";
+  info.lineage = {{"best_model.pt", std::string(64, 'a'), 0.45, 30, "segoid 0.1.0 (abc)"},
+                  {"python.pth", std::string(64, 'b'), 0.8, 9, "imported from Python checkpoint python.pth"}};
+  const fs::path path = dir / "child.pt";
+  save_checkpoint(path, Unet(unet_options(info)), info);
+  return path;
+}
+
+TEST(ModelInfoTest, DescribesSegoidCheckpointWithLineage) {
+  test::TempDir dir;
+  const fs::path path = write_child_checkpoint(dir.path());
+  const ModelDescription d = describe_checkpoint(path);
+  EXPECT_EQ(d.kind, "segoid");
+  EXPECT_EQ(d.architecture, "unet");
+  EXPECT_EQ(d.encoder, "resnet18");
+  EXPECT_EQ(d.normalization, "percentile");
+  EXPECT_EQ(d.patch_size, 128);
+  EXPECT_EQ(d.epochs, 7);
+  EXPECT_EQ(d.best_epoch, 5);
+  EXPECT_DOUBLE_EQ(d.best_val_dice, 0.9125);
+  EXPECT_EQ(d.train_manifest, "data/splits/train.csv");
+  EXPECT_EQ(d.val_manifest, "data/splits/val.csv");
+  EXPECT_DOUBLE_EQ(d.training_pixel_size, 0.65);
+  ASSERT_EQ(d.lineage.size(), 2u);
+  EXPECT_EQ(d.lineage[0].file_name, "best_model.pt");
+  EXPECT_DOUBLE_EQ(d.lineage[0].best_val_dice, 0.45);
+  EXPECT_EQ(d.lineage[1].file_name, "python.pth");
+  EXPECT_EQ(d.lineage[1].epoch, 9);
+  EXPECT_NE(d.segoid_version.find("segoid"), std::string::npos);
+  const std::string reference = sha256sum(path);
+  if (!reference.empty()) EXPECT_EQ(d.sha256, reference);
+
+  const std::string text = format_model_description(d);
+  EXPECT_NE(text.find("1. best_model.pt"), std::string::npos) << text;
+  EXPECT_NE(text.find("2. python.pth"), std::string::npos) << text;
+  EXPECT_NE(text.find("0.9125 (epoch 5)"), std::string::npos) << text;
+  const nlohmann::json j = nlohmann::json::parse(model_description_json(d));
+  EXPECT_EQ(j.at("lineage").size(), 2u);
+  EXPECT_EQ(j.at("lineage")[1].at("sha256"), std::string(64, 'b'));
+  EXPECT_EQ(j.at("patch_size"), 128);
+}
+
+TEST(ModelInfoTest, OlderCheckpointWithoutLineageReadsAsNoParents) {
+  CheckpointInfo info;
+  nlohmann::json j = nlohmann::json::parse(info_to_json(info));
+  j.erase("lineage");
+  EXPECT_TRUE(info_from_json(j.dump(), "old.pt").lineage.empty());
+}
+
+TEST(ModelInfoTest, DescribesPythonCheckpoints) {
+  if (!test::has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  const ModelDescription plain = describe_checkpoint(test::torch_fixture_dir() / "python_segoid.pth");
+  EXPECT_EQ(plain.kind, "python");
+  EXPECT_EQ(plain.encoder, "resnet18");
+  EXPECT_EQ(plain.normalization, "range");
+  EXPECT_EQ(plain.epochs, 9);
+  EXPECT_DOUBLE_EQ(plain.best_val_dice, 0.8125);
+  EXPECT_EQ(plain.patch_size, 0);  // not recorded
+  EXPECT_TRUE(plain.train_manifest.empty());
+  EXPECT_TRUE(plain.lineage.empty());
+  EXPECT_NE(format_model_description(plain).find("(not recorded)"), std::string::npos);
+
+  const ModelDescription with_config = describe_checkpoint(test::torch_fixture_dir() / "python_segoid_config.pth");
+  EXPECT_EQ(with_config.train_manifest, "data/splits/train.csv");
+  EXPECT_EQ(with_config.val_manifest, "data/splits/val.csv");
+  EXPECT_EQ(with_config.patch_size, 192);
+  EXPECT_EQ(with_config.epochs, 4);
+}
+
+TEST(ModelInfoTest, CommandPrintsTextAndJsonAndNamesAMissingFile) {
+  test::TempDir dir;
+  const fs::path path = write_child_checkpoint(dir.path());
+  const std::string binary = "'" + test::segoid_binary().string() + "' model_info ";
+  std::string output;
+  ASSERT_EQ(test::run_command(binary + "'" + path.string() + "'", &output), 0) << output;
+  EXPECT_NE(output.find("parents"), std::string::npos) << output;
+  EXPECT_NE(output.find("data/splits/train.csv"), std::string::npos) << output;
+  ASSERT_EQ(test::run_command(binary + "'" + path.string() + "' --json 2>/dev/null", &output), 0) << output;
+  const nlohmann::json j = nlohmann::json::parse(output);
+  EXPECT_EQ(j.at("kind"), "segoid");
+  EXPECT_EQ(j.at("epochs"), 7);
+  EXPECT_EQ(test::run_command(binary + "'" + (dir / "missing.pt").string() + "'", &output), 5);
+  EXPECT_NE(output.find("missing.pt"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace segoid::model
