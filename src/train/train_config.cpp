@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include <utility>
+
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
@@ -27,6 +29,22 @@ void read_augmentation(ConfigNode node, AugmentSection& a) {
   node.get("rotate_90", a.rotate_90);
   node.get("brightness_limit", a.brightness_limit);
   node.get("contrast_limit", a.contrast_limit);
+  node.get("scale", a.scale);
+  node.get("scale_min", a.scale_min);
+  node.get("scale_max", a.scale_max);
+  node.get("grid_distortion", a.grid_distortion);
+  node.get("grid_cells", a.grid_cells);
+  node.get("grid_magnitude", a.grid_magnitude);
+  node.get("gamma", a.gamma);
+  node.get("gamma_min", a.gamma_min);
+  node.get("gamma_max", a.gamma_max);
+  node.get("blur", a.blur);
+  node.get("blur_sigma_min", a.blur_sigma_min);
+  node.get("blur_sigma_max", a.blur_sigma_max);
+  node.get("noise", a.noise);
+  node.get("noise_sd_min", a.noise_sd_min);
+  node.get("noise_sd_max", a.noise_sd_max);
+  node.get("invert", a.invert);
 }
 
 void read_dataset(ConfigNode node, DatasetSection& d) {
@@ -154,6 +172,20 @@ void validate_train_config(const TrainConfig& c, const std::string& origin) {
   in_range("dataset.augmentation.rotate_90", a.rotate_90, 0, 1);
   in_range("dataset.augmentation.brightness_limit", a.brightness_limit, 0, 1);
   in_range("dataset.augmentation.contrast_limit", a.contrast_limit, 0, 1);
+  for (const auto& [key, p] : {std::pair<const char*, double>{"scale", a.scale}, {"grid_distortion", a.grid_distortion},
+                               {"gamma", a.gamma}, {"blur", a.blur}, {"noise", a.noise}, {"invert", a.invert}}) {
+    in_range(std::string("dataset.augmentation.") + key, p, 0, 1);
+  }
+  in_range("dataset.augmentation.scale_min", a.scale_min, 0.25, 1);
+  in_range("dataset.augmentation.scale_max", a.scale_max, 1, 4);
+  in_range("dataset.augmentation.grid_cells", a.grid_cells, 1, 16);
+  in_range("dataset.augmentation.grid_magnitude", a.grid_magnitude, 0, 0.5);
+  in_range("dataset.augmentation.gamma_min", a.gamma_min, 0.2, 1);
+  in_range("dataset.augmentation.gamma_max", a.gamma_max, 1, 5);
+  in_range("dataset.augmentation.blur_sigma_min", a.blur_sigma_min, 0, 10);
+  in_range("dataset.augmentation.blur_sigma_max", a.blur_sigma_max, a.blur_sigma_min, 10);
+  in_range("dataset.augmentation.noise_sd_min", a.noise_sd_min, 0, 0.5);
+  in_range("dataset.augmentation.noise_sd_max", a.noise_sd_max, a.noise_sd_min, 0.5);
   one_of("model.architecture", c.model.architecture, {"unet"});
   one_of("model.encoder", c.model.encoder, {"resnet18", "resnet34"});
   one_of("model.encoder_weights", c.model.encoder_weights.empty() ? "null" : c.model.encoder_weights,
@@ -211,6 +243,22 @@ std::string to_yaml(const TrainConfig& c) {
   kv("rotate_90", a.rotate_90);
   kv("brightness_limit", a.brightness_limit);
   kv("contrast_limit", a.contrast_limit);
+  kv("scale", a.scale);
+  kv("scale_min", a.scale_min);
+  kv("scale_max", a.scale_max);
+  kv("grid_distortion", a.grid_distortion);
+  kv("grid_cells", a.grid_cells);
+  kv("grid_magnitude", a.grid_magnitude);
+  kv("gamma", a.gamma);
+  kv("gamma_min", a.gamma_min);
+  kv("gamma_max", a.gamma_max);
+  kv("blur", a.blur);
+  kv("blur_sigma_min", a.blur_sigma_min);
+  kv("blur_sigma_max", a.blur_sigma_max);
+  kv("noise", a.noise);
+  kv("noise_sd_min", a.noise_sd_min);
+  kv("noise_sd_max", a.noise_sd_max);
+  kv("invert", a.invert);
   e << YAML::EndMap << YAML::EndMap;
   e << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
   kv("architecture", c.model.architecture);

@@ -38,6 +38,22 @@ data::AugmentConfig augment_config(const TrainConfig& c) {
   out.rotate_90 = a.rotate_90;
   out.brightness_limit = a.brightness_limit;
   out.contrast_limit = a.contrast_limit;
+  out.scale = a.scale;
+  out.scale_min = a.scale_min;
+  out.scale_max = a.scale_max;
+  out.grid_distortion = a.grid_distortion;
+  out.grid_cells = a.grid_cells;
+  out.grid_magnitude = a.grid_magnitude;
+  out.gamma = a.gamma;
+  out.gamma_min = a.gamma_min;
+  out.gamma_max = a.gamma_max;
+  out.blur = a.blur;
+  out.blur_sigma_min = a.blur_sigma_min;
+  out.blur_sigma_max = a.blur_sigma_max;
+  out.noise = a.noise;
+  out.noise_sd_min = a.noise_sd_min;
+  out.noise_sd_max = a.noise_sd_max;
+  out.invert = a.invert;
   return out;
 }
 

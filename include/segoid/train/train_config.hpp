@@ -23,6 +23,23 @@ struct AugmentSection {
   double rotate_90 = 0.5;         ///< probability of a rotation by 90, 180 or 270 degrees
   double brightness_limit = 0.1;  ///< additive shift drawn from [-limit, limit] (intensity units)
   double contrast_limit = 0.1;    ///< gain drawn from [1 - limit, 1 + limit]
+  // Robustness transforms (SegOid's own; each off unless a config names it, see data::AugmentConfig).
+  double scale = 0.0;             ///< probability of a zoom
+  double scale_min = 0.67;        ///< smallest zoom factor, [0.25, 1]
+  double scale_max = 1.5;         ///< largest zoom factor, [1, 4]
+  double grid_distortion = 0.0;   ///< probability of a smooth grid warp
+  int grid_cells = 4;             ///< grid cells per side, [1, 16]
+  double grid_magnitude = 0.3;    ///< largest corner shift, fraction of a cell, [0, 0.5]
+  double gamma = 0.0;             ///< probability of a gamma change
+  double gamma_min = 0.67;        ///< smallest exponent, [0.2, 1]
+  double gamma_max = 1.5;         ///< largest exponent, [1, 5]
+  double blur = 0.0;              ///< probability of a Gaussian blur
+  double blur_sigma_min = 0.5;    ///< px, [0, 10]
+  double blur_sigma_max = 2.0;    ///< px, [blur_sigma_min, 10]
+  double noise = 0.0;             ///< probability of additive Gaussian noise
+  double noise_sd_min = 0.0;      ///< intensity units, [0, 0.5]
+  double noise_sd_max = 0.05;     ///< intensity units, [noise_sd_min, 0.5]
+  double invert = 0.0;            ///< probability of an intensity inversion
 };
 
 /// `dataset:` patch sampling.
