@@ -76,8 +76,12 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
   if (n_images < 1)
     throw ConfigError(
         fmt::format("synthetic plate set: the number of images must be >= 1, got {}", n_images));
-  validate_synth_config(config);
-  if (config.style != "mixed") parse_synth_style(config.style);
+  // Plate limits (wells must hold spheroids) apply only where flat-well images are drawn.
+  if (config.style == "mixed" || parse_synth_style(config.style) == SynthStyle::kFlatWell) {
+    validate_synth_config(config);
+  } else {
+    validate_styled_size(config);
+  }
   const fs::path working = out_dir / "working";
   if (is_non_empty_dir(working)) {
     if (!overwrite) {

@@ -25,6 +25,7 @@ using style_detail::ShapeMix;
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kMaxMagnification = 6.0;  // object sizes span 1x..6x of the style's smallest
+constexpr int kMinStyledSide = 64;         // px
 constexpr int kMinVisibleArea = 150;       // px: objects cut by the border keep at least this much
 constexpr std::uint64_t kStyleStream = 0x5354594C45ULL;  // "STYLE"
 constexpr std::uint64_t kObjectStream = 11;
@@ -219,7 +220,7 @@ void fluorescence_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Param
   plan.min_diameter = 18.0 * c.magnification;
   plan.max_diameter = plan.min_diameter * 1.6;
   const double mean_area = 0.25 * kPi * plan.min_diameter * plan.max_diameter;
-  plan.count = std::clamp(static_cast<int>(rng.uniform(0.05, 0.2) * scene.structure.total() / mean_area), 1, 40);
+  plan.count = std::clamp(static_cast<int>(rng.uniform(0.08, 0.25) * scene.structure.total() / mean_area), 2, 40);
   place_field(scene, rng, plan);
   for (int label = 1; label <= static_cast<int>(scene.objects.size()); ++label) {
     ObjectLook look;
@@ -240,7 +241,7 @@ void phase_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Params& para
   plan.min_diameter = 16.0 * c.magnification;
   plan.max_diameter = plan.min_diameter * 1.8;
   const double mean_area = 0.25 * kPi * plan.min_diameter * plan.max_diameter;
-  plan.count = std::clamp(static_cast<int>(rng.uniform(0.04, 0.18) * scene.structure.total() / mean_area), 1, 40);
+  plan.count = std::clamp(static_cast<int>(rng.uniform(0.08, 0.25) * scene.structure.total() / mean_area), 2, 40);
   place_field(scene, rng, plan);
   const double halo = rng.uniform(0.3, 0.9), shade = rng.uniform(5.0, 14.0);
   for (int label = 1; label <= static_cast<int>(scene.objects.size()); ++label) {
@@ -388,6 +389,13 @@ cv::Mat colourize_and_encode(const cv::Mat& gray, const cv::Mat& stain, core::Rn
 
 }  // namespace
 
+void validate_styled_size(const SynthConfig& config) {
+  for (const auto& [name, value] : {std::pair{"width", config.width}, {"height", config.height}}) {
+    if (value < kMinStyledSide || value > 32768)
+      throw ConfigError(fmt::format("synthetic image: {} must be in [{}, 32768] px, got {}", name, kMinStyledSide, value));
+  }
+}
+
 std::string synth_style_name(SynthStyle style) { return kStyleNames[static_cast<int>(style)]; }
 
 std::vector<std::string> synth_style_names() { return {std::begin(kStyleNames), std::end(kStyleNames)}; }
@@ -438,9 +446,9 @@ SynthStyle style_of_basename(const std::string& basename) {
 }
 
 StyledImage synthesize_styled(const SynthConfig& config, SynthStyle style, std::uint64_t image_index) {
-  validate_synth_config(config);
   StyledImage result;
   result.style = style;
+  if (style != SynthStyle::kFlatWell) validate_styled_size(config);
   if (style == SynthStyle::kFlatWell) {
     result.plate = synthesize_plate(config, image_index);
     result.image = result.plate.image;

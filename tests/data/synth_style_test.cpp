@@ -233,10 +233,11 @@ TEST(SynthStyleTest, PhaseContrastObjectsAreDarkWithABrightHalo) {
   for (std::uint64_t index = 0; index < 5; ++index) {
     const StyledImage synth = synthesize_styled(config, SynthStyle::kPhaseContrast, index);
     const cv::Mat image = gray_float(synth.image);
-    cv::Mat near, far;
-    cv::dilate(synth.mask, near, cv::Mat(), cv::Point(-1, -1), 3);
+    cv::Mat touching, near, far;
+    cv::dilate(synth.mask, touching, cv::Mat(), cv::Point(-1, -1), 1);
+    cv::dilate(synth.mask, near, cv::Mat(), cv::Point(-1, -1), 5);
     cv::dilate(synth.mask, far, cv::Mat(), cv::Point(-1, -1), 25);
-    const double halo = cv::mean(image, near & ~synth.mask)[0];
+    const double halo = cv::mean(image, near & ~touching)[0];
     const double background = cv::mean(image, far == 0)[0];
     const double inside = cv::mean(image, synth.mask)[0];
     EXPECT_GT(halo, background) << "image " << index;

@@ -75,8 +75,12 @@ struct StyledImage {
 /// byte for byte; other styles use config.width, config.height and config.seed only and draw
 /// magnification (6x object-size range), defocus, uneven illumination, gamma, file type, shot and
 /// read noise, debris, fibres, bubbles and shapes per image. Deterministic for (seed, index, style).
-/// Throws ConfigError for an invalid config.
+/// Throws ConfigError for an invalid config (flat-well: validate_synth_config; others: validate_styled_size).
 StyledImage synthesize_styled(const SynthConfig& config, SynthStyle style, std::uint64_t image_index);
+
+/// Checks the image size of the styles other than flat-well (their only size limits: width and
+/// height in [64, 32768] px); throws ConfigError naming the field.
+void validate_styled_size(const SynthConfig& config);
 
 /// File name stem of image `index` (0-based) of `style`: "synth_plate_001" for flat-well (as
 /// synth_image_name), else "synth_<style with underscores>_001", e.g. "synth_rgb_jpeg_004".
