@@ -17,6 +17,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import zlib
 
 import numpy as np
 from PIL import Image
@@ -95,10 +96,34 @@ def train(args, train_rows, val_rows, work, log):
     return best if best.exists() else runs[-1] / "checkpoints" / "final_model.pt"
 
 
+def read_float_predictor_tiff(path):
+    """Float32 Deflate TIFF with the floating-point predictor (as segoid writes), without imagecodecs:
+    per row, undo the byte differencing, then regroup the byte planes (most significant first)."""
+    with tifffile.TiffFile(path) as tif:
+        page = tif.pages[0]
+        rows_per_strip = page.tags["RowsPerStrip"].value if "RowsPerStrip" in page.tags else page.imagelength
+        width, height = page.imagewidth, page.imagelength
+        out = np.empty((height, width), np.float32)
+        fh = tif.filehandle
+        row = 0
+        for offset, count in zip(page.dataoffsets, page.databytecounts):
+            fh.seek(offset)
+            data = np.frombuffer(zlib.decompress(fh.read(count)), np.uint8)
+            n = min(rows_per_strip, height - row)
+            planes = data[: n * width * 4].reshape(n, width * 4)
+            planes = np.cumsum(planes, axis=1, dtype=np.uint64).astype(np.uint8)
+            out[row : row + n] = planes.reshape(n, 4, width).transpose(0, 2, 1).copy().view(">f4")[..., 0]
+            row += n
+    return out
+
+
 def load_gray(path):
     if path.suffix.lower() in (".jpg", ".jpeg", ".png"):
         return np.asarray(Image.open(path).convert("L"), dtype=np.float64)
-    a = tifffile.imread(path).astype(np.float64)
+    try:
+        a = tifffile.imread(path).astype(np.float64)
+    except ValueError:  # floating-point predictor needs imagecodecs
+        a = read_float_predictor_tiff(path).astype(np.float64)
     return a if a.ndim == 2 else a[..., :3] @ np.array([0.299, 0.587, 0.114])
 
 
