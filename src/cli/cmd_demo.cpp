@@ -19,7 +19,11 @@ const bool kRegistered = register_command({
       sub.add_option("--out", opts->out_dir, "Fresh folder for data, runs, predictions, metrics and the report")
           ->capture_default_str();
       sub.add_flag("--force", opts->force, "Replace an existing demo folder");
-      sub.add_option("--images", opts->images, "Synthetic plates to make")->capture_default_str();
+      sub.add_option("--images", opts->images, "Synthetic images to make")->capture_default_str();
+      sub.add_option("--style", opts->style,
+                     "Synth style of the images: mixed (one style per image), or one style such as flat-well "
+                     "(today's 1536x1408 plates; see segoid synth --help)")
+          ->capture_default_str();
       sub.add_option("--seed", opts->seed, "Seed of every random choice")->capture_default_str();
       sub.add_option("--config", opts->config, "Training config instead of the built-in configs/demo.yaml");
       sub.add_option("--epochs", opts->epochs, "Override training.epochs");

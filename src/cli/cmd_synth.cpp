@@ -48,6 +48,10 @@ const bool kRegistered = register_command(
            ->check(CLI::Range(1, 100000));
        sub.add_option("--seed", c.seed, "Base seed; image i uses a seed mixed from (seed, i)")
            ->capture_default_str();
+       sub.add_option("--style", c.style,
+                      "Acquisition style: flat-well (today's plates), ula-round-bottom, fluorescence, "
+                      "phase-contrast, matrigel-dome, rgb-jpeg, or mixed (one style per image, seeded)")
+           ->capture_default_str();
        sub.add_option("--size", opt->size, "Image size WxH in px (default 1536x1408)");
        sub.add_option("--bit-depth", opt->bit_depth, "8, 16, or mixed (8-bit and 16-bit images alternate)")
            ->capture_default_str()
@@ -81,6 +85,15 @@ const bool kRegistered = register_command(
          if (!config.mixed_bit_depth) config.bit_depth = std::stoi(opt->bit_depth);
          const auto summary = data::write_synthetic_set(opt->out, opt->images, config, opt->force);
          const int n = static_cast<int>(summary.images.size());
+         if (config.style != "flat-well") {
+           std::cout << fmt::format(
+               "synth: wrote {} {} images ({}x{} px) and {} masks with {} objects to {}, seed {}, {:.0f} ms/image\n"
+               "       truth table {}\n       config {}\n",
+               n, config.style, config.width, config.height, summary.masks.size(), summary.spheroids,
+               (opt->out / "working").string(), config.seed, summary.milliseconds_per_image,
+               summary.truth_csv.string(), summary.config_yaml.string());
+           return 0;
+         }
          std::cout << fmt::format(
              "synth: wrote {} images ({} 8-bit, {} 16-bit, {}x{} px) and {} masks to {}\n"
              "       {} spheroids in {} wells ({} empty), seed {}, {:.0f} ms/image\n"

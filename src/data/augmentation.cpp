@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: MIT
-// Paired flips and 90-degree rotations for image and mask; brightness/contrast for the image.
+// Paired flips, rotations, zoom and grid distortion for image and mask; brightness/contrast, gamma,
+// blur, noise and inversion for the image.
 #include "segoid/data/augmentation.hpp"
 
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cmath>
+#include <utility>
 #include <string>
 
 #include "segoid/core/error.hpp"
@@ -25,6 +30,67 @@ void rotate_in_place(cv::Mat& mat, int code) {
   mat = rotated;
 }
 
+void require_range(double value, double lo, double hi, const char* key) {
+  if (!(value >= lo && value <= hi)) {
+    throw ConfigError(std::string("dataset.augmentation.") + key + " must be in [" + std::to_string(lo) + ", " +
+                      std::to_string(hi) + "], got " + std::to_string(value));
+  }
+}
+
+double log_uniform(core::Rng& rng, double lo, double hi) { return std::exp(rng.uniform(std::log(lo), std::log(hi))); }
+
+// Resamples image (bilinear) and mask (nearest) through the same maps, reflect-101 outside.
+void remap_pair(cv::Mat& image, cv::Mat& mask, const cv::Mat& map_x, const cv::Mat& map_y) {
+  cv::Mat image_out, mask_out;
+  cv::remap(image, image_out, map_x, map_y, cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
+  cv::remap(mask, mask_out, map_x, map_y, cv::INTER_NEAREST, cv::BORDER_REFLECT_101);
+  image = image_out;
+  mask = mask_out;
+}
+
+void zoom_pair(cv::Mat& image, cv::Mat& mask, double factor) {
+  const cv::Point2f centre(0.5f * (image.cols - 1), 0.5f * (image.rows - 1));
+  const cv::Mat affine = cv::getRotationMatrix2D(centre, /*angle=*/0.0, factor);
+  cv::Mat image_out, mask_out;
+  cv::warpAffine(image, image_out, affine, image.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
+  cv::warpAffine(mask, mask_out, affine, mask.size(), cv::INTER_NEAREST, cv::BORDER_REFLECT_101);
+  image = image_out;
+  mask = mask_out;
+}
+
+void grid_distort_pair(cv::Mat& image, cv::Mat& mask, const AugmentConfig& config, core::Rng& rng) {
+  const int nodes = config.grid_cells + 1;
+  cv::Mat shift_x(nodes, nodes, CV_32FC1), shift_y(nodes, nodes, CV_32FC1);
+  const double cell_x = static_cast<double>(image.cols) / config.grid_cells;
+  const double cell_y = static_cast<double>(image.rows) / config.grid_cells;
+  for (int row = 0; row < nodes; ++row) {
+    for (int col = 0; col < nodes; ++col) {
+      shift_x.at<float>(row, col) = static_cast<float>(rng.uniform(-1.0, 1.0) * config.grid_magnitude * cell_x);
+      shift_y.at<float>(row, col) = static_cast<float>(rng.uniform(-1.0, 1.0) * config.grid_magnitude * cell_y);
+    }
+  }
+  cv::Mat dense_x, dense_y;
+  cv::resize(shift_x, dense_x, image.size(), 0, 0, cv::INTER_CUBIC);
+  cv::resize(shift_y, dense_y, image.size(), 0, 0, cv::INTER_CUBIC);
+  cv::Mat map_x(image.size(), CV_32FC1), map_y(image.size(), CV_32FC1);
+  for (int row = 0; row < image.rows; ++row) {
+    for (int col = 0; col < image.cols; ++col) {
+      map_x.at<float>(row, col) = static_cast<float>(col) + dense_x.at<float>(row, col);
+      map_y.at<float>(row, col) = static_cast<float>(row) + dense_y.at<float>(row, col);
+    }
+  }
+  remap_pair(image, mask, map_x, map_y);
+}
+
+void add_noise(cv::Mat& image, double sd, core::Rng& rng) {
+  for (int row = 0; row < image.rows; ++row) {
+    auto* line = image.ptr<float>(row);
+    for (int col = 0; col < image.cols; ++col) {
+      line[col] = static_cast<float>(std::clamp(line[col] + rng.normal(0.0, sd), 0.0, 1.0));
+    }
+  }
+}
+
 }  // namespace
 
 void validate(const AugmentConfig& config) {
@@ -34,6 +100,21 @@ void validate(const AugmentConfig& config) {
   require_unit(config.brightness_limit, "brightness_limit");
   require_unit(config.contrast_limit, "contrast_limit");
   require_unit(config.brightness_contrast, "brightness_contrast");
+  for (const auto& [p, key] : {std::pair{config.scale, "scale"}, {config.grid_distortion, "grid_distortion"},
+                               {config.gamma, "gamma"}, {config.blur, "blur"}, {config.noise, "noise"},
+                               {config.invert, "invert"}}) {
+    require_unit(p, key);
+  }
+  require_range(config.scale_min, 0.25, 1.0, "scale_min");
+  require_range(config.scale_max, 1.0, 4.0, "scale_max");
+  require_range(config.grid_cells, 1, 16, "grid_cells");
+  require_range(config.grid_magnitude, 0.0, 0.5, "grid_magnitude");
+  require_range(config.gamma_min, 0.2, 1.0, "gamma_min");
+  require_range(config.gamma_max, 1.0, 5.0, "gamma_max");
+  require_range(config.blur_sigma_min, 0.0, 10.0, "blur_sigma_min");
+  require_range(config.blur_sigma_max, config.blur_sigma_min, 10.0, "blur_sigma_max");
+  require_range(config.noise_sd_min, 0.0, 0.5, "noise_sd_min");
+  require_range(config.noise_sd_max, config.noise_sd_min, 0.5, "noise_sd_max");
 }
 
 void augment_pair(cv::Mat& image, cv::Mat& mask, const AugmentConfig& config, core::Rng& rng) {
@@ -66,6 +147,21 @@ void augment_pair(cv::Mat& image, cv::Mat& mask, const AugmentConfig& config, co
     cv::min(image, 1.0, image);
     cv::max(image, 0.0, image);
   }
+  // Robustness transforms: a probability of 0 draws nothing, so configs without them are unchanged.
+  const auto happens = [&rng](double p) { return p > 0.0 && rng.bernoulli(p); };
+  if (happens(config.scale)) zoom_pair(image, mask, log_uniform(rng, config.scale_min, config.scale_max));
+  if (happens(config.grid_distortion)) grid_distort_pair(image, mask, config, rng);
+  if (happens(config.gamma)) {
+    const double exponent = log_uniform(rng, config.gamma_min, config.gamma_max);
+    cv::max(image, 0.0, image);
+    cv::pow(image, exponent, image);
+  }
+  if (happens(config.blur)) {
+    const double sigma = rng.uniform(config.blur_sigma_min, config.blur_sigma_max);
+    if (sigma > 0.0) cv::GaussianBlur(image, image, cv::Size(), sigma, sigma, cv::BORDER_REFLECT_101);
+  }
+  if (happens(config.noise)) add_noise(image, rng.uniform(config.noise_sd_min, config.noise_sd_max), rng);
+  if (happens(config.invert)) image = 1.0 - image;
 }
 
 }  // namespace segoid::data

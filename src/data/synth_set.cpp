@@ -11,6 +11,7 @@
 #include "segoid/core/progress.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/data/synth_plate.hpp"
+#include "segoid/data/synth_style.hpp"
 #include "segoid/io/image_io.hpp"
 
 namespace segoid::data {
@@ -30,6 +31,7 @@ std::string config_yaml(const SynthConfig& c, int n_images) {
       << "git_hash: " << core::git_hash() << "\n"
       << "images: " << n_images << "\n"
       << "seed: " << c.seed << "\n"
+      << "style: " << c.style << "\n"
       << "width: " << c.width << "\n"
       << "height: " << c.height << "\n"
       << "bit_depth: " << (c.mixed_bit_depth ? std::string("mixed") : std::to_string(c.bit_depth)) << "\n"
@@ -56,6 +58,17 @@ std::string config_yaml(const SynthConfig& c, int n_images) {
   return out.str();
 }
 
+int bit_depth_of(SynthFileType type) {
+  switch (type) {
+    case SynthFileType::kUint8:
+    case SynthFileType::kJpegRgb: return 8;
+    case SynthFileType::kUint12In16: return 12;
+    case SynthFileType::kUint16: return 16;
+    case SynthFileType::kFloat32: return 32;
+  }
+  return 0;
+}
+
 }  // namespace
 
 SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const SynthConfig& config,
@@ -63,7 +76,12 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
   if (n_images < 1)
     throw ConfigError(
         fmt::format("synthetic plate set: the number of images must be >= 1, got {}", n_images));
-  validate_synth_config(config);
+  // Plate limits (wells must hold spheroids) apply only where flat-well images are drawn.
+  if (config.style == "mixed" || parse_synth_style(config.style) == SynthStyle::kFlatWell) {
+    validate_synth_config(config);
+  } else {
+    validate_styled_size(config);
+  }
   const fs::path working = out_dir / "working";
   if (is_non_empty_dir(working)) {
     if (!overwrite) {
@@ -86,27 +104,44 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
 
   SynthSetSummary summary;
   std::ostringstream truth;
-  truth << "basename,well,well_index,center_x,center_y,equivalent_diameter_px,bit_depth\n";
+  truth << "basename,well,well_index,center_x,center_y,equivalent_diameter_px,bit_depth,"
+           "style,file_type,area_px,kind,cut_by_border,params\n";
   double synth_ms = 0.0;
   core::Progress progress("synth", n_images, "images");
   for (int i = 0; i < n_images; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    const SynthImage synth = synthesize_plate(config, static_cast<std::uint64_t>(i));
+    const SynthStyle style = style_of_image(config.style, config.seed, static_cast<std::uint64_t>(i));
+    const StyledImage synth = synthesize_styled(config, style, static_cast<std::uint64_t>(i));
     synth_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    const std::string name = synth_image_name(i);
-    const fs::path image_path = working / "images" / (name + ".tif");
+    const std::string name = styled_image_name(style, i);
+    const bool jpeg = synth.file_type == SynthFileType::kJpegRgb;
+    const fs::path image_path = working / "images" / (name + (jpeg ? ".jpg" : ".tif"));
     const fs::path mask_path = working / "masks" / (name + "_mask.tif");
-    io::write_gray_tiff(image_path, synth.image);
+    if (jpeg) {
+      core::write_file_atomic(image_path, synth.jpeg);
+    } else if (synth.file_type == SynthFileType::kFloat32) {
+      io::write_float_tiff(image_path, synth.image);
+    } else {
+      io::write_gray_tiff(image_path, synth.image);
+    }
     io::write_mask_tiff(mask_path, synth.mask);
     summary.images.push_back(image_path);
     summary.masks.push_back(mask_path);
-    summary.spheroids += static_cast<int>(synth.spheroids.size());
-    summary.wells += synth.well_count;
-    summary.eight_bit_images += synth.bit_depth == 8 ? 1 : 0;
-    for (const auto& s : synth.spheroids) {
-      truth << fmt::format("{},{},{},{:.2f},{:.2f},{:.2f},{}\n", name,
-                           well_name(s.well_index, synth.well_cols), s.well_index, s.center.x, s.center.y,
-                           s.equivalent_diameter, synth.bit_depth);
+    summary.styles.push_back(synth_style_name(style));
+    summary.spheroids += static_cast<int>(synth.objects.size());
+    summary.wells += style == SynthStyle::kFlatWell ? synth.plate.well_count : 0;
+    summary.eight_bit_images += synth.image.depth() == CV_8U ? 1 : 0;
+    const int bit_depth = style == SynthStyle::kFlatWell ? synth.plate.bit_depth : bit_depth_of(synth.file_type);
+    std::string params;
+    for (const auto& [key, value] : synth.params) params += fmt::format("{}{}={:.4g}", params.empty() ? "" : ";", key, value);
+    for (std::size_t k = 0; k < synth.objects.size(); ++k) {
+      const StyledObject& s = synth.objects[k];
+      const bool plate = style == SynthStyle::kFlatWell;
+      const int well_index = plate ? synth.plate.spheroids[k].well_index : -1;
+      truth << fmt::format("{},{},{},{:.2f},{:.2f},{:.2f},{},{},{},{},{},{},{}\n", name,
+                           plate ? well_name(well_index, synth.plate.well_cols) : "", well_index, s.center.x,
+                           s.center.y, s.equivalent_diameter, bit_depth, synth_style_name(style),
+                           synth_file_type_name(synth.file_type), s.area, s.kind, s.cut_by_border ? 1 : 0, params);
     }
     progress.advance();
   }

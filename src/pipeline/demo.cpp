@@ -6,13 +6,17 @@
 
 #include <chrono>
 #include <iostream>
+#include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "segoid/analysis/quantify.hpp"
+#include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/data/splits.hpp"
 #include "segoid/data/synth_plate.hpp"
+#include "segoid/data/synth_style.hpp"
 #include "segoid/data/validate_dataset.hpp"
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/pipeline/demo_config.hpp"
@@ -39,6 +43,31 @@ void stage(int number, const std::string& what) {
   std::cout << fmt::format("\n[{}/7] {}\n", number, what) << std::flush;
 }
 
+// Splits every style's images 60/20/20 on its own, so the test set holds each style.
+data::SplitResult split_by_style(const data::SplitConfig& split) {
+  const data::Manifest all = data::read_manifest(split.manifest);
+  std::map<data::SynthStyle, data::Manifest> groups;
+  for (const auto& row : all.rows) {
+    data::Manifest& group = groups[data::style_of_basename(row.basename)];
+    group.columns = all.columns;
+    group.rows.push_back(row);
+  }
+  data::SplitResult result{{{}, all.columns}, {{}, all.columns}, {{}, all.columns}};
+  std::string meta = fmt::format("# segoid demo: split by style\nseed: {}\nstratify: style\n", split.seed);
+  for (const auto& [style, group] : groups) {
+    const data::SplitResult part = data::make_splits(group, split);
+    for (const auto& [from, to] : {std::pair{&part.train, &result.train}, {&part.val, &result.val}, {&part.test, &result.test}})
+      to->rows.insert(to->rows.end(), from->rows.begin(), from->rows.end());
+    meta += fmt::format("{}: {{train: {}, val: {}, test: {}}}\n", data::synth_style_name(style), part.train.rows.size(),
+                        part.val.rows.size(), part.test.rows.size());
+  }
+  data::write_manifest(split.output_dir / "train.csv", result.train);
+  data::write_manifest(split.output_dir / "val.csv", result.val);
+  data::write_manifest(split.output_dir / "test.csv", result.test);
+  core::write_file_atomic(split.output_dir / "split_meta.yaml", meta);
+  return result;
+}
+
 }  // namespace
 
 const std::string& builtin_demo_config() {
@@ -56,13 +85,22 @@ DemoResult run_demo(const DemoOptions& options) {
   const fs::path data_root = options.out_dir / "data";
   const fs::path splits = data_root / "splits";
 
-  stage(1, fmt::format("synthesizing {} well plates (8- and 16-bit, varied exposure)", options.images));
+  const bool plates_only = options.style == "flat-well";
+  stage(1, plates_only ? fmt::format("synthesizing {} well plates (8- and 16-bit, varied exposure)", options.images)
+                       : fmt::format("synthesizing {} images, style {} (file types, optics and shapes vary)",
+                                     options.images, options.style));
   data::SynthConfig synth;
   synth.seed = options.seed;
   synth.mixed_bit_depth = true;
+  synth.style = options.style;
+  if (!plates_only) synth.width = synth.height = options.image_side;
   const data::SynthSetSummary synthesized = data::write_synthetic_set(data_root, options.images, synth);
-  std::cout << fmt::format("  {} spheroids in {} wells -> {}\n", synthesized.spheroids, synthesized.wells,
-                           (data_root / "working").string());
+  if (plates_only) {
+    std::cout << fmt::format("  {} spheroids in {} wells -> {}\n", synthesized.spheroids, synthesized.wells,
+                             (data_root / "working").string());
+  } else {
+    std::cout << fmt::format("  {} objects -> {}\n", synthesized.spheroids, (data_root / "working").string());
+  }
 
   stage(2, "validating images and masks");
   data::CurateConfig curate;
@@ -72,12 +110,12 @@ DemoResult run_demo(const DemoOptions& options) {
   std::cout << data::format_validation_summary(validation);
   if (validation.exit_code() != 0) throw DataError("demo: synthetic data failed validation (see qc_report.csv)");
 
-  stage(3, "splitting by image (60/20/20)");
+  stage(3, plates_only ? "splitting by image (60/20/20)" : "splitting each style's images (60/20/20)");
   data::SplitConfig split;
   split.manifest = validation.all_csv;
   split.output_dir = splits;
   split.seed = options.seed;
-  const data::SplitResult parts = data::run_make_splits(split);
+  const data::SplitResult parts = plates_only ? data::run_make_splits(split) : split_by_style(split);
   result.test_images = static_cast<int>(parts.test.rows.size());
   std::cout << fmt::format("  train {}, val {}, test {} images\n", parts.train.rows.size(), parts.val.rows.size(),
                            parts.test.rows.size());

@@ -5,12 +5,15 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "segoid/analysis/region_props.hpp"
 #include "segoid/core/progress.hpp"
+#include "segoid/core/error.hpp"
 #include "segoid/core/version.hpp"
+#include "segoid/data/synth_style.hpp"
 #include "segoid/pipeline/training_curve.hpp"
 #include "segoid/io/image_io.hpp"
 #include "segoid/report/overlay.hpp"
@@ -52,6 +55,15 @@ cv::Rect zoom_window(const cv::Mat& truth) {
   return {x, y, side, side};
 }
 
+// "flat-well", "rgb-jpeg", ... for a synthetic image name; "" for any other name.
+std::string style_label(const std::string& basename) {
+  try {
+    return data::synth_style_name(data::style_of_basename(basename));
+  } catch (const DataError&) {
+    return "";
+  }
+}
+
 report::ReportSection prediction_section(const DemoReportInputs& in, const fs::path& assets) {
   report::ReportSection section{"Predictions on held-out test images",
                                 "Ground truth contours in green, predictions in red. Each plate is shown whole, "
@@ -61,19 +73,25 @@ report::ReportSection prediction_section(const DemoReportInputs& in, const fs::p
   if (!pixel_metrics.empty() && fs::exists(pixel_metrics)) {
     section.tables.push_back(report::table_from_csv(pixel_metrics, "Pixel metrics per image"));
   }
+  // With several styles, one test image of each; with one style, every test image.
+  std::set<std::string> styles, shown;
+  for (const auto& row : in.test.rows) styles.insert(style_label(row.basename));
   for (const auto& row : in.test.rows) {
     const fs::path pred_path = in.out_dir / "inference" / (row.basename + "_pred_mask.tif");
     if (!fs::exists(pred_path) || row.mask_path.empty()) continue;
+    const std::string style = style_label(row.basename);
+    if (styles.size() > 1 && !shown.insert(style).second) continue;
+    const std::string title = style.empty() ? row.basename : row.basename + " (" + style + ")";
     const cv::Mat image = io::read_image(data::resolve_data_path(row.image_path, in.data_root)).pixels;
     const cv::Mat truth = io::read_image(data::resolve_data_path(row.mask_path, in.data_root)).pixels != 0;
     const cv::Mat pred = io::read_image(pred_path).pixels != 0;
     const fs::path whole = assets / (row.basename + "_overlay.jpg");
     io::write_preview(whole, report::draw_overlay(image, truth, pred, /*thickness=*/3, kOverlaySide));
-    section.images.push_back({row.basename + ": whole plate", whole});
+    section.images.push_back({title + ": whole image", whole});
     const cv::Rect window = zoom_window(truth);
     const fs::path zoom = assets / (row.basename + "_zoom.png");
     io::write_preview(zoom, report::draw_overlay(image(window), truth(window), pred(window), /*thickness=*/1));
-    section.images.push_back({row.basename + ": close-up at full resolution", zoom});
+    section.images.push_back({title + ": close-up at full resolution", zoom});
   }
   return section;
 }
@@ -114,9 +132,14 @@ DemoReportPaths write_demo_report(const DemoReportInputs& in, const DemoResult& 
       {"spheroids measured", std::to_string(result.objects)},
       {"wall time", core::format_duration(result.seconds_total)},
   };
+  std::set<std::string> styles;
+  for (const auto& entry : in.validation.entries) styles.insert(style_label(entry.row.basename));
+  std::string style_list;
+  for (const auto& style : styles) style_list += (style_list.empty() ? "" : ", ") + style;
   doc.sections.push_back({"Data", fmt::format(
-      "{} synthetic well plates (8- and 16-bit files, varied exposure) with exact masks; all passed validation. "
-      "Median spheroid diameter {:.1f} px. Test images: {}. SegOid {}.", in.validation.entries.size(),
+      "{} synthetic images with exact masks, acquisition styles: {} (file types, magnification, optics, noise, "
+      "clutter and shapes vary per image); all passed validation. Median object diameter {:.1f} px. Test images: "
+      "{}. SegOid {}.", in.validation.entries.size(), style_list.empty() ? "flat-well" : style_list,
       in.validation.median_diameter_px(), in.test.rows.size(), core::version_banner()), {}, {}});
   doc.sections.push_back(training_section(in, assets));
   doc.sections.push_back(prediction_section(in, assets));

@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include <utility>
+
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
@@ -54,6 +56,39 @@ core::ConfigTable make_table() {
           .help("contrast gain within 1 +- limit"),
       key<C>("dataset.augmentation.brightness_contrast", &C::dataset, &D::augmentation, &A::brightness_contrast)
           .range(0, 1).help("probability of the brightness/contrast change (albumentations' p)"),
+      // Robustness transforms (SegOid's own): each is off unless a config names its probability.
+      key<C>("dataset.augmentation.scale", &C::dataset, &D::augmentation, &A::scale).range(0, 1)
+          .help("probability of a zoom about the patch centre (mask: nearest)"),
+      key<C>("dataset.augmentation.scale_min", &C::dataset, &D::augmentation, &A::scale_min).range(0.25, 1)
+          .help("smallest zoom factor (drawn log-uniform up to scale_max)"),
+      key<C>("dataset.augmentation.scale_max", &C::dataset, &D::augmentation, &A::scale_max).range(1, 4)
+          .help("largest zoom factor"),
+      key<C>("dataset.augmentation.grid_distortion", &C::dataset, &D::augmentation, &A::grid_distortion).range(0, 1)
+          .help("probability of a smooth grid warp (image and mask)"),
+      key<C>("dataset.augmentation.grid_cells", &C::dataset, &D::augmentation, &A::grid_cells).range(1, 16)
+          .help("grid cells per side"),
+      key<C>("dataset.augmentation.grid_magnitude", &C::dataset, &D::augmentation, &A::grid_magnitude).range(0, 0.5)
+          .help("largest shift of a grid corner, fraction of a cell"),
+      key<C>("dataset.augmentation.gamma", &C::dataset, &D::augmentation, &A::gamma).range(0, 1)
+          .help("probability of out = in^g"),
+      key<C>("dataset.augmentation.gamma_min", &C::dataset, &D::augmentation, &A::gamma_min).range(0.2, 1)
+          .help("smallest exponent g (drawn log-uniform up to gamma_max)"),
+      key<C>("dataset.augmentation.gamma_max", &C::dataset, &D::augmentation, &A::gamma_max).range(1, 5)
+          .help("largest exponent g"),
+      key<C>("dataset.augmentation.blur", &C::dataset, &D::augmentation, &A::blur).range(0, 1)
+          .help("probability of a Gaussian blur (defocus)"),
+      key<C>("dataset.augmentation.blur_sigma_min", &C::dataset, &D::augmentation, &A::blur_sigma_min).range(0, 10)
+          .help("smallest blur sigma, px"),
+      key<C>("dataset.augmentation.blur_sigma_max", &C::dataset, &D::augmentation, &A::blur_sigma_max).range(0, 10)
+          .help("largest blur sigma, px (>= blur_sigma_min)"),
+      key<C>("dataset.augmentation.noise", &C::dataset, &D::augmentation, &A::noise).range(0, 1)
+          .help("probability of additive Gaussian noise (clipped to [0, 1])"),
+      key<C>("dataset.augmentation.noise_sd_min", &C::dataset, &D::augmentation, &A::noise_sd_min).range(0, 0.5)
+          .help("smallest noise sd, intensity units of the normalized image"),
+      key<C>("dataset.augmentation.noise_sd_max", &C::dataset, &D::augmentation, &A::noise_sd_max).range(0, 0.5)
+          .help("largest noise sd (>= noise_sd_min)"),
+      key<C>("dataset.augmentation.invert", &C::dataset, &D::augmentation, &A::invert).range(0, 1)
+          .help("probability of out = 1 - in (dark-on-bright <-> bright-on-dark)"),
 
       key<C>("model.architecture", &C::model, &M::architecture).choices({"unet"}).help("network (only unet)"),
       key<C>("model.encoder", &C::model, &M::encoder).choices({"resnet18", "resnet34"}).help("U-Net encoder"),
@@ -164,6 +199,13 @@ TrainConfig load_train_config(const std::filesystem::path& path) {
 void validate_train_config(const TrainConfig& c, const std::string& origin) {
   core::validate_table(train_config_table(), &c, origin);
   // Checks across keys (a row checks one key).
+  const AugmentSection& a = c.dataset.augmentation;
+  if (a.blur_sigma_max < a.blur_sigma_min) {
+    throw ConfigError(origin + ": dataset.augmentation.blur_sigma_max must be >= blur_sigma_min");
+  }
+  if (a.noise_sd_max < a.noise_sd_min) {
+    throw ConfigError(origin + ": dataset.augmentation.noise_sd_max must be >= noise_sd_min");
+  }
   if (c.loss.bce_weight + c.loss.dice_weight <= 0) {
     throw ConfigError(origin + ": loss.bce_weight + loss.dice_weight must be > 0");
   }

@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <functional>
+#include <opencv2/imgproc.hpp>
 #include <set>
 
 #include "segoid/core/error.hpp"
@@ -235,6 +236,192 @@ TEST(AugmentationTest, ValidateNamesTheKey) {
     EXPECT_NE(std::string(error.what()).find("dataset.augmentation.rotate_90"), std::string::npos)
         << error.what();
   }
+}
+
+
+// ---- robustness transforms ------------------------------------------------------------------
+
+// The flips, rotations and brightness/contrast of augment_pair as documented (steps 1-4), kept
+// here as the reference that the robustness transforms must not disturb when they are off.
+void reference_augment(cv::Mat& image, cv::Mat& mask, const AugmentConfig& config, core::Rng& rng) {
+  if (rng.bernoulli(config.horizontal_flip)) {
+    cv::flip(image, image, 1);
+    cv::flip(mask, mask, 1);
+  }
+  if (rng.bernoulli(config.vertical_flip)) {
+    cv::flip(image, image, 0);
+    cv::flip(mask, mask, 0);
+  }
+  if (rng.bernoulli(config.rotate_90)) {
+    const int codes[3] = {cv::ROTATE_90_CLOCKWISE, cv::ROTATE_180, cv::ROTATE_90_COUNTERCLOCKWISE};
+    const int code = codes[rng.uniform_int(0, 2)];
+    cv::Mat a, b;
+    cv::rotate(image, a, code);
+    cv::rotate(mask, b, code);
+    image = a;
+    mask = b;
+  }
+  if (rng.bernoulli(config.brightness_contrast)) {
+    const double alpha = 1.0 + rng.uniform(-config.contrast_limit, config.contrast_limit);
+    const double beta = rng.uniform(-config.brightness_limit, config.brightness_limit);
+    image.convertTo(image, CV_32F, alpha, beta);
+    cv::min(image, 1.0, image);
+    cv::max(image, 0.0, image);
+  }
+}
+
+cv::Mat random_image(int rows, int cols, std::uint64_t seed) {
+  core::Rng rng(seed);
+  cv::Mat image(rows, cols, CV_32FC1);
+  for (int row = 0; row < rows; ++row)
+    for (int col = 0; col < cols; ++col) image.at<float>(row, col) = static_cast<float>(rng.uniform());
+  return image;
+}
+
+// A disc mask and an image that is bright exactly on it: after a geometric transform the two
+// must still agree (up to interpolation at the outline).
+struct DiscPair {
+  cv::Mat image, mask;
+};
+DiscPair disc_pair(int side, cv::Point centre, int radius) {
+  DiscPair pair{cv::Mat(side, side, CV_32FC1, cv::Scalar(0.1)), cv::Mat::zeros(side, side, CV_8UC1)};
+  cv::circle(pair.mask, centre, radius, cv::Scalar(1), cv::FILLED);
+  pair.image.setTo(0.9, pair.mask);
+  return pair;
+}
+int disagreement(const DiscPair& pair) {
+  return cv::countNonZero((pair.image > 0.5) != (pair.mask != 0));
+}
+
+AugmentConfig robustness_only() {
+  AugmentConfig config;
+  config.horizontal_flip = config.vertical_flip = config.rotate_90 = config.brightness_contrast = 0.0;
+  return config;
+}
+
+TEST(AugmentationTest, RobustnessTransformsOffByDefaultGiveTodaysPatchesBitForBit) {
+  const AugmentConfig defaults;
+  EXPECT_EQ(defaults.scale + defaults.grid_distortion + defaults.gamma + defaults.blur + defaults.noise +
+                defaults.invert,
+            0.0);
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    cv::Mat image = random_image(6, 9, seed), mask = marker_mask(6, 9);
+    cv::Mat ref_image = image.clone(), ref_mask = mask.clone();
+    core::Rng rng(seed), ref_rng(seed);
+    augment_pair(image, mask, defaults, rng);
+    reference_augment(ref_image, ref_mask, defaults, ref_rng);
+    ASSERT_TRUE(equal(image, ref_image)) << "seed " << seed;
+    ASSERT_TRUE(equal(mask, ref_mask)) << "seed " << seed;
+    EXPECT_EQ(rng.next_u64(), ref_rng.next_u64()) << "the generator drew the same number of values";
+  }
+}
+
+TEST(AugmentationTest, ZoomScalesImageAndMaskTogether) {
+  for (const double factor : {2.0, 0.5}) {
+    AugmentConfig config = robustness_only();
+    config.scale = 1.0;
+    config.scale_min = config.scale_max = factor;
+    DiscPair pair = disc_pair(64, {31, 31}, 12);  // (31.5, 31.5) is the patch centre
+    const int before = cv::countNonZero(pair.mask);
+    core::Rng rng(3);
+    augment_pair(pair.image, pair.mask, config, rng);
+    // Zooming out mirrors the patch around its borders (copies of the disc appear there): count
+    // the central window that holds the zoomed patch itself.
+    const int inner = factor < 1 ? static_cast<int>(64 * (1 - factor) / 2) : 0;
+    const cv::Rect window(inner, inner, 64 - 2 * inner, 64 - 2 * inner);
+    const double ratio = cv::countNonZero(pair.mask(window)) / static_cast<double>(before);
+    EXPECT_NEAR(ratio, factor * factor, 0.12 * factor * factor) << "factor " << factor;
+    EXPECT_LE(disagreement(pair), 8 * 12 * factor) << "factor " << factor;
+    EXPECT_EQ(pair.mask.size(), cv::Size(64, 64));
+  }
+}
+
+TEST(AugmentationTest, GridDistortionWarpsImageAndMaskTogether) {
+  AugmentConfig config = robustness_only();
+  config.grid_distortion = 1.0;
+  config.grid_magnitude = 0.4;
+  int changed = 0;
+  for (std::uint64_t seed = 0; seed < 10; ++seed) {
+    DiscPair pair = disc_pair(96, {40, 52}, 20);
+    const cv::Mat original = pair.mask.clone();
+    core::Rng rng(seed);
+    augment_pair(pair.image, pair.mask, config, rng);
+    changed += cv::countNonZero(pair.mask != original) > 30 ? 1 : 0;
+    EXPECT_LE(disagreement(pair), 2 * 2 * 3.1416 * 20) << "seed " << seed;
+    const std::set<int> values(pair.mask.begin<std::uint8_t>(), pair.mask.end<std::uint8_t>());
+    EXPECT_TRUE(values == std::set<int>({0, 1})) << "nearest-neighbour mask stays binary";
+  }
+  EXPECT_GE(changed, 8);
+}
+
+TEST(AugmentationTest, GammaBlurNoiseAndInversionTouchTheImageOnly) {
+  const cv::Mat source = random_image(32, 32, 9);
+  const cv::Mat mask = marker_mask(32, 32);
+  const auto run = [&](const AugmentConfig& config) {
+    cv::Mat image = source.clone(), m = mask.clone();
+    core::Rng rng(1);
+    augment_pair(image, m, config, rng);
+    EXPECT_TRUE(equal(m, mask));
+    return image;
+  };
+  AugmentConfig gamma = robustness_only();
+  gamma.gamma = 1.0;
+  gamma.gamma_min = 1.0;
+  gamma.gamma_max = 2.0;
+  cv::Mat expected;
+  {
+    // Reference: the exponent is the first draw after the probability's.
+    // Flips, rotation and brightness always draw their Bernoulli, then gamma's own.
+    core::Rng rng(1);
+    for (int draw = 0; draw < 5; ++draw) rng.bernoulli(0.5);
+    const double exponent = std::exp(rng.uniform(std::log(1.0), std::log(2.0)));
+    cv::pow(source, exponent, expected);
+  }
+  EXPECT_LT(cv::norm(run(gamma), expected, cv::NORM_INF), 1e-6);
+
+  AugmentConfig invert = robustness_only();
+  invert.invert = 1.0;
+  EXPECT_LT(cv::norm(run(invert), 1.0 - source, cv::NORM_INF), 1e-7);
+
+  AugmentConfig blur = robustness_only();
+  blur.blur = 1.0;
+  cv::Scalar mean_before, sd_before, mean_after, sd_after;
+  cv::meanStdDev(source, mean_before, sd_before);
+  cv::meanStdDev(run(blur), mean_after, sd_after);
+  EXPECT_LT(sd_after[0], 0.6 * sd_before[0]);
+  EXPECT_NEAR(mean_after[0], mean_before[0], 0.02);
+}
+
+TEST(AugmentationTest, NoiseHasTheRequestedSpread) {
+  AugmentConfig config = robustness_only();
+  config.noise = 1.0;
+  config.noise_sd_min = config.noise_sd_max = 0.05;
+  cv::Mat image(128, 128, CV_32FC1, cv::Scalar(0.5)), mask = cv::Mat::zeros(128, 128, CV_8UC1);
+  core::Rng rng(4);
+  augment_pair(image, mask, config, rng);
+  cv::Scalar mean, sd;
+  cv::meanStdDev(image, mean, sd);
+  EXPECT_NEAR(mean[0], 0.5, 0.005);
+  EXPECT_NEAR(sd[0], 0.05, 0.004);
+  EXPECT_EQ(cv::countNonZero(mask), 0);
+}
+
+TEST(AugmentationTest, RobustnessRangesAreValidated) {
+  AugmentConfig config;
+  config.scale_min = 0.1;
+  try {
+    validate(config);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& error) {
+    EXPECT_NE(std::string(error.what()).find("dataset.augmentation.scale_min"), std::string::npos) << error.what();
+  }
+  config = AugmentConfig{};
+  config.noise = 2.0;
+  EXPECT_THROW(validate(config), ConfigError);
+  config = AugmentConfig{};
+  config.blur_sigma_min = 3.0;
+  config.blur_sigma_max = 1.0;
+  EXPECT_THROW(validate(config), ConfigError);
 }
 
 }  // namespace

@@ -94,5 +94,31 @@ TEST(TrainConfigTest, YamlRoundTripKeepsEveryValue) {
   EXPECT_NE(text.find("git_hash"), std::string::npos);
 }
 
+TEST(TrainConfigTest, RobustnessAugmentationIsOffUnlessNamed) {
+  const TrainConfig python = load_train_config(test::source_dir() / "tests/train/fixtures/python_train.yaml");
+  const AugmentSection& a = python.dataset.augmentation;
+  EXPECT_EQ(a.scale + a.grid_distortion + a.gamma + a.blur + a.noise + a.invert, 0.0);
+  const TrainConfig c = parse_train_config(
+      "dataset:\n  augmentation:\n    gamma: 0.4\n    gamma_min: 0.5\n    gamma_max: 2.0\n    invert: 0.1\n"
+      "    scale: 0.3\n    scale_min: 0.5\n    grid_distortion: 0.2\n    grid_cells: 6\n    blur: 0.25\n"
+      "    blur_sigma_max: 3.0\n    noise: 0.5\n    noise_sd_max: 0.08\n",
+      "aug.yaml");
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.gamma, 0.4);
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.gamma_min, 0.5);
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.gamma_max, 2.0);
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.invert, 0.1);
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.scale_min, 0.5);
+  EXPECT_EQ(c.dataset.augmentation.grid_cells, 6);
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.noise_sd_max, 0.08);
+  EXPECT_DOUBLE_EQ(c.dataset.augmentation.blur, 0.25);
+  const TrainConfig back = parse_train_config(to_yaml(c), "snapshot.yaml");
+  EXPECT_DOUBLE_EQ(back.dataset.augmentation.gamma_max, 2.0);
+  EXPECT_DOUBLE_EQ(back.dataset.augmentation.grid_distortion, 0.2);
+  EXPECT_NE(error_of("dataset:\n  augmentation:\n    gamma_max: 9\n").find("dataset.augmentation.gamma_max"),
+            std::string::npos);
+  EXPECT_NE(error_of("dataset:\n  augmentation:\n    noise: -1\n").find("dataset.augmentation.noise"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace segoid::train

@@ -20,6 +20,7 @@ struct SynthConfig {
   int sensor_bits = 16;          ///< significant bits in 16-bit output (12 mimics a 12-bit camera
                                  ///< stored in 16-bit files; pair with percentile normalization)
   std::uint64_t seed = 42;       ///< base seed; image i draws from core::mix_seed(seed, i)
+  std::string style = "flat-well";  ///< acquisition style of write_synthetic_set (synth_style.hpp) or "mixed"
 
   int well_rows = 0;                     ///< wells per column of the grid; 0 = as many as fit
   int well_cols = 0;                     ///< wells per row of the grid; 0 = as many as fit
@@ -98,12 +99,14 @@ struct SynthSetSummary {
   int spheroids = 0;                          ///< total drawn
   int wells = 0;                              ///< total wells
   int eight_bit_images = 0;                   ///< images written as 8-bit
+  std::vector<std::string> styles;            ///< style of each image (synth_style_name)
   double milliseconds_per_image = 0.0;        ///< synthesis time only (no file writing)
 };
 
-/// Synthesizes `n_images` images and writes them as TIFF pairs under `out_dir/working/`
-/// (images 8- or 16-bit Deflate, masks 0/255 LZW), plus `synth_truth.csv` and `synth_config.yaml`
-/// in `out_dir`. Every file is written atomically. Refuses (ConfigError) when `out_dir/working`
+/// Synthesizes `n_images` images of `config.style` (one style per image, see style_of_image) and
+/// writes them under `out_dir/working/` (images 8-, 12-in-16-, 16-bit or float TIFF, or RGB JPEG
+/// for rgb-jpeg; masks 0/255 LZW TIFF), plus `synth_truth.csv` (one row per object, with the
+/// image's style, file type and drawn parameters) and `synth_config.yaml` in `out_dir`. Every file is written atomically. Refuses (ConfigError) when `out_dir/working`
 /// exists and is not empty, unless `overwrite`, which first removes `working/images` and
 /// `working/masks`. Throws IoError when a file cannot be written.
 SynthSetSummary write_synthetic_set(const std::filesystem::path& out_dir, int n_images,

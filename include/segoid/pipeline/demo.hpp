@@ -11,7 +11,9 @@ namespace segoid::pipeline {
 struct DemoOptions {
   std::filesystem::path out_dir;      ///< fresh folder for everything the demo writes
   bool force = false;                 ///< replace an existing, non-empty out_dir
-  int images = 10;                    ///< synthetic plates (half 8-bit, half 16-bit)
+  int images = 24;                    ///< synthetic images (4 of each style when mixed)
+  std::string style = "mixed";        ///< synth style or "mixed" (one style per image)
+  int image_side = 512;               ///< px, square images of the styles other than flat-well-only
   std::uint64_t seed = 42;            ///< synthesis, split and training seed
   std::filesystem::path config;       ///< training config; empty = the built-in demo config
   int threads = 0;                    ///< LibTorch threads; 0 = all cores
@@ -36,7 +38,8 @@ struct DemoResult {
 /// The YAML text of the built-in demo training config (also shipped as configs/demo.yaml).
 const std::string& builtin_demo_config();
 
-/// Synthesizes plates, validates, splits, trains, predicts the test images, quantifies them and
+/// Synthesizes images (options.style; "flat-well" gives today's 1536x1408 plates), validates,
+/// splits (by style, so that every style is in train, val and test when there are enough),  trains, predicts the test images, quantifies them and
 /// writes out_dir/REPORT.md and out_dir/report.html. Throws like the stages it runs.
 DemoResult run_demo(const DemoOptions& options);
 
