@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Checks every #include against SegOid's stage table (STYLE.md §2-3): includes point down the
 # stack only, and torch appears only where it is allowed. Exit 1 with one line per violation.
+# A stage's contract.hpp (the file names and columns it writes, STYLE.md §6) may be included by
+# any stage, so it may include standard headers only.
 import pathlib
 import re
 import sys
@@ -20,6 +22,7 @@ ALLOWED = {
 ALLOWED["cli"] = set(ALLOWED) | {"cli"}
 TORCH_OK_SOURCES = {"model", "train", "infer", "pipeline"}
 TORCH_OK_HEADERS = {"model"}
+INCLUDE_STD = re.compile(r"^[a-z_]+$")
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]')
 
 
@@ -46,8 +49,12 @@ def main():
                 continue
             target = match.group(1)
             where = f"{path.relative_to(root)}:{number}"
+            if path.name == "contract.hpp" and is_header and not INCLUDE_STD.match(target):
+                problems.append(f"{where}: a contract header includes standard headers only, not {target}")
             if target.startswith("segoid/"):
                 parts = target.split("/")
+                if parts[-1] == "contract.hpp" and len(parts) == 3:
+                    continue
                 if len(parts) > 2 and parts[1] not in ALLOWED[stage]:
                     problems.append(f"{where}: {stage} may not include {target}")
             if target.startswith(("torch/", "ATen/", "c10/", "caffe2/")):

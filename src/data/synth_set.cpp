@@ -12,6 +12,7 @@
 #include "segoid/core/version.hpp"
 #include "segoid/data/synth_plate.hpp"
 #include "segoid/io/image_io.hpp"
+#include "segoid/data/contract.hpp"
 
 namespace segoid::data {
 namespace {
@@ -73,7 +74,7 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
                       working.string()));
     }
     std::error_code ec;
-    for (const char* sub : {"images", "masks"}) {
+    for (const char* sub : {contract::kImagesDir, contract::kMasksDir}) {
       fs::remove_all(working / sub, ec);
       if (ec) throw IoError(fmt::format("cannot remove \"{}\": {}", (working / sub).string(), ec.message()));
     }
@@ -81,7 +82,7 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
   }
   std::error_code ec;
   fs::create_directories(working / "images", ec);
-  if (!ec) fs::create_directories(working / "masks", ec);
+  if (!ec) fs::create_directories(working / contract::kMasksDir, ec);
   if (ec) throw IoError(fmt::format("cannot create \"{}\": {}", working.string(), ec.message()));
 
   SynthSetSummary summary;
@@ -94,8 +95,8 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
     const SynthImage synth = synthesize_plate(config, static_cast<std::uint64_t>(i));
     synth_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     const std::string name = synth_image_name(i);
-    const fs::path image_path = working / "images" / (name + ".tif");
-    const fs::path mask_path = working / "masks" / (name + "_mask.tif");
+    const fs::path image_path = working / contract::kImagesDir / (name + ".tif");
+    const fs::path mask_path = working / contract::kMasksDir / (name + contract::kMaskStemSuffix + ".tif");
     io::write_gray_tiff(image_path, synth.image);
     io::write_mask_tiff(mask_path, synth.mask);
     summary.images.push_back(image_path);

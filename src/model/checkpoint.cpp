@@ -94,6 +94,8 @@ std::string info_to_json(const CheckpointInfo& info) {
   j["history_json"] = info.history_json;
   j["trainer_state_json"] = info.trainer_state_json;
   j["segoid_version"] = info.segoid_version;
+  j["encoder_weights_file"] = info.encoder_weights_file;
+  j["encoder_weights_sha256"] = info.encoder_weights_sha256;
   return j.dump();
 }
 
@@ -121,6 +123,9 @@ CheckpointInfo info_from_json(const std::string& json, const std::string& source
     j.at("history_json").get_to(info.history_json);
     j.at("trainer_state_json").get_to(info.trainer_state_json);
     j.at("segoid_version").get_to(info.segoid_version);
+    // Absent in checkpoints written before they were recorded.
+    info.encoder_weights_file = j.value("encoder_weights_file", std::string());
+    info.encoder_weights_sha256 = j.value("encoder_weights_sha256", std::string());
   } catch (const nlohmann::json::exception& e) {
     throw ModelError("checkpoint \"" + source + "\" has malformed info: " + e.what());
   }

@@ -10,6 +10,7 @@
 
 #include "segoid/data/patch_sampler.hpp"
 #include "segoid/io/tfevents_writer.hpp"
+#include "segoid/model/encoder_weights.hpp"
 #include "segoid/model/unet.hpp"
 #include "segoid/train/early_stopping.hpp"
 #include "segoid/train/lr_scheduler.hpp"
@@ -45,6 +46,7 @@ struct Session {
   std::vector<EpochRecord> history;
   std::filesystem::path run_dir;
   std::filesystem::path last_checkpoint;  ///< last file written, named in error messages
+  model::EncoderWeightsSource encoder_weights;  ///< the ImageNet file the encoder started from, if any
   std::unique_ptr<io::TfEventsWriter> tensorboard;
   std::unique_ptr<data::PatchSampler> train_sampler;
   std::vector<data::Patch> val_patches;
@@ -77,7 +79,9 @@ std::vector<cv::Mat> predict_patches(Session& s, const std::vector<data::Patch>&
 cv::Mat make_panel(const std::vector<data::Patch>& samples, const std::vector<cv::Mat>& probabilities);
 
 /// Random or ImageNet encoder initialisation per config.model (seeded by torch::manual_seed).
-model::Unet build_model(const TrainConfig& config, const std::filesystem::path& weights_dir);
+/// The network, seeded; with ImageNet weights, `source` (when given) receives the file and its SHA-256.
+model::Unet build_model(const TrainConfig& config, const std::filesystem::path& weights_dir,
+                        model::EncoderWeightsSource* source = nullptr);
 
 /// Puts every 4-D weight in channels_last on the CPU (oneDNN trains about 1.2x faster so), in place:
 /// the tensors keep their identity, so an optimizer's parameter groups and state still match.
