@@ -6,6 +6,9 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 DEMO_OUT ?= $(shell mktemp -u /tmp/segoid-demo-XXXXXX)
+PREFIX ?= /usr/local
+# PYTHON_NAMES=1: also link the Python SegOid's command names (train, predict_full, ...) to segoid.
+PYTHON_NAMES ?= 0
 
 # Build: compiler, CMake, libraries. Test fixtures: Debian's python3 torch, torchvision, scikit-image;
 # the review page's browser test: chromium, Node.js and npm.
@@ -14,10 +17,10 @@ APT_PACKAGES := build-essential cmake pkg-config ccache git \
   nlohmann-json3-dev libprotobuf-dev protobuf-compiler libgtest-dev libgmock-dev \
   libplplot-dev plplot-driver-cairo libcpp-httplib-dev \
   python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
-  python3-tifffile python3-yaml \
+  python3-tifffile python3-yaml python3-sklearn python3-pandas \
   chromium nodejs npm python3-pil
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench clean install
 
 all: build
 
@@ -46,6 +49,18 @@ demo: build
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target bench
 	bash bench/run_all.sh $(BUILD_DIR)
+
+# Installs build/segoid (built first when missing) into $(DESTDIR)$(PREFIX)/bin; with
+# PYTHON_NAMES=1 the Python entry-point names (`segoid --python-names`) become links to it.
+install:
+	@[ -x $(BUILD_DIR)/segoid ] || $(MAKE) build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD_DIR)/segoid $(DESTDIR)$(PREFIX)/bin/segoid
+	@if [ "$(PYTHON_NAMES)" = 1 ]; then \
+	  for name in $$($(BUILD_DIR)/segoid --python-names); do \
+	    ln -sf segoid $(DESTDIR)$(PREFIX)/bin/$$name && echo "$(DESTDIR)$(PREFIX)/bin/$$name -> segoid"; \
+	  done; \
+	fi
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR).cmake.log

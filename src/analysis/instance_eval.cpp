@@ -14,6 +14,7 @@
 
 #include "segoid/analysis/hungarian.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/metrics.hpp"
 
 namespace segoid::analysis {
 namespace {
@@ -60,11 +61,8 @@ int find_root(std::vector<int>& parent, int node) {
 }  // namespace
 
 DetectionScores detection_scores(long tp, long fp, long fn) {
-  DetectionScores s;
-  s.precision = ratio(static_cast<double>(tp), static_cast<double>(tp + fp));
-  s.recall = ratio(static_cast<double>(tp), static_cast<double>(tp + fn));
-  s.f1 = ratio(2.0 * static_cast<double>(tp), static_cast<double>(2 * tp + fp + fn));
-  return s;
+  const core::Scores scores = core::scores_from_counts(tp, fp, fn);
+  return {scores.precision, scores.recall, scores.f1};
 }
 
 namespace {
@@ -192,7 +190,7 @@ InstanceEval evaluate_instances(const LabeledMask& pred, const LabeledMask& trut
     iou_sum += m.iou;
     shift_sum += m.centroid_shift;
   }
-  result.mean_matched_iou = ratio(iou_sum, result.tp);
+  result.mean_matched_iou = result.tp > 0 ? iou_sum / result.tp : 0.0;  // 0/0 -> 0.0, the convention
   result.mean_centroid_shift = ratio(shift_sum, result.tp);
   return result;
 }

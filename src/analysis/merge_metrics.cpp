@@ -12,7 +12,11 @@
 #include <numeric>
 
 #include "csv_lite.hpp"
+#include "quantify_output.hpp"
+#include "segoid/analysis/contract.hpp"
 #include "segoid/core/atomic_file.hpp"
+#include "segoid/core/metrics.hpp"
+#include "segoid/infer/contract.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/io/csv.hpp"
 
@@ -25,16 +29,22 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// A table kind: files `<stem>.csv` or `<stem>.<anything>.csv`, keyed by one column.
 struct TableKind {
-  const char* stem;
+  std::string stem;
   const char* key;     ///< image column the rows are sorted by
   bool unique_owner;   ///< an image may come from one file only (it is a measurement)
 };
 
+std::string stem_of(const char* csv_name) { return fs::path(csv_name).stem().string(); }
+
 // errors*.csv lists failures, not measurements: the same file failing in two runs is no conflict.
-const TableKind kKinds[] = {{"pixel_metrics", "basename", true},
-                            {"errors", "file", false},
-                            {"all_objects", "image_basename", true},
-                            {"instance_eval", "basename", true}};
+const std::vector<TableKind>& kinds() {
+  static const std::vector<TableKind> kKinds = {
+      {stem_of(infer::contract::kPixelMetricsCsv), infer::contract::kBasename, true},
+      {stem_of(infer::contract::kErrorsCsv), infer::contract::kFile, false},
+      {stem_of(contract::kAllObjectsCsv), contract::kImage, true},
+      {stem_of(contract::kInstanceEvalCsv), contract::kImage, true}};
+  return kKinds;
+}
 
 bool matches_kind(const std::string& name, const std::string& stem) {
   if (name == stem + ".csv") return true;
@@ -124,19 +134,9 @@ double cell_number(const std::string& text, const fs::path& source, const std::s
   throw DataError(fmt::format("\"{}\": column '{}' holds '{}', not a number", source.string(), column, text));
 }
 
-double mean_finite(const std::vector<double>& values) {
-  double sum = 0;
-  int n = 0;
-  for (double v : values) {
-    if (std::isfinite(v)) {
-      sum += v;
-      ++n;
-    }
-  }
-  return n > 0 ? sum / n : kNaN;
-}
+double mean_finite(const std::vector<double>& values) { return core::column_stats(values).mean; }
 
-/// Detection scores of the merged instance_eval rows, written as summary.csv.
+/// Detection scores of the merged instance_eval rows, written as summary.csv (write_summary_row).
 void write_summary(const Joined& eval, const std::vector<fs::path>& sources, const fs::path& path, MergeResult& r) {
   const io::CsvTable& t = eval.table;
   const auto column = [&](const char* name) {
@@ -144,11 +144,13 @@ void write_summary(const Joined& eval, const std::vector<fs::path>& sources, con
     if (index < 0) throw DataError(fmt::format("\"{}\" has no column '{}'", sources.front().string(), name));
     return index;
   };
-  const int tp = column("tp"), fp = column("fp"), fn = column("fn");
-  const int precision = column("precision"), recall = column("recall"), f1 = column("f1");
-  const int iou = column("mean_matched_iou"), shift = column("mean_centroid_shift_px");
-  std::vector<double> precisions, recalls, f1s;
-  double iou_sum = 0, shift_sum = 0;
+  const int tp = column(contract::kTp), fp = column(contract::kFp), fn = column(contract::kFn);
+  const int precision = column(contract::kPrecision), recall = column(contract::kRecall), f1 = column(contract::kF1);
+  const int iou = column(contract::kMeanMatchedIou), shift = column(contract::kMeanCentroidShiftPx);
+  const int n_pred = column(contract::kNPred), n_gt = column(contract::kNGt);
+  std::vector<double> precisions, recalls, f1s, ious;
+  double shift_sum = 0;
+  SummaryRow out;
   for (std::size_t i = 0; i < t.rows.size(); ++i) {
     const auto& row = t.rows[i];
     const fs::path& source = sources[eval.row_source[i]];
@@ -160,38 +162,35 @@ void write_summary(const Joined& eval, const std::vector<fs::path>& sources, con
     precisions.push_back(value(precision));
     recalls.push_back(value(recall));
     f1s.push_back(value(f1));
+    ious.push_back(value(iou));
+    out.total_pred_objects += std::lround(value(n_pred));
+    out.total_gt_objects += std::lround(value(n_gt));
     // Per-image means are over that image's matches: weighting by tp gives the mean over all matches.
-    if (row_tp > 0) {
-      iou_sum += value(iou) * row_tp;
-      shift_sum += value(shift) * row_tp;
-    }
+    if (row_tp > 0) shift_sum += value(shift) * row_tp;
   }
   r.micro = detection_scores(r.tp, r.fp, r.fn);
   r.macro = {mean_finite(precisions), mean_finite(recalls), mean_finite(f1s)};
-  std::string out = csv::join_row({"metric", "value"});
-  const auto add = [&](const std::string& name, double v) { out += csv::join_row({name, csv::number(v)}); };
-  add("n_images_with_truth", static_cast<double>(t.rows.size()));
-  add("tp", static_cast<double>(r.tp));
-  add("fp", static_cast<double>(r.fp));
-  add("fn", static_cast<double>(r.fn));
-  add("micro_precision", r.micro.precision);
-  add("micro_recall", r.micro.recall);
-  add("micro_f1", r.micro.f1);
-  add("macro_precision", r.macro.precision);
-  add("macro_recall", r.macro.recall);
-  add("macro_f1", r.macro.f1);
-  add("mean_matched_iou", r.tp > 0 ? iou_sum / static_cast<double>(r.tp) : kNaN);
-  add("mean_centroid_shift_px", r.tp > 0 ? shift_sum / static_cast<double>(r.tp) : kNaN);
-  core::write_file_atomic(path, out);
+  out.total_images = out.images_with_truth = static_cast<long>(t.rows.size());
+  out.total_tp = r.tp;
+  out.total_fp = r.fp;
+  out.total_fn = r.fn;
+  out.mean_precision = r.macro.precision;
+  out.mean_recall = r.macro.recall;
+  out.mean_f1 = r.macro.f1;
+  out.mean_matched_iou = mean_finite(ious);
+  out.micro = r.micro;
+  out.mean_centroid_shift = r.tp > 0 ? shift_sum / static_cast<double>(r.tp) : kNaN;
+  out.iou_threshold = kNaN;  // not recorded in instance_eval.csv
+  write_summary_row(path, out);
   r.summary_written = true;
 }
 
 /// Copies every input's per_image/*.csv into output_dir/per_image; one name from two folders is an error.
 int copy_per_image(const MergeConfig& config) {
   std::map<std::string, fs::path> copied;
-  const fs::path target = config.output_dir / "per_image";
+  const fs::path target = config.output_dir / contract::kPerImageDir;
   for (const fs::path& folder : config.inputs) {
-    const fs::path source_dir = folder / "per_image";
+    const fs::path source_dir = folder / contract::kPerImageDir;
     if (!fs::is_directory(source_dir)) continue;
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(source_dir)) {
@@ -225,8 +224,8 @@ MergeResult merge_metrics(const MergeConfig& config) {
   }
   MergeResult result;
   std::vector<std::pair<Joined, std::vector<fs::path>>> joined;
-  for (const TableKind& kind : kKinds) {
-    const std::string name = std::string(kind.stem) + ".csv";
+  for (const TableKind& kind : kinds()) {
+    const std::string name = kind.stem + ".csv";
     std::vector<fs::path> sources;
     for (const fs::path& folder : config.inputs) {
       for (fs::path& file : kind_files(folder, kind, config.output_dir / name)) sources.push_back(std::move(file));
@@ -244,8 +243,8 @@ MergeResult merge_metrics(const MergeConfig& config) {
   fs::create_directories(config.output_dir);
   for (std::size_t i = 0; i < joined.size(); ++i) {
     io::write_csv(config.output_dir / result.tables[i].name, joined[i].first.table);
-    if (result.tables[i].name == "instance_eval.csv" && !joined[i].first.table.rows.empty()) {
-      write_summary(joined[i].first, joined[i].second, config.output_dir / "summary.csv", result);
+    if (result.tables[i].name == contract::kInstanceEvalCsv && !joined[i].first.table.rows.empty()) {
+      write_summary(joined[i].first, joined[i].second, config.output_dir / contract::kSummaryCsv, result);
     }
   }
   result.per_image_files = copy_per_image(config);
@@ -261,13 +260,13 @@ std::string format_merge_result(const MergeResult& result, const MergeConfig& co
                        table.sources.size(), fmt::join(names, ", "));
   }
   if (result.per_image_files > 0) {
-    out += fmt::format("{}: {} per-image table(s)\n", (config.output_dir / "per_image").string(),
+    out += fmt::format("{}: {} per-image table(s)\n", (config.output_dir / contract::kPerImageDir).string(),
                        result.per_image_files);
   }
   if (result.summary_written) {
     const auto num = [](double v) { return std::isfinite(v) ? fmt::format("{:.4f}", v) : std::string("n/a"); };
     out += fmt::format("{}: tp {} fp {} fn {}; micro P {} R {} F1 {}; macro P {} R {} F1 {}\n",
-                       (config.output_dir / "summary.csv").string(), result.tp, result.fp, result.fn,
+                       (config.output_dir / contract::kSummaryCsv).string(), result.tp, result.fp, result.fn,
                        num(result.micro.precision), num(result.micro.recall), num(result.micro.f1),
                        num(result.macro.precision), num(result.macro.recall), num(result.macro.f1));
   }

@@ -9,8 +9,11 @@
 #include <set>
 
 #include "quantify_output.hpp"
+#include "segoid/analysis/contract.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
+#include "segoid/data/contract.hpp"
+#include "segoid/infer/contract.hpp"
 #include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
 
@@ -18,7 +21,7 @@ namespace segoid::analysis {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kPredSuffix = "_pred_mask.tif";
+constexpr const char* kPredSuffix = infer::contract::kPredMaskSuffix;
 
 // basename -> predicted mask path, for every "<basename>_pred_mask.tif" in the folder.
 std::map<std::string, fs::path> find_predictions(const fs::path& dir) {
@@ -41,10 +44,11 @@ std::map<std::string, fs::path> find_predictions(const fs::path& dir) {
 // basename -> ground-truth mask path (empty when the row has no mask), from the manifest.
 std::map<std::string, fs::path> read_truth(const fs::path& manifest, const fs::path& data_root) {
   const io::CsvTable table = io::read_csv(manifest);
-  const int basename_col = table.column_index("basename");
-  const int mask_col = table.column_index("mask_path");
+  const int basename_col = table.column_index(data::contract::kBasename);
+  const int mask_col = table.column_index(data::contract::kMaskPath);
   if (basename_col < 0 || mask_col < 0) {
-    throw DataError("manifest \"" + manifest.string() + "\" needs the columns basename and mask_path");
+    throw DataError("manifest \"" + manifest.string() + "\" needs the columns " + data::contract::kBasename + " and " +
+                    data::contract::kMaskPath);
   }
   std::map<std::string, fs::path> truth;
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
@@ -60,9 +64,11 @@ std::map<std::string, fs::path> read_truth(const fs::path& manifest, const fs::p
   return truth;
 }
 
-// Reads a mask file as binary (any non-zero pixel is object), labels and filters it.
-LabeledMask read_objects(const fs::path& path, int min_object_area) {
+// Reads a mask file as binary (any non-zero pixel is object), labels and filters it; `meta`
+// receives the file's metadata (its pixel size).
+LabeledMask read_objects(const fs::path& path, int min_object_area, io::ImageMeta* meta = nullptr) {
   const io::Image image = io::read_image(path);
+  if (meta) *meta = image.meta;
   cv::Mat binary;
   cv::compare(image.pixels, 0, binary, cv::CMP_NE);
   return remove_small_objects(label_objects(binary), min_object_area);
@@ -74,8 +80,18 @@ ImageQuantification quantify_image(const std::string& basename, const fs::path& 
   result.basename = basename;
   result.pred_mask_path = pred_path;
   result.true_mask_path = true_path;
-  const LabeledMask pred = read_objects(pred_path, config.min_object_area);
+  io::ImageMeta meta;
+  const LabeledMask pred = read_objects(pred_path, config.min_object_area, &meta);
   result.objects = region_props(pred);
+  if (config.pixel_size_um > 0) {
+    result.pixel_size_um = config.pixel_size_um;
+    result.pixel_size_source = contract::kSourceOption;
+  } else if (meta.pixel_size_um > 0) {
+    result.pixel_size_um = meta.pixel_size_um;
+    result.pixel_size_source = contract::kSourceTiff;
+  } else {
+    result.pixel_size_source = contract::kSourceNone;
+  }
   if (!true_path.empty()) {
     const LabeledMask truth = read_objects(true_path, config.min_object_area);
     if (truth.labels.size() != pred.labels.size()) {

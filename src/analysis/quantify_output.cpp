@@ -17,7 +17,11 @@
 #include <set>
 
 #include "csv_lite.hpp"
+#include "segoid/analysis/contract.hpp"
+#include "segoid/analysis/object_table.hpp"
 #include "segoid/core/atomic_file.hpp"
+#include "segoid/core/metrics.hpp"
+#include "segoid/infer/contract.hpp"
 #include "segoid/core/version.hpp"
 
 namespace segoid::analysis {
@@ -26,8 +30,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// A per-object measure: column name, value in pixels, and its power of length (1 px, 2 px²,
-// 0 unitless) which decides the calibrated column (_um / _um2 / none).
+// A per-object measure for summary_metrics.csv: column name, value in pixels, and its power of
+// length (1 px, 2 px², 0 unitless) which decides the calibrated row (_um / _um2 / none).
 struct Measure {
   const char* name;
   int length_power;
@@ -36,76 +40,18 @@ struct Measure {
 
 const std::vector<Measure>& measures() {
   static const std::vector<Measure> kMeasures = {
-      {"area", 2, [](const RegionProps& p) { return p.area; }},
-      {"perimeter", 1, [](const RegionProps& p) { return p.perimeter; }},
-      {"equivalent_diameter", 1, [](const RegionProps& p) { return p.equivalent_diameter; }},
-      {"major_axis_length", 1, [](const RegionProps& p) { return p.major_axis_length; }},
-      {"minor_axis_length", 1, [](const RegionProps& p) { return p.minor_axis_length; }},
-      {"eccentricity", 0, [](const RegionProps& p) { return p.eccentricity; }},
-      {"circularity", 0, [](const RegionProps& p) { return p.circularity; }},
-      {"centroid_x", 1, [](const RegionProps& p) { return p.centroid_x; }},
-      {"centroid_y", 1, [](const RegionProps& p) { return p.centroid_y; }},
+      {contract::kArea, 2, [](const RegionProps& p) { return p.area; }},
+      {contract::kPerimeter, 1, [](const RegionProps& p) { return p.perimeter; }},
+      {contract::kEquivalentDiameter, 1, [](const RegionProps& p) { return p.equivalent_diameter; }},
+      {contract::kMajorAxisLength, 1, [](const RegionProps& p) { return p.major_axis_length; }},
+      {contract::kMinorAxisLength, 1, [](const RegionProps& p) { return p.minor_axis_length; }},
+      {contract::kEccentricity, 0, [](const RegionProps& p) { return p.eccentricity; }},
+      {contract::kCircularity, 0, [](const RegionProps& p) { return p.circularity; }},
   };
   return kMeasures;
 }
 
-bool is_position(const Measure& m) { return std::string(m.name).rfind("centroid", 0) == 0; }
-
-std::vector<std::string> object_header(double pixel_size) {
-  std::vector<std::string> header = {"label"};
-  for (const Measure& m : measures()) header.emplace_back(m.name);
-  for (const char* b : {"bbox_min_row", "bbox_min_col", "bbox_max_row", "bbox_max_col"}) header.emplace_back(b);
-  if (pixel_size > 0) {
-    for (const Measure& m : measures()) {
-      if (m.length_power > 0) header.push_back(std::string(m.name) + (m.length_power == 2 ? "_um2" : "_um"));
-    }
-  }
-  header.emplace_back("matched_true_label");
-  header.emplace_back("match_iou");
-  return header;
-}
-
-std::vector<std::string> object_row(const RegionProps& p, double pixel_size, const MatchedPair* match) {
-  std::vector<std::string> row = {std::to_string(p.label)};
-  for (const Measure& m : measures()) row.push_back(csv::number(m.get(p)));
-  for (int v : {p.bbox_min_row, p.bbox_min_col, p.bbox_max_row, p.bbox_max_col}) row.push_back(std::to_string(v));
-  if (pixel_size > 0) {
-    for (const Measure& m : measures()) {
-      if (m.length_power > 0) row.push_back(csv::number(m.get(p) * std::pow(pixel_size, m.length_power)));
-    }
-  }
-  row.push_back(match ? std::to_string(match->true_label) : "");
-  row.push_back(match ? csv::number(match->iou) : "");
-  return row;
-}
-
-double mean_of(const std::vector<double>& v) {
-  return v.empty() ? kNaN : std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-}
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const std::size_t mid = v.size() / 2;
-  return v.size() % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
-
-// Sample standard deviation (n - 1), as pandas reports it; NaN below two values.
-double std_of(const std::vector<double>& v) {
-  if (v.size() < 2) return kNaN;
-  const double m = mean_of(v);
-  double ss = 0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return std::sqrt(ss / static_cast<double>(v.size() - 1));
-}
-
-std::vector<double> finite_only(const std::vector<double>& v) {
-  std::vector<double> out;
-  for (double x : v) {
-    if (std::isfinite(x)) out.push_back(x);
-  }
-  return out;
-}
+double mean_of(const std::vector<double>& v) { return core::column_stats(v).mean; }
 
 std::string utc_now() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -116,8 +62,9 @@ std::string utc_now() {
   return buffer;
 }
 
-void write_summary_csv(const QuantifySummary& s, const fs::path& path) {
-  const double px = s.config.pixel_size_um;
+// SegOid's long table: counts, per-measure mean/median/std (sample, n - 1), detection totals.
+// Plain names hold pixels; _um / _um2 rows cover the objects of calibrated images.
+void write_summary_metrics(const QuantifySummary& s, const fs::path& path) {
   std::string out = csv::join_row({"metric", "value"});
   const auto add = [&](const std::string& name, double value) { out += csv::join_row({name, csv::number(value)}); };
   add("n_images", static_cast<double>(s.images.size()));
@@ -126,38 +73,61 @@ void write_summary_csv(const QuantifySummary& s, const fs::path& path) {
   add("n_objects", static_cast<double>(s.n_objects));
   add("objects_per_image_mean", s.images.empty() ? kNaN : static_cast<double>(s.n_objects) / s.images.size());
   for (const Measure& m : measures()) {
-    if (is_position(m)) continue;  // the mean position of objects in a well says nothing
-    std::vector<double> values;
-    for (const auto& image : s.images) {
-      for (const auto& p : image.objects) values.push_back(m.get(p));
-    }
-    values = finite_only(values);
     for (const bool calibrated : {false, true}) {
-      if (calibrated && !(px > 0 && m.length_power > 0)) continue;
-      const double scale = calibrated ? std::pow(px, m.length_power) : 1.0;
+      if (calibrated && m.length_power == 0) continue;
+      std::vector<double> values;
+      for (const auto& image : s.images) {
+        if (calibrated && !(image.pixel_size_um > 0)) continue;
+        const double scale = calibrated ? std::pow(image.pixel_size_um, m.length_power) : 1.0;
+        for (const auto& p : image.objects) values.push_back(m.get(p) * scale);
+      }
+      if (calibrated && values.empty()) continue;
       const std::string name = std::string(m.name) + (calibrated ? (m.length_power == 2 ? "_um2" : "_um") : "");
-      std::vector<double> scaled(values);
-      for (double& v : scaled) v *= scale;
-      add(name + "_mean", mean_of(scaled));
-      add(name + "_median", median_of(scaled));
-      add(name + "_std", std_of(scaled));
+      const core::Stats stats = core::column_stats(values);
+      add(name + "_mean", stats.mean);
+      add(name + "_median", stats.median);
+      add(name + "_std", stats.std);
     }
   }
   if (s.images_with_truth > 0) {
     add("tp", static_cast<double>(s.tp));
     add("fp", static_cast<double>(s.fp));
     add("fn", static_cast<double>(s.fn));
-    add("micro_precision", s.micro.precision);
-    add("micro_recall", s.micro.recall);
-    add("micro_f1", s.micro.f1);
+    add(contract::kMicroPrecision, s.micro.precision);
+    add(contract::kMicroRecall, s.micro.recall);
+    add(contract::kMicroF1, s.micro.f1);
     add("macro_precision", s.macro.precision);
     add("macro_recall", s.macro.recall);
     add("macro_f1", s.macro.f1);
-    add("mean_matched_iou", s.mean_matched_iou);
-    add("mean_centroid_shift_px", s.mean_centroid_shift);
-    add("iou_match_threshold", s.config.iou_threshold);
+    add(contract::kMeanMatchedIou, s.mean_matched_iou);
+    add("pooled_matched_iou", s.pooled_matched_iou);
+    add(contract::kMeanCentroidShiftPx, s.mean_centroid_shift);
+    add(contract::kIouMatchThreshold, s.config.iou_threshold);
   }
   core::write_file_atomic(path, out);
+}
+
+SummaryRow summary_row(const QuantifySummary& s) {
+  SummaryRow row;
+  const bool with_truth = !s.config.gt_manifest.empty() || s.images_with_truth > 0;
+  for (const auto& image : s.images) {
+    if (with_truth && !image.has_truth) continue;
+    ++row.total_images;
+    row.total_pred_objects += static_cast<long>(image.objects.size());
+    if (image.has_truth) row.total_gt_objects += image.eval.n_true;
+  }
+  row.total_tp = s.tp;
+  row.total_fp = s.fp;
+  row.total_fn = s.fn;
+  row.mean_precision = s.macro.precision;
+  row.mean_recall = s.macro.recall;
+  row.mean_f1 = s.macro.f1;
+  row.mean_matched_iou = s.mean_matched_iou;
+  row.images_with_truth = s.images_with_truth;
+  row.micro = s.micro;
+  row.mean_centroid_shift = s.mean_centroid_shift;
+  row.iou_threshold = s.config.iou_threshold;
+  return row;
 }
 
 void write_meta(const QuantifySummary& s, const fs::path& path) {
@@ -176,11 +146,13 @@ void write_meta(const QuantifySummary& s, const fs::path& path) {
   y << YAML::EndMap;
   y << YAML::Key << "analysis" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "min_object_area" << YAML::Value << c.min_object_area;
-  y << YAML::Key << "iou_match_threshold" << YAML::Value << c.iou_threshold;
+  y << YAML::Key << contract::kIouMatchThreshold << YAML::Value << c.iou_threshold;
   y << YAML::Key << "connectivity" << YAML::Value << 8;
   y << YAML::EndMap;
   y << YAML::Key << "calibration" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "pixel_size_um" << YAML::Value << c.pixel_size_um;
+  y << YAML::Key << contract::kPixelSizeUm << YAML::Value << c.pixel_size_um;
+  y << YAML::Key << contract::kPixelSizeSource << YAML::Value
+    << (c.pixel_size_um > 0 ? contract::kSourceOption : "per image: TIFF resolution tags of the predicted mask, else none");
   y << YAML::EndMap;
   y << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "output_dir" << YAML::Value << fs::absolute(c.output_dir).string();
@@ -188,7 +160,7 @@ void write_meta(const QuantifySummary& s, const fs::path& path) {
   y << YAML::EndMap;
   y << YAML::Key << "results" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "images" << YAML::Value << s.images.size();
-  y << YAML::Key << "images_with_truth" << YAML::Value << s.images_with_truth;
+  y << YAML::Key << contract::kImagesWithTruth << YAML::Value << s.images_with_truth;
   y << YAML::Key << "objects" << YAML::Value << s.n_objects;
   y << YAML::Key << "failed_files" << YAML::Value << s.failures.size();
   y << YAML::EndMap;
@@ -199,7 +171,7 @@ void write_meta(const QuantifySummary& s, const fs::path& path) {
 }  // namespace
 
 void finalize_summary(QuantifySummary& s) {
-  std::vector<double> diameters, precisions, recalls, f1s;
+  std::vector<double> diameters, precisions, recalls, f1s, ious;
   double iou_sum = 0, shift_sum = 0;
   s.n_objects = 0;
   s.tp = s.fp = s.fn = 0;
@@ -215,70 +187,96 @@ void finalize_summary(QuantifySummary& s) {
     precisions.push_back(image.eval.scores.precision);
     recalls.push_back(image.eval.scores.recall);
     f1s.push_back(image.eval.scores.f1);
+    ious.push_back(image.eval.mean_matched_iou);
     for (const auto& m : image.eval.matches) {
       iou_sum += m.iou;
       shift_sum += m.centroid_shift;
     }
   }
   s.micro = detection_scores(s.tp, s.fp, s.fn);
-  s.macro = {mean_of(finite_only(precisions)), mean_of(finite_only(recalls)), mean_of(finite_only(f1s))};
-  s.mean_matched_iou = s.tp > 0 ? iou_sum / static_cast<double>(s.tp) : kNaN;
+  s.macro = {mean_of(precisions), mean_of(recalls), mean_of(f1s)};
+  s.mean_matched_iou = mean_of(ious);
+  s.pooled_matched_iou = s.tp > 0 ? iou_sum / static_cast<double>(s.tp) : 0.0;
   s.mean_centroid_shift = s.tp > 0 ? shift_sum / static_cast<double>(s.tp) : kNaN;
-  s.median_equivalent_diameter = median_of(diameters);
+  s.median_equivalent_diameter = core::column_stats(diameters).median;
+}
+
+void write_summary_row(const fs::path& path, const SummaryRow& r) {
+  std::vector<std::string> header(contract::kSummaryColumns.begin(), contract::kSummaryColumns.end());
+  header.insert(header.end(), contract::kSummaryExtraColumns.begin(), contract::kSummaryExtraColumns.end());
+  const auto count = [](long v) { return std::to_string(v); };
+  const std::vector<std::string> row = {
+      count(r.total_images),          count(r.total_pred_objects),      count(r.total_gt_objects),
+      count(r.total_tp),              count(r.total_fp),                count(r.total_fn),
+      csv::number(r.mean_precision),  csv::number(r.mean_recall),       csv::number(r.mean_f1),
+      csv::number(r.mean_matched_iou), count(r.images_with_truth),      csv::number(r.micro.precision),
+      csv::number(r.micro.recall),    csv::number(r.micro.f1),          csv::number(r.mean_centroid_shift),
+      csv::number(r.iou_threshold)};
+  core::write_file_atomic(path, csv::join_row(header) + csv::join_row(row));
 }
 
 void write_quantify_outputs(const QuantifySummary& s) {
   const fs::path out = s.config.output_dir;
-  const double px = s.config.pixel_size_um;
-  const std::vector<std::string> header = object_header(px);
-  std::vector<std::string> all_header = header;
-  all_header.insert(all_header.begin(), "image_basename");
-  std::string all = csv::join_row(all_header);
-  std::string eval = csv::join_row({"basename", "n_pred", "n_true", "tp", "fp", "fn", "precision", "recall", "f1",
-                                    "mean_matched_iou", "mean_centroid_shift_px"});
+  std::vector<ObjectRecord> all;
+  std::vector<std::string> eval_header(contract::kInstanceEvalColumns.begin(), contract::kInstanceEvalColumns.end());
+  eval_header.emplace_back(contract::kMeanCentroidShiftPx);
+  std::string eval = csv::join_row(eval_header);
   std::set<std::string> written;
   for (const auto& image : s.images) {
     std::map<int, const MatchedPair*> match_of;
     for (const auto& m : image.eval.matches) match_of[m.pred_label] = &m;
-    std::string per_image = csv::join_row(header);
+    std::vector<ObjectRecord> records;
     for (const auto& p : image.objects) {
+      ObjectRecord r;
+      r.image = image.basename;
+      r.props = p;
+      r.pixel_size_um = image.pixel_size_um;
+      r.pixel_size_source = image.pixel_size_source.empty() ? contract::kSourceNone : image.pixel_size_source;
       const auto found = match_of.find(p.label);
-      std::vector<std::string> row = object_row(p, px, found == match_of.end() ? nullptr : found->second);
-      per_image += csv::join_row(row);
-      row.insert(row.begin(), image.basename);
-      all += csv::join_row(row);
+      if (found != match_of.end()) {
+        r.matched_true_label = found->second->true_label;
+        r.match_iou = found->second->iou;
+      }
+      records.push_back(std::move(r));
     }
-    const std::string name = image.basename + "_objects.csv";
-    core::write_file_atomic(out / "per_image" / name, per_image);
+    const std::string name = image.basename + contract::kObjectsSuffix;
+    write_object_table(out / contract::kPerImageDir / name, records);
+    all.insert(all.end(), records.begin(), records.end());
     written.insert(name);
     if (image.has_truth) {
       const InstanceEval& e = image.eval;
-      eval += csv::join_row({image.basename, std::to_string(e.n_pred), std::to_string(e.n_true), std::to_string(e.tp),
-                             std::to_string(e.fp), std::to_string(e.fn), csv::number(e.scores.precision),
-                             csv::number(e.scores.recall), csv::number(e.scores.f1), csv::number(e.mean_matched_iou),
-                             csv::number(e.mean_centroid_shift)});
+      eval += csv::join_row({std::to_string(e.tp), std::to_string(e.fp), std::to_string(e.fn),
+                             csv::number(e.scores.precision), csv::number(e.scores.recall), csv::number(e.scores.f1),
+                             csv::number(e.mean_matched_iou), std::to_string(e.n_pred), std::to_string(e.n_true),
+                             image.basename, csv::number(e.mean_centroid_shift)});
     }
   }
   // Per-image files of an earlier run for images not measured now would mix silently: remove them.
   int stale = 0;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(out / "per_image", ec)) {
+  const std::string suffix = contract::kObjectsSuffix;
+  for (const auto& entry : fs::directory_iterator(out / contract::kPerImageDir, ec)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() > 12 && name.compare(name.size() - 12, 12, "_objects.csv") == 0 && !written.count(name)) {
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+        !written.count(name)) {
       fs::remove(entry.path());
       ++stale;
     }
   }
-  if (stale > 0) spdlog::info("removed {} per-image CSV(s) of an earlier run from \"{}\"", stale, (out / "per_image").string());
-  core::write_file_atomic(out / "all_objects.csv", all);
-  if (s.images_with_truth > 0 || !s.config.gt_manifest.empty()) {
-    core::write_file_atomic(out / "instance_eval.csv", eval);
+  if (stale > 0) {
+    spdlog::info("removed {} per-image CSV(s) of an earlier run from \"{}\"", stale,
+                 (out / contract::kPerImageDir).string());
   }
-  write_summary_csv(s, out / "summary.csv");
-  std::string errors = csv::join_row({"file", "reason"});
+  write_object_table(out / contract::kAllObjectsCsv, all);
+  if (s.images_with_truth > 0 || !s.config.gt_manifest.empty()) {
+    core::write_file_atomic(out / contract::kInstanceEvalCsv, eval);
+  }
+  write_summary_row(out / contract::kSummaryCsv, summary_row(s));
+  write_summary_metrics(s, out / contract::kSummaryMetricsCsv);
+  std::string errors = csv::join_row({infer::contract::kFile, infer::contract::kErrorReason});
   for (const auto& f : s.failures) errors += csv::join_row({f.file, f.reason});
-  core::write_file_atomic(out / "errors.csv", errors);
-  write_meta(s, out / "quantify_meta.yaml");
+  core::write_file_atomic(out / infer::contract::kErrorsCsv, errors);
+  write_meta(s, out / contract::kQuantifyMetaYaml);
 }
 
 std::string format_quantify_summary(const QuantifySummary& s) {
@@ -303,7 +301,7 @@ std::string format_quantify_summary(const QuantifySummary& s) {
   out += s.images_with_truth > 0 ? ", instance_eval.csv" : "";
   out += s.config.generate_plots ? ", plots/)\n" : ")\n";
   if (!s.failures.empty()) {
-    out += fmt::format("  {} file(s) failed: see {}\n", s.failures.size(), (s.config.output_dir / "errors.csv").string());
+    out += fmt::format("  {} file(s) failed: see {}\n", s.failures.size(), (s.config.output_dir / infer::contract::kErrorsCsv).string());
   }
   return out;
 }

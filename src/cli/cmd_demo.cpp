@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "command_registry.hpp"
+#include "weights_dirs.hpp"
 #include "interrupt.hpp"
 #include "segoid/pipeline/demo.hpp"
 
@@ -29,7 +30,7 @@ const bool kRegistered = register_command({
       sub.add_option("--epochs", opts->epochs, "Override training.epochs");
       sub.add_option("--threads", opts->threads, "LibTorch threads (0 = all cores)")->capture_default_str();
       return [opts] {
-        if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) opts->weights_dir = weights;
+        opts->weights_dir = encoder_weight_dirs();
         InterruptGuard guard;
         opts->interrupt = guard.flag();
         const pipeline::DemoResult result = pipeline::run_demo(*opts);

@@ -6,6 +6,7 @@
 
 #include "command_registry.hpp"
 #include "key_help.hpp"
+#include "segoid/infer/contract.hpp"
 #include "segoid/infer/predict_full.hpp"
 
 namespace segoid::cli {
@@ -101,10 +102,10 @@ std::function<int()> setup(CLI::App& sub) {
       std::cout << fmt::format("pixel Dice {:.4f} +- {:.4f}, IoU {:.4f} +- {:.4f} over {} image(s) with ground truth "
                                "({})\n",
                                s.mean_dice, s.std_dice, s.mean_iou, s.std_iou, s.images_with_truth,
-                               infer::shard_file_name("pixel_metrics.csv", config.shard_index, config.shard_count));
+                               infer::shard_file_name(infer::contract::kPixelMetricsCsv, config.shard_index, config.shard_count));
     }
     if (s.images_failed > 0) {
-      const std::string errors = infer::shard_file_name("errors.csv", config.shard_index, config.shard_count);
+      const std::string errors = infer::shard_file_name(infer::contract::kErrorsCsv, config.shard_index, config.shard_count);
       std::cout << fmt::format("{} image(s) failed: see \"{}\"\n", s.images_failed,
                                (config.output_dir / errors).string());
     }

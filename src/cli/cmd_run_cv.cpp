@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "command_registry.hpp"
+#include "weights_dirs.hpp"
 #include "interrupt.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/pipeline/cross_validation.hpp"
@@ -38,14 +39,14 @@ const bool kRegistered = register_command(
            "<output.cv_dir>/results/ (fold_metrics.csv, summary.yaml, REPORT.md). Running the same command\n"
            "again skips finished folds and resumes an interrupted one. Ctrl-C stops the current fold with a\n"
            "resumable checkpoint (exit 130); a second Ctrl-C quits at once. Encoder weights for\n"
-           "model.encoder_weights: imagenet are read from $SEGOID_WEIGHTS_DIR (never downloaded).");
+           "model.encoder_weights: imagenet are read from $SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");
        return [opt] {
          const pipeline::CvConfig config = pipeline::load_cv_config(opt->config);
          pipeline::CvOptions options;
          options.config_path = opt->config;
          options.folds = opt->folds;
          options.force = opt->force;
-         if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) options.weights_dir = weights;
+         options.weights_dir = encoder_weight_dirs();
          pipeline::CvSummary summary;
          {
            const InterruptGuard guard;  // Ctrl-C: the current fold saves a resumable checkpoint

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "command_registry.hpp"
+#include "weights_dirs.hpp"
 #include "interrupt.hpp"
 #include "segoid/pipeline/sanity_check.hpp"
 
@@ -34,7 +35,7 @@ const bool kRegistered = register_command({
       sub.add_option("--num-workers", o.num_workers, "Override training.num_workers");
       sub.add_flag("--force", o.force, "Replace an earlier sanity check in the output folder");
       return [opts] {
-        if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) opts->overrides.weights_dir = weights;
+        opts->overrides.weights_dir = encoder_weight_dirs();
         InterruptGuard guard;
         opts->overrides.interrupt = guard.flag();
         const pipeline::SanityResult result = pipeline::run_sanity_check(opts->config, opts->overrides);

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "command_registry.hpp"
+#include "weights_dirs.hpp"
 #include "interrupt.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/train/trainer.hpp"
@@ -41,7 +42,7 @@ int run_train(const TrainCliOptions& cli) {
   train::TrainOptions options;
   options.config_path = cli.config;
   options.resume = cli.resume;
-  if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) options.weights_dir = weights;
+  options.weights_dir = cli::encoder_weight_dirs();
   train::TrainResult result;
   {
     InterruptGuard guard;
@@ -82,7 +83,7 @@ const bool kRegistered = register_command({
       sub.footer(
           "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"
           "a second Ctrl-C quits at once. Encoder weights for model.encoder_weights: imagenet are read from\n"
-          "model.encoder_weights_path or $SEGOID_WEIGHTS_DIR (never downloaded).");
+          "model.encoder_weights_path, $SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");
       return [opt] { return run_train(*opt); };
     }});
 

@@ -3,7 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "command_registry.hpp"
 #include "segoid/core/error.hpp"
@@ -21,10 +24,48 @@ std::vector<CommandSpec>& registered_commands() {
   return commands;
 }
 
+namespace {
+
+/// The Python SegOid's console entry points. `make install PYTHON_NAMES=1` links each to
+/// `segoid`; started under one of these names, segoid runs that command, so the Python tool's
+/// documented command lines work verbatim.
+constexpr const char* kPythonEntryPoints[] = {"validate_dataset", "make_splits",      "sanity_check",
+                                              "train",            "predict_full",     "quantify_objects",
+                                              "extract_metrics",  "run_cv",           "review_predictions"};
+
+/// The command named by argv[0] when it is a Python entry point, else empty.
+std::string python_entry_point(const char* argv0) {
+  const std::string name = std::filesystem::path(argv0 ? argv0 : "").filename().string();
+  for (const char* entry : kPythonEntryPoints) {
+    if (name == entry) return name;
+  }
+  return {};
+}
+
+}  // namespace
 }  // namespace segoid::cli
 
 int main(int argc, char** argv) {
   using namespace segoid;
+  if (argc == 2 && std::string(argv[1]) == "--python-names") {  // for make install
+    for (const char* entry : cli::kPythonEntryPoints) std::cout << entry << "\n";
+    return 0;
+  }
+  // Started as a Python entry point (a link named e.g. quantify_objects): run that command.
+  std::vector<char*> args(argv, argv + argc);
+  std::string entry = cli::python_entry_point(argc > 0 ? argv[0] : nullptr);
+  if (!entry.empty()) {
+    const auto& known = cli::registered_commands();
+    const bool exists = std::any_of(known.begin(), known.end(), [&](const cli::CommandSpec& c) { return c.name == entry; });
+    if (!exists) {
+      std::cerr << "segoid: \"" << entry << "\" is a Python SegOid command that this build of segoid ("
+                << core::version() << ") does not provide yet; run `segoid --help` for the commands it has\n";
+      return 2;
+    }
+    args.insert(args.begin() + 1, entry.data());
+    argc = static_cast<int>(args.size());
+    argv = args.data();
+  }
   CLI::App app{"SegOid: spheroid segmentation and quantification for well-plate microscopy"};
   app.set_version_flag("--version", core::version_banner());
   app.require_subcommand(1);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// SHA-256 (FIPS 180-4): a small streaming implementation, no external crypto library.
+// A small streaming SHA-256 (FIPS 180-4), checked against hashlib in the tests.
 #include "segoid/core/sha256.hpp"
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <vector>
 
@@ -22,93 +23,93 @@ constexpr std::array<std::uint32_t, 64> kRound = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-constexpr std::size_t kBlockBytes = 64;
+constexpr std::size_t kBlock = 64;
 
 std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
 class Sha256 {
  public:
   void update(const unsigned char* data, std::size_t size) {
-    total_bytes_ += size;
-    for (std::size_t i = 0; i < size; ++i) {
-      block_[used_++] = data[i];
-      if (used_ == kBlockBytes) {
-        compress();
+    length_ += size;
+    while (size > 0) {
+      const std::size_t take = std::min(size, kBlock - used_);
+      std::memcpy(buffer_.data() + used_, data, take);
+      used_ += take;
+      data += take;
+      size -= take;
+      if (used_ == kBlock) {
+        compress(buffer_.data());
         used_ = 0;
       }
     }
   }
 
-  std::string hex_digest() {
-    const std::uint64_t bits = total_bytes_ * 8;
+  std::string hex() {
+    const std::uint64_t bits = length_ * 8;
     const unsigned char pad = 0x80;
     update(&pad, 1);
     const unsigned char zero = 0;
-    while (used_ != kBlockBytes - 8) update(&zero, 1);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      const unsigned char byte = static_cast<unsigned char>(bits >> shift);
-      update(&byte, 1);
-    }
-    static const char* kHex = "0123456789abcdef";
+    while (used_ != kBlock - 8) update(&zero, 1);
+    unsigned char tail[8];
+    for (int i = 0; i < 8; ++i) tail[i] = static_cast<unsigned char>(bits >> (56 - 8 * i));
+    update(tail, 8);
+    static const char kDigits[] = "0123456789abcdef";
     std::string out;
     for (std::uint32_t word : state_) {
-      for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(word >> shift) & 0xf];
+      for (int shift = 28; shift >= 0; shift -= 4) out += kDigits[(word >> shift) & 0xF];
     }
     return out;
   }
 
  private:
-  void compress() {
-    std::array<std::uint32_t, 64> w{};
-    for (int t = 0; t < 16; ++t) {
-      w[t] = (std::uint32_t(block_[4 * t]) << 24) | (std::uint32_t(block_[4 * t + 1]) << 16) |
-             (std::uint32_t(block_[4 * t + 2]) << 8) | std::uint32_t(block_[4 * t + 3]);
+  void compress(const unsigned char* block) {
+    std::uint32_t w[64];
+    for (int i = 0; i < 16; ++i) {
+      w[i] = (std::uint32_t{block[4 * i]} << 24) | (std::uint32_t{block[4 * i + 1]} << 16) |
+             (std::uint32_t{block[4 * i + 2]} << 8) | std::uint32_t{block[4 * i + 3]};
     }
-    for (int t = 16; t < 64; ++t) {
-      const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
-      const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
-      w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+    for (int i = 16; i < 64; ++i) {
+      const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
+      const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
     }
-    std::array<std::uint32_t, 8> v = state_;
-    for (int t = 0; t < 64; ++t) {
-      const std::uint32_t s1 = rotr(v[4], 6) ^ rotr(v[4], 11) ^ rotr(v[4], 25);
-      const std::uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      const std::uint32_t t1 = v[7] + s1 + ch + kRound[t] + w[t];
-      const std::uint32_t s0 = rotr(v[0], 2) ^ rotr(v[0], 13) ^ rotr(v[0], 22);
-      const std::uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      const std::uint32_t t2 = s0 + maj;
-      v = {t1 + t2, v[0], v[1], v[2], v[3] + t1, v[4], v[5], v[6]};
+    std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+    std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
+    for (int i = 0; i < 64; ++i) {
+      const std::uint32_t t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + kRound[i] + w[i];
+      const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      h = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
     }
-    for (int i = 0; i < 8; ++i) state_[i] += v[i];
+    state_[0] += a, state_[1] += b, state_[2] += c, state_[3] += d;
+    state_[4] += e, state_[5] += f, state_[6] += g, state_[7] += h;
   }
 
   std::array<std::uint32_t, 8> state_ = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::array<unsigned char, kBlockBytes> block_{};
+  std::array<unsigned char, kBlock> buffer_{};
   std::size_t used_ = 0;
-  std::uint64_t total_bytes_ = 0;
+  std::uint64_t length_ = 0;
 };
 
 }  // namespace
 
 std::string sha256_hex(const std::string& bytes) {
-  Sha256 hash;
-  hash.update(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return hash.hex_digest();
+  Sha256 sha;
+  sha.update(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  return sha.hex();
 }
 
 std::string sha256_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot read \"" + path.string() + "\" to hash it");
-  constexpr std::size_t kChunkBytes = 1 << 20;
-  std::vector<char> buffer(kChunkBytes);
-  Sha256 hash;
+  Sha256 sha;
+  std::vector<char> chunk(1 << 20);
   while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    hash.update(reinterpret_cast<const unsigned char*>(buffer.data()), static_cast<std::size_t>(in.gcount()));
+    in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+    sha.update(reinterpret_cast<const unsigned char*>(chunk.data()), static_cast<std::size_t>(in.gcount()));
   }
-  if (in.bad()) throw IoError("error while reading \"" + path.string() + "\" to hash it");
-  return hash.hex_digest();
+  if (in.bad()) throw IoError("cannot read \"" + path.string() + "\" to hash it");
+  return sha.hex();
 }
 
 }  // namespace segoid::core

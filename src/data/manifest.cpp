@@ -12,6 +12,7 @@
 #include <set>
 
 #include "segoid/core/error.hpp"
+#include "segoid/data/contract.hpp"
 #include "segoid/io/csv.hpp"
 
 namespace segoid::data {
@@ -63,9 +64,7 @@ bool is_standard(const std::string& column) {
 }  // namespace
 
 const std::vector<std::string>& standard_manifest_columns() {
-  static const std::vector<std::string> kColumns = {"basename",        "image_path", "mask_path", "mask_coverage",
-                                                    "object_count",    "empty_confirmed", "date", "batch",
-                                                    "operator",        "notes"};
+  static const std::vector<std::string> kColumns(contract::kManifestColumns.begin(), contract::kManifestColumns.end());
   return kColumns;
 }
 
@@ -76,7 +75,7 @@ const ManifestRow* Manifest::find(const std::string& basename) const {
 
 Manifest read_manifest(const fs::path& path) {
   const io::CsvTable table = io::read_csv(path);
-  for (const char* required : {"basename", "image_path"}) {
+  for (const char* required : {contract::kBasename, contract::kImagePath}) {
     if (table.column_index(required) < 0) {
       throw_at(path, 1, std::string("missing required column \"") + required + "\"");
     }
@@ -90,16 +89,18 @@ Manifest read_manifest(const fs::path& path) {
     for (std::size_t c = 0; c < table.header.size(); ++c) {
       const std::string& column = table.header[c];
       const std::string& value = table.rows[r][c];
-      if (column == "basename") row.basename = value;
-      else if (column == "image_path") row.image_path = value;
-      else if (column == "mask_path") row.mask_path = value;
-      else if (column == "mask_coverage") row.mask_coverage = parse_double(value, path, line, "mask_coverage");
-      else if (column == "object_count") row.object_count = parse_count(value, path, line, "object_count");
-      else if (column == "empty_confirmed") row.empty_confirmed = parse_bool(value, path, line, "empty_confirmed");
-      else if (column == "date") row.date = value;
-      else if (column == "batch") row.batch = value;
-      else if (column == "operator") row.operator_name = value;
-      else if (column == "notes") row.notes = value;
+      namespace k = contract;
+      if (column == k::kBasename) row.basename = value;
+      else if (column == k::kImagePath) row.image_path = value;
+      else if (column == k::kMaskPath) row.mask_path = value;
+      else if (column == k::kMaskCoverage) row.mask_coverage = parse_double(value, path, line, k::kMaskCoverage);
+      else if (column == k::kObjectCount) row.object_count = parse_count(value, path, line, k::kObjectCount);
+      else if (column == k::kMeanDiameter) row.mean_diameter = parse_double(value, path, line, k::kMeanDiameter);
+      else if (column == k::kEmptyConfirmed) row.empty_confirmed = parse_bool(value, path, line, k::kEmptyConfirmed);
+      else if (column == k::kDate) row.date = value;
+      else if (column == k::kBatch) row.batch = value;
+      else if (column == k::kOperator) row.operator_name = value;
+      else if (column == k::kNotes) row.notes = value;
       else row.extra[column] = value;
     }
     if (row.basename.empty()) throw_at(path, line, "empty basename");
@@ -117,22 +118,8 @@ Manifest read_manifest(const fs::path& path) {
 }
 
 void write_manifest(const fs::path& path, const Manifest& manifest) {
-  auto listed = [&](const std::string& column) {
-    return std::find(manifest.columns.begin(), manifest.columns.end(), column) != manifest.columns.end();
-  };
-  auto any_row = [&](auto predicate) { return std::any_of(manifest.rows.begin(), manifest.rows.end(), predicate); };
-  std::vector<std::string> columns = {"basename", "image_path", "mask_path"};
-  const std::map<std::string, bool> present = {
-      {"mask_coverage", any_row([](const ManifestRow& r) { return r.mask_coverage.has_value(); })},
-      {"object_count", any_row([](const ManifestRow& r) { return r.object_count.has_value(); })},
-      {"empty_confirmed", any_row([](const ManifestRow& r) { return r.empty_confirmed.has_value(); })},
-      {"date", any_row([](const ManifestRow& r) { return !r.date.empty(); })},
-      {"batch", any_row([](const ManifestRow& r) { return !r.batch.empty(); })},
-      {"operator", any_row([](const ManifestRow& r) { return !r.operator_name.empty(); })},
-      {"notes", any_row([](const ManifestRow& r) { return !r.notes.empty(); })}};
-  for (const auto& column : standard_manifest_columns()) {
-    if (present.count(column) != 0 && (present.at(column) || listed(column))) columns.push_back(column);
-  }
+  // Every standard column, always, in the Python SegOid's order; then the extra columns.
+  std::vector<std::string> columns = standard_manifest_columns();
   std::set<std::string> extras_seen;
   for (const auto& column : manifest.columns) {
     if (!is_standard(column) && extras_seen.insert(column).second) columns.push_back(column);
@@ -145,21 +132,25 @@ void write_manifest(const fs::path& path, const Manifest& manifest) {
   }
   columns.insert(columns.end(), unlisted.begin(), unlisted.end());
 
+  const auto number = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); };
   io::CsvTable table;
   table.header = columns;
   for (const auto& row : manifest.rows) {
     std::vector<std::string> fields;
     for (const auto& column : columns) {
-      if (column == "basename") fields.push_back(row.basename);
-      else if (column == "image_path") fields.push_back(row.image_path);
-      else if (column == "mask_path") fields.push_back(row.mask_path);
-      else if (column == "mask_coverage") fields.push_back(row.mask_coverage ? fmt::format("{}", *row.mask_coverage) : "");
-      else if (column == "object_count") fields.push_back(row.object_count ? std::to_string(*row.object_count) : "");
-      else if (column == "empty_confirmed") fields.push_back(row.empty_confirmed ? (*row.empty_confirmed ? "true" : "false") : "");
-      else if (column == "date") fields.push_back(row.date);
-      else if (column == "batch") fields.push_back(row.batch);
-      else if (column == "operator") fields.push_back(row.operator_name);
-      else if (column == "notes") fields.push_back(row.notes);
+      namespace k = contract;
+      if (column == k::kBasename) fields.push_back(row.basename);
+      else if (column == k::kImagePath) fields.push_back(row.image_path);
+      else if (column == k::kMaskPath) fields.push_back(row.mask_path);
+      else if (column == k::kMaskCoverage) fields.push_back(number(row.mask_coverage));
+      else if (column == k::kObjectCount) fields.push_back(row.object_count ? std::to_string(*row.object_count) : "");
+      else if (column == k::kMeanDiameter) fields.push_back(number(row.mean_diameter));
+      // pandas writes and reads booleans as True/False; empty_confirmed defaults to False.
+      else if (column == k::kEmptyConfirmed) fields.push_back(row.empty_confirmed.value_or(false) ? k::kTrue : k::kFalse);
+      else if (column == k::kDate) fields.push_back(row.date);
+      else if (column == k::kBatch) fields.push_back(row.batch);
+      else if (column == k::kOperator) fields.push_back(row.operator_name);
+      else if (column == k::kNotes) fields.push_back(row.notes);
       else {
         const auto it = row.extra.find(column);
         fields.push_back(it == row.extra.end() ? "" : it->second);

@@ -7,17 +7,9 @@
 #include <string>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/metrics.hpp"
 
 namespace segoid::data {
-namespace {
-
-double ratio(std::int64_t numerator, std::int64_t denominator, bool both_empty) {
-  if (denominator == 0) return both_empty ? 1.0 : 0.0;
-  return static_cast<double>(numerator) / static_cast<double>(denominator);
-}
-
-}  // namespace
-
 PixelMetrics pixel_metrics(const cv::Mat& predicted, const cv::Mat& truth) {
   if (predicted.type() != CV_8UC1 || truth.type() != CV_8UC1) {
     throw DataError("pixel metrics need 8-bit single-channel masks");
@@ -45,13 +37,12 @@ PixelMetrics pixel_metrics(const cv::Mat& predicted, const cv::Mat& truth) {
     m.true_pixels += tru;
     m.true_positive += both;
   }
-  const bool both_empty = m.pred_pixels == 0 && m.true_pixels == 0;
-  const std::int64_t fp = m.pred_pixels - m.true_positive;
-  const std::int64_t fn = m.true_pixels - m.true_positive;
-  m.dice = ratio(2 * m.true_positive, 2 * m.true_positive + fp + fn, both_empty);
-  m.iou = ratio(m.true_positive, m.true_positive + fp + fn, both_empty);
-  m.precision = ratio(m.true_positive, m.pred_pixels, both_empty);
-  m.recall = ratio(m.true_positive, m.true_pixels, both_empty);
+  const core::Scores s = core::scores_from_counts(m.true_positive, m.pred_pixels - m.true_positive,
+                                                  m.true_pixels - m.true_positive);
+  m.dice = s.dice;
+  m.iou = s.iou;
+  m.precision = s.precision;
+  m.recall = s.recall;
   return m;
 }
 

@@ -14,6 +14,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/core/rng.hpp"
 #include "segoid/core/version.hpp"
+#include "segoid/data/contract.hpp"
 
 namespace segoid::data {
 namespace fs = std::filesystem;
@@ -164,11 +165,12 @@ SplitResult run_make_splits(const SplitConfig& config) {
     yaml << YAML::EndSeq;
   }
   yaml << YAML::EndMap << YAML::EndMap;
-  if (fs::exists(config.output_dir / "train.csv")) {
+  if (fs::exists(config.output_dir / contract::kTrainCsv)) {
     spdlog::info("replacing the split in \"{}\"", config.output_dir.string());
   }
-  for (int k = 0; k < kSplits; ++k) write_manifest(config.output_dir / (std::string(kSplitNames[k]) + ".csv"), *parts[k]);
-  core::write_file_atomic(config.output_dir / "split_meta.yaml", std::string(yaml.c_str()) + "\n");
+  const char* const files[kSplits] = {contract::kTrainCsv, contract::kValCsv, contract::kTestCsv};
+  for (int k = 0; k < kSplits; ++k) write_manifest(config.output_dir / files[k], *parts[k]);
+  core::write_file_atomic(config.output_dir / contract::kSplitMetaYaml, std::string(yaml.c_str()) + "\n");
   spdlog::info("split {} images: train {}, val {}, test {} (seed {}, stratify {}) -> {}", 
                manifest.rows.size(), result.train.rows.size(), result.val.rows.size(), result.test.rows.size(),
                config.seed, to_string(config.stratify), config.output_dir.string());

@@ -13,6 +13,7 @@
 #include "segoid/data/synth_plate.hpp"
 #include "segoid/data/synth_style.hpp"
 #include "segoid/io/image_io.hpp"
+#include "segoid/data/contract.hpp"
 
 namespace segoid::data {
 namespace {
@@ -91,7 +92,7 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
                       working.string()));
     }
     std::error_code ec;
-    for (const char* sub : {"images", "masks"}) {
+    for (const char* sub : {contract::kImagesDir, contract::kMasksDir}) {
       fs::remove_all(working / sub, ec);
       if (ec) throw IoError(fmt::format("cannot remove \"{}\": {}", (working / sub).string(), ec.message()));
     }
@@ -99,7 +100,7 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
   }
   std::error_code ec;
   fs::create_directories(working / "images", ec);
-  if (!ec) fs::create_directories(working / "masks", ec);
+  if (!ec) fs::create_directories(working / contract::kMasksDir, ec);
   if (ec) throw IoError(fmt::format("cannot create \"{}\": {}", working.string(), ec.message()));
 
   SynthSetSummary summary;
@@ -115,8 +116,8 @@ SynthSetSummary write_synthetic_set(const fs::path& out_dir, int n_images, const
     synth_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     const std::string name = styled_image_name(style, i);
     const bool jpeg = synth.file_type == SynthFileType::kJpegRgb;
-    const fs::path image_path = working / "images" / (name + (jpeg ? ".jpg" : ".tif"));
-    const fs::path mask_path = working / "masks" / (name + "_mask.tif");
+    const fs::path image_path = working / contract::kImagesDir / (name + (jpeg ? ".jpg" : ".tif"));
+    const fs::path mask_path = working / contract::kMasksDir / (name + contract::kMaskStemSuffix + ".tif");
     if (jpeg) {
       core::write_file_atomic(image_path, synth.jpeg);
     } else if (synth.file_type == SynthFileType::kFloat32) {

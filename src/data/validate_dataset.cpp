@@ -21,13 +21,14 @@
 #include "segoid/core/progress.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/data/corrections.hpp"
+#include "segoid/data/contract.hpp"
 #include "segoid/io/image_io.hpp"
 
 namespace segoid::data {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kMaskSuffix = "_mask";
+constexpr const char* kMaskSuffix = contract::kMaskStemSuffix;
 /// Distinct mask levels listed in a failure message before "...".
 constexpr std::size_t kLevelsShown = 8;
 
@@ -121,9 +122,12 @@ void check_pair(QcEntry& entry, const fs::path& image_path, const fs::path& mask
   const double coverage = static_cast<double>(cv::countNonZero(binary)) / static_cast<double>(binary.total());
   entry.row.mask_coverage = coverage;
   entry.row.object_count = labels_count - 1;
+  double diameter_sum = 0.0;
   for (int label = 1; label < labels_count; ++label) {
     diameters.push_back(std::sqrt(4.0 * stats.at<int>(label, cv::CC_STAT_AREA) / M_PI));
+    diameter_sum += diameters.back();
   }
+  if (labels_count > 1) entry.row.mean_diameter = diameter_sum / (labels_count - 1);
   if (labels_count == 1) {
     if (confirmed.count(entry.row.basename) != 0) {
       entry.row.empty_confirmed = true;
@@ -183,7 +187,7 @@ void write_curate_meta(const ValidationReport& report) {
   yaml << YAML::Key << "median_diameter_px" << YAML::Value << report.median_diameter_px();
   yaml << YAML::Key << "recommended_patch_px" << YAML::Value << report.recommended_patch_px();
   yaml << YAML::EndMap << YAML::EndMap;
-  core::write_file_atomic(config.output_dir / "curate_meta.yaml", std::string(yaml.c_str()) + "\n");
+  core::write_file_atomic(config.output_dir / contract::kCurateMetaYaml, std::string(yaml.c_str()) + "\n");
 }
 
 }  // namespace
@@ -195,15 +199,15 @@ fs::path data_root_of(const CurateConfig& config) {
 }
 
 ValidationReport validate_dataset(const CurateConfig& config) {
-  const fs::path images_dir = config.input_dir / "images";
-  const fs::path masks_dir = config.input_dir / "masks";
+  const fs::path images_dir = config.input_dir / contract::kImagesDir;
+  const fs::path masks_dir = config.input_dir / contract::kMasksDir;
   if (!fs::is_directory(images_dir)) {
     throw IoError("cannot read \"" + images_dir.string() + "\": no such folder (expected <input-dir>/images)");
   }
   ValidationReport report;
   report.config = config;
-  report.all_csv = config.output_dir / "all.csv";
-  report.qc_csv = config.output_dir / "qc_report.csv";
+  report.all_csv = config.output_dir / contract::kAllCsv;
+  report.qc_csv = config.output_dir / contract::kQcReportCsv;
   const Manifest previous = previous_manifest(report.all_csv);
   std::set<std::string> confirmed(config.confirm_empty.begin(), config.confirm_empty.end());
   for (const auto& row : previous.rows) {
@@ -240,7 +244,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
   for (std::size_t i = 0; i < images.size(); ++i) {
     QcEntry& entry = report.entries[i];
     entry.row.basename = images[i].stem().string();
-    entry.row.image_path = (manifest_dir_name(config) / "images" / images[i].filename()).generic_string();
+    entry.row.image_path = (manifest_dir_name(config) / contract::kImagesDir / images[i].filename()).generic_string();
     if (const ManifestRow* old = previous.find(entry.row.basename)) {
       entry.row.date = old->date;
       entry.row.batch = old->batch;
@@ -265,7 +269,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
       entry.reason = "several masks: " + masks->second[0].filename().string() + ", " + masks->second[1].filename().string();
     } else {
       mask_for[i] = masks->second.front();
-      entry.row.mask_path = (manifest_dir_name(config) / "masks" / mask_for[i].filename()).generic_string();
+      entry.row.mask_path = (manifest_dir_name(config) / contract::kMasksDir / mask_for[i].filename()).generic_string();
     }
   }
 
@@ -302,7 +306,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
   auto add_orphan = [&](const fs::path& mask, const std::string& basename, const std::string& reason) {
     QcEntry entry;
     entry.row.basename = basename;
-    entry.row.mask_path = (manifest_dir_name(config) / "masks" / mask.filename()).generic_string();
+    entry.row.mask_path = (manifest_dir_name(config) / contract::kMasksDir / mask.filename()).generic_string();
     entry.status = QcStatus::kFail;
     entry.reason = reason;
     entry.orphan_mask = true;
@@ -317,19 +321,24 @@ ValidationReport validate_dataset(const CurateConfig& config) {
     add_orphan(mask, mask.stem().string(), "mask file name does not end in \"_mask\"");
   }
 
+  namespace k = contract;
   Manifest all;
   all.columns = previous.columns;
-  for (const char* column : {"mask_coverage", "object_count", "empty_confirmed"}) all.columns.push_back(column);
   Manifest qc = all;
-  for (const char* column : {"status", "reason", "warnings"}) qc.columns.push_back(column);
+  // Python's validation columns, then SegOid's three-way status and its reason.
+  for (const char* column : {k::kValidationStatus, k::kValidationMessage, k::kWarnings, k::kStatus, k::kReason}) {
+    qc.columns.push_back(column);
+  }
   for (const auto& entry : report.entries) {
     if (entry.status == QcStatus::kPass) all.rows.push_back(entry.row);
     ManifestRow row = entry.row;
-    row.extra["status"] = to_string(entry.status);
-    row.extra["reason"] = entry.reason;
     std::string warnings;
     for (const auto& warning : entry.warnings) warnings += (warnings.empty() ? "" : "; ") + warning;
-    row.extra["warnings"] = warnings;
+    row.extra[k::kValidationStatus] = entry.status == QcStatus::kPass ? k::kPass : k::kFail;
+    row.extra[k::kValidationMessage] = entry.reason;
+    row.extra[k::kWarnings] = warnings;
+    row.extra[k::kStatus] = to_string(entry.status);
+    row.extra[k::kReason] = entry.reason;
     qc.rows.push_back(std::move(row));
   }
   if (fs::exists(report.all_csv)) spdlog::info("replacing \"{}\"", report.all_csv.string());

@@ -10,17 +10,20 @@
 #include <cmath>
 #include <ctime>
 #include <future>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "predict_inputs.hpp"
 #include "segoid/core/atomic_file.hpp"
+#include "segoid/core/metrics.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
 #include "segoid/core/unet_size.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/data/mask_metrics.hpp"
+#include "segoid/infer/contract.hpp"
 #include "segoid/infer/postprocess.hpp"
 #include "segoid/infer/predictor.hpp"
 #include "segoid/infer/tiler.hpp"
@@ -33,21 +36,46 @@ using detail::InputItem;
 
 namespace {
 
-/// A normalized image ready for the model, or why it could not be read.
+/// The truth mask of `item` as 0/255, checked against the image size. Throws DataError/IoError
+/// naming the mask file.
+cv::Mat read_truth(const InputItem& item, const cv::Size& image_size) {
+  cv::Mat truth;
+  cv::compare(io::read_image(item.mask).pixels, 0, truth, cv::CMP_NE);
+  if (truth.size() != image_size) {
+    throw DataError(fmt::format("mask \"{}\" is {}x{} but its image is {}x{}", item.mask.string(), truth.cols,
+                                truth.rows, image_size.width, image_size.height));
+  }
+  return truth;
+}
+
+/// A normalized image ready for the model with its truth mask (if any), or why either could not
+/// be read: the truth is read and checked before the image is predicted or anything is written,
+/// so that an image listed in errors.csv has no outputs.
 struct LoadedImage {
   cv::Mat normalized;  ///< CV_32FC1 in [0, 1]
+  cv::Mat truth;       ///< CV_8UC1 0/255, same size; empty without a manifest mask
+  double pixel_size_um = 0.0;  ///< from the file's resolution tags; 0 = unknown
   std::string error;
 };
 
 LoadedImage load_image(const InputItem& item, io::Normalization normalization) {
   LoadedImage loaded;
   try {
-    loaded.normalized = io::normalize_intensity(io::read_image(item.image).pixels, normalization);
+    io::Image image = io::read_image(item.image);
+    loaded.pixel_size_um = image.meta.pixel_size_um;
+    if (!item.mask.empty()) loaded.truth = read_truth(item, image.pixels.size());
+    loaded.normalized = io::normalize_intensity(image.pixels, normalization);
   } catch (const std::exception& e) {
+    loaded = LoadedImage{};
     loaded.error = e.what();
   }
   return loaded;
 }
+
+/// More than this relative difference between an image's and the training pixel size is warned about.
+constexpr double kPixelSizeTolerance = 0.2;
+/// Images named in a pixel-size warning; the rest are counted in one line at the end.
+constexpr int kOffScaleWarnings = 3;
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -60,34 +88,39 @@ std::string csv_field(const std::string& text) {
 }
 
 struct MetricsRow {
+  std::string image;     ///< file name with extension (Python's `image`)
   std::string basename;
   data::PixelMetrics metrics;
 };
 
+std::string header_of(std::initializer_list<const char*> columns) {
+  std::string text;
+  for (const char* column : columns) text += (text.empty() ? "" : ",") + std::string(column);
+  return text + "\n";
+}
+
 void write_metrics_csv(const fs::path& path, const std::vector<MetricsRow>& rows) {
-  std::string text = "basename,dice,iou,precision,recall,pred_pixels,true_pixels\n";
+  namespace k = contract;
+  static_assert(k::kPixelMetricsColumns.size() == 3 && k::kPixelMetricsExtraColumns.size() == 5);
+  std::string text = header_of({k::kImage, k::kDice, k::kIou, k::kBasename, k::kPrecision, k::kRecall,
+                                k::kPredPixels, k::kTruePixels});
   for (const auto& row : rows) {
     const auto& m = row.metrics;
-    text += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{},{}\n", csv_field(row.basename), m.dice, m.iou,
-                        m.precision, m.recall, m.pred_pixels, m.true_pixels);
+    text += fmt::format("{},{:.6f},{:.6f},{},{:.6f},{:.6f},{},{}\n", csv_field(row.image), m.dice, m.iou,
+                        csv_field(row.basename), m.precision, m.recall, m.pred_pixels, m.true_pixels);
   }
   core::write_file_atomic(path, text);
 }
 
 void write_errors_csv(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& errors) {
-  std::string text = "file,reason\n";
+  std::string text = header_of({contract::kFile, contract::kErrorReason});
   for (const auto& [file, reason] : errors) text += csv_field(file) + "," + csv_field(reason) + "\n";
   core::write_file_atomic(path, text);
 }
 
 std::pair<double, double> mean_std(const std::vector<double>& values) {
-  if (values.empty()) return {0.0, 0.0};
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  const double mean = sum / values.size();
-  double sq = 0.0;
-  for (double v : values) sq += (v - mean) * (v - mean);
-  return {mean, values.size() > 1 ? std::sqrt(sq / (values.size() - 1)) : 0.0};
+  const core::Stats stats = core::column_stats(values);
+  return {stats.mean, stats.std};
 }
 
 std::string utc_now() {
@@ -246,15 +279,19 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   std::future<LoadedImage> next = launch_load(0);
   std::future<void> pending_write;
   std::size_t pending_index = 0;
+  std::optional<MetricsRow> pending_metrics;  // counted once the image's files are written
+  int off_scale_images = 0;                   // pixel size far from the training pixel size
   // Waits for the previous image's files; a failed write makes that image a failure.
   const auto finish_write = [&] {
     if (!pending_write.valid()) return;
     try {
       pending_write.get();
+      if (pending_metrics) metrics_rows.push_back(std::move(*pending_metrics));
     } catch (const std::exception& e) {
       record_error(items[pending_index], e.what());
       --summary.images_done;
     }
+    pending_metrics.reset();
   };
   for (std::size_t index = 0; index < items.size(); ++index) {
     const InputItem& item = items[index];
@@ -266,6 +303,14 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       continue;
     }
     try {
+      if (model.training_pixel_size > 0 && loaded.pixel_size_um > 0 &&
+          std::abs(loaded.pixel_size_um / model.training_pixel_size - 1.0) > kPixelSizeTolerance &&
+          ++off_scale_images <= kOffScaleWarnings) {
+        spdlog::warn("\"{}\" has {:.4g} µm/px but the model was trained at {:.4g} µm/px (more than {:.0f}% apart): "
+                     "objects appear at another scale than in training",
+                     item.image.string(), loaded.pixel_size_um, model.training_pixel_size,
+                     100 * kPixelSizeTolerance);
+      }
       const int tiles_total = count_tiles(loaded.normalized.size(), tiling);
       int tiles_done = 0;
       const cv::Mat prob = predict_tiled(
@@ -277,24 +322,27 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       summary.tiles += tiles_total;
       loaded.normalized.release();
       cv::Mat mask = postprocess(prob, post);
-      finish_write();
-      const fs::path mask_path = config.output_dir / (item.basename + "_pred_mask.tif");
-      const fs::path prob_path = config.output_dir / (item.basename + "_pred_prob.tif");
-      const bool save_prob = config.save_probabilities;
-      pending_index = index;
-      pending_write = std::async(std::launch::async, [mask, prob, mask_path, prob_path, save_prob] {
-        io::write_mask_tiff(mask_path, mask);
-        if (save_prob) io::write_float_tiff(prob_path, prob);
-      });
-      if (!item.mask.empty()) {
-        cv::Mat truth;
-        cv::compare(io::read_image(item.mask).pixels, 0, truth, cv::CMP_NE);
-        if (truth.size() != mask.size()) {
-          throw DataError(fmt::format("mask \"{}\" is {}x{} but its image is {}x{}", item.mask.string(), truth.cols,
-                                      truth.rows, mask.cols, mask.rows));
-        }
-        metrics_rows.push_back({item.basename, data::pixel_metrics(mask, truth)});
+      std::optional<MetricsRow> metrics;
+      if (!loaded.truth.empty()) {
+        metrics = MetricsRow{item.image.filename().string(), item.basename, data::pixel_metrics(mask, loaded.truth)};
       }
+      finish_write();
+      const fs::path mask_path = config.output_dir / (item.basename + contract::kPredMaskSuffix);
+      const fs::path prob_path = config.output_dir / (item.basename + contract::kPredProbSuffix);
+      const bool save_prob = config.save_probabilities;
+      const double pixel_size = loaded.pixel_size_um;
+      pending_write = std::async(std::launch::async, [mask, prob, mask_path, prob_path, save_prob, pixel_size] {
+        try {
+          io::write_mask_tiff(mask_path, mask, pixel_size);
+          if (save_prob) io::write_float_tiff(prob_path, prob, pixel_size);
+        } catch (...) {
+          std::error_code ignored;  // a failed image keeps no outputs
+          fs::remove(mask_path, ignored);
+          throw;
+        }
+      });
+      pending_index = index;
+      pending_metrics = std::move(metrics);
       ++summary.images_done;
     } catch (const std::exception& e) {
       record_error(item, e.what());
@@ -303,9 +351,13 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   }
   finish_write();
   progress.finish();
+  if (off_scale_images > kOffScaleWarnings) {
+    spdlog::warn("{} image(s) in all have a pixel size more than {:.0f}% from the training pixel size {:.4g} µm/px",
+                 off_scale_images, 100 * kPixelSizeTolerance, model.training_pixel_size);
+  }
   summary.images_with_truth = static_cast<int>(metrics_rows.size());
   if (!metrics_rows.empty()) {
-    write_metrics_csv(run_file("pixel_metrics.csv"), metrics_rows);
+    write_metrics_csv(run_file(contract::kPixelMetricsCsv), metrics_rows);
     std::vector<double> dice;
     std::vector<double> iou;
     for (const auto& row : metrics_rows) {
@@ -315,10 +367,10 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     std::tie(summary.mean_dice, summary.std_dice) = mean_std(dice);
     std::tie(summary.mean_iou, summary.std_iou) = mean_std(iou);
   }
-  if (!errors.empty()) write_errors_csv(run_file("errors.csv"), errors);
+  if (!errors.empty()) write_errors_csv(run_file(contract::kErrorsCsv), errors);
   summary.model_seconds = predictor.model_seconds();
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  write_meta(run_file("predict_meta.yaml"), config, model, tiling, summary);
+  write_meta(run_file(contract::kPredictMetaYaml), config, model, tiling, summary);
   return summary;
 }
 

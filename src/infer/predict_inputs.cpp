@@ -7,14 +7,15 @@
 
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
+#include "segoid/infer/contract.hpp"
 
 namespace segoid::infer::detail {
 namespace fs = std::filesystem;
 
 namespace {
 
-const char* const kRunFiles[] = {"pixel_metrics.csv", "errors.csv", "predict_meta.yaml"};
-const char* const kImageSuffixes[] = {"_pred_mask.tif", "_pred_prob.tif"};
+const char* const kRunFiles[] = {contract::kPixelMetricsCsv, contract::kErrorsCsv, contract::kPredictMetaYaml};
+const char* const kImageSuffixes[] = {contract::kPredMaskSuffix, contract::kPredProbSuffix};
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -81,7 +82,7 @@ std::vector<InputItem> gather_inputs(const PredictConfig& config) {
     const auto [it, inserted] = owners.emplace(item.basename, item.image);
     if (!inserted) {
       throw ConfigError("inputs \"" + it->second.string() + "\" and \"" + item.image.string() +
-                        "\" would both write \"" + item.basename + "_pred_mask.tif\"; rename one or predict them "
+                        "\" would both write \"" + item.basename + contract::kPredMaskSuffix + "\"; rename one or predict them "
                         "into separate output folders");
     }
   }

@@ -2,6 +2,8 @@
 // LibTorch side of the predictor: checkpoint loading, inference form, batched forward passes.
 #include "segoid/infer/predictor.hpp"
 
+#include <yaml-cpp/yaml.h>
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -24,6 +26,22 @@ struct Predictor::Impl {
   ModelDescription description;
   double model_seconds = 0.0;
 };
+
+namespace {
+
+/// model.training_pixel_size from the training config a checkpoint carries; 0 when absent (a
+/// Python checkpoint, an unset key) or unreadable.
+double training_pixel_size_of(const std::string& config_yaml) {
+  if (config_yaml.empty()) return 0.0;
+  try {
+    const YAML::Node node = YAML::Load(config_yaml)["model"]["training_pixel_size"];
+    return node && node.IsScalar() ? node.as<double>() : 0.0;
+  } catch (const YAML::Exception&) {
+    return 0.0;
+  }
+}
+
+}  // namespace
 
 Predictor Predictor::load(const std::filesystem::path& checkpoint, const PredictorOptions& options) {
   auto impl = std::make_shared<Impl>();
@@ -49,6 +67,7 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   d.patch_size = loaded.info.patch_size;
   d.epoch = loaded.info.epoch;
   d.best_val_dice = loaded.info.best_val_dice;
+  d.training_pixel_size = training_pixel_size_of(loaded.info.config_yaml);
   return Predictor(std::move(impl));
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// TIFF writing with libtiff: masks (LZW), float maps (Deflate + float predictor), gray images.
+// TIFF writing with libtiff: masks and float maps (Deflate, no predictor), gray images.
 #include <opencv2/core.hpp>
 
 #include <cstdint>
@@ -21,12 +21,19 @@ constexpr std::size_t kStripBytes = 256 * 1024;
 /// Above this many bytes of pixel data the file is written as BigTIFF (classic TIFF offsets are 32-bit).
 constexpr std::size_t kBigTiffThreshold = std::size_t{3} << 30;
 
+/// ImageJ's own description of a one-image file calibrated in µm (ImageJ's TiffEncoder writes it so).
+constexpr char kImageJMicronDescription[] = "ImageJ=1.11a\nunit=micron\n";
+
 [[noreturn]] void throw_write_error(const fs::path& path, const std::string& problem) {
   throw IoError("cannot write \"" + path.string() + "\": " + problem);
 }
 
 /// Writes a single-channel image as one-page TIFF through a temporary file renamed into place.
-void write_tiff(const fs::path& path, const cv::Mat& image, std::uint16_t compression, std::uint16_t predictor) {
+/// A pixel size > 0 is stored as ImageJ stores it (XResolution = YResolution = px per µm,
+/// ResolutionUnit none, "unit=micron" in the description), which Fiji shows as µm and which
+/// read_image and tifffile read back.
+void write_tiff(const fs::path& path, const cv::Mat& image, std::uint16_t compression, std::uint16_t predictor,
+                double pixel_size_um) {
   SEGOID_CHECK(image.channels() == 1 && !image.empty(), "write_tiff needs a non-empty single-channel image");
   const int depth = image.depth();
   const std::uint16_t bits = depth == CV_8U ? 8 : depth == CV_16U ? 16 : 32;
@@ -52,6 +59,13 @@ void write_tiff(const fs::path& path, const cv::Mat& image, std::uint16_t compre
     if (predictor != PREDICTOR_NONE) TIFFSetField(tif, TIFFTAG_PREDICTOR, predictor);
     TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, rows_per_strip);
     TIFFSetField(tif, TIFFTAG_SOFTWARE, software.c_str());
+    if (pixel_size_um > 0) {
+      const double pixels_per_um = 1.0 / pixel_size_um;
+      TIFFSetField(tif, TIFFTAG_XRESOLUTION, pixels_per_um);
+      TIFFSetField(tif, TIFFTAG_YRESOLUTION, pixels_per_um);
+      TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_NONE);
+      TIFFSetField(tif, TIFFTAG_IMAGEDESCRIPTION, kImageJMicronDescription);
+    }
     if (!handle.messages().errors.empty()) throw_write_error(path, handle.error_text("bad TIFF tags"));
 
     // libtiff may modify the buffer in place (predictor, byte swapping), so each strip is copied.
@@ -76,21 +90,21 @@ void write_tiff(const fs::path& path, const cv::Mat& image, std::uint16_t compre
 
 }  // namespace
 
-void write_mask_tiff(const fs::path& path, const cv::Mat& mask) {
+void write_mask_tiff(const fs::path& path, const cv::Mat& mask, double pixel_size_um) {
   SEGOID_CHECK(mask.type() == CV_8UC1, "write_mask_tiff needs a CV_8UC1 mask");
   cv::Mat binary;
   cv::compare(mask, 0, binary, cv::CMP_NE);  // any non-zero -> 255
-  write_tiff(path, binary, COMPRESSION_LZW, PREDICTOR_NONE);
+  write_tiff(path, binary, COMPRESSION_ADOBE_DEFLATE, PREDICTOR_NONE, pixel_size_um);
 }
 
-void write_float_tiff(const fs::path& path, const cv::Mat& image) {
+void write_float_tiff(const fs::path& path, const cv::Mat& image, double pixel_size_um) {
   SEGOID_CHECK(image.type() == CV_32FC1, "write_float_tiff needs a CV_32FC1 image");
-  write_tiff(path, image, COMPRESSION_ADOBE_DEFLATE, PREDICTOR_FLOATINGPOINT);
+  write_tiff(path, image, COMPRESSION_ADOBE_DEFLATE, PREDICTOR_NONE, pixel_size_um);
 }
 
-void write_gray_tiff(const fs::path& path, const cv::Mat& image) {
+void write_gray_tiff(const fs::path& path, const cv::Mat& image, double pixel_size_um) {
   SEGOID_CHECK(image.type() == CV_8UC1 || image.type() == CV_16UC1, "write_gray_tiff needs CV_8UC1 or CV_16UC1");
-  write_tiff(path, image, COMPRESSION_ADOBE_DEFLATE, PREDICTOR_HORIZONTAL);
+  write_tiff(path, image, COMPRESSION_ADOBE_DEFLATE, PREDICTOR_HORIZONTAL, pixel_size_um);
 }
 
 }  // namespace segoid::io

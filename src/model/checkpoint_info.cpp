@@ -126,6 +126,8 @@ std::string info_to_json(const CheckpointInfo& info) {
   j["history"] = parse_json_text(info.history_json, "the history");
   j["trainer_state"] = parse_json_text(info.trainer_state_json, "the trainer state");
   j["segoid_version"] = info.segoid_version;
+  j["encoder_weights_file"] = info.encoder_weights_file;
+  j["encoder_weights_sha256"] = info.encoder_weights_sha256;
   j["lineage"] = Json::array();
   for (const ParentCheckpoint& parent : info.lineage) {
     j["lineage"].push_back({{"file_name", parent.file_name},
@@ -168,6 +170,9 @@ CheckpointInfo info_from_json(const std::string& json, const std::string& source
       if (!j.at("history").is_null()) info.history_json = j.at("history").dump();
       if (!j.at("trainer_state").is_null()) info.trainer_state_json = j.at("trainer_state").dump();
     }
+    // Absent in checkpoints written before they were recorded.
+    info.encoder_weights_file = j.value("encoder_weights_file", std::string());
+    info.encoder_weights_sha256 = j.value("encoder_weights_sha256", std::string());
     // Optional: checkpoints written before lineage was recorded have none.
     for (const auto& parent : j.value("lineage", Json::array())) {
       info.lineage.push_back({parent.at("file_name").get<std::string>(), parent.at("sha256").get<std::string>(),

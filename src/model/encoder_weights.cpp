@@ -37,25 +37,42 @@ fs::path find_encoder_weights(const std::string& encoder, const std::string& con
     }
     return configured_path;
   }
-  if (weights_dir.empty()) {
-    throw ModelError("model.encoder_weights is imagenet but no weights file is configured and $SEGOID_WEIGHTS_DIR "
-                     "is not set; " + how_to_provide(encoder));
-  }
-  std::vector<fs::path> candidates;
-  if (fs::is_directory(weights_dir, ec)) {
-    for (const auto& entry : fs::directory_iterator(weights_dir, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (entry.is_regular_file() && name.rfind(encoder, 0) == 0 && entry.path().extension() == ".pth") {
-        candidates.push_back(entry.path());
-      }
+  // weights_dir: folders separated by ':' ($SEGOID_WEIGHTS_DIR, then PyTorch's hub cache), searched in order.
+  std::vector<std::string> folders;
+  std::string folder;
+  for (char c : weights_dir + ":") {
+    if (c != ':') {
+      folder += c;
+    } else if (!folder.empty()) {
+      folders.push_back(folder);
+      folder.clear();
     }
   }
-  if (candidates.empty()) {
-    throw ModelError("no " + encoder + "*.pth in $SEGOID_WEIGHTS_DIR \"" + weights_dir + "\"; " +
-                     how_to_provide(encoder));
+  if (folders.empty()) {
+    throw ModelError("model.encoder_weights is imagenet but no weights file is configured, $SEGOID_WEIGHTS_DIR "
+                     "is not set and there is no PyTorch hub cache; " + how_to_provide(encoder));
   }
-  std::sort(candidates.begin(), candidates.end());
-  return candidates.front();
+  std::string searched;
+  for (const std::string& dir : folders) {
+    std::vector<fs::path> candidates;
+    if (fs::is_directory(dir, ec)) {
+      for (const auto& entry : fs::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        // torchvision names its files <encoder>-<hash>.pth (resnet18-f37072fd.pth).
+        if (entry.is_regular_file() && name.rfind(encoder, 0) == 0 && entry.path().extension() == ".pth" &&
+            (name.size() == encoder.size() + 4 || name[encoder.size()] == '-' || name[encoder.size()] == '_')) {
+          candidates.push_back(entry.path());
+        }
+      }
+    }
+    if (!candidates.empty()) {
+      std::sort(candidates.begin(), candidates.end());
+      return candidates.front();
+    }
+    searched += (searched.empty() ? "\"" : ", \"") + dir + "\"";
+  }
+  throw ModelError("no " + encoder + "*.pth in " + searched + " ($SEGOID_WEIGHTS_DIR, $TORCH_HOME/hub/checkpoints, " +
+                   "~/.cache/torch/hub/checkpoints); " + how_to_provide(encoder));
 }
 
 torch::Tensor adapt_first_conv(const torch::Tensor& rgb_weight, int in_channels) {

@@ -17,6 +17,9 @@
 #include "segoid/core/version.hpp"
 #include "segoid/data/manifest.hpp"
 #include "segoid/train/trainer.hpp"
+#include "segoid/train/contract.hpp"
+#include "segoid/data/contract.hpp"
+#include "segoid/pipeline/contract.hpp"
 
 namespace segoid::pipeline {
 namespace fs = std::filesystem;
@@ -108,9 +111,9 @@ std::string meta_difference(const fs::path& meta_path, const CvConfig& config, c
 
 /// Newest resumable state of a fold's run folder, or empty.
 fs::path find_resume_checkpoint(const fs::path& run_dir) {
-  const fs::path dir = run_dir / "checkpoints";
+  const fs::path dir = run_dir / train::contract::kCheckpointsDir;
   if (!fs::is_directory(dir)) return {};
-  for (const char* name : {"interrupted.pt", "final_model.pt"}) {
+  for (const char* name : {train::contract::kInterruptedModel, train::contract::kFinalModel}) {
     if (fs::exists(dir / name)) return dir / name;
   }
   static const std::regex kPeriodic(R"(checkpoint_epoch_(\d+)\.pt)");
@@ -138,11 +141,11 @@ void run_fold(const CvConfig& config, const CvOptions& options, const data::Mani
               int n_folds, FoldResult& result) {
   const fs::path dir = fold_dir(config, fold.index);
   fs::create_directories(dir);
-  data::write_manifest(dir / "train.csv", subset(manifest, fold.training));
-  data::write_manifest(dir / "val.csv", subset(manifest, fold.validation));
+  data::write_manifest(dir / data::contract::kTrainCsv, subset(manifest, fold.training));
+  data::write_manifest(dir / data::contract::kValCsv, subset(manifest, fold.validation));
   train::TrainConfig tc = config.train;
-  tc.data.train_manifest = dir / "train.csv";
-  tc.data.val_manifest = dir / "val.csv";
+  tc.data.train_manifest = dir / data::contract::kTrainCsv;
+  tc.data.val_manifest = dir / data::contract::kValCsv;
   tc.run_dir = dir;
   train::TrainOptions to;
   to.config_path = options.config_path;
@@ -173,10 +176,11 @@ void run_fold(const CvConfig& config, const CvOptions& options, const data::Mani
   result.best_val_dice = r.best_val_dice;
   result.best_epoch = r.best_epoch;
   result.epochs_completed = r.epochs_completed;
+  result.final_train_dice = r.history.empty() ? 0.0 : r.history.back().train.dice;
   double seconds = 0.0;
   for (const train::EpochRecord& e : r.history) seconds += e.seconds;
   result.minutes = seconds / 60.0;
-  write_fold_result(dir / "fold_result.yaml", result, fold, r.best_checkpoint);
+  write_fold_result(dir / contract::kFoldResultYaml, result, fold, r.best_checkpoint);
   spdlog::info("fold {}/{}: done   best val Dice {:.4f} at epoch {}/{}  ({:.1f} min)", fold.index, n_folds - 1,
                result.best_val_dice, result.best_epoch, result.epochs_completed, result.minutes);
 }
@@ -184,7 +188,7 @@ void run_fold(const CvConfig& config, const CvOptions& options, const data::Mani
 }  // namespace
 
 fs::path fold_dir(const CvConfig& config, int fold) {
-  return config.cv_dir / "folds" / fmt::format("fold_{}", fold);
+  return config.cv_dir / contract::kFoldsDir / fmt::format("fold_{}", fold);
 }
 
 std::string join(const std::vector<std::string>& parts, const std::string& sep) {
@@ -219,7 +223,7 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
     }
   }
 
-  const fs::path meta_path = config.cv_dir / "cv_meta.yaml";
+  const fs::path meta_path = config.cv_dir / contract::kCvMetaYaml;
   if (fs::exists(meta_path)) {
     const std::string diff = options.force ? "" : meta_difference(meta_path, config, folds);
     if (!diff.empty()) {
@@ -229,7 +233,7 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
     }
   }
   if (options.force) {
-    for (const char* sub : {"folds", "results"}) {
+    for (const char* sub : {contract::kFoldsDir, contract::kResultsDir}) {
       if (fs::exists(config.cv_dir / sub)) {
         spdlog::warn("--force: removing \"{}\"", (config.cv_dir / sub).string());
         fs::remove_all(config.cv_dir / sub);
@@ -237,16 +241,20 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
     }
   }
   core::write_file_atomic(meta_path, meta_yaml(config, folds));
+  // The config as given, kept beside the folds (the Python SegOid's cv_config.yaml snapshot).
+  if (!options.config_path.empty() && fs::is_regular_file(options.config_path)) {
+    core::write_file_atomic(config.cv_dir / contract::kCvConfigSnapshot, core::read_file(options.config_path));
+  }
 
   CvSummary summary;
-  summary.results_dir = config.cv_dir / "results";
+  summary.results_dir = config.cv_dir / contract::kResultsDir;
   for (const Fold& f : folds) {
     FoldResult r;
     r.fold = f.index;
     r.validation = f.validation;
     r.run_dir = fold_dir(config, f.index);
-    if (fs::exists(r.run_dir / "fold_result.yaml")) {
-      read_fold_result(r.run_dir / "fold_result.yaml", r);
+    if (fs::exists(r.run_dir / contract::kFoldResultYaml)) {
+      read_fold_result(r.run_dir / contract::kFoldResultYaml, r);
       r.outcome = FoldOutcome::kReused;
     }
     summary.folds.push_back(r);

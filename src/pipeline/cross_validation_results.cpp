@@ -9,6 +9,8 @@
 #include "cross_validation_internal.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/metrics.hpp"
+#include "segoid/pipeline/contract.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/io/csv.hpp"
 
@@ -51,6 +53,7 @@ void write_fold_result(const fs::path& path, const FoldResult& result, const Fol
   e << YAML::Key << "best_val_dice" << YAML::Value << result.best_val_dice;
   e << YAML::Key << "best_epoch" << YAML::Value << result.best_epoch;
   e << YAML::Key << "epochs_completed" << YAML::Value << result.epochs_completed;
+  e << YAML::Key << "final_train_dice" << YAML::Value << result.final_train_dice;
   e << YAML::Key << "minutes" << YAML::Value << result.minutes;
   e << YAML::Key << "best_checkpoint" << YAML::Value << best_checkpoint.string();
   e << YAML::Key << "segoid_version" << YAML::Value << core::version();
@@ -65,6 +68,7 @@ void read_fold_result(const fs::path& path, FoldResult& result) {
     result.best_epoch = n["best_epoch"].as<int>();
     result.epochs_completed = n["epochs_completed"].as<int>();
     result.minutes = n["minutes"].as<double>();
+    if (n["final_train_dice"]) result.final_train_dice = n["final_train_dice"].as<double>();
   } catch (const YAML::Exception& e) {
     throw DataError(fmt::format("cannot read fold result \"{}\": {}; delete it to train the fold again",
                                 path.string(), e.what()));
@@ -73,33 +77,37 @@ void read_fold_result(const fs::path& path, FoldResult& result) {
 
 void finish_summary(CvSummary& summary) {
   std::vector<double> dice;
+  summary.best_fold = summary.worst_fold = -1;
+  summary.total_minutes = 0.0;
   for (const FoldResult& r : summary.folds) {
-    if (completed(r)) dice.push_back(r.best_val_dice);
+    if (!completed(r)) continue;
+    dice.push_back(r.best_val_dice);
+    summary.total_minutes += r.minutes;
+    if (summary.best_fold < 0 || r.best_val_dice > summary.folds[summary.best_fold].best_val_dice) summary.best_fold = r.fold;
+    if (summary.worst_fold < 0 || r.best_val_dice < summary.folds[summary.worst_fold].best_val_dice) summary.worst_fold = r.fold;
   }
   summary.n_completed = static_cast<int>(dice.size());
   summary.mean_dice = summary.std_dice = summary.min_dice = summary.max_dice = 0.0;
   if (dice.empty()) return;
-  double sum = 0.0;
-  for (double d : dice) sum += d;
-  summary.mean_dice = sum / dice.size();
-  double sq = 0.0;
-  for (double d : dice) sq += (d - summary.mean_dice) * (d - summary.mean_dice);
-  summary.std_dice = std::sqrt(sq / dice.size());  // population std (numpy.std default)
-  summary.min_dice = *std::min_element(dice.begin(), dice.end());
-  summary.max_dice = *std::max_element(dice.begin(), dice.end());
+  const core::Stats stats = core::column_stats(dice);  // sample std, as pandas
+  summary.mean_dice = stats.mean;
+  summary.std_dice = stats.std;
+  summary.min_dice = stats.min;
+  summary.max_dice = stats.max;
 }
 
 void write_results(const CvSummary& summary, const CvConfig& config) {
   const fs::path dir = summary.results_dir;
   io::CsvTable csv;
-  csv.header = {"fold", "validation_images", "best_val_dice", "best_epoch", "epochs_completed", "minutes"};
+  csv.header.assign(contract::kFoldMetricsColumns.begin(), contract::kFoldMetricsColumns.end());
+  csv.header.emplace_back(contract::kEpochsCompleted);
   for (const FoldResult& r : summary.folds) {
     if (!completed(r)) continue;
     csv.rows.push_back({std::to_string(r.fold), join(r.validation, ";"), fmt::format("{:.6f}", r.best_val_dice),
-                        std::to_string(r.best_epoch), std::to_string(r.epochs_completed),
-                        fmt::format("{:.2f}", r.minutes)});
+                        std::to_string(r.best_epoch), fmt::format("{:.6f}", r.final_train_dice),
+                        fmt::format("{:.2f}", r.minutes), std::to_string(r.epochs_completed)});
   }
-  io::write_csv(dir / "fold_metrics.csv", csv);
+  io::write_csv(dir / contract::kFoldMetricsCsv, csv);
 
   YAML::Emitter e;
   e.SetDoublePrecision(6);
@@ -108,7 +116,10 @@ void write_results(const CvSummary& summary, const CvConfig& config) {
   e << YAML::Key << "mean" << YAML::Value << summary.mean_dice;
   e << YAML::Key << "std" << YAML::Value << summary.std_dice;
   e << YAML::Key << "min" << YAML::Value << summary.min_dice;
-  e << YAML::Key << "max" << YAML::Value << summary.max_dice << YAML::EndMap;
+  e << YAML::Key << "max" << YAML::Value << summary.max_dice;
+  e << YAML::Key << "best_fold" << YAML::Value << summary.best_fold;
+  e << YAML::Key << "worst_fold" << YAML::Value << summary.worst_fold << YAML::EndMap;
+  e << YAML::Key << "total_time_min" << YAML::Value << summary.total_minutes;
   e << YAML::Key << "n_folds" << YAML::Value << static_cast<int>(summary.folds.size());
   e << YAML::Key << "n_completed" << YAML::Value << summary.n_completed;
   e << YAML::Key << "strategy" << YAML::Value << to_string(config.cv.strategy);
@@ -117,7 +128,7 @@ void write_results(const CvSummary& summary, const CvConfig& config) {
   e << YAML::Key << "version" << YAML::Value << core::version();
   e << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
   e << YAML::EndMap;
-  core::write_file_atomic(dir / "summary.yaml", std::string(e.c_str()) + "\n");
+  core::write_file_atomic(dir / contract::kCvSummaryYaml, std::string(e.c_str()) + "\n");
 
   std::string md = "# Cross-validation report\n\n";
   md += fmt::format("Strategy **{}** ({} folds, seed {}) on `{}`; SegOid {} ({}).\n\n", to_string(config.cv.strategy),

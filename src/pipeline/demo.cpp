@@ -25,6 +25,7 @@
 #include "segoid/report/quantify_report.hpp"
 #include "segoid/train/train_config.hpp"
 #include "segoid/train/trainer.hpp"
+#include "segoid/data/contract.hpp"
 
 namespace segoid::pipeline {
 namespace fs = std::filesystem;
@@ -124,8 +125,8 @@ DemoResult run_demo(const DemoOptions& options) {
   train::TrainConfig config = options.config.empty()
                                   ? train::parse_train_config(builtin_demo_config(), "built-in demo config")
                                   : train::load_train_config(options.config);
-  config.data.train_manifest = splits / "train.csv";
-  config.data.val_manifest = splits / "val.csv";
+  config.data.train_manifest = splits / data::contract::kTrainCsv;
+  config.data.val_manifest = splits / data::contract::kValCsv;
   config.data.data_root = data_root;
   config.run_dir = options.out_dir / "runs";
   config.seed = options.seed;
@@ -146,7 +147,7 @@ DemoResult run_demo(const DemoOptions& options) {
   stage(5, "predicting the held-out test images (tiled, Gaussian blending)");
   infer::PredictConfig predict;
   predict.checkpoint = run.best_checkpoint.empty() ? run.final_checkpoint : run.best_checkpoint;
-  predict.manifest = splits / "test.csv";
+  predict.manifest = splits / data::contract::kTestCsv;
   predict.data_root = data_root;
   predict.output_dir = options.out_dir / "inference";
   predict.tile_size = kPredictTileSize;
@@ -159,7 +160,7 @@ DemoResult run_demo(const DemoOptions& options) {
   stage(6, "measuring every spheroid and matching it to the truth");
   analysis::QuantifyConfig quantify;
   quantify.pred_mask_dir = predict.output_dir;
-  quantify.gt_manifest = splits / "test.csv";
+  quantify.gt_manifest = splits / data::contract::kTestCsv;
   quantify.data_root = data_root;
   quantify.output_dir = options.out_dir / "metrics";
   quantify.min_object_area = kMinObjectAreaPx;

@@ -18,6 +18,9 @@
 #include "segoid/io/image_io.hpp"
 #include "segoid/report/overlay.hpp"
 #include "segoid/report/report_document.hpp"
+#include "segoid/analysis/contract.hpp"
+#include "segoid/infer/contract.hpp"
+#include "segoid/train/contract.hpp"
 
 namespace segoid::pipeline {
 namespace fs = std::filesystem;
@@ -35,8 +38,8 @@ report::ReportSection training_section(const DemoReportInputs& in, const fs::pat
       in.run.best_val_dice, in.run.best_epoch,
       in.run.early_stopped ? " (early stopping)" : "", in.run.run_dir.string()), {}, {}};
   section.images.push_back({"Loss and validation Dice per epoch", curve});
-  const fs::path metrics = in.run.run_dir / "val_metrics.csv";
-  if (fs::exists(metrics)) section.tables.push_back(report::table_from_csv(metrics, "val_metrics.csv"));
+  const fs::path metrics = in.run.run_dir / train::contract::kValMetricsCsv;
+  if (fs::exists(metrics)) section.tables.push_back(report::table_from_csv(metrics, train::contract::kValMetricsCsv));
   return section;
 }
 
@@ -69,7 +72,7 @@ report::ReportSection prediction_section(const DemoReportInputs& in, const fs::p
                                 "Ground truth contours in green, predictions in red. Each plate is shown whole, "
                                 "then a full-resolution close-up.", {}, {}};
   const fs::path pixel_metrics = in.predicted.images_with_truth > 0
-                                     ? fs::path(in.out_dir / "inference" / "pixel_metrics.csv") : fs::path();
+                                     ? fs::path(in.out_dir / "inference" / infer::contract::kPixelMetricsCsv) : fs::path();
   if (!pixel_metrics.empty() && fs::exists(pixel_metrics)) {
     section.tables.push_back(report::table_from_csv(pixel_metrics, "Pixel metrics per image"));
   }
@@ -77,7 +80,7 @@ report::ReportSection prediction_section(const DemoReportInputs& in, const fs::p
   std::set<std::string> styles, shown;
   for (const auto& row : in.test.rows) styles.insert(style_label(row.basename));
   for (const auto& row : in.test.rows) {
-    const fs::path pred_path = in.out_dir / "inference" / (row.basename + "_pred_mask.tif");
+    const fs::path pred_path = in.out_dir / "inference" / (row.basename + infer::contract::kPredMaskSuffix);
     if (!fs::exists(pred_path) || row.mask_path.empty()) continue;
     const std::string style = style_label(row.basename);
     if (styles.size() > 1 && !shown.insert(style).second) continue;
@@ -103,12 +106,13 @@ report::ReportSection measurement_section(const DemoReportInputs& in) {
                                             "definitions; matched to the truth one-to-one by maximal total IoU "
                                             "(Hungarian), matches below IoU {} rejected.",
                                             in.measured.n_objects, in.measured.config.iou_threshold), {}, {}};
-  if (fs::exists(metrics / "instance_eval.csv")) {
-    section.tables.push_back(report::table_from_csv(metrics / "instance_eval.csv", "Detection per image"));
+  if (fs::exists(metrics / analysis::contract::kInstanceEvalCsv)) {
+    section.tables.push_back(report::table_from_csv(metrics / analysis::contract::kInstanceEvalCsv, "Detection per image"));
   }
-  if (fs::is_directory(metrics / "plots")) {
+  if (fs::is_directory(metrics / analysis::contract::kPlotsDir)) {
     std::vector<fs::path> plots;
-    for (const auto& entry : fs::directory_iterator(metrics / "plots")) {
+    for (const auto& entry : fs::directory_iterator(metrics / analysis::contract::kPlotsDir)) {
+      if (entry.path().filename() == analysis::contract::kSummaryPlotsPng) continue;  // the same plots, combined
       if (entry.path().extension() == ".png") plots.push_back(entry.path());
     }
     std::sort(plots.begin(), plots.end());

@@ -26,6 +26,7 @@
 #include "segoid/report/overlay.hpp"
 #include "segoid/train/train_config.hpp"
 #include "segoid/train/trainer.hpp"
+#include "segoid/infer/contract.hpp"
 
 namespace segoid::pipeline {
 namespace fs = std::filesystem;
@@ -107,7 +108,7 @@ void predict_and_compare(const train::TrainConfig& config, const SanityCriteria&
   double shift_sum = 0.0;
   int shown = 0;
   for (const auto& row : val.rows) {
-    const fs::path pred_path = predict.output_dir / (row.basename + "_pred_mask.tif");
+    const fs::path pred_path = predict.output_dir / (row.basename + infer::contract::kPredMaskSuffix);
     if (row.mask_path.empty() || !fs::exists(pred_path)) continue;
     const cv::Mat truth = io::read_image(data::resolve_data_path(row.mask_path, config.data.data_root)).pixels != 0;
     const cv::Mat pred = io::read_image(pred_path).pixels != 0;

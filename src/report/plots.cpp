@@ -14,6 +14,9 @@
 
 #include <fmt/format.h>
 
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 
@@ -383,6 +386,46 @@ void plot_lines(const std::vector<double>& x, const std::vector<std::pair<std::s
            nullptr, nullptr, nullptr, nullptr, line_colours.data(), line_styles.data(), line_widths.data(), nullptr,
            nullptr, nullptr, nullptr);
   plot.commit();
+}
+
+}  // namespace segoid::report
+
+namespace segoid::report {
+
+void combine_plots(const std::vector<std::filesystem::path>& pngs, const std::filesystem::path& png) {
+  constexpr int kColumns = 2;
+  std::vector<cv::Mat> plots;
+  int cell_width = 0;
+  for (const auto& path : pngs) {
+    cv::Mat image = cv::imread(path.string(), cv::IMREAD_COLOR);
+    if (image.empty()) throw IoError("cannot read plot \"" + path.string() + "\" to combine it");
+    cell_width = std::max(cell_width, image.cols);
+    plots.push_back(std::move(image));
+  }
+  SEGOID_CHECK(!plots.empty(), "combine_plots needs at least one plot");
+  std::vector<cv::Mat> rows;
+  for (std::size_t first = 0; first < plots.size(); first += kColumns) {
+    std::vector<cv::Mat> cells;
+    int row_height = 0;
+    for (std::size_t i = first; i < std::min(plots.size(), first + kColumns); ++i) {
+      cv::Mat scaled;
+      const double scale = static_cast<double>(cell_width) / plots[i].cols;
+      cv::resize(plots[i], scaled, cv::Size(cell_width, static_cast<int>(std::lround(plots[i].rows * scale))), 0, 0,
+                 cv::INTER_AREA);
+      row_height = std::max(row_height, scaled.rows);
+      cells.push_back(std::move(scaled));
+    }
+    cv::Mat row(row_height, cell_width * kColumns, CV_8UC3, cv::Scalar::all(255));
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      cells[c].copyTo(row(cv::Rect(static_cast<int>(c) * cell_width, 0, cells[c].cols, cells[c].rows)));
+    }
+    rows.push_back(std::move(row));
+  }
+  cv::Mat figure;
+  cv::vconcat(rows, figure);
+  std::vector<unsigned char> bytes;
+  if (!cv::imencode(".png", figure, bytes)) throw IoError("cannot encode \"" + png.string() + "\"");
+  core::write_file_atomic(png, std::string(bytes.begin(), bytes.end()));
 }
 
 }  // namespace segoid::report

@@ -6,19 +6,22 @@
 
 #include <cmath>
 
+#include "segoid/analysis/contract.hpp"
 #include "segoid/report/plots.hpp"
 
 namespace segoid::report {
 namespace fs = std::filesystem;
 
 std::vector<fs::path> write_quantify_plots(const analysis::QuantifySummary& summary, const fs::path& plots_dir) {
-  const double px = summary.config.pixel_size_um;
-  const bool calibrated = px > 0;
+  // µm when every image has a pixel size (as the tables' area column), pixels otherwise.
+  bool calibrated = !summary.images.empty();
+  for (const auto& image : summary.images) calibrated = calibrated && image.pixel_size_um > 0;
   std::vector<double> area, diameter, circularity;
   for (const auto& image : summary.images) {
+    const double px = calibrated ? image.pixel_size_um : 1.0;
     for (const auto& p : image.objects) {
-      area.push_back(calibrated ? p.area * px * px : p.area);
-      diameter.push_back(calibrated ? p.equivalent_diameter * px : p.equivalent_diameter);
+      area.push_back(p.area * px * px);
+      diameter.push_back(p.equivalent_diameter * px);
       circularity.push_back(p.circularity);
     }
   }
@@ -56,12 +59,15 @@ std::vector<fs::path> write_quantify_plots(const analysis::QuantifySummary& summ
                       plots_dir / "detection_per_image.png", PlotSpec{title, names.size() <= 30 ? "image" : "image (row of instance_eval.csv, from 0)", "score", ""});
     written.push_back(plots_dir / "detection_per_image.png");
   }
+  // The Python SegOid's one combined figure, beside the separate plots.
+  combine_plots(written, plots_dir / analysis::contract::kSummaryPlotsPng);
+  written.push_back(plots_dir / analysis::contract::kSummaryPlotsPng);
   return written;
 }
 
 analysis::QuantifySummary run_quantify_report(const analysis::QuantifyConfig& config) {
   analysis::QuantifySummary summary = analysis::run_quantify(config);
-  if (config.generate_plots) write_quantify_plots(summary, config.output_dir / "plots");
+  if (config.generate_plots) write_quantify_plots(summary, config.output_dir / analysis::contract::kPlotsDir);
   return summary;
 }
 

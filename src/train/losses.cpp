@@ -34,14 +34,11 @@ ConfusionCounts confusion_counts(const torch::Tensor& logits, const torch::Tenso
 EpochMetrics finalize_metrics(double loss_sum, std::int64_t patches, const ConfusionCounts& c) {
   EpochMetrics m;
   m.loss = patches > 0 ? loss_sum / static_cast<double>(patches) : 0.0;
-  const auto tp = static_cast<double>(c.tp);
-  const auto fp = static_cast<double>(c.fp);
-  const auto fn = static_cast<double>(c.fn);
-  const double union_ = tp + fp + fn;
-  m.dice = union_ > 0 ? 2.0 * tp / (2.0 * tp + fp + fn) : 1.0;
-  m.iou = union_ > 0 ? tp / union_ : 1.0;
-  m.precision = (tp + fp) > 0 ? tp / (tp + fp) : (fn == 0 ? 1.0 : 0.0);
-  m.recall = (tp + fn) > 0 ? tp / (tp + fn) : 1.0;
+  const core::Scores s = core::scores_from_counts(c);
+  m.dice = s.dice;
+  m.iou = s.iou;
+  m.precision = s.precision;
+  m.recall = s.recall;
   return m;
 }
 

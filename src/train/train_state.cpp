@@ -47,6 +47,8 @@ void save_session(Session& s, const std::filesystem::path& path) {
   info.best_val_dice = std::max(0.0, s.best_val_dice);
   info.config_yaml = to_yaml(s.config);
   info.history_json = history_to_json(s.history);
+  info.encoder_weights_file = s.encoder_weights.file.string();
+  info.encoder_weights_sha256 = s.encoder_weights.sha256;
   const nlohmann::json state = {{"version", kTrainerStateVersion},
                                 {"lr", s.lr},
                                 {"best_val_dice", s.best_val_dice},
@@ -91,6 +93,7 @@ void restore_session(Session& s, const std::filesystem::path& path) {
   s.best_epoch = info.best_epoch;
   s.history = history_from_json(info.history_json);
   s.lineage = info.lineage;
+  s.encoder_weights = {info.encoder_weights_file, info.encoder_weights_sha256};  // the run's start, not this run's
   s.last_checkpoint = path;
 }
 

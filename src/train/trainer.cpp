@@ -11,6 +11,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
 #include "segoid/model/torch_runtime.hpp"
+#include "segoid/train/contract.hpp"
 #include "train_run_dir.hpp"
 #include "trainer_internal.hpp"
 
@@ -41,31 +42,31 @@ void log_tensorboard(Session& s, const EpochRecord& r) {
   const TensorboardSection& tb = s.config.tensorboard;
   if (!s.tensorboard || r.epoch % tb.log_interval != 0) return;
   io::TfEventsWriter& w = *s.tensorboard;
-  w.add_scalar("loss/train", r.train.loss, r.epoch);
-  w.add_scalar("loss/val", r.val.loss, r.epoch);
-  w.add_scalar("dice/train", r.train.dice, r.epoch);
-  w.add_scalar("dice/val", r.val.dice, r.epoch);
-  w.add_scalar("iou/train", r.train.iou, r.epoch);
-  w.add_scalar("iou/val", r.val.iou, r.epoch);
-  w.add_scalar("precision/val", r.val.precision, r.epoch);
-  w.add_scalar("recall/val", r.val.recall, r.epoch);
-  w.add_scalar("learning_rate", r.lr, r.epoch);
+  w.add_scalar(contract::kTagLossTrain, r.train.loss, r.epoch);
+  w.add_scalar(contract::kTagLossVal, r.val.loss, r.epoch);
+  w.add_scalar(contract::kTagDiceTrain, r.train.dice, r.epoch);
+  w.add_scalar(contract::kTagDiceVal, r.val.dice, r.epoch);
+  w.add_scalar(contract::kTagIouTrain, r.train.iou, r.epoch);
+  w.add_scalar(contract::kTagIouVal, r.val.iou, r.epoch);
+  w.add_scalar(contract::kTagPrecisionVal, r.val.precision, r.epoch);
+  w.add_scalar(contract::kTagRecallVal, r.val.recall, r.epoch);
+  w.add_scalar(contract::kTagLearningRate, r.lr, r.epoch);
   if (tb.num_image_samples > 0 && (r.epoch % tb.image_interval == 0 || r.epoch == 1)) {
     // Spread the samples over the validation set (it is image-major, positives first per image).
     std::vector<data::Patch> samples;
     const std::size_t n = std::min<std::size_t>(tb.num_image_samples, s.val_patches.size());
     for (std::size_t i = 0; i < n; ++i) samples.push_back(s.val_patches[i * s.val_patches.size() / n]);
-    w.add_image("val/image_truth_prediction", make_panel(samples, predict_patches(s, samples)), r.epoch);
+    w.add_image(contract::kTagPredictions, make_panel(samples, predict_patches(s, samples)), r.epoch);
   }
   w.flush();
 }
 
 void save_epoch_checkpoints(Session& s, const EpochRecord& r, bool new_best, TrainResult& result) {
   const CheckpointingSection& ck = s.config.checkpointing;
-  const fs::path dir = s.run_dir / "checkpoints";
+  const fs::path dir = s.run_dir / contract::kCheckpointsDir;
   if (ck.save_best && new_best) {
-    save_session(s, dir / "best_model.pt");
-    result.best_checkpoint = dir / "best_model.pt";
+    save_session(s, dir / contract::kBestModel);
+    result.best_checkpoint = dir / contract::kBestModel;
   }
   if (ck.save_periodic && r.epoch % ck.periodic_interval == 0) {
     save_session(s, dir / fmt::format("checkpoint_epoch_{:03d}.pt", r.epoch));
@@ -85,7 +86,7 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   spdlog::info("device {}, {} threads, seed {}", s->device.str(), threads, config.seed);
   // A resumed run restores its model (and lineage) from the checkpoint below instead.
   const bool init_from = !config.model.init_checkpoint.empty() && options.resume.empty();
-  s->model = init_from ? init_model_from(config, s->lineage) : build_model(config, options.weights_dir);
+  s->model = init_from ? init_model_from(config, s->lineage) : build_model(config, options.weights_dir, &s->encoder_weights);
   s->model->to(s->device);
   use_channels_last(s->model, s->device);
   s->lr = config.training.learning_rate;
@@ -109,9 +110,11 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   } else {
     s->run_dir = create_unique_run_dir(config.run_dir);
   }
-  fs::create_directories(s->run_dir / "checkpoints");
-  core::write_file_atomic(s->run_dir / "config.yaml", to_yaml(config));
-  if (config.tensorboard.enabled) s->tensorboard = std::make_unique<io::TfEventsWriter>(s->run_dir / "tensorboard");
+  fs::create_directories(s->run_dir / contract::kCheckpointsDir);
+  core::write_file_atomic(s->run_dir / contract::kRunConfigYaml, to_yaml(config));
+  if (config.tensorboard.enabled) {
+    s->tensorboard = std::make_unique<io::TfEventsWriter>(s->run_dir / contract::kTensorboardDir);
+  }
   return s;
 }
 
@@ -138,8 +141,9 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
 
   TrainResult result;
   result.run_dir = s.run_dir;
-  if (fs::exists(s.run_dir / "checkpoints/best_model.pt")) result.best_checkpoint = s.run_dir / "checkpoints/best_model.pt";
-  const fs::path interrupted_path = s.run_dir / "checkpoints" / "interrupted.pt";
+  const fs::path checkpoints = s.run_dir / contract::kCheckpointsDir;
+  if (fs::exists(checkpoints / contract::kBestModel)) result.best_checkpoint = checkpoints / contract::kBestModel;
+  const fs::path interrupted_path = checkpoints / contract::kInterruptedModel;
   bool stopped_early = s.early_stopping->should_stop() && config.early_stopping.enabled;
   while (!stopped_early && s.epochs_done < config.training.epochs) {
     const double lr_used = s.lr;
@@ -187,7 +191,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
                  "precision {:.4f}  recall {:.4f} | lr {:.3g}  {}{}",
                  r.epoch, config.training.epochs, r.train.loss, r.train.dice, r.val.loss, r.val.dice, r.val.iou,
                  r.val.precision, r.val.recall, r.lr, core::format_duration(r.seconds), new_best ? "  best" : "");
-    core::write_file_atomic(s.run_dir / "val_metrics.csv", metrics_csv(s.history));
+    core::write_file_atomic(s.run_dir / contract::kValMetricsCsv, metrics_csv(s.history));
     log_tensorboard(s, r);
     save_epoch_checkpoints(s, r, new_best, result);
   }
@@ -195,8 +199,8 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
     std::error_code ec;
     fs::remove(interrupted_path, ec);  // its state is superseded by the finished run
     if (config.checkpointing.save_final) {
-      save_session(s, s.run_dir / "checkpoints" / "final_model.pt");
-      result.final_checkpoint = s.run_dir / "checkpoints" / "final_model.pt";
+      save_session(s, checkpoints / contract::kFinalModel);
+      result.final_checkpoint = checkpoints / contract::kFinalModel;
     }
   }
   result.epochs_completed = s.epochs_done;

@@ -11,6 +11,7 @@
 #include "segoid/data/patch_sampler.hpp"
 #include "segoid/io/tfevents_writer.hpp"
 #include "segoid/model/model_info.hpp"
+#include "segoid/model/encoder_weights.hpp"
 #include "segoid/model/unet.hpp"
 #include "segoid/train/early_stopping.hpp"
 #include "segoid/train/lr_scheduler.hpp"
@@ -46,6 +47,7 @@ struct Session {
   std::vector<EpochRecord> history;
   std::filesystem::path run_dir;
   std::filesystem::path last_checkpoint;  ///< last file written, named in error messages
+  model::EncoderWeightsSource encoder_weights;  ///< the ImageNet file the encoder started from, if any
   std::unique_ptr<io::TfEventsWriter> tensorboard;
   std::unique_ptr<data::PatchSampler> train_sampler;
   std::vector<data::Patch> val_patches;
@@ -79,7 +81,9 @@ std::vector<cv::Mat> predict_patches(Session& s, const std::vector<data::Patch>&
 cv::Mat make_panel(const std::vector<data::Patch>& samples, const std::vector<cv::Mat>& probabilities);
 
 /// Random or ImageNet encoder initialisation per config.model (seeded by torch::manual_seed).
-model::Unet build_model(const TrainConfig& config, const std::filesystem::path& weights_dir);
+/// With ImageNet weights, `source` (when given) receives the file and its SHA-256.
+model::Unet build_model(const TrainConfig& config, const std::filesystem::path& weights_dir,
+                        model::EncoderWeightsSource* source = nullptr);
 /// The model of config.model.init_checkpoint (SegOid .pt or Python .pth, on the CPU), checked against
 /// the config's architecture; `lineage` becomes that checkpoint (name, sha256, best val Dice) followed
 /// by its own lineage. Throws ModelError (unreadable) or ConfigError (architecture differs).

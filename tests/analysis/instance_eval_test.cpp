@@ -34,7 +34,8 @@ TEST(InstanceEvalTest, ShiftedSquareHandComputed) {
   EXPECT_EQ(strict.fp, 1);
   EXPECT_EQ(strict.fn, 1);
   EXPECT_DOUBLE_EQ(strict.scores.precision, 0.0);
-  EXPECT_TRUE(std::isnan(strict.mean_matched_iou));
+  EXPECT_EQ(strict.mean_matched_iou, 0.0);  // no match: 0/0 is written as 0.0
+  EXPECT_TRUE(std::isnan(strict.mean_centroid_shift));
 }
 
 TEST(InstanceEvalTest, CountsMissesAndFalseAlarms) {
@@ -59,15 +60,20 @@ TEST(InstanceEvalTest, CountsMissesAndFalseAlarms) {
   EXPECT_DOUBLE_EQ(e.matches[0].iou, 1.0);
 }
 
-TEST(InstanceEvalTest, UndefinedRatiosAreNaN) {
+TEST(InstanceEvalTest, UndefinedRatiosFollowTheConvention) {
+  // Neither truth nor prediction: all 1 (core::scores_from_counts).
   const DetectionScores none = detection_scores(0, 0, 0);
-  EXPECT_TRUE(std::isnan(none.precision));
-  EXPECT_TRUE(std::isnan(none.recall));
-  EXPECT_TRUE(std::isnan(none.f1));
+  EXPECT_EQ(none.precision, 1.0);
+  EXPECT_EQ(none.recall, 1.0);
+  EXPECT_EQ(none.f1, 1.0);
+  // Any other 0/0 is 0.0, as the Python SegOid writes it.
   const DetectionScores all_missed = detection_scores(0, 0, 4);
-  EXPECT_TRUE(std::isnan(all_missed.precision));
+  EXPECT_EQ(all_missed.precision, 0.0);
   EXPECT_DOUBLE_EQ(all_missed.recall, 0.0);
   EXPECT_DOUBLE_EQ(all_missed.f1, 0.0);
+  const DetectionScores false_alarms = detection_scores(0, 3, 0);
+  EXPECT_EQ(false_alarms.recall, 0.0);
+  EXPECT_EQ(false_alarms.precision, 0.0);
 }
 
 TEST(InstanceEvalTest, RejectsMismatchedSizesAndBadThreshold) {

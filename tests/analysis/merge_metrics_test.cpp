@@ -23,10 +23,12 @@ void write(const fs::path& path, const std::string& text) {
   core::write_file_atomic(path, text);
 }
 
-/// metric -> value of a summary.csv.
+/// column -> value of a summary.csv (one wide row).
 std::map<std::string, std::string> read_summary(const fs::path& path) {
+  const io::CsvTable table = io::read_csv(path);
+  EXPECT_EQ(table.rows.size(), 1u) << path;
   std::map<std::string, std::string> values;
-  for (const auto& row : io::read_csv(path).rows) values[row[0]] = row[1];
+  for (std::size_t c = 0; c < table.header.size() && !table.rows.empty(); ++c) values[table.header[c]] = table.rows[0][c];
   return values;
 }
 
@@ -37,9 +39,9 @@ TEST(MergeMetricsTest, MergeOfTwoShardsIsTheSortedConcatenation) {
   write(dir / "run" / "pixel_metrics.shard-2-of-2.csv", header + "img1,0.7,0.6,0.7,0.7,7,7\n");
   write(dir / "run" / "errors.shard-2-of-2.csv", "file,reason\n\"in/img9.tif\",\"bad, truncated\"\n");
   // A quantify folder: objects of one image stay in their original (label) order.
-  const std::string objects = "image_basename,label,area\n";
-  write(dir / "q1" / "all_objects.csv", objects + "B,1,50\nB,2,40\n");
-  write(dir / "q2" / "all_objects.csv", objects + "A,2,9\nA,1,30\nC,1,5\n");
+  const std::string objects = "object_id,area,image\n";
+  write(dir / "q1" / "all_objects.csv", objects + "1,50,B\n2,40,B\n");
+  write(dir / "q2" / "all_objects.csv", objects + "2,9,A\n1,30,A\n1,5,C\n");
   write(dir / "q2" / "per_image" / "A_objects.csv", "label,area\n2,9\n1,30\n");
   MergeConfig config;
   config.inputs = {dir / "run", dir / "q1", dir / "q2"};
@@ -49,7 +51,7 @@ TEST(MergeMetricsTest, MergeOfTwoShardsIsTheSortedConcatenation) {
   EXPECT_EQ(core::read_file(dir / "merged" / "pixel_metrics.csv"),
             header + "img0,0.9,0.8,1,0.8,80,100\nimg1,0.7,0.6,0.7,0.7,7,7\nimg2,0.5,0.3,0.5,0.5,10,10\n");
   EXPECT_EQ(core::read_file(dir / "merged" / "errors.csv"), "file,reason\nin/img9.tif,\"bad, truncated\"\n");
-  EXPECT_EQ(core::read_file(dir / "merged" / "all_objects.csv"), objects + "A,2,9\nA,1,30\nB,1,50\nB,2,40\nC,1,5\n");
+  EXPECT_EQ(core::read_file(dir / "merged" / "all_objects.csv"), objects + "2,9,A\n1,30,A\n1,50,B\n2,40,B\n1,5,C\n");
   EXPECT_EQ(core::read_file(dir / "merged" / "per_image" / "A_objects.csv"), "label,area\n2,9\n1,30\n");
   EXPECT_FALSE(fs::exists(dir / "merged" / "instance_eval.csv"));
   EXPECT_FALSE(result.summary_written);
@@ -93,8 +95,8 @@ TEST(MergeMetricsTest, HeaderMismatchNamesBothFiles) {
 
 TEST(MergeMetricsTest, ImageInTwoFilesNamesItAndBothFiles) {
   test::TempDir dir;
-  write(dir / "a" / "instance_eval.csv", "basename,tp\nimg0,1\nimg7,2\n");
-  write(dir / "b" / "instance_eval.csv", "basename,tp\nimg7,2\n");
+  write(dir / "a" / "instance_eval.csv", "image,tp\nimg0,1\nimg7,2\n");
+  write(dir / "b" / "instance_eval.csv", "image,tp\nimg7,2\n");
   MergeConfig config{{dir / "a", dir / "b"}, dir / "out"};
   try {
     merge_metrics(config);
@@ -117,26 +119,30 @@ TEST(MergeMetricsTest, ImageInTwoFilesNamesItAndBothFiles) {
 TEST(MergeMetricsTest, SummaryScoresEqualHandComputation) {
   test::TempDir dir;
   const std::string header =
-      "basename,n_pred,n_true,tp,fp,fn,precision,recall,f1,mean_matched_iou,mean_centroid_shift_px\n";
-  // img0: tp 3 fp 1 fn 0; img1: tp 1 fp 0 fn 2; img2 has neither objects nor truth (scores undefined).
-  write(dir / "s1" / "instance_eval.csv", header + "img1,1,3,1,0,2,1,0.3333333333,0.5,0.6,2\n");
-  write(dir / "s2" / "instance_eval.csv", header + "img0,4,3,3,1,0,0.75,1,0.8571428571,0.9,1\nimg2,0,0,0,0,0,,,,,\n");
+      "tp,fp,fn,precision,recall,f1,mean_matched_iou,n_pred,n_gt,image,mean_centroid_shift_px\n";
+  // img0: tp 3 fp 1 fn 0; img1: tp 1 fp 0 fn 2; img2 has empty (missing) cells, which are skipped.
+  write(dir / "s1" / "instance_eval.csv", header + "1,0,2,1,0.3333333333,0.5,0.6,1,3,img1,2\n");
+  write(dir / "s2" / "instance_eval.csv", header + "3,1,0,0.75,1,0.8571428571,0.9,4,3,img0,1\n0,0,0,,,,,0,0,img2,\n");
   const MergeResult result = merge_metrics({{dir / "s1", dir / "s2"}, dir / "out"});
   ASSERT_TRUE(result.summary_written);
   const auto summary = read_summary(dir / "out" / "summary.csv");
   // Micro from summed counts: tp 4, fp 1, fn 2 -> P 4/5, R 4/6, F1 2*4 / (2*4 + 1 + 2) = 8/11.
-  EXPECT_EQ(summary.at("tp"), "4");
-  EXPECT_EQ(summary.at("fp"), "1");
-  EXPECT_EQ(summary.at("fn"), "2");
+  EXPECT_EQ(summary.at("total_images"), "3");
+  EXPECT_EQ(summary.at("total_pred_objects"), "5");
+  EXPECT_EQ(summary.at("total_gt_objects"), "6");
+  EXPECT_EQ(summary.at("total_tp"), "4");
+  EXPECT_EQ(summary.at("total_fp"), "1");
+  EXPECT_EQ(summary.at("total_fn"), "2");
   EXPECT_NEAR(std::stod(summary.at("micro_precision")), 0.8, 1e-9);
   EXPECT_NEAR(std::stod(summary.at("micro_recall")), 4.0 / 6.0, 1e-9);
   EXPECT_NEAR(std::stod(summary.at("micro_f1")), 8.0 / 11.0, 1e-9);
   // Macro over the images where a score is defined (img2 skipped).
-  EXPECT_NEAR(std::stod(summary.at("macro_precision")), (0.75 + 1.0) / 2, 1e-9);
-  EXPECT_NEAR(std::stod(summary.at("macro_recall")), (1.0 + 1.0 / 3) / 2, 1e-9);
-  EXPECT_NEAR(std::stod(summary.at("macro_f1")), (6.0 / 7 + 0.5) / 2, 1e-9);
-  // Means over all 4 matches: img0 contributes 3 matches, img1 one.
-  EXPECT_NEAR(std::stod(summary.at("mean_matched_iou")), (3 * 0.9 + 0.6) / 4, 1e-9);
+  EXPECT_NEAR(std::stod(summary.at("mean_precision")), (0.75 + 1.0) / 2, 1e-9);
+  EXPECT_NEAR(std::stod(summary.at("mean_recall")), (1.0 + 1.0 / 3) / 2, 1e-9);
+  EXPECT_NEAR(std::stod(summary.at("mean_f1")), (6.0 / 7 + 0.5) / 2, 1e-9);
+  // The mean over images of their mean matched IoU, as the Python SegOid's summary.
+  EXPECT_NEAR(std::stod(summary.at("mean_matched_iou")), (0.9 + 0.6) / 2, 1e-9);
+  // The centroid shift is over all 4 matches: img0 contributes 3 matches, img1 one.
   EXPECT_NEAR(std::stod(summary.at("mean_centroid_shift_px")), (3 * 1.0 + 2.0) / 4, 1e-9);
   EXPECT_NEAR(result.micro.f1, 8.0 / 11.0, 1e-12);
   EXPECT_EQ(io::read_csv(dir / "out" / "instance_eval.csv").rows.size(), 3u);
@@ -188,8 +194,9 @@ TEST(MergeMetricsTest, MergedQuantifyHalvesEqualOneQuantifyOfAll) {
   EXPECT_EQ(merged.per_image_files, 6);
   const auto reference = read_summary(dir / "q_all" / "summary.csv");
   const auto summary = read_summary(dir / "merged" / "summary.csv");
-  for (const char* metric : {"tp", "fp", "fn", "micro_precision", "micro_recall", "micro_f1", "macro_precision",
-                             "macro_recall", "macro_f1", "mean_matched_iou", "mean_centroid_shift_px"}) {
+  for (const char* metric : {"total_images", "total_pred_objects", "total_gt_objects", "total_tp", "total_fp",
+                             "total_fn", "micro_precision", "micro_recall", "micro_f1", "mean_precision",
+                             "mean_recall", "mean_f1", "mean_matched_iou", "mean_centroid_shift_px"}) {
     ASSERT_TRUE(summary.count(metric)) << metric;
     EXPECT_NEAR(std::stod(summary.at(metric)), std::stod(reference.at(metric)), 1e-8) << metric;
   }

@@ -12,6 +12,9 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "python_columns.hpp"
+#include "segoid/analysis/object_table.hpp"
+#include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
 #include "test_support.hpp"
 
@@ -107,7 +110,8 @@ TEST(QuantifyTest, WritesMeasurementsAndDetectionScores) {
   const fs::path out = scene.config.output_dir;
   const Rows eval = read_csv(out / "instance_eval.csv");
   ASSERT_EQ(eval.size(), 2u);
-  EXPECT_EQ(eval[0].at("basename"), "a");
+  EXPECT_EQ(eval[0].at("image"), "a");
+  EXPECT_EQ(eval[0].at("n_gt"), "3");
   EXPECT_EQ(eval[0].at("tp"), "2");
   EXPECT_EQ(eval[0].at("fp"), "1");
   EXPECT_EQ(eval[0].at("fn"), "1");
@@ -116,8 +120,10 @@ TEST(QuantifyTest, WritesMeasurementsAndDetectionScores) {
 
   const Rows all = read_csv(out / "all_objects.csv");
   ASSERT_EQ(all.size(), 5u);
-  EXPECT_EQ(all[0].at("image_basename"), "a");
-  EXPECT_EQ(all[4].at("image_basename"), "c");
+  EXPECT_EQ(all[0].at("image"), "a");
+  EXPECT_EQ(all[0].at("object_id"), "1");
+  EXPECT_EQ(all[4].at("image"), "c");
+  EXPECT_EQ(all[4].at("pixel_size_source"), "none");
   EXPECT_EQ(all[4].at("matched_true_label"), "");  // no truth for c
   // The CSV carries the same numbers as region_props on the same mask.
   cv::Mat pred_c = io::read_image(scene.dir / "pred" / "c_pred_mask.tif").pixels;
@@ -126,11 +132,20 @@ TEST(QuantifyTest, WritesMeasurementsAndDetectionScores) {
   EXPECT_NEAR(std::stod(all[4].at("eccentricity")), c.eccentricity, 1e-9);
   EXPECT_EQ(read_csv(out / "per_image" / "b_objects.csv").size(), 1u);
 
-  const auto summary = summary_map(out / "summary.csv");
+  const auto summary = summary_map(out / "summary_metrics.csv");
   EXPECT_EQ(summary.at("n_objects"), "5");
   EXPECT_DOUBLE_EQ(std::stod(summary.at("micro_f1")), 0.75);
   EXPECT_TRUE(summary.count("area_median"));
   EXPECT_FALSE(summary.count("area_um2_median"));  // uncalibrated
+  // summary.csv: one wide row over the two images with truth.
+  const Rows wide = read_csv(out / "summary.csv");
+  ASSERT_EQ(wide.size(), 1u);
+  EXPECT_EQ(wide[0].at("total_images"), "2");
+  EXPECT_EQ(wide[0].at("total_pred_objects"), "4");
+  EXPECT_EQ(wide[0].at("total_gt_objects"), "4");
+  EXPECT_EQ(wide[0].at("total_tp"), "3");
+  EXPECT_NEAR(std::stod(wide[0].at("mean_f1")), (2.0 / 3 + 1) / 2, 1e-9);
+  EXPECT_DOUBLE_EQ(std::stod(wide[0].at("micro_f1")), 0.75);
   EXPECT_EQ(read_csv(out / "errors.csv").size(), 0u);
   const YAML::Node meta = YAML::LoadFile((out / "quantify_meta.yaml").string());
   EXPECT_EQ(meta["analysis"]["min_object_area"].as<int>(), 100);
@@ -149,10 +164,57 @@ TEST(QuantifyTest, PixelSizeAddsCalibratedColumns) {
   EXPECT_EQ(s.images_with_truth, 0);
   const Rows all = read_csv(scene.config.output_dir / "all_objects.csv");
   ASSERT_FALSE(all.empty());
-  EXPECT_NEAR(std::stod(all[0].at("area_um2")), std::stod(all[0].at("area")) * 0.65 * 0.65, 1e-6);
-  EXPECT_NEAR(std::stod(all[0].at("equivalent_diameter_um")), std::stod(all[0].at("equivalent_diameter")) * 0.65, 1e-6);
-  EXPECT_FALSE(all[0].count("eccentricity_um"));
+  // As the Python SegOid: area in µm², lengths in µm, the pixel values in *_px after them.
+  EXPECT_NEAR(std::stod(all[0].at("area")), std::stod(all[0].at("area_px")) * 0.65 * 0.65, 1e-6);
+  EXPECT_NEAR(std::stod(all[0].at("equivalent_diameter")), std::stod(all[0].at("equivalent_diameter_px")) * 0.65, 1e-6);
+  EXPECT_NEAR(std::stod(all[0].at("perimeter")), std::stod(all[0].at("perimeter_px")) * 0.65, 1e-6);
+  EXPECT_FALSE(all[0].count("eccentricity_px"));
+  EXPECT_EQ(all[0].at("pixel_size_um"), "0.65");
+  EXPECT_EQ(all[0].at("pixel_size_source"), "option");
+  const auto summary = summary_map(scene.config.output_dir / "summary_metrics.csv");
+  EXPECT_TRUE(summary.count("area_um2_median"));
   EXPECT_FALSE(fs::exists(scene.config.output_dir / "instance_eval.csv"));
+}
+
+TEST(QuantifyTest, TiffResolutionIsThePixelSizeWithoutTheOption) {
+  Scene scene;
+  scene.config.gt_manifest.clear();
+  cv::Mat disc = blank();
+  cv::circle(disc, {80, 60}, 20, 255, cv::FILLED);
+  io::write_mask_tiff(scene.dir / "pred" / "b_pred_mask.tif", disc, /*pixel_size_um=*/0.5);
+  run_quantify(scene.config);
+  const Rows b = read_csv(scene.config.output_dir / "per_image" / "b_objects.csv");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_NEAR(std::stod(b[0].at("pixel_size_um")), 0.5, 1e-6);
+  EXPECT_EQ(b[0].at("pixel_size_source"), "tiff");
+  EXPECT_NEAR(std::stod(b[0].at("area")), std::stod(b[0].at("area_px")) * 0.25, 1e-4);
+  const Rows a = read_csv(scene.config.output_dir / "per_image" / "a_objects.csv");
+  EXPECT_EQ(a[0].at("pixel_size_source"), "none");  // a has no resolution tags: pixels
+  EXPECT_EQ(a[0].at("area"), a[0].at("area_px"));
+  // --pixel-size wins over the tags.
+  scene.config.pixel_size_um = 2.0;
+  run_quantify(scene.config);
+  const Rows b2 = read_csv(scene.config.output_dir / "per_image" / "b_objects.csv");
+  EXPECT_EQ(b2[0].at("pixel_size_source"), "option");
+  EXPECT_NEAR(std::stod(b2[0].at("area")), std::stod(b2[0].at("area_px")) * 4.0, 1e-4);
+}
+
+TEST(QuantifyTest, OutputsCarryThePythonColumnsFirst) {
+  Scene scene;
+  run_quantify(scene.config);
+  const fs::path out = scene.config.output_dir;
+  for (const fs::path& table : {out / "all_objects.csv", out / "per_image" / "a_objects.csv"}) {
+    const io::CsvTable t = io::read_csv(table);
+    EXPECT_EQ(test::python::leading(t.header, test::python::kObjects.size()), test::python::kObjects) << table;
+    // SegOid's columns follow Python's.
+    EXPECT_EQ(t.header, object_table_header()) << table;
+    EXPECT_GT(t.header.size(), test::python::kObjects.size()) << table;
+  }
+  const io::CsvTable eval = io::read_csv(out / "instance_eval.csv");
+  EXPECT_EQ(test::python::leading(eval.header, test::python::kInstanceEval.size()), test::python::kInstanceEval);
+  const io::CsvTable summary = io::read_csv(out / "summary.csv");
+  EXPECT_EQ(test::python::leading(summary.header, test::python::kSummary.size()), test::python::kSummary);
+  EXPECT_EQ(summary.rows.size(), 1u);
 }
 
 TEST(QuantifyTest, BadFilesAreRecordedAndOthersComplete) {

@@ -39,7 +39,8 @@ TEST(ManifestTest, ReadsTypedColumnsAndKeepsExtras) {
   write_manifest(dir / "again.csv", manifest);
   const std::string text = core::read_file(dir / "again.csv");
   EXPECT_EQ(text.substr(0, text.find('\n')),
-            "basename,image_path,mask_path,mask_coverage,object_count,empty_confirmed,operator,notes,plate");
+            "basename,image_path,mask_path,mask_coverage,object_count,mean_diameter,empty_confirmed,date,batch,"
+            "operator,notes,plate");
   const Manifest again = read_manifest(dir / "again.csv");
   ASSERT_EQ(again.rows.size(), 3U);
   EXPECT_EQ(again.rows[0].extra.at("plate"), "P1");
@@ -57,11 +58,15 @@ TEST(ManifestTest, NumbersRoundTripExactly) {
   manifest.rows.push_back(row);
   write_manifest(dir / "m.csv", manifest);
   EXPECT_EQ(read_manifest(dir / "m.csv").rows[0].mask_coverage.value(), 0.1 + 0.2);
-  // Optional columns without values are left out; listed ones stay.
-  EXPECT_EQ(core::read_file(dir / "m.csv").substr(0, 38), "basename,image_path,mask_path,mask_cov");
-  manifest.columns = {"basename", "image_path", "batch"};
+  // Every standard column is written, in the standard order, also when listed in another order.
+  const std::string first_line = core::read_file(dir / "m.csv").substr(0, core::read_file(dir / "m.csv").find('\n'));
+  std::string standard;
+  for (const auto& column : standard_manifest_columns()) standard += (standard.empty() ? "" : ",") + column;
+  EXPECT_EQ(first_line, standard);
+  manifest.columns = {"batch", "basename", "plate"};
   write_manifest(dir / "m.csv", manifest);
-  EXPECT_NE(core::read_file(dir / "m.csv").find(",batch\n"), std::string::npos);
+  EXPECT_NE(core::read_file(dir / "m.csv").find(standard + ",plate\n"), std::string::npos);
+  EXPECT_NE(core::read_file(dir / "m.csv").find(",False,"), std::string::npos);  // pandas' boolean
 }
 
 void expect_bad(const std::string& content, const std::string& fragment) {

@@ -10,6 +10,8 @@
 #include "data/planted_dataset.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/rng.hpp"
+#include "python_columns.hpp"
+#include "segoid/io/csv.hpp"
 #include "test_support.hpp"
 
 namespace segoid::data {
@@ -86,8 +88,39 @@ TEST(ValidateDatasetTest, PlantedFaultsGetTheirStatus) {
   EXPECT_NE(meta.find("passed: 5"), std::string::npos) << meta;
   EXPECT_NE(meta.find("recommended_patch_px: " + std::to_string(report.recommended_patch_px())), std::string::npos);
   const std::string qc = core::read_file(report.qc_csv);
-  EXPECT_NE(qc.find(",status,reason,warnings\n"), std::string::npos);
+  EXPECT_NE(qc.find(",validation_status,validation_message,warnings,status,reason\n"), std::string::npos);
   EXPECT_NE(qc.find("orphan,,"), std::string::npos);
+}
+
+TEST(ValidateDatasetTest, AllCsvAndQcReportCarryThePythonColumns) {
+  test::TempDir dir;
+  test::write_planted_dataset(dir / "working");
+  CurateConfig config;
+  config.input_dir = dir / "working";
+  config.output_dir = dir / "splits";
+  const ValidationReport report = validate_dataset(config);
+  const io::CsvTable all = io::read_csv(report.all_csv);
+  EXPECT_EQ(all.header, test::python::kAllCsv);
+  ASSERT_FALSE(all.rows.empty());
+  for (const auto& row : all.rows) {
+    const std::string& confirmed = row[all.column_index("empty_confirmed")];
+    EXPECT_TRUE(confirmed == "True" || confirmed == "False") << confirmed;
+  }
+  // mean_diameter is the mean equivalent diameter of the mask's objects.
+  const int diameter = all.column_index("mean_diameter");
+  const int count = all.column_index("object_count");
+  for (const auto& row : all.rows) {
+    if (row[count] != "0") EXPECT_GT(std::stod(row[diameter]), 0.0) << row[0];
+  }
+  const io::CsvTable qc = io::read_csv(report.qc_csv);
+  std::vector<std::string> expected = test::python::kAllCsv;
+  expected.insert(expected.end(), test::python::kQcReportTail.begin(), test::python::kQcReportTail.end());
+  EXPECT_EQ(test::python::leading(qc.header, expected.size()), expected);
+  const int validation = qc.column_index("validation_status");
+  const int status = qc.column_index("status");
+  for (const auto& row : qc.rows) {
+    EXPECT_EQ(row[validation], row[status] == "pass" ? "PASS" : "FAIL") << row[0];
+  }
 }
 
 TEST(ValidateDatasetTest, ConfirmationsAndMetadataCarryOverFromAllCsv) {

@@ -9,11 +9,16 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <map>
+#include <sstream>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/metrics.hpp"
 #include "segoid/data/mask_metrics.hpp"
 #include "segoid/infer/predictor.hpp"
+#include "python_columns.hpp"
+#include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "test_support.hpp"
@@ -125,13 +130,100 @@ TEST(PredictFullTest, ManifestMasksGivePixelMetrics) {
   ASSERT_EQ(status, 0) << output;
   EXPECT_NE(output.find("pixel Dice"), std::string::npos) << output;
   const std::string csv = core::read_file(dir / "out" / "pixel_metrics.csv");
-  EXPECT_EQ(csv.rfind("basename,dice,iou,precision,recall,pred_pixels,true_pixels\n", 0), 0u) << csv;
-  // The row must agree with metrics recomputed from the written mask and the truth.
+  const io::CsvTable table = io::read_csv(dir / "out" / "pixel_metrics.csv");
+  EXPECT_EQ(test::python::leading(table.header, test::python::kPixelMetrics.size()), test::python::kPixelMetrics);
+  // The row must agree with metrics recomputed from the written mask and the truth; `image` is
+  // the file name with its extension, as the Python SegOid writes it.
   const cv::Mat pred = io::read_image(dir / "out" / "img1_pred_mask.tif").pixels;
   const cv::Mat truth = io::read_image(dir / "masks" / "img1.tif").pixels;
   const data::PixelMetrics m = data::pixel_metrics(pred, truth);
-  EXPECT_NE(csv.find("img1," + fmt::format("{:.6f},{:.6f}", m.dice, m.iou)), std::string::npos) << csv;
+  EXPECT_NE(csv.find("img1.tif," + fmt::format("{:.6f},{:.6f},img1,", m.dice, m.iou)), std::string::npos) << csv;
   EXPECT_NE(csv.find(fmt::format(",{},{}\n", m.pred_pixels, m.true_pixels)), std::string::npos) << csv;
+}
+
+// Issue 10 §6: an image whose truth mask is missing or of the wrong size is in errors.csv and
+// has no outputs; the counts agree with the files.
+TEST(PredictFullTest, BadTruthMasksLeaveNoOutputs) {
+  test::TempDir dir;
+  std::string manifest = "basename,image_path,mask_path\n";
+  for (const char* name : {"good", "missing", "wrong_size"}) {
+    const cv::Mat image = plate(96, 80, CV_8U);
+    io::write_gray_tiff(dir / "images" / (std::string(name) + ".tif"), image);
+    cv::Mat truth;
+    cv::compare(image, 128, truth, cv::CMP_GT);
+    if (std::string(name) == "wrong_size") truth = truth(cv::Rect(0, 0, 50, 40)).clone();
+    if (std::string(name) != "missing") io::write_mask_tiff(dir / "masks" / (std::string(name) + ".tif"), truth);
+    manifest += std::string(name) + ",images/" + name + ".tif,masks/" + name + ".tif\n";
+  }
+  core::write_file_atomic(dir / "test.csv", manifest);
+  int status = 0;
+  const std::string output = run_cli("--checkpoint " + tiny_checkpoint().string() + " --manifest " +
+                                         (dir / "test.csv").string() + " --data-root " + dir.path().string() +
+                                         " --output-dir " + (dir / "out").string() + " --threads 2",
+                                     &status);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_TRUE(fs::exists(dir / "out" / "good_pred_mask.tif"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "good_pred_prob.tif"));
+  for (const char* name : {"missing", "wrong_size"}) {
+    EXPECT_FALSE(fs::exists(dir / "out" / (std::string(name) + "_pred_mask.tif"))) << name;
+    EXPECT_FALSE(fs::exists(dir / "out" / (std::string(name) + "_pred_prob.tif"))) << name;
+  }
+  const io::CsvTable errors = io::read_csv(dir / "out" / "errors.csv");
+  ASSERT_EQ(errors.rows.size(), 2u);
+  EXPECT_NE(errors.rows[0][1].find("missing.tif"), std::string::npos) << errors.rows[0][1];
+  EXPECT_NE(errors.rows[1][1].find("wrong_size.tif"), std::string::npos) << errors.rows[1][1];
+  EXPECT_NE(errors.rows[1][1].find("50x40"), std::string::npos) << errors.rows[1][1];
+  EXPECT_EQ(io::read_csv(dir / "out" / "pixel_metrics.csv").rows.size(), 1u);
+  const std::string meta = core::read_file(dir / "out" / "predict_meta.yaml");
+  EXPECT_NE(meta.find("predicted: 1"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("failed: 2"), std::string::npos) << meta;
+  EXPECT_NE(output.find("predicted 1/3"), std::string::npos) << output;
+}
+
+// Issue 10 §4: a TIFF's ImageJ calibration travels into the predicted mask and probability map,
+// and quantify_objects reports µm from it without --pixel-size.
+TEST(PredictFullTest, PixelSizeTravelsFromImageToQuantify) {
+  test::TempDir dir;
+  io::write_gray_tiff(dir / "in" / "plate.tif", plate(96, 80, CV_8U), /*pixel_size_um=*/0.8);
+  int status = 0;
+  // Threshold 0 and no area filter: every pixel is foreground, one object of 96 x 80 px.
+  const std::string output = run_cli("--checkpoint " + tiny_checkpoint().string() + " --input " +
+                                         (dir / "in").string() + " --output-dir " + (dir / "out").string() +
+                                         " --threads 2 --threshold 0 --min-object-area 0 --no-fill-holes",
+                                     &status);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_NEAR(io::read_image(dir / "out" / "plate_pred_mask.tif").meta.pixel_size_um, 0.8, 1e-6);
+  EXPECT_NEAR(io::read_image(dir / "out" / "plate_pred_prob.tif").meta.pixel_size_um, 0.8, 1e-6);
+  std::string quantified;
+  ASSERT_EQ(test::run_command(test::segoid_binary().string() + " quantify_objects --pred-mask-dir " +
+                                  (dir / "out").string() + " --output-dir " + (dir / "metrics").string() +
+                                  " --min-object-area 0 --no-plots 2>&1",
+                              &quantified),
+            0)
+      << quantified;
+  const io::CsvTable objects = io::read_csv(dir / "metrics" / "all_objects.csv");
+  ASSERT_EQ(objects.rows.size(), 1u) << core::read_file(dir / "metrics" / "all_objects.csv");
+  const auto cell = [&](const char* column) { return objects.rows[0][objects.column_index(column)]; };
+  EXPECT_EQ(cell("pixel_size_source"), "tiff");
+  EXPECT_NEAR(std::stod(cell("pixel_size_um")), 0.8, 1e-6);
+  EXPECT_EQ(cell("area_px"), "7680");
+  EXPECT_NEAR(std::stod(cell("area")), 7680 * 0.64, 1e-3);
+  EXPECT_EQ(output.find("trained at"), std::string::npos) << output;  // no training pixel size: no warning
+
+  // A model trained at 0.4 µm/px sees these objects at twice the scale: predict_full warns.
+  torch::manual_seed(0);
+  model::Unet net(model::UnetOptions{});
+  model::CheckpointInfo info;
+  info.patch_size = kTile;
+  info.normalization = "range";
+  info.config_yaml = "model:\n  training_pixel_size: 0.4\n";
+  model::save_checkpoint(dir / "scaled.pt", net, info);
+  const std::string warned = run_cli("--checkpoint " + (dir / "scaled.pt").string() + " --input " +
+                                         (dir / "in").string() + " --output-dir " + (dir / "out2").string() +
+                                         " --threads 2",
+                                     &status);
+  EXPECT_EQ(status, 0) << warned;
+  EXPECT_NE(warned.find("0.8 µm/px but the model was trained at 0.4 µm/px"), std::string::npos) << warned;
 }
 
 TEST(PredictorTest, OutputDoesNotDependOnBatchSizeOrInferenceForm) {
@@ -187,6 +279,72 @@ TEST(PredictFullTest, InputsExpandFoldersAndGlobs) {
   EXPECT_EQ(collect_inputs({(dir / "*.tif").string(), (dir / "b.tif").string()}).size(), 1u);
   EXPECT_THROW(collect_inputs({(dir / "*.jpg").string()}), ConfigError);
   EXPECT_THROW(collect_inputs({(dir / "missing.tif").string()}), ConfigError);
+}
+
+}  // namespace
+}  // namespace segoid::infer
+
+namespace segoid::infer {
+namespace {
+
+/// "key value" lines printed by tests/python/segoid_user_script.py.
+std::map<std::string, std::string> parse_findings(const std::string& output) {
+  std::map<std::string, std::string> found;
+  std::istringstream in(output);
+  for (std::string key, value; in >> key >> value;) found[key] = value;
+  return found;
+}
+
+// Issue 10: a pandas script written against the Python SegOid's documented columns runs
+// unchanged on SegOid's validate -> predict -> quantify outputs, and reads the same numbers.
+TEST(PredictFullTest, PythonUserScriptReadsTheOutputs) {
+  if (!test::python_has("pandas")) GTEST_SKIP() << "/usr/bin/python3 with pandas needed";
+  test::TempDir dir;
+  test::write_tiny_plates(dir / "working", "unused.csv", 0, 3, /*seed=*/5);
+  const std::string segoid = test::segoid_binary().string();
+  std::string output;
+  ASSERT_EQ(test::run_command(segoid + " validate_dataset --input-dir " + (dir / "working").string() +
+                                  " --output-dir " + (dir / "splits").string() + " 2>&1",
+                              &output),
+            0)
+      << output;
+  // Threshold 0: every pixel is foreground, so the random model still yields one object per image.
+  ASSERT_EQ(test::run_command(segoid + " predict_full --checkpoint " + tiny_checkpoint().string() + " --manifest " +
+                                  (dir / "splits" / "all.csv").string() + " --data-root " + dir.path().string() +
+                                  " --output-dir " + (dir / "inference").string() +
+                                  " --threads 2 --threshold 0 --min-object-area 0 2>&1",
+                              &output),
+            0)
+      << output;
+  ASSERT_EQ(test::run_command(segoid + " quantify_objects --pred-mask-dir " + (dir / "inference").string() +
+                                  " --gt-manifest " + (dir / "splits" / "all.csv").string() + " --data-root " +
+                                  dir.path().string() + " --output-dir " + (dir / "metrics").string() +
+                                  " --min-object-area 0 --no-plots 2>&1",
+                              &output),
+            0)
+      << output;
+  const fs::path script = test::source_dir() / "tests" / "python" / "segoid_user_script.py";
+  ASSERT_EQ(test::run_command("/usr/bin/python3 " + script.string() + " " + (dir / "splits").string() + " " +
+                                  (dir / "inference").string() + " " + (dir / "metrics").string() + " 2>&1",
+                              &output),
+            0)
+      << output;
+  const auto found = parse_findings(output);
+  EXPECT_EQ(found.at("manifest_images"), "3") << output;
+  EXPECT_EQ(found.at("qc_passed"), "3") << output;
+  EXPECT_EQ(found.at("pixel_images"), "synth_plate_001.tif;synth_plate_002.tif;synth_plate_003.tif") << output;
+  const io::CsvTable objects = io::read_csv(dir / "metrics" / "all_objects.csv");
+  EXPECT_EQ(found.at("objects_total"), std::to_string(objects.rows.size())) << output;
+  EXPECT_EQ(found.at("bbox_height_max"), "256") << output;  // one whole-image object per plate
+  EXPECT_EQ(found.at("summary_total_images"), "3") << output;
+  EXPECT_EQ(found.at("summary_total_gt_objects"), found.at("eval_gt_sum")) << output;
+  EXPECT_NEAR(std::stod(found.at("summary_mean_f1")), std::stod(found.at("summary_mean_f1_check")), 1e-9) << output;
+  // The sample std pandas computes is the one predict_full reports.
+  const io::CsvTable pixel = io::read_csv(dir / "inference" / "pixel_metrics.csv");
+  std::vector<double> dice;
+  for (const auto& row : pixel.rows) dice.push_back(std::stod(row[pixel.column_index("dice")]));
+  const core::Stats stats = core::column_stats(dice);
+  EXPECT_NEAR(std::stod(found.at("pixel_dice_std")), stats.std, 1e-6) << output;
 }
 
 }  // namespace

@@ -74,6 +74,7 @@ TEST(EncoderWeightsTest, AdaptsFirstConvLikeSmp) {
 }
 
 TEST(EncoderWeightsTest, FindsFilesAndExplainsHowToProvideOne) {
+  namespace fs = std::filesystem;
   segoid::test::TempDir dir;
   std::ofstream(dir / "resnet34-b627a593.pth") << "x";
   std::ofstream(dir / "resnet18-f37072fd.pth") << "x";
@@ -82,6 +83,21 @@ TEST(EncoderWeightsTest, FindsFilesAndExplainsHowToProvideOne) {
   EXPECT_EQ(find_encoder_weights("resnet34", "", dir.path().string()), dir / "resnet34-b627a593.pth");
   EXPECT_EQ(find_encoder_weights("resnet18", (dir / "resnet34-b627a593.pth").string(), ""),
             dir / "resnet34-b627a593.pth");
+  // A ':'-separated search path: the first folder holding a match wins, empty or missing ones are skipped.
+  fs::create_directories(dir / "empty");
+  fs::create_directories(dir / "hub");
+  std::ofstream(dir / "hub" / "resnet18-5c106cde.pth") << "x";
+  std::ofstream(dir / "hub" / "resnet180.pth") << "x";  // another name, not resnet18's
+  EXPECT_EQ(find_encoder_weights("resnet18", "", (dir / "missing").string() + ":" + (dir / "empty").string() + ":" +
+                                                     (dir / "hub").string() + ":" + dir.path().string()),
+            dir / "hub" / "resnet18-5c106cde.pth");
+  try {
+    find_encoder_weights("resnet34", "", (dir / "empty").string() + ":" + (dir / "hub").string());
+    FAIL();
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find((dir / "hub").string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("TORCH_HOME"), std::string::npos) << e.what();
+  }
   for (const auto& [configured, weights_dir] :
        std::vector<std::pair<std::string, std::string>>{{"", ""}, {(dir / "none.pth").string(), ""},
                                                         {"", (dir / "empty").string()}}) {

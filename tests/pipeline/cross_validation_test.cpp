@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <atomic>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
@@ -13,6 +14,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
+#include "python_columns.hpp"
 #include "segoid/io/csv.hpp"
 #include "test_support.hpp"
 
@@ -252,9 +254,12 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   std::map<int, int> steps;
   CvOptions options;
   options.on_step_end = [&steps](int fold, int, int) { ++steps[fold]; };
+  core::write_file_atomic(dir / "cv_config.yaml", "# the config as the user wrote it\n");
+  options.config_path = dir / "cv_config.yaml";
   const CvSummary first = run_cross_validation(config, options);
   ASSERT_FALSE(first.interrupted);
   EXPECT_EQ(first.n_completed, 3);
+  EXPECT_EQ(core::read_file(dir.path() / "cv" / "cv_config.yaml"), "# the config as the user wrote it\n");
   EXPECT_EQ(steps.size(), 3u);
   const fs::path cv = dir.path() / "cv";
   for (int f = 0; f < 3; ++f) {
@@ -267,21 +272,36 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   }
   // Results agree with the per-fold values and with an independent recomputation.
   const io::CsvTable metrics = io::read_csv(cv / "results/fold_metrics.csv");
+  EXPECT_EQ(test::python::leading(metrics.header, test::python::kFoldMetrics.size()), test::python::kFoldMetrics);
   ASSERT_EQ(metrics.rows.size(), 3u);
-  double sum = 0.0, lo = 1.0, hi = 0.0;
+  double sum = 0.0, lo = 1.0, hi = 0.0, minutes = 0.0;
+  int best = -1, worst = -1;
+  std::vector<double> dice;
   std::set<std::string> validated;
   for (const auto& row : metrics.rows) {
     const double d = std::stod(row[metrics.column_index("best_val_dice")]);
     EXPECT_GE(d, 0.0);
     EXPECT_LE(d, 1.0);
+    if (d > hi) best = std::stoi(row[0]);
+    if (d < lo) worst = std::stoi(row[0]);
     sum += d, lo = std::min(lo, d), hi = std::max(hi, d);
-    validated.insert(row[metrics.column_index("validation_images")]);
+    dice.push_back(d);
+    minutes += std::stod(row[metrics.column_index("training_time_min")]);
+    const double train_dice = std::stod(row[metrics.column_index("final_train_dice")]);
+    EXPECT_TRUE(train_dice >= 0.0 && train_dice <= 1.0) << train_dice;
+    validated.insert(row[metrics.column_index("val_image")]);
   }
   EXPECT_EQ(validated.size(), 3u);
+  double squares = 0.0;
+  for (double d : dice) squares += (d - sum / 3) * (d - sum / 3);
   const YAML::Node summary = YAML::LoadFile((cv / "results/summary.yaml").string());
   EXPECT_NEAR(summary["best_val_dice"]["mean"].as<double>(), sum / 3, 1e-5);
+  EXPECT_NEAR(summary["best_val_dice"]["std"].as<double>(), std::sqrt(squares / 2), 1e-5);  // sample std
   EXPECT_NEAR(summary["best_val_dice"]["min"].as<double>(), lo, 1e-5);
   EXPECT_NEAR(summary["best_val_dice"]["max"].as<double>(), hi, 1e-5);
+  EXPECT_EQ(summary["best_val_dice"]["best_fold"].as<int>(), best);
+  EXPECT_EQ(summary["best_val_dice"]["worst_fold"].as<int>(), worst);
+  EXPECT_NEAR(summary["total_time_min"].as<double>(), minutes, 0.05);
   EXPECT_EQ(summary["n_folds"].as<int>(), 3);
   EXPECT_EQ(summary["strategy"].as<std::string>(), "k_fold");
   const std::string report = core::read_file(cv / "results/REPORT.md");

@@ -42,7 +42,7 @@ TEST(QuantifyReportTest, WritesAllPlotsAsPngs) {
   EXPECT_EQ(s.tp, 3);
   EXPECT_EQ(s.fn, 1);
   for (const char* name : {"area_histogram.png", "equivalent_diameter_histogram.png", "circularity_histogram.png",
-                           "object_counts.png", "detection_per_image.png"}) {
+                           "object_counts.png", "detection_per_image.png", "summary_plots.png"}) {
     const cv::Mat image = cv::imread((dir / "out" / "plots" / name).string());
     EXPECT_FALSE(image.empty()) << name;
   }

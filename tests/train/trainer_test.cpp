@@ -7,7 +7,9 @@
 #include <atomic>
 #include <fstream>
 
+#include "model/python_fixtures.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/sha256.hpp"
 #include "segoid/core/rng.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/state_dict.hpp"
@@ -168,6 +170,28 @@ TEST(TrainerTest, MissingImagenetWeightsSayHowToProvideThem) {
   } catch (const ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("SEGOID_WEIGHTS_DIR"), std::string::npos) << e.what();
   }
+}
+
+// Issue 10 §5: weights found where PyTorch keeps them (a hub cache folder after an empty one),
+// and the checkpoint records which file it was by SHA-256.
+TEST(TrainerTest, HubCacheWeightsAreFoundAndHashedIntoTheCheckpoint) {
+  const fs::path fixtures = test::torch_fixture_dir();
+  if (fixtures.empty()) GTEST_SKIP() << "/usr/bin/python3 lacks torch/torchvision";
+  test::TempDir dir;
+  const fs::path hub = dir / "torch_home" / "hub" / "checkpoints";
+  fs::create_directories(hub);
+  fs::create_directories(dir / "empty");
+  fs::copy_file(fixtures / "resnet18.pth", hub / "resnet18-f37072fd.pth");
+  TrainConfig c = tiny_config(dir / "runs");
+  c.model.encoder_weights = "imagenet";
+  c.training.epochs = 1;
+  TrainOptions o;
+  o.weights_dir = (dir / "empty").string() + ":" + hub.string();
+  const TrainResult r = run(c, o);
+  const model::CheckpointInfo info = model::read_checkpoint_info(r.final_checkpoint);
+  EXPECT_EQ(info.encoder_weights_file, (hub / "resnet18-f37072fd.pth").string());
+  EXPECT_EQ(info.encoder_weights_sha256, core::sha256_file(fixtures / "resnet18.pth"));
+  EXPECT_EQ(info.encoder_weights_sha256.size(), 64u);
 }
 
 TEST(TrainerTest, NonFiniteLossStopsWithClearError) {

@@ -29,8 +29,8 @@ struct MatchedPair {
   double centroid_shift = 0;  ///< px, distance between the two objects' centroids
 };
 
-/// Precision, recall and F1 from counts; a 0/0 ratio is NaN (undefined), e.g. the precision of
-/// an image with no predicted object. F1 = 2 TP / (2 TP + FP + FN).
+/// Precision, recall and F1 from object counts, by core::scores_from_counts: all 1 when there is
+/// neither a true nor a predicted object, any other 0/0 is 0.0. F1 = 2 TP / (2 TP + FP + FN).
 struct DetectionScores {
   double precision = 0;
   double recall = 0;
@@ -46,7 +46,7 @@ struct InstanceEval {
   int fp = 0;  ///< predicted objects without an accepted match
   int fn = 0;  ///< true objects without an accepted match
   DetectionScores scores;
-  double mean_matched_iou = 0;        ///< over accepted matches; NaN when tp = 0
+  double mean_matched_iou = 0;        ///< over accepted matches; 0.0 when tp = 0
   double mean_centroid_shift = 0;     ///< px, over accepted matches; NaN when tp = 0
   std::vector<MatchedPair> matches;   ///< sorted by pred_label
 };

@@ -22,7 +22,8 @@ struct QuantifyConfig {
   int min_object_area = 100;                 ///< px; smaller 8-connected objects are dropped from
                                              ///< prediction AND ground truth before anything else
   double iou_threshold = 0.5;                ///< IoU in (0, 1]; matches below it are rejected
-  double pixel_size_um = 0.0;                ///< µm per pixel; > 0 adds _um / _um2 columns, 0 = none
+  double pixel_size_um = 0.0;                ///< µm per pixel for every image; 0 = take each predicted
+                                             ///< mask's TIFF resolution tags, uncalibrated without them
   bool generate_plots = true;                ///< write plots/ (done by report::run_quantify_report)
 };
 
@@ -46,6 +47,8 @@ struct ImageQuantification {
   std::vector<RegionProps> objects;         ///< predicted objects after the area filter
   bool has_truth = false;
   InstanceEval eval;                        ///< meaningful only when has_truth
+  double pixel_size_um = 0.0;               ///< µm per px used for this image; 0 = uncalibrated
+  std::string pixel_size_source;            ///< contract::kSourceOption / kSourceTiff / kSourceNone
 };
 
 /// A file that could not be processed; the others still are.
@@ -62,19 +65,22 @@ struct QuantifySummary {
   long n_objects = 0;                       ///< predicted objects measured, all images
   long tp = 0, fp = 0, fn = 0;              ///< summed over images with ground truth
   DetectionScores micro;                    ///< from the summed counts
-  DetectionScores macro;                    ///< mean of per-image scores (undefined ones skipped)
-  double mean_matched_iou = 0;              ///< over all accepted matches; NaN when none
+  DetectionScores macro;                    ///< mean of per-image scores
+  double mean_matched_iou = 0;              ///< mean over images of their mean matched IoU (Python's)
+  double pooled_matched_iou = 0;            ///< over all accepted matches; 0.0 when none
   double mean_centroid_shift = 0;           ///< px, over all accepted matches; NaN when none
   double median_equivalent_diameter = 0;    ///< px over all objects; NaN when none
   int images_with_truth = 0;
 };
 
 /// Measures every predicted mask in pred_mask_dir (those listed in the manifest with a mask_path
-/// are also matched against their ground truth) and writes per_image/<basename>_objects.csv, all_objects.csv, instance_eval.csv (images with
-/// truth), summary.csv (metric,value rows; std is the sample std, n - 1), quantify_meta.yaml and
-/// errors.csv (file,reason; header only when all went well). Undefined values (NaN: circularity
-/// of a 1-2 px object, precision with no prediction) are written as empty cells, which pandas and
-/// R read as missing. Per-image CSVs of an earlier run for images not measured now are removed.
+/// are also matched against their ground truth) and writes, with the Python SegOid's columns
+/// first (analysis/contract.hpp): per_image/<basename>_objects.csv and all_objects.csv
+/// (write_object_table), instance_eval.csv (images with truth), summary.csv (one wide row),
+/// summary_metrics.csv (SegOid's metric,value table; std is the sample std, n - 1),
+/// quantify_meta.yaml and errors.csv (file,reason; header only when all went well). Undefined
+/// values (NaN: circularity of a 1-2 px object) are written as empty cells, which pandas and R
+/// read as missing; undefined ratios follow core::scores_from_counts. Per-image CSVs of an earlier run for images not measured now are removed.
 /// A manifest image without a prediction, or an unreadable or mismatched file, is recorded in
 /// `failures` and skipped. Throws ConfigError/IoError when nothing can run
 /// (bad config, missing folder or manifest).

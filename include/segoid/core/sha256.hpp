@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// SHA-256 digests (FIPS 180-4) of files, for recording which exact checkpoint a model came from.
+// SHA-256 (FIPS 180-4) of bytes and files, for recording which weights file a model started from.
 #pragma once
 
 #include <filesystem>
@@ -7,11 +7,10 @@
 
 namespace segoid::core {
 
-/// Lower-case hex SHA-256 of `bytes`.
+/// Lower-case hex SHA-256 of `bytes` (64 characters).
 std::string sha256_hex(const std::string& bytes);
 
-/// Lower-case hex SHA-256 of the file at `path`, read in chunks. Throws IoError naming the file
-/// when it cannot be read.
+/// Lower-case hex SHA-256 of the file's contents, read in chunks. Throws IoError naming the file.
 std::string sha256_file(const std::filesystem::path& path);
 
 }  // namespace segoid::core

@@ -18,6 +18,7 @@ struct ManifestRow {
   std::string mask_path;                ///< empty for unlabeled images
   std::optional<double> mask_coverage;  ///< foreground fraction in [0, 1]
   std::optional<int> object_count;      ///< 8-connected components in the mask
+  std::optional<double> mean_diameter;  ///< px, mean equivalent diameter of those components
   std::optional<bool> empty_confirmed;  ///< an empty mask is a true negative
   std::string date, batch, operator_name /*column "operator"*/, notes;
   std::map<std::string, std::string> extra;  ///< unknown columns, kept on rewrite
@@ -41,10 +42,11 @@ const std::vector<std::string>& standard_manifest_columns();
 /// (booleans: true/false, 1/0, yes/no in any case).
 Manifest read_manifest(const std::filesystem::path& path);
 
-/// Writes a manifest atomically. Columns: basename, image_path, mask_path, then each optional
-/// standard column present in any row or in `manifest.columns`, then extra columns (in
-/// `manifest.columns` order, then any others by name). Numbers are written in shortest
-/// round-trip form, booleans as true/false. Throws IoError.
+/// Writes a manifest atomically. Columns: every standard column (data/contract.hpp
+/// kManifestColumns, the Python SegOid's order), then extra columns (in `manifest.columns`
+/// order, then any others by name). Numbers are written in shortest round-trip form, missing
+/// values as empty cells, booleans as True/False (pandas' spelling; a missing empty_confirmed is
+/// False). Throws IoError.
 void write_manifest(const std::filesystem::path& path, const Manifest& manifest);
 
 /// `p` when absolute or when `data_root` is empty (then relative to the working directory),

@@ -9,7 +9,7 @@
 namespace segoid::data {
 
 /// Pixel counts and scores of one predicted mask against its ground truth.
-/// A score whose denominator is zero is 1 when both masks are empty and 0 otherwise.
+/// Scores by core::scores_from_counts: all 1 when both masks are empty, any other 0/0 is 0.0.
 struct PixelMetrics {
   double dice = 0.0;       ///< 2 TP / (2 TP + FP + FN)
   double iou = 0.0;        ///< TP / (TP + FP + FN)

@@ -28,6 +28,7 @@ struct ModelDescription {
   int patch_size = 256;       ///< training patch side, pixels (default tile size)
   int epoch = 0;              ///< epochs trained
   double best_val_dice = 0.0;
+  double training_pixel_size = 0.0;  ///< µm/px of the training images (model.training_pixel_size); 0 = unknown
   std::string device;         ///< resolved: cpu | cuda
   int threads = 0;            ///< intra-op threads in effect
 };

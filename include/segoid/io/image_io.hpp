@@ -36,16 +36,21 @@ Image read_image(const std::filesystem::path& path);
 /// Reads only the header: size, channels, depth, pages. Throws IoError like read_image.
 ImageMeta read_image_meta(const std::filesystem::path& path);
 
-/// Writes a 0/255 mask as 8-bit gray, LZW-compressed TIFF, atomically (temp file + rename).
+// Compression of masks and float maps: Deflate without predictor, the one lossless codec that
+// both ImageJ/Fiji and a tifffile without imagecodecs decode (tifffile needs imagecodecs for LZW
+// and for the floating-point predictor; ImageJ reads neither that predictor nor 8-bit Deflate
+// with it reliably). `pixel_size_um` > 0 is written as ImageJ writes it (resolution tags in
+// pixels per µm, unit none, "unit=micron" description), so Fiji shows µm; 0 writes no calibration.
+
+/// Writes a 0/255 mask as 8-bit gray TIFF, atomically (temp file + rename).
 /// `mask` is CV_8UC1; any non-zero pixel is written as 255. Throws IoError.
-void write_mask_tiff(const std::filesystem::path& path, const cv::Mat& mask);
+void write_mask_tiff(const std::filesystem::path& path, const cv::Mat& mask, double pixel_size_um = 0.0);
 
-/// Writes a CV_32FC1 map (e.g. probabilities) as float32 TIFF, Deflate with the floating-point
-/// predictor: lossless. Atomic. Throws IoError.
-void write_float_tiff(const std::filesystem::path& path, const cv::Mat& image);
+/// Writes a CV_32FC1 map (e.g. probabilities) as float32 TIFF, lossless. Atomic. Throws IoError.
+void write_float_tiff(const std::filesystem::path& path, const cv::Mat& image, double pixel_size_um = 0.0);
 
-/// Writes a CV_16UC1 or CV_8UC1 gray image as TIFF (Deflate), atomic. Throws IoError.
-void write_gray_tiff(const std::filesystem::path& path, const cv::Mat& image);
+/// Writes a CV_16UC1 or CV_8UC1 gray image as TIFF (Deflate, horizontal predictor), atomic. Throws IoError.
+void write_gray_tiff(const std::filesystem::path& path, const cv::Mat& image, double pixel_size_um = 0.0);
 
 /// Writes an 8-bit image (gray or BGR) as PNG or JPEG by extension, atomic. Throws IoError.
 void write_preview(const std::filesystem::path& path, const cv::Mat& image);

@@ -33,6 +33,8 @@ struct CheckpointInfo {
   std::string history_json;                  ///< per-epoch metrics (JSON text, owned by train/)
   std::string trainer_state_json;            ///< scheduler/early-stopping/RNG state (JSON, owned by train/)
   std::string segoid_version;                ///< version banner of the writer; filled by save_checkpoint if empty
+  std::string encoder_weights_file;          ///< ImageNet weights the encoder started from; empty = none
+  std::string encoder_weights_sha256;        ///< that file's SHA-256 (hex); empty = none
   std::vector<ParentCheckpoint> lineage;     ///< the model trained from (`--init-from`), its parent, ...; empty: none
 };
 

@@ -11,9 +11,18 @@
 
 namespace segoid::model {
 
+/// Which weights file a model's encoder was initialised from (recorded in its checkpoints).
+struct EncoderWeightsSource {
+  std::filesystem::path file;  ///< empty = random initialisation
+  std::string sha256;          ///< hex SHA-256 of the file
+};
+
 /// The torchvision weights file for `encoder`: `configured_path` when not empty (it must exist),
-/// else the first (sorted) `<encoder>*.pth` in `weights_dir` (the caller reads
-/// $SEGOID_WEIGHTS_DIR; empty = not set). Throws ModelError saying how to provide a file:
+/// else the first (sorted) `<encoder>-*.pth` (or `<encoder>.pth`) of the first folder of
+/// `weights_dir` that has one. `weights_dir` lists folders separated by ':'; cli/ passes
+/// $SEGOID_WEIGHTS_DIR, then $TORCH_HOME/hub/checkpoints or ~/.cache/torch/hub/checkpoints, where
+/// PyTorch (and a Python SegOid user) keeps resnet18-f37072fd.pth. Empty = none. Throws
+/// ModelError naming the folders searched and how to provide a file:
 /// model.encoder_weights_path, $SEGOID_WEIGHTS_DIR, or `model.encoder_weights: null`.
 std::filesystem::path find_encoder_weights(const std::string& encoder, const std::string& configured_path,
                                            const std::string& weights_dir);

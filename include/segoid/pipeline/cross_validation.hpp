@@ -86,6 +86,7 @@ struct FoldResult {
   double best_val_dice = 0.0;
   int best_epoch = 0;
   int epochs_completed = 0;
+  double final_train_dice = 0.0;  ///< training Dice of the last epoch
   double minutes = 0.0;  ///< training wall time summed over epochs (across resumes)
   FoldOutcome outcome = FoldOutcome::kNotRun;
   std::filesystem::path run_dir;
@@ -96,7 +97,10 @@ struct CvSummary {
   std::vector<FoldResult> folds;
   int n_completed = 0;  ///< folds with a fold_result.yaml
   /// Statistics of best val Dice over completed folds (std is the population std, as numpy.std).
+  /// Over completed folds' best_val_dice: std is the sample std (n - 1; NaN for one fold).
   double mean_dice = 0.0, std_dice = 0.0, min_dice = 0.0, max_dice = 0.0;
+  int best_fold = -1, worst_fold = -1;  ///< folds of max_dice / min_dice; -1 when none completed
+  double total_minutes = 0.0;           ///< training time of the completed folds
   bool interrupted = false;
   std::string resume_command;  ///< set when interrupted
   std::filesystem::path results_dir;

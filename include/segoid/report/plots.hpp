@@ -45,4 +45,9 @@ void plot_grouped_bars(const std::vector<std::string>& categories,
                        const std::vector<std::pair<std::string, std::vector<double>>>& series,
                        const std::filesystem::path& png, const PlotSpec& spec);
 
+/// One figure of several PNG plots (e.g. the Python SegOid's summary_plots.png): the images in
+/// a grid two wide, row by row, each scaled to the width of the widest, on white. Written
+/// atomically. Throws IoError when a plot cannot be read or the figure cannot be written.
+void combine_plots(const std::vector<std::filesystem::path>& pngs, const std::filesystem::path& png);
+
 }  // namespace segoid::report

@@ -4,27 +4,21 @@
 
 #include <cstdint>
 
+#include "segoid/core/metrics.hpp"
+
 namespace segoid::train {
 
-/// Pixel confusion counts at the prediction threshold.
-struct ConfusionCounts {
-  std::int64_t tp = 0;  ///< predicted foreground, true foreground
-  std::int64_t fp = 0;  ///< predicted foreground, true background
-  std::int64_t fn = 0;  ///< predicted background, true foreground
-  std::int64_t tn = 0;  ///< predicted background, true background
-  ConfusionCounts& operator+=(const ConfusionCounts& o) {
-    tp += o.tp; fp += o.fp; fn += o.fn; tn += o.tn;
-    return *this;
-  }
-};
+/// Pixel confusion counts at the prediction threshold (the one definition in core/metrics).
+using ConfusionCounts = core::ConfusionCounts;
 
 /// One epoch's numbers for one split.
 struct EpochMetrics {
   double loss = 0.0;       ///< mean loss per patch (batch losses weighted by batch size)
-  double dice = 0.0;       ///< 2TP / (2TP + FP + FN); 1 when there is no foreground at all
-  double iou = 0.0;        ///< TP / (TP + FP + FN); 1 when there is no foreground at all
-  double precision = 0.0;  ///< TP / (TP + FP); with no predicted foreground 1 if FN = 0 else 0
-  double recall = 0.0;     ///< TP / (TP + FN); 1 when there is no true foreground
+  // Scores by core::scores_from_counts: all 1 with no foreground at all, other 0/0 = 0.0.
+  double dice = 0.0;       ///< 2TP / (2TP + FP + FN)
+  double iou = 0.0;        ///< TP / (TP + FP + FN)
+  double precision = 0.0;  ///< TP / (TP + FP)
+  double recall = 0.0;     ///< TP / (TP + FN)
 };
 
 /// Metrics from the summed loss (over patches), the patch count and the epoch's pixel counts.

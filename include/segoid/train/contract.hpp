@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+// What a training run folder holds, for predict, sanity_check, run_cv and the demo: file names
+// and TensorBoard tags, declared once. Includes nothing of SegOid; any stage may include it.
+#pragma once
+
+namespace segoid::train::contract {
+
+inline constexpr char kCheckpointsDir[] = "checkpoints";
+inline constexpr char kBestModel[] = "best_model.pt";
+inline constexpr char kFinalModel[] = "final_model.pt";
+inline constexpr char kInterruptedModel[] = "interrupted.pt";
+inline constexpr char kRunConfigYaml[] = "config.yaml";
+inline constexpr char kValMetricsCsv[] = "val_metrics.csv";
+inline constexpr char kTensorboardDir[] = "tensorboard";
+
+// TensorBoard tags: the Python SegOid's, so old and new runs overlay in one TensorBoard.
+inline constexpr char kTagLossTrain[] = "Loss/train";
+inline constexpr char kTagLossVal[] = "Loss/val";
+inline constexpr char kTagDiceTrain[] = "Dice/train";
+inline constexpr char kTagDiceVal[] = "Dice/val";
+inline constexpr char kTagLearningRate[] = "Learning_Rate";
+inline constexpr char kTagPredictions[] = "Predictions/val";  ///< image | truth | prediction panels
+// SegOid's extra scalars.
+inline constexpr char kTagIouTrain[] = "IoU/train";
+inline constexpr char kTagIouVal[] = "IoU/val";
+inline constexpr char kTagPrecisionVal[] = "Precision/val";
+inline constexpr char kTagRecallVal[] = "Recall/val";
+
+}  // namespace segoid::train::contract
