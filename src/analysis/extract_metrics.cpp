@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // extract_metrics: quantify_objects without ground truth, and a pandas describe() of its table.
 #include "segoid/analysis/extract_metrics.hpp"
+#include "segoid/data/contract.hpp"
+#include "segoid/analysis/contract.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,7 +19,7 @@ namespace segoid::analysis {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr const char* kAllObjects = "all_objects.csv";
+constexpr const char* kAllObjects = contract::kAllObjectsCsv;
 constexpr const char* kSummaryStatistics = "summary_statistics.csv";
 
 /// pandas/numpy "linear" quantile of sorted values: position q (n - 1), interpolated.
@@ -88,8 +90,8 @@ DescribeTable describe_columns(const io::CsvTable& table, const std::vector<std:
 }
 
 std::vector<std::string> measure_columns(const std::vector<std::string>& header) {
-  static const std::set<std::string> kNotMeasures = {"image_basename", "basename", "label",
-                                                     "matched_true_label", "match_iou"};
+  static const std::set<std::string> kNotMeasures = {"image_basename", data::contract::kBasename, "label",
+                                                     contract::kMatchedTrueLabel, contract::kMatchIou};
   std::vector<std::string> out;
   for (const std::string& column : header) {
     if (kNotMeasures.count(column) || column.rfind("bbox", 0) == 0) continue;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // export_for_correction / import_corrections: the Fiji round trip of flagged predictions.
 #include "segoid/data/corrections.hpp"
+#include "segoid/infer/contract.hpp"
+#include "segoid/data/contract.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -28,18 +30,18 @@ namespace segoid::data {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char* kPredSuffix = "_pred_mask.tif";  // predict_full's <basename>_pred_mask.tif (infer/)
-constexpr const char* kMaskSuffix = "_mask";
-constexpr const char* kImagesDir = "images";
+constexpr const char* kPredSuffix = infer::contract::kPredMaskSuffix;
+constexpr const char* kMaskSuffix = contract::kMaskStemSuffix;
+constexpr const char* kImagesDir = contract::kImagesDir;
 constexpr const char* kPredictedDir = "predicted_masks";
 constexpr const char* kCorrectedDir = "corrected_masks";
 constexpr const char* kPending = "pending";
 constexpr const char* kImported = "imported";
 
-const std::vector<std::string> kWorkspaceColumns = {"basename",     "image_file",     "predicted_mask_file",
+const std::vector<std::string> kWorkspaceColumns = {contract::kBasename,     "image_file",     "predicted_mask_file",
                                                     "corrected_mask_file", "status", "source_image",
                                                     "source_model"};
-const std::vector<std::string> kRegistryColumns = {"basename",   "image_path",          "mask_path",
+const std::vector<std::string> kRegistryColumns = {contract::kBasename, contract::kImagePath, contract::kMaskPath,
                                                    "source_model", "source_model_sha256", "corrector",
                                                    "corrected_at", "workspace"};
 
@@ -65,9 +67,9 @@ std::vector<fs::path> read_flagged(const fs::path& path) {
   const std::string text = core::read_file(path);
   const std::string first_line = text.substr(0, text.find('\n'));
   std::vector<fs::path> names;
-  if (first_line.find("image_path") != std::string::npos && first_line.find(',') != std::string::npos) {
+  if (first_line.find(contract::kImagePath) != std::string::npos && first_line.find(',') != std::string::npos) {
     const io::CsvTable table = io::parse_csv(text, path.string());
-    const int column = table.column_index("image_path");
+    const int column = table.column_index(contract::kImagePath);
     for (const auto& row : table.rows) {
       if (!trim(row[column]).empty()) names.emplace_back(trim(row[column]));
     }
@@ -243,7 +245,7 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
   for (auto& e : entries) by_basename[e.basename] = &e;
   const fs::path corrected_dir = config.workspace / kCorrectedDir;
   const fs::path images_dir = config.target_dir / kImagesDir;
-  const fs::path masks_dir = config.target_dir / "masks";
+  const fs::path masks_dir = config.target_dir / contract::kMasksDir;
 
   // Basenames that already exist in the target data (any extension).
   std::set<std::string> existing;
@@ -337,7 +339,7 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
     copy_file_atomic(config.workspace / kImagesDir / entry->image_file, image_target);
     io::write_mask_tiff(mask_target, pixels);
     registry.rows.push_back({entry->basename, (fs::path(kImagesDir) / entry->image_file).generic_string(),
-                             (fs::path("masks") / mask_target.filename()).generic_string(), model,
+                             (fs::path(contract::kMasksDir) / mask_target.filename()).generic_string(), model,
                              model.empty() ? "" : model_sha[model], config.corrector, now,
                              fs::absolute(config.workspace).lexically_normal().string()});
     entry->status = kImported;

@@ -62,10 +62,10 @@ data::SplitResult split_by_style(const data::SplitConfig& split) {
     meta += fmt::format("{}: {{train: {}, val: {}, test: {}}}\n", data::synth_style_name(style), part.train.rows.size(),
                         part.val.rows.size(), part.test.rows.size());
   }
-  data::write_manifest(split.output_dir / "train.csv", result.train);
-  data::write_manifest(split.output_dir / "val.csv", result.val);
-  data::write_manifest(split.output_dir / "test.csv", result.test);
-  core::write_file_atomic(split.output_dir / "split_meta.yaml", meta);
+  data::write_manifest(split.output_dir / data::contract::kTrainCsv, result.train);
+  data::write_manifest(split.output_dir / data::contract::kValCsv, result.val);
+  data::write_manifest(split.output_dir / data::contract::kTestCsv, result.test);
+  core::write_file_atomic(split.output_dir / data::contract::kSplitMetaYaml, meta);
   return result;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The review page's routes: token and path checks, the page itself, previews and the state API.
 #include "segoid/report/review_handler.hpp"
+#include "segoid/data/contract.hpp"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -381,8 +382,8 @@ HttpResponse ReviewHandler::save_correction(int index) {
   if (options_.corrections_dir.empty()) return text(409, "no --corrections-dir was given");
   const ReviewItem item = session_.items()[index];
   const auto mask = current_mask(index);
-  const fs::path mask_path = options_.corrections_dir / "masks" / (item.basename + "_mask.tif");
-  const fs::path image_path = options_.corrections_dir / "images" / (item.basename + item.image_path.extension().string());
+  const fs::path mask_path = options_.corrections_dir / data::contract::kMasksDir / (item.basename + data::contract::kMaskStemSuffix + ".tif");
+  const fs::path image_path = options_.corrections_dir / data::contract::kImagesDir / (item.basename + item.image_path.extension().string());
   io::write_mask_tiff(mask_path, *mask);
   link_or_copy(item.image_path, image_path);
   std::lock_guard<std::mutex> lock(state_mutex_);
@@ -392,8 +393,8 @@ HttpResponse ReviewHandler::save_correction(int index) {
   entry.reviewed = true;
   session_.save();
   json value = json::parse(item_json(index));
-  value["mask_path"] = mask_path.string();
-  value["image_path"] = image_path.string();
+  value[data::contract::kMaskPath] = mask_path.string();
+  value[data::contract::kImagePath] = image_path.string();
   return json_response(value);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Review items (image + predicted mask pairs) and the persisted review session.
 #include "segoid/report/review_state.hpp"
+#include "segoid/data/contract.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -80,9 +81,9 @@ std::vector<ReviewItem> find_review_items_in_manifest(const fs::path& manifest, 
                                                       const fs::path& pred_mask_dir) {
   require_dir(pred_mask_dir, "prediction folder");
   const io::CsvTable table = io::read_csv(manifest);
-  const int image_col = table.column_index("image_path");
-  const int name_col = table.column_index("basename");
-  if (image_col < 0) throw DataError("manifest \"" + manifest.string() + "\": missing column image_path");
+  const int image_col = table.column_index(data::contract::kImagePath);
+  const int name_col = table.column_index(data::contract::kBasename);
+  if (image_col < 0) throw DataError("manifest \"" + manifest.string() + "\": missing column " + std::string(data::contract::kImagePath));
   std::vector<ReviewItem> items;
   for (size_t row = 0; row < table.rows.size(); ++row) {
     fs::path image = table.rows[row][image_col];
@@ -172,7 +173,7 @@ void ReviewSession::save() const {
     const ReviewItem& item = items_[index];
     json value = {{"reviewed", entry.reviewed},   {"flagged", entry.flagged},     {"reason", entry.reason},
                   {"reviewer", entry.reviewer},   {"timestamp", entry.timestamp}, {"corrected", entry.corrected},
-                  {"corrected_at", entry.corrected_at}, {"image_path", item.image_path.string()}};
+                  {"corrected_at", entry.corrected_at}, {data::contract::kImagePath, item.image_path.string()}};
     value["edits"] = entry.edits_json.empty() ? json::array() : json::parse(entry.edits_json);
     entries[item.basename] = std::move(value);
     if (entry.flagged) {

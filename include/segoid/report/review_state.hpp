@@ -7,12 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "segoid/data/contract.hpp"
+#include "segoid/infer/contract.hpp"
+
 namespace segoid::report {
 
 /// predict_full's file names, read here: `<basename>_pred_mask.tif` (0/255) and, optionally,
 /// `<basename>_pred_prob.tif` (float32 probabilities).
-inline constexpr const char kPredMaskSuffix[] = "_pred_mask.tif";
-inline constexpr const char kPredProbSuffix[] = "_pred_prob.tif";
+using infer::contract::kPredMaskSuffix;
+using infer::contract::kPredProbSuffix;
 
 /// The flag reasons that number keys 1-4 pick; any other non-empty text is a free reason.
 inline const std::vector<std::string>& review_flag_reasons() {
@@ -23,7 +26,7 @@ inline const std::vector<std::string>& review_flag_reasons() {
 
 /// Columns of the flagged CSV written beside the --output-flagged list.
 inline const std::vector<std::string>& flagged_csv_columns() {
-  static const std::vector<std::string> columns = {"image_path", "mask_path", "flag_reason", "reviewer",
+  static const std::vector<std::string> columns = {data::contract::kImagePath, data::contract::kMaskPath, "flag_reason", "reviewer",
                                                    "timestamp"};
   return columns;
 }
