@@ -13,7 +13,7 @@ APT_PACKAGES := build-essential cmake pkg-config ccache git \
   nlohmann-json3-dev libprotobuf-dev protobuf-compiler libgtest-dev libgmock-dev \
   libplplot-dev plplot-driver-cairo libcpp-httplib-dev \
   python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
-  python3-tifffile python3-yaml
+  python3-tifffile python3-yaml libopenblas0-pthread
 
 .PHONY: all deps build test demo bench clean
 

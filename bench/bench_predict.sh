@@ -39,19 +39,35 @@ t2=$(now)
   --tile-size "$tile" --batch-size "$batch" --threads "$threads" --device cpu >/dev/null 2>&1
 t3=$(now)
 
+# Model-only floor: the model's FLOPs for the image area once, at the rate the model reaches
+# here on full batches with nothing around it (bench_predict_profile), and the time split.
+"$build/bench_predict_profile" "$work/weights.pth" "$image" "$tile" "$overlap" "$batch" "$threads" \
+  2>/dev/null | tee "$work/profile.txt"
+"$python" "$here/bench_predict_reference.py" flops --tile "$tile" | tee "$work/flops.txt"
+
 prob="$(ls "$work"/ours/*_pred_prob.tif)"
 "$python" "$here/bench_predict_reference.py" compare "$work/reference.npy" "$prob"
 
 tiles=$(sed -n 's/.*tiles=\([0-9]*\).*/\1/p' "$work/python.txt")
 model_s=$(sed -n 's/^ *model_seconds: \(.*\)/\1/p' "$work/ours/predict_meta.yaml")
 wall_s=$(sed -n 's/^ *wall_seconds: \(.*\)/\1/p' "$work/ours/predict_meta.yaml")
+floor_s=$(sed -n 's/^model-only floor: \([0-9.]*\) s (image area once at \([0-9.]*\) px\/s.*/\1/p' "$work/profile.txt")
+px_rate=$(sed -n 's/^model-only floor: [0-9.]* s (image area once at \([0-9.]*\) px\/s.*/\1/p' "$work/profile.txt")
+flops_px=$(sed -n 's/.*flops_per_pixel=\([0-9.]*\).*/\1/p' "$work/flops.txt")
 awk -v py="$(echo "$t1 - $t0" | bc)" -v ours="$(echo "$t2 - $t1" | bc)" -v dflt="$(echo "$t3 - $t2" | bc)" \
-    -v tiles="$tiles" -v model_s="$model_s" -v wall_s="$wall_s" 'BEGIN {
+    -v tiles="$tiles" -v model_s="$model_s" -v wall_s="$wall_s" -v floor_s="$floor_s" -v px_rate="$px_rate" \
+    -v flops_px="$flops_px" 'BEGIN {
   printf "tiles: %d\n", tiles
   printf "python SegOid (process): %.2f s, %.2f tiles/s\n", py, tiles / py
   printf "segoid predict_full (process): %.2f s, %.2f tiles/s\n", ours, tiles / ours
   printf "segoid predict_full, default gaussian blending (process): %.2f s\n", dflt
-  printf "speed-up end to end: %.2fx (target >= 1.3x)\n", py / ours
+  printf "speed-up end to end, Python algorithm (mean blending): %.2fx\n", py / ours
+  printf "GOAL bench_predict, defaults vs the Python SegOid algorithm: %.2fx (goal >= 1.5x) %s\n", py / dflt,
+         (py / dflt >= 1.5) ? "MET" : "MISSED"
+  printf "model-only floor: %.2f s = 2048^2 px x %.0f FLOP/px at %.1f GFLOP/s measured (%.0f px/s)\n",
+         floor_s, flops_px, flops_px * px_rate / 1e9, px_rate
+  printf "GOAL model use in predict, defaults: floor / process time = %.0f%% (goal >= 60%%) %s\n",
+         100 * floor_s / dflt, (floor_s / dflt >= 0.6) ? "MET" : "MISSED"
   printf "share of segoid run time outside the model: %.1f%% (%.2f of %.2f s in run_predict_full; target < 10%%)\n",
          100 * (wall_s - model_s) / wall_s, wall_s - model_s, wall_s
   printf "share of the whole segoid process outside the model: %.1f%% (%.2f of %.2f s, with start-up and model loading)\n",

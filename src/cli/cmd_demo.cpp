@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "interrupt.hpp"
 #include "segoid/pipeline/demo.hpp"
@@ -26,6 +27,7 @@ const bool kRegistered = register_command({
       sub.add_option("--threads", opts->threads, "LibTorch threads (0 = all cores)")->capture_default_str();
       return [opts] {
         if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) opts->weights_dir = weights;
+        opts->cache_dir = speed_cache_dir();
         InterruptGuard guard;
         opts->interrupt = guard.flag();
         const pipeline::DemoResult result = pipeline::run_demo(*opts);

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "segoid/infer/predict_full.hpp"
 
@@ -31,6 +32,7 @@ struct PredictFlags {
   int smooth_radius = 0;
   std::string device;
   int threads = 0;
+  std::string inference_form;
   bool force = false;
   std::string shard;
 };
@@ -61,6 +63,10 @@ std::function<int()> setup(CLI::App& sub) {
   auto* device = sub.add_option("--device", f->device, "auto, cpu or cuda [auto]")
                      ->check(CLI::IsMember({"auto", "cpu", "cuda"}));
   auto* threads = sub.add_option("--threads", f->threads, "CPU threads, 0 = all cores [0]");
+  auto* form = sub.add_option("--inference-form", f->inference_form,
+                              "auto (measured once per machine, cached in ~/.cache/segoid), folded_channels_last, "
+                              "folded_contiguous, plain_channels_last, plain_contiguous or folded_channels_last_bf16 "
+                              "[auto]");
   auto* shard = sub.add_option("--shard", f->shard,
                                "i/n: predict only inputs p (0-based, sorted order) with p % n == i-1, e.g. "
                                "${SLURM_ARRAY_TASK_ID}/8; run files get a .shard-i-of-n infix");
@@ -87,6 +93,8 @@ std::function<int()> setup(CLI::App& sub) {
     if (smooth->count()) config.smooth_radius = f->smooth_radius;
     if (device->count()) config.device = f->device;
     if (threads->count()) config.threads = f->threads;
+    if (form->count()) config.inference_form = f->inference_form;
+    config.cache_dir = speed_cache_dir();
     config.force = f->force;
     if (shard->count()) infer::parse_shard(f->shard, config.shard_index, config.shard_count);
 

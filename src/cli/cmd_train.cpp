@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "interrupt.hpp"
 #include "segoid/core/error.hpp"
@@ -20,6 +21,8 @@ struct TrainCliOptions {
   std::filesystem::path resume;
   int epochs = 0;
   std::filesystem::path run_dir;
+  std::string memory_format;
+  double max_minutes = -1.0;
 };
 
 
@@ -30,7 +33,10 @@ int run_train(const TrainCliOptions& cli) {
       cli.config.empty() ? train::config_from_checkpoint(cli.resume) : train::load_train_config(cli.config);
   if (cli.epochs > 0) config.training.epochs = cli.epochs;
   if (!cli.run_dir.empty()) config.run_dir = cli.run_dir;
+  if (!cli.memory_format.empty()) config.training.memory_format = cli.memory_format;
+  if (cli.max_minutes >= 0) config.training.max_minutes = cli.max_minutes;
   train::TrainOptions options;
+  options.cache_dir = speed_cache_dir();
   options.config_path = cli.config;
   options.resume = cli.resume;
   if (const char* weights = std::getenv("SEGOID_WEIGHTS_DIR")) options.weights_dir = weights;
@@ -50,7 +56,10 @@ int run_train(const TrainCliOptions& cli) {
   }
   std::cout << fmt::format("best val Dice {:.4f} at epoch {} of {}{}\nrun folder: {}\n", result.best_val_dice,
                            result.best_epoch, result.epochs_completed,
-                           result.early_stopped ? " (early stopping)" : "", result.run_dir.string());
+                           result.early_stopped           ? " (early stopping)"
+                           : result.time_budget_reached ? " (time budget training.max_minutes used up)"
+                                                        : "",
+                           result.run_dir.string());
   return 0;
 }
 
@@ -67,6 +76,13 @@ const bool kRegistered = register_command({
       sub.add_option("--epochs", opt->epochs, "Override training.epochs (total, counting resumed epochs)")
           ->check(CLI::Range(1, 1000000));
       sub.add_option("--run-dir", opt->run_dir, "Override output.run_dir: the parent of train_YYYYMMDD_HHMMSS/");
+      sub.add_option("--memory-format", opt->memory_format,
+                     "Override training.memory_format: auto (measured once per machine, cached in "
+                     "~/.cache/segoid), contiguous or channels_last")
+          ->check(CLI::IsMember({"auto", "contiguous", "channels_last"}));
+      sub.add_option("--max-minutes", opt->max_minutes,
+                     "Override training.max_minutes: stop after the epoch in which this budget runs out (0 = none)")
+          ->check(CLI::Range(0.0, 1e7));
       sub.footer(
           "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"
           "a second Ctrl-C quits at once. Encoder weights for model.encoder_weights: imagenet are read from\n"

@@ -8,6 +8,7 @@
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/infer/predict_full.hpp"
+#include "segoid/infer/predictor.hpp"
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
 
@@ -73,6 +74,7 @@ void load_predict_config(const fs::path& path, PredictConfig& config) {
   core::ConfigNode runtime = root.section("runtime");
   runtime.get("device", config.device);
   runtime.get("threads", config.threads);
+  runtime.get("inference_form", config.inference_form);
   root.finish();
 }
 
@@ -96,6 +98,14 @@ void validate_predict_config(const PredictConfig& c) {
   if (c.threads < 0) fail("threads must be >= 0 (0 = all cores), got " + std::to_string(c.threads));
   if (c.device != "auto" && c.device != "cpu" && c.device != "cuda") {
     fail("device must be auto, cpu or cuda, got '" + c.device + "'");
+  }
+  if (c.inference_form != "auto") {
+    const auto& forms = inference_forms();
+    if (std::find(forms.begin(), forms.end(), c.inference_form) == forms.end()) {
+      std::string allowed = "auto";
+      for (const auto& name : forms) allowed += ", " + name;
+      fail("inference form must be one of " + allowed + "; got '" + c.inference_form + "'");
+    }
   }
   if (c.output_dir.empty()) fail("no output folder: give --output-dir");
   if (c.shard_index != 0 && (c.shard_count < 1 || c.shard_index < 1 || c.shard_index > c.shard_count)) {

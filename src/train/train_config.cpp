@@ -58,6 +58,8 @@ void read_training(ConfigNode node, TrainingSection& t) {
   node.get("weight_decay", t.weight_decay);
   node.get("num_workers", t.num_workers);
   node.get("pin_memory", t.pin_memory);
+  node.get("memory_format", t.memory_format);
+  node.get("max_minutes", t.max_minutes);
 }
 
 }  // namespace
@@ -166,6 +168,8 @@ void validate_train_config(const TrainConfig& c, const std::string& origin) {
   in_range("training.learning_rate", c.training.learning_rate, 1e-12, 10);
   in_range("training.weight_decay", c.training.weight_decay, 0, 10);
   in_range("training.num_workers", c.training.num_workers, 0, 256);
+  one_of("training.memory_format", c.training.memory_format, {"auto", "contiguous", "channels_last"});
+  in_range("training.max_minutes", c.training.max_minutes, 0, 1e7);
   in_range("loss.bce_weight", c.loss.bce_weight, 0, 1e3);
   in_range("loss.dice_weight", c.loss.dice_weight, 0, 1e3);
   if (c.loss.bce_weight + c.loss.dice_weight <= 0) {
@@ -229,6 +233,8 @@ std::string to_yaml(const TrainConfig& c) {
   kv("weight_decay", c.training.weight_decay);
   kv("num_workers", c.training.num_workers);
   kv("pin_memory", c.training.pin_memory);
+  kv("memory_format", c.training.memory_format);
+  kv("max_minutes", c.training.max_minutes);
   e << YAML::EndMap;
   e << YAML::Key << "loss" << YAML::Value << YAML::BeginMap;
   kv("bce_weight", c.loss.bce_weight);

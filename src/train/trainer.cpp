@@ -9,7 +9,9 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/cpu_info.hpp"
 #include "segoid/core/progress.hpp"
+#include "segoid/model/layout_choice.hpp"
 #include "segoid/model/torch_runtime.hpp"
 #include "train_run_dir.hpp"
 #include "trainer_internal.hpp"
@@ -82,6 +84,39 @@ void save_epoch_checkpoints(Session& s, const EpochRecord& r, bool new_best, Tra
   }
 }
 
+/// The layout to train in: the checkpoint's on resume (so a resumed run stays bit-exact), else
+/// forced by training.memory_format or measured on this machine (cached in options.cache_dir).
+model::SpeedChoice choose_layout(const TrainConfig& config, const TrainOptions& options, int threads,
+                                 const torch::Device& device) {
+  if (!options.resume.empty()) {
+    const std::string recorded = recorded_memory_format(options.resume);
+    if (config.training.memory_format != "auto" && config.training.memory_format != recorded) {
+      spdlog::warn("training.memory_format {} ignored: \"{}\" was trained in {}, and resuming keeps it",
+                   config.training.memory_format, options.resume.string(), recorded);
+    }
+    return {recorded, "resumed", {}};
+  }
+  model::UnetOptions probe;
+  probe.encoder = config.model.encoder;
+  probe.in_channels = config.model.in_channels;
+  probe.classes = config.model.classes;
+  return model::choose_training_layout(config.training.memory_format, probe, config.dataset.patch_size,
+                                       config.training.batch_size, threads, device.is_cpu(), options.cache_dir);
+}
+
+/// run_dir/runtime.yaml: what this machine chose (layout, threads, device) and why.
+void write_runtime_yaml(const Session& s, int threads, const model::SpeedChoice& layout) {
+  std::string text = fmt::format("device: {}\nthreads: {}\ncpu: \"{}\"\nlibtorch: {}\nmemory_format: {}\n"
+                                 "memory_format_source: {}\n",
+                                 s.device.str(), threads, core::this_cpu().model, model::torch_version(),
+                                 layout.choice, layout.source);
+  if (!layout.rates.empty()) {
+    text += "memory_format_patches_per_s:\n";
+    for (const auto& [name, rate] : layout.rates) text += fmt::format("  {}: {:.3f}\n", name, rate);
+  }
+  core::write_file_atomic(s.run_dir / "runtime.yaml", text);
+}
+
 std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOptions& options) {
   auto s = std::make_unique<Session>();
   s->config = config;
@@ -93,9 +128,14 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
     spdlog::warn("mixed_precision needs CUDA; training in float32 on the CPU");
   }
   spdlog::info("device {}, {} threads, seed {}", s->device.str(), threads, config.seed);
+  // Before build_model: the probe's throw-away models draw from torch's generator, which
+  // build_model then seeds.
+  const model::SpeedChoice layout = choose_layout(config, options, threads, s->device);
+  s->memory_format = layout.choice;
+  spdlog::info("training layout {}", layout.describe("patches"));
   s->model = build_model(config, options.weights_dir);
   s->model->to(s->device);
-  use_channels_last(s->model, s->device);
+  if (s->device.is_cpu()) model::set_weight_layout(s->model, s->memory_format);
   s->lr = config.training.learning_rate;
   s->optimizer = std::make_unique<torch::optim::AdamW>(
       s->model->parameters(),
@@ -107,6 +147,7 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   plateau.min_lr = config.lr_scheduler.min_lr;
   s->scheduler = std::make_unique<ReduceLrOnPlateau>(config.training.learning_rate, plateau);
   s->early_stopping = std::make_unique<EarlyStopping>(config.early_stopping.patience, config.early_stopping.min_delta);
+  if (s->autocast) s->scaler = std::make_unique<GradScaler>();
   if (!options.resume.empty()) {
     restore_session(*s, options.resume);
     s->run_dir = options.run_dir.empty() ? options.resume.parent_path().parent_path() : options.run_dir;
@@ -119,6 +160,7 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   }
   fs::create_directories(s->run_dir / "checkpoints");
   core::write_file_atomic(s->run_dir / "config.yaml", to_yaml(config));
+  write_runtime_yaml(*s, threads, layout);
   if (config.tensorboard.enabled) s->tensorboard = std::make_unique<io::TfEventsWriter>(s->run_dir / "tensorboard");
   return s;
 }
@@ -149,7 +191,11 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
   if (fs::exists(s.run_dir / "checkpoints/best_model.pt")) result.best_checkpoint = s.run_dir / "checkpoints/best_model.pt";
   const fs::path interrupted_path = s.run_dir / "checkpoints" / "interrupted.pt";
   bool stopped_early = s.early_stopping->should_stop() && config.early_stopping.enabled;
-  while (!stopped_early && s.epochs_done < config.training.epochs) {
+  const auto budget_start = std::chrono::steady_clock::now();
+  const auto minutes_used = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - budget_start).count() / 60.0;
+  };
+  while (!stopped_early && !result.time_budget_reached && s.epochs_done < config.training.epochs) {
     const double lr_used = s.lr;
     if (!train_epoch(s)) {
       save_session(s, interrupted_path);
@@ -198,6 +244,12 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
     core::write_file_atomic(s.run_dir / "val_metrics.csv", metrics_csv(s.history));
     log_tensorboard(s, r);
     save_epoch_checkpoints(s, r, new_best, result);
+    if (config.training.max_minutes > 0 && minutes_used() >= config.training.max_minutes &&
+        s.epochs_done < config.training.epochs) {
+      result.time_budget_reached = true;
+      spdlog::info("stopping after epoch {} of {}: the time budget training.max_minutes {} is used up ({:.1f} min)",
+                   r.epoch, config.training.epochs, config.training.max_minutes, minutes_used());
+    }
   }
   if (!result.interrupted) {
     std::error_code ec;
@@ -211,6 +263,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
   result.best_epoch = s.best_epoch;
   result.best_val_dice = std::max(0.0, s.best_val_dice);
   result.early_stopped = stopped_early;
+  result.memory_format = s.memory_format;
   result.history = s.history;
   return result;
 }
