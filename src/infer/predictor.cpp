@@ -69,7 +69,8 @@ torch::Tensor forward(const Form& form, torch::Tensor x, const torch::Device& de
   x = x.to(device);
   if (form.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   if (form.bf16) x = x.to(torch::kBFloat16);
-  return torch::sigmoid(form.net->forward(x).to(torch::kFloat)).select(1, 0).to(torch::kCPU).contiguous();
+  model::Unet net = form.net;  // a holder copy: forward() is not const
+  return torch::sigmoid(net->forward(x).to(torch::kFloat)).select(1, 0).to(torch::kCPU).contiguous();
 }
 
 /// A plate-like probe tile: bright and dim disks on a gradient with noise, in [0, 1].
@@ -97,10 +98,10 @@ double mask_dice(const torch::Tensor& a, const torch::Tensor& b) {
 /// when its mask differs from float32's by more than kBf16MaxDiceChange in Dice.
 std::map<std::string, double> measure_forms(const model::Unet& trained, const std::vector<std::string>& names,
                                             int side, int in_channels) {
-  torch::InferenceMode guard;
   const torch::Tensor input = probe_batch(side, in_channels);
   std::vector<Form> forms;
   for (const auto& name : names) forms.push_back(make_form(trained, name, /*on_cpu=*/true, /*share=*/false));
+  torch::InferenceMode guard;
   std::vector<double> best(names.size(), 1e300);
   std::vector<torch::Tensor> outputs(names.size());
   const torch::Device cpu(torch::kCPU);

@@ -17,8 +17,10 @@
 namespace segoid::model {
 namespace {
 
-constexpr int kProbeMaxSide = 256;   ///< probe patches are at most this side, pixels
-constexpr int kProbeMaxBatch = 4;    ///< and batches at most this many patches
+constexpr int kProbeMaxSide = 128;   ///< probe patches are at most this side, pixels
+/// Probe batches: 2 patches (a second or two in all; BatchNorm in training mode needs more than
+/// one value per channel at the deepest, 1/32-scale layer).
+constexpr int kProbeBatch = 2;
 constexpr int kProbeRounds = 2;      ///< timed rounds per layout, interleaved, after one warm-up
 constexpr const char* kCacheKind = "training_layout";
 
@@ -48,7 +50,7 @@ void set_weight_layout(Unet& unet, const std::string& layout) {
 
 std::map<std::string, double> measure_training_layouts(const UnetOptions& options, int patch_size, int batch_size) {
   const int side = std::min(patch_size, kProbeMaxSide);
-  const int batch = std::clamp(batch_size, 1, kProbeMaxBatch);
+  const int batch = kProbeBatch;
   const std::vector<std::string> layouts{kContiguous, kChannelsLast};
   std::vector<Unet> models;
   std::vector<torch::Tensor> inputs;
@@ -88,7 +90,7 @@ SpeedChoice choose_training_layout(const std::string& requested, const UnetOptio
   }
   if (!on_cpu) return {kContiguous, "device", {}};
   const int side = std::min(patch_size, kProbeMaxSide);
-  const int batch = std::clamp(batch_size, 1, kProbeMaxBatch);
+  const int batch = kProbeBatch;
   const core::MachineKey key{core::this_cpu().model, threads, torch_version(),
                              fmt::format("train {} {}px x{}", options.encoder, side, batch)};
   const core::ChoiceCache cache(cache_dir);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "segoid/core/atomic_file.hpp"
@@ -117,6 +118,18 @@ void write_runtime_yaml(const Session& s, int threads, const model::SpeedChoice&
   core::write_file_atomic(s.run_dir / "runtime.yaml", text);
 }
 
+/// Seconds left in the run at the mean epoch time of this invocation, at most what the time
+/// budget leaves (plus the epoch it runs out in); early stopping cannot be foreseen.
+double run_eta_s(const TrainConfig& config, int epochs_done, int epochs_this_run, double minutes_used) {
+  const double per_epoch_s = 60.0 * minutes_used / std::max(1, epochs_this_run);
+  double eta = per_epoch_s * std::max(0, config.training.epochs - epochs_done);
+  if (config.training.max_minutes > 0) {
+    const double budget_left_s = std::max(0.0, 60.0 * (config.training.max_minutes - minutes_used));
+    eta = std::min(eta, budget_left_s + (budget_left_s > 0 ? per_epoch_s : 0.0));
+  }
+  return eta;
+}
+
 std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOptions& options) {
   auto s = std::make_unique<Session>();
   s->config = config;
@@ -195,6 +208,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
   const auto minutes_used = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - budget_start).count() / 60.0;
   };
+  int epochs_this_run = 0;
   while (!stopped_early && !result.time_budget_reached && s.epochs_done < config.training.epochs) {
     const double lr_used = s.lr;
     if (!train_epoch(s)) {
@@ -237,10 +251,12 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
                    r.epoch, config.early_stopping.min_delta, config.early_stopping.patience, s.best_val_dice,
                    s.best_epoch);
     }
+    ++epochs_this_run;
     spdlog::info("epoch {}/{}  loss {:.4f}  dice {:.4f} | val loss {:.4f}  dice {:.4f}  iou {:.4f}  "
-                 "precision {:.4f}  recall {:.4f} | lr {:.3g}  {}{}",
+                 "precision {:.4f}  recall {:.4f} | lr {:.3g}  {}{}  run ETA {}",
                  r.epoch, config.training.epochs, r.train.loss, r.train.dice, r.val.loss, r.val.dice, r.val.iou,
-                 r.val.precision, r.val.recall, r.lr, core::format_duration(r.seconds), new_best ? "  best" : "");
+                 r.val.precision, r.val.recall, r.lr, core::format_duration(r.seconds), new_best ? "  best" : "",
+                 core::format_duration(run_eta_s(config, s.epochs_done, epochs_this_run, minutes_used())));
     core::write_file_atomic(s.run_dir / "val_metrics.csv", metrics_csv(s.history));
     log_tensorboard(s, r);
     save_epoch_checkpoints(s, r, new_best, result);

@@ -9,6 +9,7 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/infer/predict_full.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "test_support.hpp"
 
@@ -104,6 +105,25 @@ TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
   one_thread.threads = 1;
   EXPECT_EQ(Predictor::load(checkpoint(), one_thread).description().form_source, "measured")
       << "another thread count is another machine key";
+}
+
+TEST(PredictorFormTest, ConfigKeyIsReadAndChecked) {
+  test::TempDir dir;
+  core::write_file_atomic(dir / "p.yaml", "runtime:\n  inference_form: plain_contiguous\n");
+  PredictConfig config;
+  EXPECT_EQ(config.inference_form, "auto");
+  load_predict_config(dir / "p.yaml", config);
+  EXPECT_EQ(config.inference_form, "plain_contiguous");
+  config.checkpoint = "model.pt";
+  config.inputs = {"plates/"};
+  EXPECT_NO_THROW(validate_predict_config(config));
+  config.inference_form = "fast";
+  try {
+    validate_predict_config(config);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("inference form"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ TEST(LayoutChoiceTest, MeasuredOnceThenCachedAndRemeasuredForAnotherKey) {
   EXPECT_EQ(second.rates, first.rates);
 
   // A planted entry is what the cache returns: the second call really read the file.
-  const core::MachineKey key{core::this_cpu().model, 3, torch_version(), "train resnet18 32px x1"};
+  const core::MachineKey key{core::this_cpu().model, 3, torch_version(), "train resnet18 32px x2"};
   core::ChoiceCache(dir.path()).store("training_layout", key, {kChannelsLast, {{kChannelsLast, 1.0}}});
   EXPECT_EQ(choose_training_layout("auto", {}, kPatch, kBatch, 3, true, dir.path()).choice, kChannelsLast);
 

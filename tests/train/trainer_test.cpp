@@ -199,13 +199,7 @@ TEST(TrainerTest, MaxMinutesStopsAfterTheEpochWithCheckpoints) {
   EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/final_model.pt"));
   EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/best_model.pt"));
   EXPECT_EQ(model::read_checkpoint_info(r.run_dir / "checkpoints/final_model.pt").epoch, 1);
-
-  c.training.max_minutes = 0;  // no budget: every epoch runs
-  c.training.epochs = 2;
-  options.run_dir = dir / "run2";
-  const TrainResult all = run(c, options);
-  EXPECT_FALSE(all.time_budget_reached);
-  EXPECT_EQ(all.epochs_completed, 2);
+  // Without a budget (max_minutes 0) every epoch runs: InterruptedAndResumedRunEndsWithIdenticalWeights.
 }
 
 TEST(TrainerTest, RunFoldersAreUniqueWithinOneSecond) {

@@ -35,8 +35,9 @@ struct SpeedChoice {
 SpeedChoice choose_training_layout(const std::string& requested, const UnetOptions& options, int patch_size,
                                    int batch_size, int threads, bool on_cpu, const std::filesystem::path& cache_dir);
 
-/// Training steps per second (forward, backward, of batches of `batch_size` patch_size² patches)
-/// of each layout, best of a few interleaved rounds after a warm-up. Uses (and changes) torch's
+/// Training patches per second (forward and backward of a batch of 2 patches of
+/// min(patch_size, 128)² px; `batch_size` is not used yet) of each layout, best of a few
+/// interleaved rounds after a warm-up. Uses (and changes) torch's
 /// global random generator for the throw-away model: seed after calling it.
 std::map<std::string, double> measure_training_layouts(const UnetOptions& options, int patch_size, int batch_size);
 
