@@ -10,6 +10,8 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/infer/predict_full.hpp"
+#include "segoid/infer/tiler.hpp"
+#include "segoid/io/image_io.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "test_support.hpp"
 
@@ -105,6 +107,35 @@ TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
   one_thread.threads = 1;
   EXPECT_EQ(Predictor::load(checkpoint(), one_thread).description().form_source, "measured")
       << "another thread count is another machine key";
+}
+
+TEST(PredictFullProgressTest, CountsTilesOverAllImagesAndDropsFailedOnes) {
+  test::TempDir dir;
+  fs::create_directories(dir / "in");
+  cv::Mat a(100, 150, CV_8UC1, cv::Scalar(40));
+  cv::Mat b(70, 130, CV_8UC1, cv::Scalar(60));
+  cv::circle(a, cv::Point(50, 50), 20, cv::Scalar(200), cv::FILLED);
+  io::write_gray_tiff(dir / "in" / "a.tif", a);
+  io::write_gray_tiff(dir / "in" / "b.tif", b);
+  core::write_file_atomic(dir / "in" / "c.tif", "II*\0 not a TIFF");
+  PredictConfig config;
+  config.checkpoint = checkpoint();
+  config.inputs = {(dir / "in").string()};
+  config.output_dir = dir / "out";
+  config.device = "cpu";
+  config.threads = 2;
+  config.inference_form = "folded_channels_last";
+  TilingOptions tiling;
+  tiling.tile_size = kTile;
+  const int expected = count_tiles(a.size(), tiling) + count_tiles(b.size(), tiling);
+  testing::internal::CaptureStderr();
+  const PredictSummary summary = run_predict_full(config);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(summary.images_failed, 1);
+  EXPECT_EQ(summary.tiles, expected);
+  const std::string last = "predict " + std::to_string(expected) + "/" + std::to_string(expected) + " tiles";
+  EXPECT_NE(err.find(last), std::string::npos) << "expected \"" << last << "\" in:\n" << err;
+  EXPECT_EQ(err.find("img/s"), std::string::npos) << "the rate is in tiles, not images:\n" << err;
 }
 
 TEST(PredictorFormTest, ConfigKeyIsReadAndChecked) {
