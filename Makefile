@@ -18,7 +18,7 @@ APT_PACKAGES := build-essential cmake pkg-config ccache git \
   libplplot-dev plplot-driver-cairo libcpp-httplib-dev \
   python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
   python3-tifffile python3-yaml python3-sklearn python3-pandas \
-  chromium nodejs npm python3-pil
+  chromium nodejs npm python3-pil libopenblas0-pthread
 
 .PHONY: all deps build test demo bench clean install
 

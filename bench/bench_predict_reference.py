@@ -6,6 +6,7 @@
   bench_predict_reference.py make-weights OUT.pth [--seed S]
   bench_predict_reference.py predict IMAGE WEIGHTS.pth OUT.npy --tile T --overlap O --threads N
   bench_predict_reference.py compare REF.npy OURS_prob.tif
+  bench_predict_reference.py flops --tile T     (convolution FLOPs of the Unet per input pixel)
 """
 import argparse
 import os
@@ -135,6 +136,23 @@ def compare(args):
     print(f"OK: probabilities agree within {args.tolerance}")
 
 
+def flops(args):
+    """Multiply-adds x 2 of every convolution (forward hooks), for one tile, per input pixel."""
+    model = Unet(in_channels=1, classes=1).eval()
+    total = [0]
+
+    def hook(module, inputs, output):
+        kh, kw = module.kernel_size
+        total[0] += 2 * output.numel() * (module.in_channels // module.groups) * kh * kw
+
+    for m in model.modules():
+        if isinstance(m, torch.nn.Conv2d):
+            m.register_forward_hook(hook)
+    with torch.no_grad():
+        model(torch.zeros(1, 1, args.tile, args.tile))
+    print(f"flops_per_tile={total[0]} flops_per_pixel={total[0] / (args.tile * args.tile):.1f} tile={args.tile}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,8 +170,12 @@ def main():
     p.add_argument("reference")
     p.add_argument("ours")
     p.add_argument("--tolerance", type=float, default=1e-4)
+    p = sub.add_parser("flops")
+    p.add_argument("--tile", type=int, default=256)
     args = parser.parse_args()
-    if args.command == "make-weights":
+    if args.command == "flops":
+        flops(args)
+    elif args.command == "make-weights":
         make_weights(args.out, args.seed)
     elif args.command == "predict":
         predict(args)

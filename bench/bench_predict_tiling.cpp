@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // How far tiled prediction is from one whole-image forward pass of the real U-Net: mean and max
 // probability difference and mask Dice, for gaussian and mean blending.
-// Usage: bench_predict_tiling CHECKPOINT IMAGE [TILE] [THREADS]
+// With OVERLAPS ("0.25,0.125,0.0625"), also the cost (tiles) and risk (Dice vs whole) of each
+// overlap under the default blending, to choose predict_full's default overlap.
+// Usage: bench_predict_tiling CHECKPOINT IMAGE [TILE] [THREADS] [OVERLAPS]
 #include <fmt/format.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "segoid/data/mask_metrics.hpp"
 #include "segoid/infer/postprocess.hpp"
@@ -35,6 +38,7 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("image {}x{}, tile {}, whole-image foreground {:.2f}%\n", image.cols, image.rows, tile,
                              100.0 * cv::countNonZero(whole_mask) / image.total());
     for (infer::BlendMode blend : {infer::BlendMode::kGaussian, infer::BlendMode::kMean}) {
+      if (argc > 5) break;  // an overlap list asks for the overlap comparison only
       for (int margin : {-1, 0}) {
         infer::TilingOptions tiling;
         tiling.tile_size = tile;
@@ -50,6 +54,22 @@ int main(int argc, char** argv) {
                                  "{:.5f}\n",
                                  infer::to_string(blend), infer::resolve_edge_margin(tiling), cv::mean(diff)[0], max_diff,
                                  m.dice);
+      }
+    }
+    if (argc > 5) {
+      std::stringstream list(argv[5]);
+      for (std::string item; std::getline(list, item, ',');) {
+        infer::TilingOptions tiling;
+        tiling.tile_size = tile;
+        tiling.overlap = std::stod(item);
+        const cv::Mat tiled = infer::predict_tiled(
+            image, [&](const std::vector<cv::Mat>& t) { return predictor.predict(t); }, tiling);
+        const data::PixelMetrics m = data::pixel_metrics(infer::threshold_probability(tiled, 0.5), whole_mask);
+        std::cout << fmt::format("overlap {:6.4f}: {:4d} tiles ({:.2f}x the image area), gaussian, edge margin {:2} px: "
+                                 "mask Dice vs whole {:.5f} (bound: >= 0.999)\n",
+                                 tiling.overlap, infer::count_tiles(image.size(), tiling),
+                                 infer::count_tiles(image.size(), tiling) * double(tile) * tile / image.total(),
+                                 infer::resolve_edge_margin(tiling), m.dice);
       }
     }
   } catch (const std::exception& e) {

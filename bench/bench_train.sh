@@ -27,7 +27,11 @@ done
 awk -v a="$cpp" -v b="$cpp_cl" -v c="$py" -v d="$py_cl" -v e="$epoch" 'BEGIN {
   printf "best of rounds. C++ step: %.2f patches/s (contiguous) %.2f (channels_last)\n", a, b;
   printf "Python step: %.2f patches/s (contiguous) %.2f (channels_last)\n", c, d;
-  printf "ratio C++/Python (contiguous): %.2fx   best vs best: %.2fx (target >= 1.0x)\n", a / c,
-         ((a > b) ? a : b) / ((c > d) ? c : d);
+  best_cpp = (a > b) ? a : b; best_py = (c > d) ? c : d;
+  printf "ratio C++/Python (contiguous): %.2fx   channels_last: %.2fx\n", a / c, b / d;
+  printf "best layout here: C++ %s, Python %s (segoid train measures this once per machine: training.memory_format auto)\n",
+         (a > b) ? "contiguous" : "channels_last", (c > d) ? "contiguous" : "channels_last";
+  printf "GOAL training step, best layout on each side: %.2fx Python PyTorch (goal >= 1.1x) %s\n",
+         best_cpp / best_py, (best_cpp / best_py >= 1.1) ? "MET" : "MISSED";
   printf "full epoch (sampling + augmentation + steps) / pure step: %.2f (target >= 0.95); see data_share\n", e / a;
 }'

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
@@ -31,6 +32,7 @@ const bool kRegistered = register_command({
       sub.add_option("--threads", opts->threads, "LibTorch threads (0 = all cores)")->capture_default_str();
       return [opts] {
         opts->weights_dir = encoder_weight_dirs();
+        opts->cache_dir = speed_cache_dir();
         InterruptGuard guard;
         opts->interrupt = guard.flag();
         const pipeline::DemoResult result = pipeline::run_demo(*opts);

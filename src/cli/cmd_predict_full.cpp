@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "key_help.hpp"
 #include "segoid/infer/contract.hpp"
@@ -33,6 +34,7 @@ struct PredictFlags {
   int smooth_radius = 0;
   std::string device;
   int threads = 0;
+  std::string inference_form;
   bool force = false;
   std::string shard;
 };
@@ -65,6 +67,8 @@ std::function<int()> setup(CLI::App& sub) {
   auto* device = sub.add_option("--device", f->device, help("runtime.device"))
                      ->check(CLI::IsMember(core::find_key(table, "runtime.device").allowed));
   auto* threads = sub.add_option("--threads", f->threads, help("runtime.threads"));
+  auto* form = sub.add_option("--inference-form", f->inference_form, help("runtime.inference_form"))
+                   ->check(CLI::IsMember(core::find_key(table, "runtime.inference_form").allowed));
   auto* shard = sub.add_option("--shard", f->shard,
                                "i/n: predict only inputs p (0-based, sorted order) with p % n == i-1, e.g. "
                                "${SLURM_ARRAY_TASK_ID}/8; run files get a .shard-i-of-n infix");
@@ -91,6 +95,8 @@ std::function<int()> setup(CLI::App& sub) {
     if (smooth->count()) config.smooth_radius = f->smooth_radius;
     if (device->count()) config.device = f->device;
     if (threads->count()) config.threads = f->threads;
+    if (form->count()) config.inference_form = f->inference_form;
+    config.cache_dir = speed_cache_dir();
     config.force = f->force;
     if (shard->count()) infer::parse_shard(f->shard, config.shard_index, config.shard_count);
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
@@ -22,6 +23,8 @@ struct TrainCliOptions {
   int epochs = 0;
   std::filesystem::path run_dir;
   std::filesystem::path init_from;
+  std::string memory_format;
+  double max_minutes = -1.0;
 };
 
 
@@ -39,7 +42,10 @@ int run_train(const TrainCliOptions& cli) {
     }
     config.model.init_checkpoint = cli.init_from;
   }
+  if (!cli.memory_format.empty()) config.training.memory_format = cli.memory_format;
+  if (cli.max_minutes >= 0) config.training.max_minutes = cli.max_minutes;
   train::TrainOptions options;
+  options.cache_dir = speed_cache_dir();
   options.config_path = cli.config;
   options.resume = cli.resume;
   options.weights_dir = cli::encoder_weight_dirs();
@@ -59,7 +65,10 @@ int run_train(const TrainCliOptions& cli) {
   }
   std::cout << fmt::format("best val Dice {:.4f} at epoch {} of {}{}\nrun folder: {}\n", result.best_val_dice,
                            result.best_epoch, result.epochs_completed,
-                           result.early_stopped ? " (early stopping)" : "", result.run_dir.string());
+                           result.early_stopped           ? " (early stopping)"
+                           : result.time_budget_reached ? " (time budget training.max_minutes used up)"
+                                                        : "",
+                           result.run_dir.string());
   return 0;
 }
 
@@ -80,6 +89,13 @@ const bool kRegistered = register_command({
                      "schedule, in a new run folder; sets model.init_checkpoint")
           ->check(CLI::ExistingFile);
       sub.add_option("--run-dir", opt->run_dir, "Override output.run_dir: the parent of train_YYYYMMDD_HHMMSS/");
+      sub.add_option("--memory-format", opt->memory_format,
+                     "Override training.memory_format: auto (measured once per machine, cached in "
+                     "~/.cache/segoid), contiguous or channels_last")
+          ->check(CLI::IsMember({"auto", "contiguous", "channels_last"}));
+      sub.add_option("--max-minutes", opt->max_minutes,
+                     "Override training.max_minutes: stop after the epoch in which this budget runs out (0 = none)")
+          ->check(CLI::Range(0.0, 1e7));
       sub.footer(
           "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"
           "a second Ctrl-C quits at once. Encoder weights for model.encoder_weights: imagenet are read from\n"

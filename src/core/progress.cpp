@@ -51,6 +51,25 @@ void Progress::advance(std::int64_t n, const std::string& suffix) {
   }
 }
 
+void Progress::add_total(std::int64_t delta) { total_ = std::max<std::int64_t>(0, total_ + delta); }
+
+std::string progress_text(const std::string& label, std::int64_t done, std::int64_t total, const std::string& unit,
+                          double elapsed_s, bool final_line, const std::string& suffix) {
+  const double rate = elapsed_s > 0.0 ? static_cast<double>(done) / elapsed_s : 0.0;
+  std::string text = fmt::format("{} {}/{} {} {:.1f} {}/s", label, done, total, unit, rate, unit);
+  if (final_line) {
+    text += fmt::format(" in {}", format_duration(elapsed_s));
+  } else if (done >= total) {
+    text += " ETA 0.0s";
+  } else if (rate > 0.0) {
+    text += fmt::format(" ETA {}", format_duration(static_cast<double>(total - done) / rate));
+  } else {
+    text += " ETA ?";
+  }
+  if (!suffix.empty()) text += "  " + suffix;
+  return text;
+}
+
 void Progress::finish() {
   if (finished_) return;
   finished_ = true;
@@ -60,12 +79,7 @@ void Progress::finish() {
 void Progress::draw(bool final_line) {
   constexpr int kBarWidth = 28;
   const double fraction = total_ > 0 ? std::min(1.0, static_cast<double>(done_) / total_) : 1.0;
-  const double r = rate();
-  const double eta = (r > 0.0 && total_ > done_) ? static_cast<double>(total_ - done_) / r : 0.0;
-  std::string text = fmt::format("{} {}/{} {} {:.1f} {}/s", label_, done_, total_, unit_, r, unit_);
-  text += final_line ? fmt::format(" in {}", format_duration(elapsed_s()))
-                     : fmt::format(" ETA {}", format_duration(eta));
-  if (!suffix_.empty()) text += "  " + suffix_;
+  const std::string text = progress_text(label_, done_, total_, unit_, elapsed_s(), final_line, suffix_);
   if (tty_) {
     const int filled = static_cast<int>(fraction * kBarWidth);
     const std::string bar = std::string(filled, '#') + std::string(kBarWidth - filled, '.');

@@ -10,6 +10,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/core/unet_size.hpp"
 #include "segoid/infer/predict_full.hpp"
+#include "segoid/infer/predictor.hpp"
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
 
@@ -43,6 +44,15 @@ std::vector<fs::path> folder_images(const fs::path& folder) {
 
 }  // namespace
 
+namespace {
+/// "auto" and every form the predictor knows.
+std::vector<std::string> inference_form_choices() {
+  std::vector<std::string> choices = {"auto"};
+  for (const auto& form : inference_forms()) choices.push_back(form);
+  return choices;
+}
+}  // namespace
+
 const core::ConfigTable& predict_config_table() {
   using core::key;
   using P = PredictConfig;
@@ -74,6 +84,8 @@ const core::ConfigTable& predict_config_table() {
       key<P>("output.save_probabilities", &P::save_probabilities).help("also write <name>_pred_prob.tif (float32)"),
       key<P>("runtime.device", &P::device).choices({"auto", "cpu", "cuda"}).help("where the network runs"),
       key<P>("runtime.threads", &P::threads).range(0, 4096).help("CPU threads; 0 = all cores"),
+      key<P>("runtime.inference_form", &P::inference_form).choices(inference_form_choices())
+          .help("auto (measured once per machine, cached) or a fixed form of the network"),
   };
   return table;
 }

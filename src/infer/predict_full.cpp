@@ -168,7 +168,15 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   out << YAML::Key << "save_probabilities" << YAML::Value << c.save_probabilities << YAML::EndMap;
   out << YAML::Key << "runtime" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "device" << YAML::Value << model.device;
-  out << YAML::Key << "threads" << YAML::Value << model.threads << YAML::EndMap;
+  out << YAML::Key << "threads" << YAML::Value << model.threads;
+  out << YAML::Key << "inference_form" << YAML::Value << model.form;
+  out << YAML::Key << "inference_form_source" << YAML::Value << model.form_source;
+  if (!model.form_rates.empty()) {
+    out << YAML::Key << "inference_form_tiles_per_s" << YAML::Value << YAML::BeginMap;
+    for (const auto& [name, rate] : model.form_rates) out << YAML::Key << name << YAML::Value << rate;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndMap;
   out << YAML::Key << "summary" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "images" << YAML::Value << summary.images_total;
   out << YAML::Key << "predicted" << YAML::Value << summary.images_done;
@@ -234,6 +242,9 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   PredictorOptions predictor_options;
   predictor_options.device = config.device;
   predictor_options.threads = config.threads;
+  predictor_options.form = config.inference_form;
+  predictor_options.cache_dir = config.cache_dir;
+  predictor_options.probe_tile = config.tile_size;
   const Predictor predictor = Predictor::load(config.checkpoint, predictor_options);
   const ModelDescription& model = predictor.description();
   const io::Normalization normalization = io::parse_normalization(model.normalization);
@@ -273,7 +284,22 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   const auto launch_load = [&](std::size_t index) {
     return std::async(std::launch::async, load_image, items[index], normalization);
   };
-  core::Progress progress("predict", summary.images_total, "img");
+  // Progress in tiles over all images (headers only), so one huge image shows a true rate and ETA.
+  std::vector<std::int64_t> planned_tiles(items.size(), 0);
+  std::int64_t tiles_planned = 0;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    try {
+      const io::ImageMeta meta = io::read_image_meta(items[i].image);
+      planned_tiles[i] = count_tiles(cv::Size(meta.width, meta.height), tiling);
+    } catch (const std::exception&) {
+      planned_tiles[i] = 0;  // reported when the image itself is read
+    }
+    tiles_planned += planned_tiles[i];
+  }
+  core::Progress progress("predict", tiles_planned, "tiles");
+  const auto image_suffix = [&](std::size_t index) {
+    return fmt::format("img {}/{} {}", index + 1, items.size(), items[index].basename);
+  };
   // Read and normalize the next image while the current one is on the model; write results
   // while the next one is.
   std::future<LoadedImage> next = launch_load(0);
@@ -297,9 +323,12 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     const InputItem& item = items[index];
     LoadedImage loaded = next.get();
     if (index + 1 < items.size()) next = launch_load(index + 1);
+    std::int64_t tiles_done = 0;
+    // A failed image gives back the tiles it did not run, so the total stays what will run.
+    const auto drop_rest = [&] { progress.add_total(tiles_done - planned_tiles[index]); };
     if (!loaded.error.empty()) {
       record_error(item, loaded.error);
-      progress.advance(1);
+      drop_rest();
       continue;
     }
     try {
@@ -312,12 +341,13 @@ PredictSummary run_predict_full(const PredictConfig& config) {
                      100 * kPixelSizeTolerance);
       }
       const int tiles_total = count_tiles(loaded.normalized.size(), tiling);
-      int tiles_done = 0;
+      progress.add_total(tiles_total - planned_tiles[index]);  // the header could disagree with the pixels
+      planned_tiles[index] = tiles_total;
       const cv::Mat prob = predict_tiled(
           loaded.normalized, [&](const std::vector<cv::Mat>& tiles) { return predictor.predict(tiles); }, tiling,
           [&](int n) {
             tiles_done += n;
-            progress.advance(0, fmt::format("{} tile {}/{}", item.basename, tiles_done, tiles_total));
+            progress.advance(n, image_suffix(index));
           });
       summary.tiles += tiles_total;
       loaded.normalized.release();
@@ -346,8 +376,9 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       ++summary.images_done;
     } catch (const std::exception& e) {
       record_error(item, e.what());
+      drop_rest();
     }
-    progress.advance(1);
+    progress.advance(0, image_suffix(index));
   }
   finish_write();
   progress.finish();

@@ -4,25 +4,177 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
 #include <chrono>
 
+#include "segoid/core/choice_cache.hpp"
+#include "segoid/core/cpu_info.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/inference_form.hpp"
+#include "segoid/model/layout_choice.hpp"
 #include "segoid/model/torch_runtime.hpp"
 #include "segoid/model/unet.hpp"
 
 namespace segoid::infer {
+namespace {
 
 /// The U-Net's encoder downsamples 5 times.
 constexpr int kSizeMultiple = 32;
+constexpr const char* kBf16Form = "folded_channels_last_bf16";
+constexpr const char* kCacheKind = "inference_form";
+constexpr int kProbeRounds = 2;             ///< timed forwards per form, interleaved, after one warm-up
+constexpr double kBf16MaxDiceChange = 1e-3;  ///< bf16 is used only when its mask agrees this well
+
+/// A network in one form, ready for forwards.
+struct Form {
+  model::Unet net{nullptr};
+  bool channels_last = false;
+  bool bf16 = false;
+};
+
+/// A separate copy of `trained` (same weights and BatchNorm statistics).
+model::Unet copy_model(const model::Unet& trained) {
+  model::Unet copy(trained->options());
+  torch::NoGradGuard no_grad;
+  const auto params = trained->named_parameters();
+  for (auto& item : copy->named_parameters()) item.value().copy_(params[item.key()]);
+  const auto buffers = trained->named_buffers();
+  for (auto& item : copy->named_buffers()) item.value().copy_(buffers[item.key()]);
+  copy->to(trained->parameters().front().device());
+  return copy;
+}
+
+/// `name` built from `trained`; with `share`, a plain form reuses (and relayouts) `trained`
+/// itself instead of a copy.
+Form make_form(const model::Unet& trained, const std::string& name, bool on_cpu, bool share) {
+  Form form;
+  const bool folded = name.rfind("folded", 0) == 0;
+  form.channels_last = on_cpu && name.find("channels_last") != std::string::npos;
+  form.bf16 = name == kBf16Form;
+  form.net = folded ? model::make_inference_model(trained) : share ? trained : copy_model(trained);
+  form.net->eval();
+  // oneDNN runs NHWC convolutions without layout conversions when the weights are NHWC too.
+  model::set_weight_layout(form.net, form.channels_last ? model::kChannelsLast : model::kContiguous);
+  if (form.bf16) form.net->to(torch::kBFloat16);
+  return form;
+}
+
+/// Probabilities [N, H, W] float32 on the CPU for a float32 NCHW batch.
+torch::Tensor forward(const Form& form, torch::Tensor x, const torch::Device& device) {
+  x = x.to(device);
+  if (form.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  if (form.bf16) x = x.to(torch::kBFloat16);
+  model::Unet net = form.net;  // a holder copy: forward() is not const
+  return torch::sigmoid(net->forward(x).to(torch::kFloat)).select(1, 0).to(torch::kCPU).contiguous();
+}
+
+/// A plate-like probe tile: bright and dim disks on a gradient with noise, in [0, 1].
+torch::Tensor probe_batch(int side, int in_channels) {
+  cv::Mat image(side, side, CV_32FC1);
+  cv::randu(image, 0.25, 0.35);
+  for (int i = 0; i < 6; ++i) {
+    const cv::Point centre((37 * i + 19) * side / 211 % side, (53 * i + 31) * side / 197 % side);
+    cv::circle(image, centre, side / (8 + 2 * i), cv::Scalar(i % 2 == 0 ? 0.8 : 0.45), cv::FILLED);
+  }
+  cv::GaussianBlur(image, image, cv::Size(5, 5), 1.5);
+  torch::Tensor t = torch::from_blob(image.data, {1, 1, side, side}, torch::kFloat).clone();
+  return in_channels == 1 ? t : t.expand({1, in_channels, side, side}).contiguous();
+}
+
+double mask_dice(const torch::Tensor& a, const torch::Tensor& b) {
+  const torch::Tensor ma = a > 0.5;
+  const torch::Tensor mb = b > 0.5;
+  const double both = (ma & mb).sum().item<double>();
+  const double total = ma.sum().item<double>() + mb.sum().item<double>();
+  return total == 0 ? 1.0 : 2.0 * both / total;
+}
+
+/// Tiles per second of each candidate form on the probe tile; bf16 (where present) is dropped
+/// when its mask differs from float32's by more than kBf16MaxDiceChange in Dice.
+std::map<std::string, double> measure_forms(const model::Unet& trained, const std::vector<std::string>& names,
+                                            int side, int in_channels) {
+  const torch::Tensor input = probe_batch(side, in_channels);
+  std::vector<Form> forms;
+  for (const auto& name : names) forms.push_back(make_form(trained, name, /*on_cpu=*/true, /*share=*/false));
+  torch::InferenceMode guard;
+  std::vector<double> best(names.size(), 1e300);
+  std::vector<torch::Tensor> outputs(names.size());
+  const torch::Device cpu(torch::kCPU);
+  for (std::size_t i = 0; i < forms.size(); ++i) outputs[i] = forward(forms[i], input, cpu);  // warm-up
+  for (int round = 0; round < kProbeRounds; ++round) {
+    for (std::size_t i = 0; i < forms.size(); ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      forward(forms[i], input, cpu);
+      best[i] = std::min(best[i], std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+  }
+  std::map<std::string, double> rates;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == kBf16Form) {
+      const double dice = mask_dice(outputs[i], outputs[0]);
+      if (1.0 - dice > kBf16MaxDiceChange) {
+        spdlog::info("bf16 inference not used: its mask differs from float32's (Dice {:.5f})", dice);
+        continue;
+      }
+    }
+    rates[names[i]] = 1.0 / std::max(best[i], 1e-9);
+  }
+  return rates;
+}
+
+/// Which form to run: forced by options.form, by the two flags (empty form), or measured.
+model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOptions& options, bool on_cpu,
+                               int threads, int in_channels, int probe_tile) {
+  const std::string& requested = options.form;
+  if (requested.empty()) {
+    const std::string name = fmt::format("{}_{}", options.fold_batchnorm ? "folded" : "plain",
+                                         options.channels_last && on_cpu ? "channels_last" : "contiguous");
+    return {name, "flags", {}};
+  }
+  if (requested != "auto") {
+    const auto& all = inference_forms();
+    if (std::find(all.begin(), all.end(), requested) == all.end()) {
+      std::string allowed = "auto";
+      for (const auto& name : all) allowed += ", " + name;
+      throw ConfigError("inference form must be one of " + allowed + "; got '" + requested + "'");
+    }
+    return {requested, "forced", {}};
+  }
+  if (!on_cpu) return {"folded_contiguous", "device", {}};
+  const core::CpuInfo& cpu = core::this_cpu();
+  spdlog::info("{}", core::bf16_support_line(cpu));
+  std::vector<std::string> names{"folded_channels_last", "folded_contiguous", "plain_channels_last",
+                                 "plain_contiguous"};
+  if (cpu.has_bf16()) names.push_back(kBf16Form);
+  const core::MachineKey key{cpu.model, threads, model::torch_version(),
+                             fmt::format("predict {} {}px x1", trained->options().encoder, probe_tile)};
+  const core::ChoiceCache cache(options.cache_dir);
+  if (auto cached = cache.find(kCacheKind, key)) return {cached->choice, "cached", cached->rates};
+  core::MeasuredChoice measured;
+  measured.rates = measure_forms(trained, names, probe_tile, in_channels);
+  measured.choice = core::fastest(measured.rates);
+  cache.store(kCacheKind, key, measured);
+  return {measured.choice, "measured", measured.rates};
+}
+
+}  // namespace
+
+const std::vector<std::string>& inference_forms() {
+  static const std::vector<std::string> forms{"folded_channels_last", "folded_contiguous", "plain_channels_last",
+                                              "plain_contiguous", kBf16Form};
+  return forms;
+}
 
 struct Predictor::Impl {
-  model::Unet net{nullptr};
+  Form form;
   torch::Device device{torch::kCPU};
-  bool channels_last = false;
   ModelDescription description;
   double model_seconds = 0.0;
 };
@@ -49,16 +201,13 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   impl->description.device = model::resolve_device(options.device);
   impl->device = torch::Device(impl->description.device == "cuda" ? torch::kCUDA : torch::kCPU);
   model::LoadedCheckpoint loaded = model::load_checkpoint(checkpoint, impl->device);
-  impl->net = options.fold_batchnorm ? model::make_inference_model(loaded.model) : loaded.model;
-  impl->net->eval();
-  impl->channels_last = options.channels_last && impl->device.is_cpu();
-  // oneDNN runs NHWC convolutions without layout conversions when the weights are NHWC too
-  // (make_inference_model already stores them so).
-  for (auto& p : impl->net->parameters()) {
-    if (p.dim() != 4) continue;
-    p.set_data(p.data().contiguous(impl->channels_last ? torch::MemoryFormat::ChannelsLast
-                                                       : torch::MemoryFormat::Contiguous));
-  }
+  loaded.model->eval();
+  const bool on_cpu = impl->device.is_cpu();
+  const model::SpeedChoice form =
+      choose_form(loaded.model, options, on_cpu, impl->description.threads, loaded.info.in_channels,
+                  options.probe_tile > 0 ? options.probe_tile : loaded.info.patch_size);
+  if (form.choice == kBf16Form && !on_cpu) throw ConfigError("inference form " + form.choice + " is CPU-only");
+  impl->form = make_form(loaded.model, form.choice, on_cpu, /*share=*/true);
   ModelDescription& d = impl->description;
   d.checkpoint = checkpoint;
   d.encoder = loaded.info.encoder;
@@ -68,6 +217,10 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   d.epoch = loaded.info.epoch;
   d.best_val_dice = loaded.info.best_val_dice;
   d.training_pixel_size = training_pixel_size_of(loaded.info.config_yaml);
+  d.form = form.choice;
+  d.form_source = form.source;
+  d.form_rates = form.rates;
+  if (form.source != "flags") spdlog::info("inference form {}", form.describe("tiles"));
   return Predictor(std::move(impl));
 }
 
@@ -97,10 +250,8 @@ std::vector<cv::Mat> Predictor::predict(const std::vector<cv::Mat>& tiles) const
   std::vector<cv::Mat> out;
   {
     torch::InferenceMode guard;
-    torch::Tensor x = in_channels == 1 ? input : input.expand({n, in_channels, rows, cols});
-    x = x.to(impl_->device);
-    if (impl_->channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
-    torch::Tensor prob = torch::sigmoid(impl_->net->forward(x)).select(1, 0).to(torch::kCPU).contiguous();
+    const torch::Tensor x = in_channels == 1 ? input : input.expand({n, in_channels, rows, cols});
+    const torch::Tensor prob = forward(impl_->form, x, impl_->device);
     out.reserve(tiles.size());
     for (int64_t i = 0; i < n; ++i) {
       out.push_back(cv::Mat(rows, cols, CV_32FC1, prob[i].data_ptr<float>()).clone());

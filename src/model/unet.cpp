@@ -220,8 +220,9 @@ torch::Tensor UnetImpl::forward(const torch::Tensor& x) {
                      ", the model is " + c10::toString(weight.scalar_type()) + " on " + weight.device().str());
   }
   if (!options_.folded_batchnorm) return segmentation_head->forward(decoder->forward(encoder->forward(x)));
-  // Inference form: channels_last activations throughout, plain NCHW logits out.
-  const torch::Tensor input = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  // Inference form: activations in the weights' layout throughout (channels_last as
+  // make_inference_model stores them, or contiguous when a caller relayouts), NCHW logits out.
+  const torch::Tensor input = x.contiguous(weight.suggest_memory_format());
   return segmentation_head->forward(decoder->forward(encoder->forward(input))).contiguous();
 }
 

@@ -134,6 +134,7 @@ DemoResult run_demo(const DemoOptions& options) {
   if (options.epochs > 0) config.training.epochs = options.epochs;
   train::TrainOptions train_options;
   train_options.weights_dir = options.weights_dir;
+  train_options.cache_dir = options.cache_dir;
   train_options.interrupt = options.interrupt;
   const auto train_start = std::chrono::steady_clock::now();
   const train::TrainResult run = train::train_model(config, train_options);
@@ -153,6 +154,7 @@ DemoResult run_demo(const DemoOptions& options) {
   predict.tile_size = kPredictTileSize;
   predict.min_object_area = kMinObjectAreaPx;
   predict.threads = config.threads;
+  predict.cache_dir = options.cache_dir;
   const infer::PredictSummary predicted = infer::run_predict_full(predict);
   result.test_dice = predicted.mean_dice;
   result.test_dice_std = predicted.std_dice;

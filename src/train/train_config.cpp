@@ -114,6 +114,10 @@ core::ConfigTable make_table() {
           .help("background batch-preparation threads (0 = inline)"),
       key<C>("training.pin_memory", &C::training, &T::pin_memory)
           .help("pinned host memory for CUDA copies (no effect on CPU)"),
+      key<C>("training.memory_format", &C::training, &T::memory_format).choices({"auto", "contiguous", "channels_last"})
+          .help("CPU layout; auto is measured once per machine and cached; a resumed run keeps its checkpoint's"),
+      key<C>("training.max_minutes", &C::training, &T::max_minutes).range(0, 1e7)
+          .help("time budget of this invocation, minutes (0 = none); stops after the epoch in which it runs out"),
 
       key<C>("loss.bce_weight", &C::loss, &LossSection::bce_weight).range(0, 1e3).help("weight of BCE-with-logits"),
       key<C>("loss.dice_weight", &C::loss, &LossSection::dice_weight).range(0, 1e3).help("weight of soft Dice"),

@@ -13,6 +13,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
 #include "segoid/core/rng.hpp"
+#include "segoid/model/layout_choice.hpp"
 #include "trainer_internal.hpp"
 
 namespace segoid::train {
@@ -30,9 +31,9 @@ torch::Tensor to_tensor(std::vector<float>& values, int count, int size, const S
     if (s.config.training.pin_memory) t = t.pin_memory();
     return t.to(s.device, /*non_blocking=*/true);
   }
-  // Channels-last batches meet the channels-last weights without a reorder per layer; to()
-  // (not contiguous()) because a 1-channel NCHW tensor already counts as contiguous.
-  return t.to(t.options(), /*non_blocking=*/false, /*copy=*/true, torch::MemoryFormat::ChannelsLast);
+  // Batches in the weights' layout meet them without a reorder per layer (always a copy: the
+  // blob is the loader's buffer).
+  return model::to_layout(t, s.memory_format);
 }
 
 /// RAII float16 autocast on CUDA.
@@ -103,8 +104,18 @@ bool train_epoch(Session& s) {
           s.last_checkpoint.empty() ? std::string()
                                     : "; the last good checkpoint is \"" + s.last_checkpoint.string() + "\""));
     }
-    loss.total.backward();
-    s.optimizer->step();
+    if (s.scaler) {
+      // float16 gradients: scaled backward; a step whose gradients overflowed is skipped.
+      s.scaler->scale(loss.total).backward();
+      if (!s.scaler->step(*s.optimizer)) {
+        spdlog::debug("epoch {} step {}: inf/nan gradients at loss scale {}; step skipped", epoch + 1, step + 1,
+                      s.scaler->current_scale());
+      }
+      s.scaler->update();
+    } else {
+      loss.total.backward();
+      s.optimizer->step();
+    }
     p.counts += confusion_counts(logits.detach(), masks, c.prediction_threshold);
     p.loss_sum += loss_value * batch.count;
     p.patches += batch.count;

@@ -31,15 +31,4 @@ model::Unet build_model(const TrainConfig& config, const std::filesystem::path& 
   return unet;
 }
 
-void use_channels_last(model::Unet& unet, const torch::Device& device) {
-  if (!device.is_cpu()) return;
-  torch::NoGradGuard no_grad;
-  for (auto& p : unet->parameters()) {
-    // contiguous(ChannelsLast) is a no-op on 1-channel weights (conv1); to() copies them too.
-    if (p.dim() == 4) {
-      p.set_data(p.data().to(p.options(), /*non_blocking=*/false, /*copy=*/true, torch::MemoryFormat::ChannelsLast));
-    }
-  }
-}
-
 }  // namespace segoid::train

@@ -5,6 +5,7 @@
 
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint.hpp"
+#include "segoid/model/layout_choice.hpp"
 #include "train_run_dir.hpp"
 #include "trainer_internal.hpp"
 
@@ -35,6 +36,17 @@ PartialEpoch partial_from(const nlohmann::json& j) {
 
 }  // namespace
 
+std::string recorded_memory_format(const std::filesystem::path& checkpoint) {
+  const model::CheckpointInfo info = model::read_checkpoint_info(checkpoint);
+  if (info.trainer_state_json.empty()) return model::kChannelsLast;
+  try {
+    const nlohmann::json state = nlohmann::json::parse(info.trainer_state_json);
+    return state.value("memory_format", std::string(model::kChannelsLast));
+  } catch (const nlohmann::json::exception& e) {
+    throw ModelError("checkpoint \"" + checkpoint.string() + "\" has a malformed training state: " + e.what());
+  }
+}
+
 void save_session(Session& s, const std::filesystem::path& path) {
   model::CheckpointInfo info;
   info.encoder = s.config.model.encoder;
@@ -49,13 +61,15 @@ void save_session(Session& s, const std::filesystem::path& path) {
   info.history_json = history_to_json(s.history);
   info.encoder_weights_file = s.encoder_weights.file.string();
   info.encoder_weights_sha256 = s.encoder_weights.sha256;
-  const nlohmann::json state = {{"version", kTrainerStateVersion},
+  nlohmann::json state = {{"version", kTrainerStateVersion},
                                 {"lr", s.lr},
                                 {"best_val_dice", s.best_val_dice},
                                 {"scheduler", nlohmann::json::parse(s.scheduler->to_json())},
                                 {"early_stopping", nlohmann::json::parse(s.early_stopping->to_json())},
                                 {"partial_epoch", partial_json(s.partial)},
-                                {"seed", s.config.seed}};
+                                {"seed", s.config.seed},
+                                {"memory_format", s.memory_format}};
+  if (s.scaler) state["grad_scaler"] = nlohmann::json::parse(s.scaler->to_json());
   info.trainer_state_json = state.dump();
   info.lineage = s.lineage;
   model::save_checkpoint(path, s.model, info, s.optimizer.get());
@@ -75,7 +89,7 @@ void restore_session(Session& s, const std::filesystem::path& path) {
                      "\": it has no training state (not written by `segoid train`)");
   }
   s.model = loaded.model;  // the optimizer now drives this model's parameters
-  use_channels_last(s.model, s.device);
+  model::set_weight_layout(s.model, s.memory_format);
   try {
     const nlohmann::json state = nlohmann::json::parse(info.trainer_state_json);
     if (state.at("version").get<int>() > kTrainerStateVersion) {
@@ -85,6 +99,7 @@ void restore_session(Session& s, const std::filesystem::path& path) {
     s.early_stopping->load_json(state.at("early_stopping").dump());
     s.partial = partial_from(state.at("partial_epoch"));
     s.best_val_dice = state.at("best_val_dice").get<double>();
+    if (s.scaler && state.contains("grad_scaler")) s.scaler->load_json(state.at("grad_scaler").dump());
     apply_lr(s, state.at("lr").get<double>());
   } catch (const nlohmann::json::exception& e) {
     throw ModelError("checkpoint \"" + path.string() + "\" has a malformed training state: " + e.what());

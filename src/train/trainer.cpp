@@ -5,11 +5,14 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/cpu_info.hpp"
 #include "segoid/core/progress.hpp"
+#include "segoid/model/layout_choice.hpp"
 #include "segoid/model/torch_runtime.hpp"
 #include "segoid/train/contract.hpp"
 #include "train_run_dir.hpp"
@@ -73,6 +76,51 @@ void save_epoch_checkpoints(Session& s, const EpochRecord& r, bool new_best, Tra
   }
 }
 
+/// The layout to train in: the checkpoint's on resume (so a resumed run stays bit-exact), else
+/// forced by training.memory_format or measured on this machine (cached in options.cache_dir).
+model::SpeedChoice choose_layout(const TrainConfig& config, const TrainOptions& options, int threads,
+                                 const torch::Device& device) {
+  if (!options.resume.empty()) {
+    const std::string recorded = recorded_memory_format(options.resume);
+    if (config.training.memory_format != "auto" && config.training.memory_format != recorded) {
+      spdlog::warn("training.memory_format {} ignored: \"{}\" was trained in {}, and resuming keeps it",
+                   config.training.memory_format, options.resume.string(), recorded);
+    }
+    return {recorded, "resumed", {}};
+  }
+  model::UnetOptions probe;
+  probe.encoder = config.model.encoder;
+  probe.in_channels = config.model.in_channels;
+  probe.classes = config.model.classes;
+  return model::choose_training_layout(config.training.memory_format, probe, config.dataset.patch_size,
+                                       config.training.batch_size, threads, device.is_cpu(), options.cache_dir);
+}
+
+/// run_dir/runtime.yaml: what this machine chose (layout, threads, device) and why.
+void write_runtime_yaml(const Session& s, int threads, const model::SpeedChoice& layout) {
+  std::string text = fmt::format("device: {}\nthreads: {}\ncpu: \"{}\"\nlibtorch: {}\nmemory_format: {}\n"
+                                 "memory_format_source: {}\n",
+                                 s.device.str(), threads, core::this_cpu().model, model::torch_version(),
+                                 layout.choice, layout.source);
+  if (!layout.rates.empty()) {
+    text += "memory_format_patches_per_s:\n";
+    for (const auto& [name, rate] : layout.rates) text += fmt::format("  {}: {:.3f}\n", name, rate);
+  }
+  core::write_file_atomic(s.run_dir / "runtime.yaml", text);
+}
+
+/// Seconds left in the run at the mean epoch time of this invocation, at most what the time
+/// budget leaves (plus the epoch it runs out in); early stopping cannot be foreseen.
+double run_eta_s(const TrainConfig& config, int epochs_done, int epochs_this_run, double minutes_used) {
+  const double per_epoch_s = 60.0 * minutes_used / std::max(1, epochs_this_run);
+  double eta = per_epoch_s * std::max(0, config.training.epochs - epochs_done);
+  if (config.training.max_minutes > 0) {
+    const double budget_left_s = std::max(0.0, 60.0 * (config.training.max_minutes - minutes_used));
+    eta = std::min(eta, budget_left_s + (budget_left_s > 0 ? per_epoch_s : 0.0));
+  }
+  return eta;
+}
+
 std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOptions& options) {
   auto s = std::make_unique<Session>();
   s->config = config;
@@ -84,11 +132,17 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
     spdlog::warn("mixed_precision needs CUDA; training in float32 on the CPU");
   }
   spdlog::info("device {}, {} threads, seed {}", s->device.str(), threads, config.seed);
+  // Before build_model: the probe's throw-away models draw from torch's generator, which
+  // build_model then seeds.
+  const model::SpeedChoice layout = choose_layout(config, options, threads, s->device);
+  s->memory_format = layout.choice;
+  spdlog::info("training layout {}", layout.describe("patches"));
   // A resumed run restores its model (and lineage) from the checkpoint below instead.
   const bool init_from = !config.model.init_checkpoint.empty() && options.resume.empty();
-  s->model = init_from ? init_model_from(config, s->lineage) : build_model(config, options.weights_dir, &s->encoder_weights);
+  s->model = init_from ? init_model_from(config, s->lineage)
+                       : build_model(config, options.weights_dir, &s->encoder_weights);
   s->model->to(s->device);
-  use_channels_last(s->model, s->device);
+  if (s->device.is_cpu()) model::set_weight_layout(s->model, s->memory_format);
   s->lr = config.training.learning_rate;
   s->optimizer = std::make_unique<torch::optim::AdamW>(
       s->model->parameters(),
@@ -100,6 +154,7 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   plateau.min_lr = config.lr_scheduler.min_lr;
   s->scheduler = std::make_unique<ReduceLrOnPlateau>(config.training.learning_rate, plateau);
   s->early_stopping = std::make_unique<EarlyStopping>(config.early_stopping.patience, config.early_stopping.min_delta);
+  if (s->autocast) s->scaler = std::make_unique<GradScaler>();
   if (!options.resume.empty()) {
     restore_session(*s, options.resume);
     s->run_dir = options.run_dir.empty() ? options.resume.parent_path().parent_path() : options.run_dir;
@@ -112,6 +167,7 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   }
   fs::create_directories(s->run_dir / contract::kCheckpointsDir);
   core::write_file_atomic(s->run_dir / contract::kRunConfigYaml, to_yaml(config));
+  write_runtime_yaml(*s, threads, layout);
   if (config.tensorboard.enabled) {
     s->tensorboard = std::make_unique<io::TfEventsWriter>(s->run_dir / contract::kTensorboardDir);
   }
@@ -145,7 +201,12 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
   if (fs::exists(checkpoints / contract::kBestModel)) result.best_checkpoint = checkpoints / contract::kBestModel;
   const fs::path interrupted_path = checkpoints / contract::kInterruptedModel;
   bool stopped_early = s.early_stopping->should_stop() && config.early_stopping.enabled;
-  while (!stopped_early && s.epochs_done < config.training.epochs) {
+  const auto budget_start = std::chrono::steady_clock::now();
+  const auto minutes_used = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - budget_start).count() / 60.0;
+  };
+  int epochs_this_run = 0;
+  while (!stopped_early && !result.time_budget_reached && s.epochs_done < config.training.epochs) {
     const double lr_used = s.lr;
     if (!train_epoch(s)) {
       save_session(s, interrupted_path);
@@ -187,13 +248,21 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
                    r.epoch, config.early_stopping.min_delta, config.early_stopping.patience, s.best_val_dice,
                    s.best_epoch);
     }
+    ++epochs_this_run;
     spdlog::info("epoch {}/{}  loss {:.4f}  dice {:.4f} | val loss {:.4f}  dice {:.4f}  iou {:.4f}  "
-                 "precision {:.4f}  recall {:.4f} | lr {:.3g}  {}{}",
+                 "precision {:.4f}  recall {:.4f} | lr {:.3g}  {}{}  run ETA {}",
                  r.epoch, config.training.epochs, r.train.loss, r.train.dice, r.val.loss, r.val.dice, r.val.iou,
-                 r.val.precision, r.val.recall, r.lr, core::format_duration(r.seconds), new_best ? "  best" : "");
+                 r.val.precision, r.val.recall, r.lr, core::format_duration(r.seconds), new_best ? "  best" : "",
+                 core::format_duration(run_eta_s(config, s.epochs_done, epochs_this_run, minutes_used())));
     core::write_file_atomic(s.run_dir / contract::kValMetricsCsv, metrics_csv(s.history));
     log_tensorboard(s, r);
     save_epoch_checkpoints(s, r, new_best, result);
+    if (config.training.max_minutes > 0 && minutes_used() >= config.training.max_minutes &&
+        s.epochs_done < config.training.epochs) {
+      result.time_budget_reached = true;
+      spdlog::info("stopping after epoch {} of {}: the time budget training.max_minutes {} is used up ({:.1f} min)",
+                   r.epoch, config.training.epochs, config.training.max_minutes, minutes_used());
+    }
   }
   if (!result.interrupted) {
     std::error_code ec;
@@ -207,6 +276,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
   result.best_epoch = s.best_epoch;
   result.best_val_dice = std::max(0.0, s.best_val_dice);
   result.early_stopped = stopped_early;
+  result.memory_format = s.memory_format;
   result.history = s.history;
   return result;
 }

@@ -13,6 +13,7 @@
 #include "segoid/model/model_info.hpp"
 #include "segoid/model/encoder_weights.hpp"
 #include "segoid/model/unet.hpp"
+#include "grad_scaler.hpp"
 #include "segoid/train/early_stopping.hpp"
 #include "segoid/train/lr_scheduler.hpp"
 #include "segoid/train/trainer.hpp"
@@ -35,10 +36,12 @@ struct Session {
   TrainOptions options;
   torch::Device device{torch::kCPU};
   bool autocast = false;  ///< float16 autocast (CUDA + mixed_precision)
+  std::string memory_format = "contiguous";  ///< weights and batches: contiguous | channels_last
   model::Unet model{nullptr};
   std::unique_ptr<torch::optim::AdamW> optimizer;
   std::unique_ptr<ReduceLrOnPlateau> scheduler;
   std::unique_ptr<EarlyStopping> early_stopping;
+  std::unique_ptr<GradScaler> scaler;  ///< dynamic loss scaling, with autocast only
   double lr = 0.0;
   int epochs_done = 0;
   PartialEpoch partial;
@@ -89,8 +92,8 @@ model::Unet build_model(const TrainConfig& config, const std::filesystem::path& 
 /// by its own lineage. Throws ModelError (unreadable) or ConfigError (architecture differs).
 model::Unet init_model_from(const TrainConfig& config, std::vector<model::ParentCheckpoint>& lineage);
 
-/// Puts every 4-D weight in channels_last on the CPU (oneDNN trains about 1.2x faster so), in place:
-/// the tensors keep their identity, so an optimizer's parameter groups and state still match.
-void use_channels_last(model::Unet& unet, const torch::Device& device);
+/// The layout a resumed run must keep: the one recorded in `checkpoint`'s training state, or
+/// "channels_last" (what SegOid used on the CPU before recording it) for older checkpoints.
+std::string recorded_memory_format(const std::filesystem::path& checkpoint);
 
 }  // namespace segoid::train

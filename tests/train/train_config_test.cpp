@@ -76,6 +76,15 @@ TEST(TrainConfigTest, NullEncoderWeightsMeansRandomInit) {
   EXPECT_TRUE(c.model.encoder_weights.empty());
 }
 
+TEST(TrainConfigTest, MemoryFormatAndMaxMinutesAreChecked) {
+  EXPECT_THROW(parse_train_config("training:\n  memory_format: nhwc\n", "t.yaml"), ConfigError);
+  EXPECT_THROW(parse_train_config("training:\n  max_minutes: -1\n", "t.yaml"), ConfigError);
+  const TrainConfig c = parse_train_config("training:\n  memory_format: channels_last\n  max_minutes: 6\n", "t.yaml");
+  EXPECT_EQ(c.training.memory_format, "channels_last");
+  EXPECT_DOUBLE_EQ(c.training.max_minutes, 6.0);
+  EXPECT_EQ(TrainConfig{}.training.memory_format, "auto");
+}
+
 TEST(TrainConfigTest, YamlRoundTripKeepsEveryValue) {
   TrainConfig c;
   c.seed = 1234567890123ULL;
@@ -84,6 +93,8 @@ TEST(TrainConfigTest, YamlRoundTripKeepsEveryValue) {
   c.dataset.augmentation.rotate_90 = 0.25;
   c.normalization = "range";
   c.run_dir = "somewhere/else";
+  c.training.memory_format = "contiguous";
+  c.training.max_minutes = 7.5;
   const std::string text = to_yaml(c);
   const TrainConfig back = parse_train_config(text, "snapshot.yaml");
   EXPECT_EQ(to_yaml(back), text);
@@ -91,6 +102,8 @@ TEST(TrainConfigTest, YamlRoundTripKeepsEveryValue) {
   EXPECT_DOUBLE_EQ(back.training.learning_rate, 3.3e-4);
   EXPECT_TRUE(back.model.encoder_weights.empty());
   EXPECT_EQ(back.normalization, "range");
+  EXPECT_EQ(back.training.memory_format, "contiguous");
+  EXPECT_DOUBLE_EQ(back.training.max_minutes, 7.5);
   EXPECT_NE(text.find("git_hash"), std::string::npos);
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "model/python_fixtures.hpp"
+#include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/sha256.hpp"
 #include "segoid/core/rng.hpp"
@@ -45,6 +46,7 @@ TrainConfig tiny_config(const fs::path& runs) {
   c.training.batch_size = 2;
   c.training.learning_rate = 1e-3;
   c.training.num_workers = 0;
+  c.training.memory_format = "channels_last";  // forced: a measured choice could differ between runs
   c.checkpointing.periodic_interval = 2;
   c.tensorboard.image_interval = 2;
   c.tensorboard.num_image_samples = 2;
@@ -144,6 +146,62 @@ TEST(TrainerTest, InterruptedAndResumedRunEndsWithIdenticalWeights) {
     EXPECT_EQ(r.history[i].lr, a.history[i].lr) << i;
   }
   expect_same_weights(a.final_checkpoint, r.final_checkpoint);
+}
+
+TEST(TrainerTest, ResumeKeepsTheLayoutRecordedInTheCheckpoint) {
+  test::TempDir dir;
+  TrainConfig c = tiny_config(dir / "runs");
+  c.training.epochs = 2;
+  c.training.memory_format = "contiguous";
+  std::atomic<bool> stop{false};
+  TrainOptions first;
+  first.run_dir = dir / "run";
+  first.cache_dir = dir / "cache";
+  first.interrupt = &stop;
+  first.on_step_end = [&](int epoch, int step) {
+    if (epoch == 0 && step == 0) stop = true;
+  };
+  const TrainResult a = run(c, first);
+  ASSERT_TRUE(a.interrupted);
+  EXPECT_EQ(a.memory_format, "contiguous");
+  EXPECT_NE(core::read_file(dir / "run" / "runtime.yaml").find("memory_format_source: forced"), std::string::npos);
+
+  // The resumed run asks for another layout (and for a measurement): it keeps the recorded one.
+  for (const std::string asked : {"channels_last", "auto"}) {
+    // Each resume in its own copy of the run (a finished resume deletes interrupted.pt).
+    const fs::path copy = dir / asked / "checkpoints" / "interrupted.pt";
+    fs::create_directories(copy.parent_path());
+    fs::copy_file(a.interrupted_checkpoint, copy);
+    TrainConfig again = c;
+    again.training.memory_format = asked;
+    again.training.epochs = 1;  // the interrupted epoch 1 completes, nothing more
+    TrainOptions second;
+    second.resume = copy;
+    second.cache_dir = dir / "cache";
+    const TrainResult r = run(again, second);
+    EXPECT_EQ(r.memory_format, "contiguous") << asked;
+    const std::string runtime = core::read_file(dir / asked / "runtime.yaml");
+    EXPECT_NE(runtime.find("memory_format: contiguous"), std::string::npos) << runtime;
+    EXPECT_NE(runtime.find("memory_format_source: resumed"), std::string::npos) << runtime;
+  }
+  EXPECT_FALSE(fs::exists(dir / "cache" / "choices.json")) << "a resumed run measures nothing";
+}
+
+TEST(TrainerTest, MaxMinutesStopsAfterTheEpochWithCheckpoints) {
+  test::TempDir dir;
+  TrainConfig c = tiny_config(dir / "runs");
+  c.training.max_minutes = 1e-6;  // runs out during the first epoch
+  TrainOptions options;
+  options.run_dir = dir / "run";
+  const TrainResult r = run(c, options);
+  EXPECT_TRUE(r.time_budget_reached);
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_EQ(r.epochs_completed, 1);
+  EXPECT_EQ(count_lines(r.run_dir / "val_metrics.csv"), 2);
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/final_model.pt"));
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/best_model.pt"));
+  EXPECT_EQ(model::read_checkpoint_info(r.run_dir / "checkpoints/final_model.pt").epoch, 1);
+  // Without a budget (max_minutes 0) every epoch runs: InterruptedAndResumedRunEndsWithIdenticalWeights.
 }
 
 TEST(TrainerTest, RunFoldersAreUniqueWithinOneSecond) {

@@ -15,12 +15,15 @@ class Progress {
   Progress(std::string label, std::int64_t total, std::string unit, double plain_interval_s = 10.0);
   /// Advances by `n` units; `suffix` (e.g. "loss 0.231") is shown after the rate.
   void advance(std::int64_t n = 1, const std::string& suffix = "");
+  /// Changes the total by `delta` units (e.g. an input whose work turned out to be none).
+  void add_total(std::int64_t delta);
   /// Ends the bar (newline on a terminal). Called by the destructor if not called.
   void finish();
   ~Progress();
   /// Units per second so far.
   double rate() const;
   double elapsed_s() const;
+  std::int64_t total() const { return total_; }
 
  private:
   void draw(bool final_line);
@@ -40,5 +43,11 @@ class Progress {
 bool stderr_is_terminal();
 /// "1m23s" / "4.5s".
 std::string format_duration(double seconds);
+
+/// The progress text without bar: "<label> <done>/<total> <unit> <rate> <unit>/s ETA <eta>" (or
+/// " in <elapsed>" on the final line), then two spaces and `suffix` when not empty. ETA is the
+/// remaining units at the mean rate so far; "?" before the first unit.
+std::string progress_text(const std::string& label, std::int64_t done, std::int64_t total, const std::string& unit,
+                          double elapsed_s, bool final_line, const std::string& suffix);
 
 }  // namespace segoid::core

@@ -32,6 +32,10 @@ struct PredictConfig {
   int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
   std::string device = "auto";                 ///< [runtime.device] auto | cpu | cuda
   int threads = 0;                             ///< [runtime.threads] 0 = all cores
+  /// [runtime.inference_form] auto (measured once per machine, cached) or one of
+  /// infer::inference_forms(): folded_channels_last, folded_contiguous, plain_channels_last, ...
+  std::string inference_form = "auto";
+  std::filesystem::path cache_dir;             ///< speed-choice cache (cli: ~/.cache/segoid); empty = no cache
   /// --shard i/n: this run predicts only the inputs at positions p (0-based, in the order
   /// gather/collect gives: manifest rows, then --input files with folders sorted by name) with
   /// p % n == i - 1, and writes its run-level files with a ".shard-<i>-of-<n>" infix. 0 = no sharding.

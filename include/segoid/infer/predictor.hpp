@@ -5,6 +5,7 @@
 #include <opencv2/core.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,7 +18,16 @@ struct PredictorOptions {
   int threads = 0;              ///< intra-op threads; 0 = all cores
   bool channels_last = true;    ///< NHWC memory layout on CPU (faster convolutions in oneDNN)
   bool fold_batchnorm = true;   ///< fold BatchNorm into convolutions (exact up to rounding)
+  /// Empty: the two flags above decide. "auto": measured on this machine at first use (cached in
+  /// cache_dir). Otherwise one of inference_forms() (forced; overrides the flags).
+  std::string form;
+  std::filesystem::path cache_dir;  ///< speed-choice cache for form "auto"; empty = measure every time
+  int probe_tile = 0;               ///< tile side "auto" measures (predict's tile); 0 = the checkpoint's patch size
 };
+
+/// The inference forms: folded_channels_last, folded_contiguous, plain_channels_last,
+/// plain_contiguous, and folded_channels_last_bf16 (only measured where the CPU has bf16 units).
+const std::vector<std::string>& inference_forms();
 
 /// What the checkpoint says about its model (copied out of model::CheckpointInfo).
 struct ModelDescription {
@@ -31,6 +41,9 @@ struct ModelDescription {
   double training_pixel_size = 0.0;  ///< µm/px of the training images (model.training_pixel_size); 0 = unknown
   std::string device;         ///< resolved: cpu | cuda
   int threads = 0;            ///< intra-op threads in effect
+  std::string form;           ///< inference form in use, one of inference_forms()
+  std::string form_source;    ///< forced | measured | cached | flags | device
+  std::map<std::string, double> form_rates;  ///< tiles/s per form, when measured or cached
 };
 
 /// Runs a U-Net checkpoint on batches of normalized tiles. Copies share the loaded model; calls

@@ -19,6 +19,7 @@ struct DemoOptions {
   int threads = 0;                    ///< LibTorch threads; 0 = all cores
   int epochs = 0;                     ///< > 0 overrides the config's training.epochs
   std::filesystem::path weights_dir;  ///< $SEGOID_WEIGHTS_DIR (only if the config asks for imagenet)
+  std::filesystem::path cache_dir;    ///< per-machine speed-choice cache (empty: measure, do not cache)
   const std::atomic<bool>* interrupt = nullptr;
 };
 

@@ -56,6 +56,12 @@ struct TrainingSection {
   double weight_decay = 1e-4;
   int num_workers = 2;      ///< background batch-preparation threads (0 = prepare inline)
   bool pin_memory = true;   ///< pin host batches before CUDA copies (ignored on CPU)
+  /// CPU weight/activation layout: "auto" (measured once per machine, cached), "contiguous" or
+  /// "channels_last". A resumed run keeps the layout its checkpoint recorded.
+  std::string memory_format = "auto";
+  /// Time budget, minutes (0 = none): the run stops after the epoch in which it runs out, with
+  /// best/final checkpoints as after the last epoch. Counts this invocation's time only.
+  double max_minutes = 0.0;
 };
 
 /// `loss:` loss = bce_weight * BCEWithLogits + dice_weight * soft Dice.

@@ -24,6 +24,9 @@ struct TrainOptions {
   std::filesystem::path run_dir;
   /// Folder with torchvision encoder weights (resnet18*.pth, ...), from $SEGOID_WEIGHTS_DIR.
   std::filesystem::path weights_dir;
+  /// Folder of the per-machine speed-choice cache (choices.json); empty = measure, do not cache.
+  /// cli/ passes $XDG_CACHE_HOME/segoid or ~/.cache/segoid.
+  std::filesystem::path cache_dir;
   /// Set (e.g. by a SIGINT handler) to stop after the current step with a resumable checkpoint.
   const std::atomic<bool>* interrupt = nullptr;
   /// Called after every optimizer step with (0-based epoch, 0-based step in the epoch); for tests.
@@ -52,6 +55,8 @@ struct TrainResult {
   double best_val_dice = 0.0;
   bool early_stopped = false;
   bool interrupted = false;
+  bool time_budget_reached = false;  ///< stopped by training.max_minutes
+  std::string memory_format;         ///< layout trained in: contiguous | channels_last
   std::vector<EpochRecord> history;  ///< every epoch of the run, including those before a resume
 };
 

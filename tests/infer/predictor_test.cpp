@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// Predictor inference forms: forced forms are used, "auto" measures once per machine key and
+// then reads the cache, and every form computes the same probabilities.
+#include "segoid/infer/predictor.hpp"
+
+#include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
+#include <torch/torch.h>
+
+#include "segoid/core/atomic_file.hpp"
+#include "segoid/core/error.hpp"
+#include "segoid/infer/predict_full.hpp"
+#include "segoid/infer/tiler.hpp"
+#include "segoid/io/image_io.hpp"
+#include "segoid/model/checkpoint.hpp"
+#include "test_support.hpp"
+
+namespace segoid::infer {
+namespace {
+namespace fs = std::filesystem;
+
+constexpr int kTile = 64;
+
+const fs::path& checkpoint() {
+  static test::TempDir dir;
+  static const fs::path path = [] {
+    torch::manual_seed(3);
+    model::Unet net(model::UnetOptions{});
+    model::CheckpointInfo info;
+    info.patch_size = kTile;
+    const fs::path p = dir / "tiny.pt";
+    model::save_checkpoint(p, net, info);
+    return p;
+  }();
+  return path;
+}
+
+cv::Mat tile() {
+  cv::Mat image(kTile, kTile, CV_32FC1, cv::Scalar(0.2));
+  cv::circle(image, cv::Point(30, 28), 14, cv::Scalar(0.8), cv::FILLED);
+  cv::Mat noise(kTile, kTile, CV_32FC1);
+  cv::randn(noise, 0.0, 0.05);
+  return image + noise;
+}
+
+PredictorOptions with_form(const std::string& form, const fs::path& cache = {}) {
+  PredictorOptions o;
+  o.device = "cpu";
+  o.threads = 2;
+  o.form = form;
+  o.cache_dir = cache;
+  return o;
+}
+
+TEST(PredictorFormTest, ForcedFormsAreUsedAndAgree) {
+  const cv::Mat input = tile();
+  cv::Mat reference;
+  for (const std::string form : {"plain_contiguous", "plain_channels_last", "folded_contiguous", "folded_channels_last"}) {
+    const Predictor p = Predictor::load(checkpoint(), with_form(form));
+    EXPECT_EQ(p.description().form, form);
+    EXPECT_EQ(p.description().form_source, "forced");
+    const cv::Mat prob = p.predict({input})[0];
+    if (reference.empty()) {
+      reference = prob;
+      continue;
+    }
+    double diff = 0.0;
+    cv::minMaxLoc(cv::abs(prob - reference), nullptr, &diff);
+    EXPECT_LT(diff, 1e-4) << form << " differs from plain_contiguous";
+  }
+  cv::Scalar mean, stddev;
+  cv::meanStdDev(reference, mean, stddev);
+  EXPECT_GT(stddev[0], 1e-4) << "degenerate model: constant output makes the comparison meaningless";
+}
+
+TEST(PredictorFormTest, UnknownFormIsAConfigError) {
+  try {
+    Predictor::load(checkpoint(), with_form("folded"));
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("folded_channels_last"), std::string::npos) << e.what();
+  }
+}
+
+TEST(PredictorFormTest, EmptyFormKeepsTheFlags) {
+  PredictorOptions o{"cpu", 2, /*channels_last=*/false, /*fold_batchnorm=*/true};
+  const Predictor p = Predictor::load(checkpoint(), o);
+  EXPECT_EQ(p.description().form, "folded_contiguous");
+  EXPECT_EQ(p.description().form_source, "flags");
+}
+
+TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
+  test::TempDir dir;
+  const Predictor first = Predictor::load(checkpoint(), with_form("auto", dir.path()));
+  EXPECT_EQ(first.description().form_source, "measured");
+  EXPECT_GE(first.description().form_rates.size(), 4u);
+  ASSERT_TRUE(fs::exists(dir / "choices.json"));
+  const std::string cache = core::read_file(dir / "choices.json");
+  EXPECT_NE(cache.find("inference_form"), std::string::npos) << cache;
+  EXPECT_NE(cache.find("threads=2"), std::string::npos) << cache;
+
+  const Predictor second = Predictor::load(checkpoint(), with_form("auto", dir.path()));
+  EXPECT_EQ(second.description().form_source, "cached");
+  EXPECT_EQ(second.description().form, first.description().form);
+
+  PredictorOptions one_thread = with_form("auto", dir.path());
+  one_thread.threads = 1;
+  EXPECT_EQ(Predictor::load(checkpoint(), one_thread).description().form_source, "measured")
+      << "another thread count is another machine key";
+}
+
+TEST(PredictFullProgressTest, CountsTilesOverAllImagesAndDropsFailedOnes) {
+  test::TempDir dir;
+  fs::create_directories(dir / "in");
+  cv::Mat a(100, 150, CV_8UC1, cv::Scalar(40));
+  cv::Mat b(70, 130, CV_8UC1, cv::Scalar(60));
+  cv::circle(a, cv::Point(50, 50), 20, cv::Scalar(200), cv::FILLED);
+  io::write_gray_tiff(dir / "in" / "a.tif", a);
+  io::write_gray_tiff(dir / "in" / "b.tif", b);
+  core::write_file_atomic(dir / "in" / "c.tif", "II*\0 not a TIFF");
+  PredictConfig config;
+  config.checkpoint = checkpoint();
+  config.inputs = {(dir / "in").string()};
+  config.output_dir = dir / "out";
+  config.device = "cpu";
+  config.threads = 2;
+  config.inference_form = "folded_channels_last";
+  TilingOptions tiling;
+  tiling.tile_size = kTile;
+  const int expected = count_tiles(a.size(), tiling) + count_tiles(b.size(), tiling);
+  testing::internal::CaptureStderr();
+  const PredictSummary summary = run_predict_full(config);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(summary.images_failed, 1);
+  EXPECT_EQ(summary.tiles, expected);
+  const std::string last = "predict " + std::to_string(expected) + "/" + std::to_string(expected) + " tiles";
+  EXPECT_NE(err.find(last), std::string::npos) << "expected \"" << last << "\" in:\n" << err;
+  EXPECT_EQ(err.find("img/s"), std::string::npos) << "the rate is in tiles, not images:\n" << err;
+}
+
+TEST(PredictorFormTest, ConfigKeyIsReadAndChecked) {
+  test::TempDir dir;
+  core::write_file_atomic(dir / "p.yaml", "runtime:\n  inference_form: plain_contiguous\n");
+  PredictConfig config;
+  EXPECT_EQ(config.inference_form, "auto");
+  load_predict_config(dir / "p.yaml", config);
+  EXPECT_EQ(config.inference_form, "plain_contiguous");
+  config.checkpoint = "model.pt";
+  config.inputs = {"plates/"};
+  EXPECT_NO_THROW(validate_predict_config(config));
+  config.inference_form = "fast";
+  try {
+    validate_predict_config(config);
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("inference form"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace segoid::infer
