@@ -15,7 +15,9 @@ APT_PACKAGES := build-essential cmake pkg-config ccache git \
   python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
   python3-tifffile python3-yaml
 
-.PHONY: all deps build test demo bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test demo bench fuzz clean
 
 all: build
 
@@ -41,6 +43,10 @@ demo: build
 
 bench: build
 	bash bench/run_all.sh $(BUILD_DIR)
+
+# Every libFuzzer target for FUZZ_SECONDS each (corpus kept in $(BUILD_DIR)/fuzz-runs); prints executions.
+fuzz: build
+	bash fuzz/run_fuzz.sh $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz-runs
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR).cmake.log

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <exception>
 #include <future>
 #include <set>
 
@@ -149,8 +150,13 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
 
 /// Old and new outputs never mix: refuse, or with `force` delete the earlier run's own files.
 /// With `own_names` (a shard), only those files count, so shards sharing a folder coexist.
-void prepare_output_dir(const fs::path& dir, bool force, const std::set<std::string>* own_names) {
+void prepare_output_dir(const fs::path& dir, bool force, bool resume, const std::set<std::string>* own_names) {
   fs::create_directories(dir);
+  if (resume) {
+    const int removed = core::remove_stale_temporaries(dir);
+    if (removed > 0) spdlog::info("--resume: removed {} unfinished file(s) of a killed run in \"{}\"", removed, dir.string());
+    return;
+  }
   std::vector<fs::path> previous;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
@@ -183,7 +189,8 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     return config.output_dir / shard_file_name(name, config.shard_index, config.shard_count);
   };
   const std::set<std::string> own_names = detail::own_output_names(items, config);
-  prepare_output_dir(config.output_dir, config.force, sharded ? &own_names : nullptr);
+  if (config.resume && config.force) throw ConfigError("predict_full: --resume and --force exclude each other");
+  prepare_output_dir(config.output_dir, config.force, config.resume, sharded ? &own_names : nullptr);
   if (sharded) {
     spdlog::info("shard {}/{}: {} of {} input image(s)", config.shard_index, config.shard_count, items.size(),
                  all_items.size());
@@ -229,6 +236,19 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   PredictSummary summary;
   summary.images_total = static_cast<int>(items.size());
   std::vector<MetricsRow> metrics_rows;
+  // --resume: an image whose files are all present was finished by the earlier run.
+  const auto mask_path_of = [&](const InputItem& item) { return config.output_dir / (item.basename + "_pred_mask.tif"); };
+  const auto prob_path_of = [&](const InputItem& item) { return config.output_dir / (item.basename + "_pred_prob.tif"); };
+  std::vector<bool> kept(items.size(), false);
+  if (config.resume) {
+    for (std::size_t index = 0; index < items.size(); ++index) {
+      kept[index] = fs::is_regular_file(mask_path_of(items[index])) &&
+                    (!config.save_probabilities || fs::is_regular_file(prob_path_of(items[index])));
+      summary.images_skipped += kept[index] ? 1 : 0;
+    }
+    spdlog::info("--resume: {} of {} image(s) already predicted in \"{}\"", summary.images_skipped, items.size(),
+                 config.output_dir.string());
+  }
   std::vector<std::pair<std::string, std::string>> errors;
   const auto record_error = [&](const InputItem& item, const std::string& reason) {
     spdlog::error("skipping \"{}\": {}", item.image.string(), reason);
@@ -237,6 +257,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   };
 
   const auto launch_load = [&](std::size_t index) {
+    if (kept[index]) return std::async(std::launch::deferred, [] { return LoadedImage{}; });
     return std::async(std::launch::async, load_image, items[index], normalization);
   };
   core::Progress progress("predict", summary.images_total, "img");
@@ -245,12 +266,22 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   std::future<LoadedImage> next = launch_load(0);
   std::future<void> pending_write;
   std::size_t pending_index = 0;
-  // Waits for the previous image's files; a failed write makes that image a failure.
+  // Waits for the previous image's files; a failed write makes that image a failure, except on a
+  // full disk, which stops the run with that one error (every later image would fail the same way;
+  // files already written stay complete, and --resume continues once there is space).
+  std::exception_ptr disk_full;
   const auto finish_write = [&] {
     if (!pending_write.valid()) return;
     try {
       pending_write.get();
     } catch (const std::exception& e) {
+      std::error_code ec;
+      const auto space = fs::space(config.output_dir, ec);
+      constexpr std::uintmax_t kNearlyFull = std::uintmax_t{1} << 20;
+      if (!ec && space.available < kNearlyFull) {
+        disk_full = std::current_exception();
+        return;
+      }
       record_error(items[pending_index], e.what());
       --summary.images_done;
     }
@@ -259,6 +290,26 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     const InputItem& item = items[index];
     LoadedImage loaded = next.get();
     if (index + 1 < items.size()) next = launch_load(index + 1);
+    if (kept[index]) {
+      try {
+        if (!item.mask.empty()) {
+          cv::Mat mask = io::read_image(mask_path_of(item)).pixels;
+          cv::Mat truth;
+          cv::compare(io::read_image(item.mask).pixels, 0, truth, cv::CMP_NE);
+          if (truth.size() != mask.size()) {
+            throw DataError(fmt::format("mask \"{}\" is {}x{} but the kept prediction \"{}\" is {}x{}",
+                                        item.mask.string(), truth.cols, truth.rows, mask_path_of(item).string(),
+                                        mask.cols, mask.rows));
+          }
+          metrics_rows.push_back({item.basename, data::pixel_metrics(mask, truth)});
+        }
+        ++summary.images_done;
+      } catch (const std::exception& e) {
+        record_error(item, e.what());
+      }
+      progress.advance(1);
+      continue;
+    }
     if (!loaded.error.empty()) {
       record_error(item, loaded.error);
       progress.advance(1);
@@ -277,8 +328,8 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       loaded.normalized.release();
       cv::Mat mask = postprocess(prob, post);
       finish_write();
-      const fs::path mask_path = config.output_dir / (item.basename + "_pred_mask.tif");
-      const fs::path prob_path = config.output_dir / (item.basename + "_pred_prob.tif");
+      const fs::path mask_path = mask_path_of(item);
+      const fs::path prob_path = prob_path_of(item);
       const bool save_prob = config.save_probabilities;
       pending_index = index;
       pending_write = std::async(std::launch::async, [mask, prob, mask_path, prob_path, save_prob] {
@@ -299,8 +350,10 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       record_error(item, e.what());
     }
     progress.advance(1);
+    if (disk_full) std::rethrow_exception(disk_full);
   }
   finish_write();
+  if (disk_full) std::rethrow_exception(disk_full);
   progress.finish();
   summary.images_with_truth = static_cast<int>(metrics_rows.size());
   if (!metrics_rows.empty()) {

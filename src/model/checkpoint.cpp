@@ -8,7 +8,9 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
 #include "segoid/core/version.hpp"
+#include "segoid/io/zip_directory.hpp"
 #include "segoid/model/python_checkpoint.hpp"
 #include "segoid/model/state_dict.hpp"
 
@@ -34,6 +36,20 @@ void require_file(const fs::path& path) {
 
 /// Opens a SegOid archive; anything torch cannot read becomes a ModelError naming the file.
 torch::serialize::InputArchive open_archive(const fs::path& path, const torch::Device& device = torch::kCPU) {
+  // LibTorch allocates each record at the size its zip directory declares: check those first.
+  try {
+    const std::uint64_t archive_size = fs::file_size(path);
+    for (const io::ZipEntry& entry : io::read_zip_directory(path)) {
+      const std::string problem = io::zip_entry_size_problem(entry, archive_size, core::input_limits().max_record_bytes);
+      if (!problem.empty()) throw ModelError("cannot read checkpoint " + quoted(path) + ": " + problem);
+    }
+  } catch (const IoError& e) {
+    std::string reason = e.what();
+    const std::size_t after_path = reason.find("\": ");
+    if (after_path != std::string::npos) reason = reason.substr(after_path + 3);
+    throw ModelError("cannot read checkpoint " + quoted(path) + ": not a SegOid or PyTorch checkpoint, or corrupt (" +
+                     reason + ")");
+  }
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path.string(), device);
@@ -159,7 +175,13 @@ void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointIn
   try {
     archive.save_to(file.temp_path().string());
   } catch (const c10::Error& e) {
-    throw IoError("cannot write checkpoint " + quoted(path) + ": " + e.what_without_backtrace());
+    std::error_code ec;
+    const auto space = fs::space(file.temp_path().parent_path(), ec);
+    constexpr std::uintmax_t kNearlyFull = std::uintmax_t{1} << 20;
+    const std::string hint = !ec && space.available < kNearlyFull ? " (no space left on the device)" : "";
+    std::string reason = e.what_without_backtrace();
+    reason = reason.substr(0, reason.find('\n'));
+    throw IoError("cannot write checkpoint " + quoted(path) + ": " + reason + hint);
   }
   file.commit();
 }

@@ -108,6 +108,7 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   s->scheduler = std::make_unique<ReduceLrOnPlateau>(config.training.learning_rate, plateau);
   s->early_stopping = std::make_unique<EarlyStopping>(config.early_stopping.patience, config.early_stopping.min_delta);
   if (!options.resume.empty()) {
+    core::remove_stale_temporaries(options.resume.parent_path());
     restore_session(*s, options.resume);
     s->run_dir = options.run_dir.empty() ? options.resume.parent_path().parent_path() : options.run_dir;
     spdlog::info("resuming from \"{}\" at epoch {} step {}", options.resume.string(), s->epochs_done + 1,
@@ -198,6 +199,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
     core::write_file_atomic(s.run_dir / "val_metrics.csv", metrics_csv(s.history));
     log_tensorboard(s, r);
     save_epoch_checkpoints(s, r, new_best, result);
+    save_session(s, s.run_dir / "checkpoints" / kLastCheckpointName);  // what a kill -9 resumes from
   }
   if (!result.interrupted) {
     std::error_code ec;
@@ -205,6 +207,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
     if (config.checkpointing.save_final) {
       save_session(s, s.run_dir / "checkpoints" / "final_model.pt");
       result.final_checkpoint = s.run_dir / "checkpoints" / "final_model.pt";
+      fs::remove(s.run_dir / "checkpoints" / kLastCheckpointName, ec);  // final_model.pt holds the same state
     }
   }
   result.epochs_completed = s.epochs_done;
