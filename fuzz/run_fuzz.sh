@@ -27,7 +27,6 @@ for name in "${names[@]}"; do
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
-  seeds=$(cat "${dirs[@]:1}" /dev/null 2>/dev/null | wc -c)
   line=$(printf '%-14s %12s executions in %4ss  (%s/s)  corpus %s files' "$name" "${runs:-?}" "${secs:-?}" \
          "$(( ${runs:-0} / (${secs:-1} > 0 ? ${secs:-1} : 1) ))" "$(find "$work/corpus/$name" "${dirs[@]:1}" -type f | wc -l)")
   if [ $rc -ne 0 ]; then

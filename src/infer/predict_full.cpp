@@ -328,6 +328,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       loaded.normalized.release();
       cv::Mat mask = postprocess(prob, post);
       finish_write();
+      if (disk_full) break;  // see finish_write: nothing more can be written
       const fs::path mask_path = mask_path_of(item);
       const fs::path prob_path = prob_path_of(item);
       const bool save_prob = config.save_probabilities;
@@ -350,7 +351,6 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       record_error(item, e.what());
     }
     progress.advance(1);
-    if (disk_full) std::rethrow_exception(disk_full);
   }
   finish_write();
   if (disk_full) std::rethrow_exception(disk_full);

@@ -196,7 +196,6 @@ class Unpickler {
 
   /// A storage's bytes (record data/<key>) as a flat tensor of its dtype, shared by all its views.
   c10::IValue storage(const c10::IValue& pid) {
-    ++storages_requested_;
     if (!pid.isTuple()) fail("persistent id is not a tuple");
     const auto& items = pid.toTupleRef().elements();
     if (items.size() < 5 || !items[0].isString() || items[0].toStringRef() != "storage" || !items[2].isString()) {
@@ -301,7 +300,7 @@ class Unpickler {
         auto callable = pop();
         c10::IValue result = detail::call_global(callable, args, source_);
         // A rebuilt container (OrderedDict of pairs) holds values of `args`: one level deeper at most.
-        if (is_container(result) && result.internalToPointer() != args.internalToPointer()) {
+        if (is_container(result)) {
           Nesting& n = nesting(result);
           n.depth = std::max(n.depth, depth_of(args) + 1);
           if (n.depth > limits_.max_pickle_depth) {
@@ -326,7 +325,6 @@ class Unpickler {
   std::string source_;
   core::InputLimits limits_;
   std::unordered_map<const void*, Nesting> nesting_;
-  std::size_t storages_requested_ = 0;
   const char* data_ = nullptr;
   size_t size_ = 0;
   size_t pos_ = 0;

@@ -199,6 +199,9 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
       }
     }
   }
+  // Unfinished temporary files of a killed earlier run (each fold's own are cleared by train).
+  core::remove_stale_temporaries(config.cv_dir);
+  core::remove_stale_temporaries(config.cv_dir / "results");
   core::write_file_atomic(meta_path, meta_yaml(config, folds));
 
   CvSummary summary;

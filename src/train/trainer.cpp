@@ -108,7 +108,6 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
   s->scheduler = std::make_unique<ReduceLrOnPlateau>(config.training.learning_rate, plateau);
   s->early_stopping = std::make_unique<EarlyStopping>(config.early_stopping.patience, config.early_stopping.min_delta);
   if (!options.resume.empty()) {
-    core::remove_stale_temporaries(options.resume.parent_path());
     restore_session(*s, options.resume);
     s->run_dir = options.run_dir.empty() ? options.resume.parent_path().parent_path() : options.run_dir;
     spdlog::info("resuming from \"{}\" at epoch {} step {}", options.resume.string(), s->epochs_done + 1,
@@ -119,6 +118,9 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
     s->run_dir = create_unique_run_dir(config.run_dir);
   }
   fs::create_directories(s->run_dir / "checkpoints");
+  // A killed earlier session of this run may have left unfinished temporary files.
+  core::remove_stale_temporaries(s->run_dir);
+  core::remove_stale_temporaries(s->run_dir / "checkpoints");
   core::write_file_atomic(s->run_dir / "config.yaml", to_yaml(config));
   if (config.tensorboard.enabled) s->tensorboard = std::make_unique<io::TfEventsWriter>(s->run_dir / "tensorboard");
   return s;

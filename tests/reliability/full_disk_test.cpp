@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 

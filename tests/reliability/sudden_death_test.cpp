@@ -160,6 +160,48 @@ TEST_F(SuddenDeathTest, ResumeRunDirPicksNewestIntactState) {
 }
 
 
+TEST_F(SuddenDeathTest, RunCvSurvivesKillsWithIdenticalFolds) {
+  const fs::path manifest = write_tiny_plates(root_ / "cvdata", "all.csv", 30, 4, 17);
+  const auto cv_yaml = [&](const fs::path& cv_dir) {
+    std::string yaml = tiny_train_yaml(train_manifest_, val_manifest_, cv_dir, 2);
+    const std::size_t data = yaml.find("data:");
+    yaml.replace(data, yaml.find("dataset:") - data, "");  // per-fold manifests come from the folds
+    yaml.replace(yaml.find("  run_dir: "), std::string("  run_dir: ").size(), "  cv_dir: ");
+    const fs::path path = root_ / (cv_dir.filename().string() + ".yaml");
+    std::ofstream(path) << fmt::format("cv:\n  strategy: k_fold\n  n_folds: 2\n  seed: 3\n  source_manifest: {}\n",
+                                       manifest.string())
+                        << yaml;
+    return path;
+  };
+  const fs::path ref_config = cv_yaml(root_ / "cv_ref");
+  const auto start = std::chrono::steady_clock::now();
+  std::string output;
+  ASSERT_EQ(run_command(fmt::format("{} run_cv --config {}", segoid(), ref_config.string()), &output), 0) << output;
+  const double full_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  constexpr int kCvKills = 6;
+  const fs::path killed_config = cv_yaml(root_ / "cv_killed");
+  std::mt19937 rng(77);
+  std::uniform_real_distribution<double> moment(0.05, 0.6);
+  int kills = 0;
+  for (int attempt = 0; attempt < kCvKills; ++attempt) {
+    Child child(fmt::format("{} run_cv --config {}", segoid(), killed_config.string()), root_ / "cv.log");
+    if (child.wait_for(moment(rng) * full_seconds)) break;
+    child.kill_now();
+    ++kills;
+  }
+  ASSERT_EQ(run_command(fmt::format("{} run_cv --config {}", segoid(), killed_config.string()), &output), 0) << output;
+  std::cout << fmt::format("[reliability] run_cv: {} kills survived\n", kills);
+  for (const char* fold : {"fold_0", "fold_1"}) {
+    const fs::path a = root_ / "cv_ref" / "folds" / fold / "checkpoints" / "final_model.pt";
+    const fs::path b = root_ / "cv_killed" / "folds" / fold / "checkpoints" / "final_model.pt";
+    ASSERT_TRUE(fs::exists(a) && fs::exists(b)) << fold << "\n" << output;
+    std::string why;
+    EXPECT_TRUE(same_weights(a, b, &why)) << fold << ": " << why;
+  }
+  EXPECT_TRUE(temporary_files(root_ / "cv_killed").empty());
+}
+
 /// Pixels of every *_pred_mask.tif and *_pred_prob.tif in `dir`; a file that does not read whole fails.
 std::map<std::string, std::string> prediction_pixels(const fs::path& dir) {
   std::map<std::string, std::string> pixels;
