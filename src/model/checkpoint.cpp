@@ -172,17 +172,30 @@ void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointIn
     archive.write(kOptimizerKey, optimizer_archive);
   }
   core::AtomicFile file(path);
-  try {
-    archive.save_to(file.temp_path().string());
-  } catch (const c10::Error& e) {
+  std::ofstream& out = file.stream();
+  bool write_failed = false;
+  const auto no_space_hint = [&] {
     std::error_code ec;
     const auto space = fs::space(file.temp_path().parent_path(), ec);
     constexpr std::uintmax_t kNearlyFull = std::uintmax_t{1} << 20;
-    const std::string hint = !ec && space.available < kNearlyFull ? " (no space left on the device)" : "";
+    return !ec && space.available < kNearlyFull ? std::string(" (no space left on the device)") : std::string();
+  };
+  try {
+    // Through a callback that never reports a failed write to torch: PyTorchStreamWriter would
+    // throw again from its destructor while unwinding, which ends the process (found on a full disk).
+    archive.save_to([&out, &write_failed](const void* data, size_t n) -> size_t {
+      if (!write_failed) {
+        out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n));
+        write_failed = !out;
+      }
+      return n;
+    });
+  } catch (const c10::Error& e) {
     std::string reason = e.what_without_backtrace();
     reason = reason.substr(0, reason.find('\n'));
-    throw IoError("cannot write checkpoint " + quoted(path) + ": " + reason + hint);
+    throw IoError("cannot write checkpoint " + quoted(path) + ": " + reason + no_space_hint());
   }
+  if (write_failed) throw IoError("cannot write checkpoint " + quoted(path) + ": write failed" + no_space_hint());
   file.commit();
 }
 
