@@ -9,13 +9,16 @@
 #include "segoid/core/error.hpp"
 #include "segoid/model/torch_pickle.hpp"
 
+namespace {
+constexpr std::size_t kStorageBytes = 64;
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   segoid::fuzz::init_once();
-  constexpr std::size_t kStorageBytes = 64;
   const segoid::model::PickleRecordLoader load = [](const std::string&) {
-    at::DataPtr bytes = c10::GetCPUAllocator()->allocate(kStorageBytes);
+    at::DataPtr bytes = at::getCPUAllocator()->allocate(kStorageBytes);
     std::memset(bytes.get(), 1, kStorageBytes);
-    return std::make_tuple(std::move(bytes), kStorageBytes);
+    return std::make_tuple(std::move(bytes), std::size_t{kStorageBytes});
   };
   try {
     const c10::IValue root = segoid::model::unpickle(reinterpret_cast<const char*>(data), size, load, "fuzz.pkl");

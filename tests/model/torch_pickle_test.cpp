@@ -160,7 +160,7 @@ TEST(TorchPickleTest, ReadsLibTorchPickleSave) {
 /// Runs `program` through the pickle layer with 64-byte storages; returns the error text or "".
 std::string unpickle_error(const std::string& program) {
   const PickleRecordLoader load = [](const std::string&) {
-    at::DataPtr bytes = c10::GetCPUAllocator()->allocate(64);
+    at::DataPtr bytes = at::getCPUAllocator()->allocate(64);
     std::memset(bytes.get(), 0, 64);
     return std::make_tuple(std::move(bytes), std::size_t{64});
   };

@@ -123,7 +123,7 @@ TEST_F(SuddenDeathTest, TrainSurvivesTwentyKillsWithIdenticalWeights) {
     finished = true;
   }
   RecordProperty("kills", kills);
-  std::cout << fmt::format("[reliability] train: {} kills survived, {} resumes, {} restarts from scratch, "
+  std::cout << fmt::format("[reliability] train: {} kills survived; {} launches resumed, {} started fresh; "
                            "uninterrupted run {:.1f} s\n", kills, resumes, restarts, full_seconds);
   EXPECT_GE(kills, kTrainKills / 2) << "the run finished before most kills: the machine was far faster than measured";
   const fs::path run_dir = only_run_dir(kill_parent);
