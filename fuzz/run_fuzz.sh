@@ -22,6 +22,7 @@ for name in "${names[@]}"; do
   # -malloc_limit_mb: any single allocation a header can force beyond 1 GiB is a finding.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+  LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp:print_suppressions=0} \
     "$exe" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=1024 \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" "${dirs[@]}" > "$log" 2>&1
   rc=$?

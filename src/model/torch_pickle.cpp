@@ -120,8 +120,8 @@ class Unpickler {
 
   void set_item(c10::IValue& dict, c10::IValue key, c10::IValue value) {
     if (!dict.isGenericDict()) fail("SETITEM on a " + dict.tagKind() + " at byte " + std::to_string(pos_));
-    // Only scalar keys: hashing a container or tensor key is either unsupported or by identity.
-    if (!key.isString() && !key.isInt() && !key.isDouble() && !key.isBool() && !key.isNone()) {
+    // Only keys c10's dict can hash (its hash throws from a noexcept path otherwise: std::terminate).
+    if (!detail::is_dict_key(key)) {
       fail("unsupported dict key type " + key.tagKind() + " at byte " + std::to_string(pos_));
     }
     nest(dict, value);

@@ -118,6 +118,8 @@ c10::IValue latin1_encode(const std::vector<c10::IValue>& args, const std::strin
 
 }  // namespace
 
+bool is_dict_key(const c10::IValue& key) { return key.isString() || key.isInt() || key.isDouble() || key.isBool(); }
+
 c10::IValue make_global(const std::string& module, const std::string& name) {
   return c10::IValue::make_capsule(c10::make_intrusive<PickleGlobal>(module + "." + name));
 }
@@ -153,6 +155,7 @@ c10::IValue call_global(const c10::IValue& callable, const c10::IValue& args, co
     if (!items.empty() && items[0].isList()) {
       for (const auto& pair : items[0].toListRef()) {
         if (!pair.isTuple() || pair.toTupleRef().elements().size() != 2) fail(source, "OrderedDict of non-pairs");
+        if (!is_dict_key(pair.toTupleRef().elements()[0])) fail(source, "OrderedDict with an unsupported key type");
         dict.insert_or_assign(pair.toTupleRef().elements()[0], pair.toTupleRef().elements()[1]);
       }
     }
