@@ -131,6 +131,11 @@ std::string csv_escape(const std::string& field) {
 std::string format_csv(const CsvTable& table) {
   std::string out;
   auto append_row = [&out](const std::vector<std::string>& fields) {
+    // A lone empty field would be a blank line, which readers skip: quote it (found by fuzzing).
+    if (fields.size() == 1 && fields[0].empty()) {
+      out += "\"\"\n";
+      return;
+    }
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out += ',';
       out += csv_escape(fields[i]);

@@ -80,6 +80,10 @@ TEST(CsvTest, LeadingByteOrderMarkInAFieldSurvivesRoundTrip) {
   const CsvTable again = parse_csv(format_csv(table), "again.csv");
   EXPECT_EQ(again.header, table.header);
   EXPECT_EQ(again.rows, table.rows);
+  // Regression: a one-column row with an empty value was written as a blank line and lost.
+  const CsvTable one_column = parse_csv("name\n\"\"\nx\n", "one.csv");
+  ASSERT_EQ(one_column.rows.size(), 2u);
+  EXPECT_EQ(parse_csv(format_csv(one_column), "again.csv").rows, one_column.rows);
 }
 
 }  // namespace
