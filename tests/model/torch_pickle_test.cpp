@@ -158,6 +158,8 @@ TEST(TorchPickleTest, ReadsLibTorchPickleSave) {
 }
 
 /// Runs `program` through the pickle layer with 64-byte storages; returns the error text or "".
+using namespace std::string_literals;
+
 std::string unpickle_error(const std::string& program) {
   const PickleRecordLoader load = [](const std::string&) {
     at::DataPtr bytes = at::getCPUAllocator()->allocate(64);
@@ -190,14 +192,14 @@ TEST(TorchPickleTest, HostilePicklesAreRefusedWithClearErrors) {
   EXPECT_NE(unpickle_error(deep).find("deeper than 200 levels"), std::string::npos) << unpickle_error(deep);
   EXPECT_EQ(unpickle_error("\x80\x02" + std::string(100, ']') + std::string(99, 'a') + "."), "");
   // A list inside itself, and a list changed after it was nested (the other way to build a cycle).
-  EXPECT_NE(unpickle_error("]q\x00h\x00""a.").find("inside itself"), std::string::npos);
-  EXPECT_NE(unpickle_error("]q\x00]q\x01h\x00""a0K\x01""a.").find("after nesting"), std::string::npos);
+  EXPECT_NE(unpickle_error("]q\x00h\x00""a."s).find("inside itself"), std::string::npos);
+  EXPECT_NE(unpickle_error("]q\x00]q\x01h\x00""a0K\x01""a."s).find("after nesting"), std::string::npos);
   // POP past a MARK, os.system, a view beyond its storage and a tensor of 2^80 elements.
-  EXPECT_NE(unpickle_error("(0N.").find("past a MARK"), std::string::npos);
-  EXPECT_NE(unpickle_error("cos\nsystem\n(S'true'\ntR.").find("'os.system'"), std::string::npos);
+  EXPECT_NE(unpickle_error("N(0."s).find("past a MARK"), std::string::npos);
+  EXPECT_NE(unpickle_error("cos\nsystem\n(" + binunicode("true") + "tR.").find("'os.system'"), std::string::npos);
   const auto tensor = [](std::int64_t size, std::int64_t stride) {
     return "ctorch._utils\n_rebuild_tensor_v2\n((" + binunicode("storage") + "ctorch\nFloatStorage\n" +
-           binunicode("0") + binunicode("cpu") + "K\x10tQK\x00(" + long8(size) + long8(size) + "t(" + long8(stride) +
+           binunicode("0") + binunicode("cpu") + "K\x10tQK\x00("s + long8(size) + long8(size) + "t(" + long8(stride) +
            "K\x01t\x89tR.";
   };
   EXPECT_EQ(unpickle_error(tensor(4, 4)), "");
