@@ -20,7 +20,9 @@ APT_PACKAGES := build-essential cmake pkg-config ccache git \
   python3-tifffile python3-yaml python3-sklearn python3-pandas \
   chromium nodejs npm python3-pil libopenblas0-pthread
 
-.PHONY: all deps build test demo bench clean install
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test demo bench fuzz clean install
 
 all: build
 
@@ -61,6 +63,10 @@ install:
 	    ln -sf segoid $(DESTDIR)$(PREFIX)/bin/$$name && echo "$(DESTDIR)$(PREFIX)/bin/$$name -> segoid"; \
 	  done; \
 	fi
+
+# Every libFuzzer target for FUZZ_SECONDS each (corpus kept in $(BUILD_DIR)/fuzz-runs); prints executions.
+fuzz: build
+	bash fuzz/run_fuzz.sh $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz-runs
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR).cmake.log

@@ -36,6 +36,7 @@ struct PredictFlags {
   int threads = 0;
   std::string inference_form;
   bool force = false;
+  bool resume = false;
   std::string shard;
 };
 
@@ -73,6 +74,8 @@ std::function<int()> setup(CLI::App& sub) {
                                "i/n: predict only inputs p (0-based, sorted order) with p % n == i-1, e.g. "
                                "${SLURM_ARRAY_TASK_ID}/8; run files get a .shard-i-of-n infix");
   sub.add_flag("--force", f->force, "Replace prediction files of an earlier run in the output folder");
+  sub.add_flag("--resume", f->resume,
+               "Continue an interrupted run in the output folder: images whose outputs are complete are kept");
 
   return [=, flags = flags]() -> int {
     infer::PredictConfig config;
@@ -98,6 +101,7 @@ std::function<int()> setup(CLI::App& sub) {
     if (form->count()) config.inference_form = f->inference_form;
     config.cache_dir = speed_cache_dir();
     config.force = f->force;
+    config.resume = f->resume;
     if (shard->count()) infer::parse_shard(f->shard, config.shard_index, config.shard_count);
 
     const infer::PredictSummary s = infer::run_predict_full(config);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `segoid train`: trains a U-Net from a train.yaml; Ctrl-C stops with a resumable checkpoint.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/train/contract.hpp"
 #include "segoid/train/trainer.hpp"
 
 namespace segoid::cli {
@@ -29,10 +31,28 @@ struct TrainCliOptions {
 
 
 int run_train(const TrainCliOptions& cli) {
-  if (cli.config.empty() && cli.resume.empty()) throw ConfigError("train: give --config (or --resume CKPT)");
+  if (cli.config.empty() && cli.resume.empty()) throw ConfigError("train: give --config (or --resume CKPT|RUN_DIR)");
+  // --resume RUN_DIR: the newest intact state in its checkpoints/ (last.pt after a kill -9); a run
+  // killed before its first checkpoint starts over in the same folder from its config.yaml.
+  std::filesystem::path resume = cli.resume;
+  std::filesystem::path restart_dir;
+  if (!resume.empty() && std::filesystem::is_directory(resume)) {
+    const std::filesystem::path found = train::find_resume_checkpoint(resume);
+    if (found.empty()) {
+      if (!std::filesystem::is_regular_file(resume / train::contract::kRunConfigYaml)) {
+        throw ConfigError("train --resume \"" + resume.string() +
+                          "\": no checkpoint in its checkpoints/ and no config.yaml: not a run folder");
+      }
+      spdlog::warn("\"{}\" has no checkpoint yet: starting that run over from epoch 1 with its config.yaml",
+                   resume.string());
+      restart_dir = resume;
+    }
+    resume = found;
+  }
   // Without --config, a resumed run uses the config stored in its checkpoint.
-  train::TrainConfig config =
-      cli.config.empty() ? train::config_from_checkpoint(cli.resume) : train::load_train_config(cli.config);
+  train::TrainConfig config = !cli.config.empty()      ? train::load_train_config(cli.config)
+                              : !restart_dir.empty() ? train::load_train_config(restart_dir / train::contract::kRunConfigYaml)
+                                                     : train::config_from_checkpoint(resume);
   if (cli.epochs > 0) config.training.epochs = cli.epochs;
   if (!cli.run_dir.empty()) config.run_dir = cli.run_dir;
   if (!cli.init_from.empty()) {
@@ -47,7 +67,8 @@ int run_train(const TrainCliOptions& cli) {
   train::TrainOptions options;
   options.cache_dir = speed_cache_dir();
   options.config_path = cli.config;
-  options.resume = cli.resume;
+  options.resume = resume;
+  options.run_dir = restart_dir;
   options.weights_dir = cli::encoder_weight_dirs();
   train::TrainResult result;
   {
@@ -59,7 +80,7 @@ int run_train(const TrainCliOptions& cli) {
     std::cerr << fmt::format("segoid train: interrupted during epoch {} ({} epochs complete); state saved to \"{}\".\n"
                              "Resume with: {}\n",
                              result.epochs_completed + 1, result.epochs_completed, result.interrupted_checkpoint.string(),
-                             cli.config.empty() ? "segoid train --resume " + result.interrupted_checkpoint.string()
+                             cli.config.empty() ? "segoid train --resume " + result.run_dir.string()
                                                 : result.resume_command);
     return kInterruptedExitCode;
   }
@@ -79,9 +100,9 @@ const bool kRegistered = register_command({
       sub.add_option("--config", opt->config, "Training config YAML (keys of the Python SegOid's train.yaml)")
           ->check(CLI::ExistingFile);
       sub.add_option("--resume", opt->resume,
-                     "Continue from a checkpoint (checkpoints/interrupted.pt after Ctrl-C, or any *.pt of a run) "
-                     "in its run folder; without --config its stored config is used")
-          ->check(CLI::ExistingFile);
+                     "Continue a run: its folder (the newest intact state: interrupted.pt after Ctrl-C, last.pt "
+                     "after a kill) or one checkpoint *.pt of it; without --config its stored config is used")
+          ->check(CLI::ExistingPath);
       sub.add_option("--epochs", opt->epochs, "Override training.epochs (total, counting resumed epochs)")
           ->check(CLI::Range(1, 1000000));
       sub.add_option("--init-from", opt->init_from,
@@ -98,8 +119,10 @@ const bool kRegistered = register_command({
           ->check(CLI::Range(0.0, 1e7));
       sub.footer(
           "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"
-          "a second Ctrl-C quits at once. Encoder weights for model.encoder_weights: imagenet are read from\n"
-          "model.encoder_weights_path, $SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");
+          "a second Ctrl-C quits at once. Every epoch also writes <run>/checkpoints/last.pt atomically, so after\n"
+          "a kill -9 or power cut `segoid train --resume <run>` repeats at most the epoch that was running.\n"
+          "Encoder weights for model.encoder_weights: imagenet are read from model.encoder_weights_path,\n"
+          "$SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");
       return [opt] { return run_train(*opt); };
     }});
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "command_registry.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
 #include "segoid/core/version.hpp"
 
 namespace segoid::cli {
@@ -71,6 +73,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "Debug logging");
+  // Limits on what input headers may claim (refused before allocation); see core/input_limits.hpp.
+  core::InputLimits limits;
+  std::uint64_t max_record_mb = limits.max_record_bytes >> 20;
+  app.add_option("--max-image-pixels", limits.max_image_pixels,
+                 "Refuse images whose header claims more than this many pixels x samples")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--max-record-mb", max_record_mb,
+                 "Refuse checkpoints/.pth archives declaring a record or tensor larger than this (MiB)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
 
   auto& commands = cli::registered_commands();
   std::stable_sort(commands.begin(), commands.end(),
@@ -88,6 +99,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  limits.max_record_bytes = max_record_mb << 20;
+  core::set_input_limits(limits);
   spdlog::set_pattern("%^[%l]%$ %v");
   spdlog::set_level(verbose ? spdlog::level::debug : spdlog::level::info);
 

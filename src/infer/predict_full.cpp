@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <exception>
 #include <future>
 #include <optional>
 #include <set>
@@ -191,8 +192,13 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
 
 /// Old and new outputs never mix: refuse, or with `force` delete the earlier run's own files.
 /// With `own_names` (a shard), only those files count, so shards sharing a folder coexist.
-void prepare_output_dir(const fs::path& dir, bool force, const std::set<std::string>* own_names) {
+void prepare_output_dir(const fs::path& dir, bool force, bool resume, const std::set<std::string>* own_names) {
   fs::create_directories(dir);
+  if (resume) {
+    const int removed = core::remove_stale_temporaries(dir);
+    if (removed > 0) spdlog::info("--resume: removed {} unfinished file(s) of a killed run in \"{}\"", removed, dir.string());
+    return;
+  }
   std::vector<fs::path> previous;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
@@ -225,7 +231,8 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     return config.output_dir / shard_file_name(name, config.shard_index, config.shard_count);
   };
   const std::set<std::string> own_names = detail::own_output_names(items, config);
-  prepare_output_dir(config.output_dir, config.force, sharded ? &own_names : nullptr);
+  if (config.resume && config.force) throw ConfigError("predict_full: --resume and --force exclude each other");
+  prepare_output_dir(config.output_dir, config.force, config.resume, sharded ? &own_names : nullptr);
   if (sharded) {
     spdlog::info("shard {}/{}: {} of {} input image(s)", config.shard_index, config.shard_count, items.size(),
                  all_items.size());
@@ -274,6 +281,19 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   PredictSummary summary;
   summary.images_total = static_cast<int>(items.size());
   std::vector<MetricsRow> metrics_rows;
+  // --resume: an image whose files are all present was finished by the earlier run.
+  const auto mask_path_of = [&](const InputItem& item) { return config.output_dir / (item.basename + contract::kPredMaskSuffix); };
+  const auto prob_path_of = [&](const InputItem& item) { return config.output_dir / (item.basename + contract::kPredProbSuffix); };
+  std::vector<bool> kept(items.size(), false);
+  if (config.resume) {
+    for (std::size_t index = 0; index < items.size(); ++index) {
+      kept[index] = fs::is_regular_file(mask_path_of(items[index])) &&
+                    (!config.save_probabilities || fs::is_regular_file(prob_path_of(items[index])));
+      summary.images_skipped += kept[index] ? 1 : 0;
+    }
+    spdlog::info("--resume: {} of {} image(s) already predicted in \"{}\"", summary.images_skipped, items.size(),
+                 config.output_dir.string());
+  }
   std::vector<std::pair<std::string, std::string>> errors;
   const auto record_error = [&](const InputItem& item, const std::string& reason) {
     spdlog::error("skipping \"{}\": {}", item.image.string(), reason);
@@ -282,6 +302,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   };
 
   const auto launch_load = [&](std::size_t index) {
+    if (kept[index]) return std::async(std::launch::deferred, [] { return LoadedImage{}; });
     return std::async(std::launch::async, load_image, items[index], normalization);
   };
   // Progress in tiles over all images (headers only), so one huge image shows a true rate and ETA.
@@ -308,12 +329,22 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   std::optional<MetricsRow> pending_metrics;  // counted once the image's files are written
   int off_scale_images = 0;                   // pixel size far from the training pixel size
   // Waits for the previous image's files; a failed write makes that image a failure.
+  // A full disk stops the run with that one error (every later image would fail the same way;
+  // files already written stay complete, and --resume continues once there is space).
+  std::exception_ptr disk_full;
   const auto finish_write = [&] {
     if (!pending_write.valid()) return;
     try {
       pending_write.get();
       if (pending_metrics) metrics_rows.push_back(std::move(*pending_metrics));
     } catch (const std::exception& e) {
+      std::error_code ec;
+      const auto space = fs::space(config.output_dir, ec);
+      constexpr std::uintmax_t kNearlyFull = std::uintmax_t{1} << 20;
+      if (!ec && space.available < kNearlyFull) {
+        disk_full = std::current_exception();
+        return;
+      }
       record_error(items[pending_index], e.what());
       --summary.images_done;
     }
@@ -326,6 +357,27 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     std::int64_t tiles_done = 0;
     // A failed image gives back the tiles it did not run, so the total stays what will run.
     const auto drop_rest = [&] { progress.add_total(tiles_done - planned_tiles[index]); };
+    if (kept[index]) {
+      try {
+        if (!item.mask.empty()) {
+          cv::Mat mask = io::read_image(mask_path_of(item)).pixels;
+          cv::Mat truth;
+          cv::compare(io::read_image(item.mask).pixels, 0, truth, cv::CMP_NE);
+          if (truth.size() != mask.size()) {
+            throw DataError(fmt::format("mask \"{}\" is {}x{} but the kept prediction \"{}\" is {}x{}",
+                                        item.mask.string(), truth.cols, truth.rows, mask_path_of(item).string(),
+                                        mask.cols, mask.rows));
+          }
+          metrics_rows.push_back({item.image.filename().string(), item.basename, data::pixel_metrics(mask, truth)});
+        }
+        ++summary.images_done;
+      } catch (const std::exception& e) {
+        record_error(item, e.what());
+      }
+      progress.add_total(-planned_tiles[index]);  // nothing to run for a kept image
+      progress.advance(0, image_suffix(index));
+      continue;
+    }
     if (!loaded.error.empty()) {
       record_error(item, loaded.error);
       drop_rest();
@@ -357,8 +409,9 @@ PredictSummary run_predict_full(const PredictConfig& config) {
         metrics = MetricsRow{item.image.filename().string(), item.basename, data::pixel_metrics(mask, loaded.truth)};
       }
       finish_write();
-      const fs::path mask_path = config.output_dir / (item.basename + contract::kPredMaskSuffix);
-      const fs::path prob_path = config.output_dir / (item.basename + contract::kPredProbSuffix);
+      if (disk_full) break;  // see finish_write: nothing more can be written
+      const fs::path mask_path = mask_path_of(item);
+      const fs::path prob_path = prob_path_of(item);
       const bool save_prob = config.save_probabilities;
       const double pixel_size = loaded.pixel_size_um;
       pending_write = std::async(std::launch::async, [mask, prob, mask_path, prob_path, save_prob, pixel_size] {
@@ -381,6 +434,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
     progress.advance(0, image_suffix(index));
   }
   finish_write();
+  if (disk_full) std::rethrow_exception(disk_full);
   progress.finish();
   if (off_scale_images > kOffScaleWarnings) {
     spdlog::warn("{} image(s) in all have a pixel size more than {:.0f}% from the training pixel size {:.4g} µm/px",

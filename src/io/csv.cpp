@@ -116,7 +116,10 @@ CsvTable parse_csv(const std::string& text, const std::string& source) {
 CsvTable read_csv(const fs::path& path) { return parse_csv(core::read_file(path), path.string()); }
 
 std::string csv_escape(const std::string& field) {
-  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  // A leading UTF-8 byte-order mark is quoted too: unquoted at the start of a file, the reader
+  // would take it for the file's BOM and drop it (found by fuzzing: parse -> format -> parse).
+  const bool leading_bom = field.compare(0, 3, "\xEF\xBB\xBF") == 0;
+  if (!leading_bom && field.find_first_of(",\"\r\n") == std::string::npos) return field;
   std::string quoted = "\"";
   for (char c : field) {
     if (c == '"') quoted += '"';
@@ -128,6 +131,11 @@ std::string csv_escape(const std::string& field) {
 std::string format_csv(const CsvTable& table) {
   std::string out;
   auto append_row = [&out](const std::vector<std::string>& fields) {
+    // A lone empty field would be a blank line, which readers skip: quote it (found by fuzzing).
+    if (fields.size() == 1 && fields[0].empty()) {
+      out += "\"\"\n";
+      return;
+    }
     for (std::size_t i = 0; i < fields.size(); ++i) {
       if (i > 0) out += ',';
       out += csv_escape(fields[i]);

@@ -7,11 +7,15 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <system_error>
 #include <vector>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
 #include "tiff_handle.hpp"
 
 namespace segoid::io {
@@ -40,10 +44,75 @@ bool jpeg_is_complete(const std::vector<unsigned char>& bytes) {
   return false;
 }
 
+std::uint32_t big_endian(const std::vector<unsigned char>& b, std::size_t at, int n) {
+  std::uint32_t value = 0;
+  for (int i = 0; i < n; ++i) value = (value << 8) | b[at + i];
+  return value;
+}
+
+/// Size a PNG, JPEG or BMP header claims, so that a huge claim is refused before OpenCV allocates.
+/// `found` stays false for other formats (OpenCV's own CV_IO_MAX_IMAGE_PIXELS applies to those).
+struct ClaimedSize {
+  bool found = false;
+  std::uint64_t width = 0, height = 0, samples = 1;
+  int bits = 8;
+};
+
+ClaimedSize claimed_size(const std::vector<unsigned char>& b) {
+  ClaimedSize size;
+  static const unsigned char kPng[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (b.size() >= 26 && std::equal(kPng, kPng + 8, b.begin()) && std::equal(b.begin() + 12, b.begin() + 16, "IHDR")) {
+    constexpr int kSamplesByColourType[7] = {1, 0, 3, 3, 2, 0, 4};
+    size.found = true;
+    size.width = big_endian(b, 16, 4);
+    size.height = big_endian(b, 20, 4);
+    size.bits = b[24];
+    size.samples = b[25] < 7 && kSamplesByColourType[b[25]] > 0 ? kSamplesByColourType[b[25]] : 4;
+    return size;
+  }
+  if (b.size() > 3 && b[0] == 0xFF && b[1] == 0xD8) {
+    // Walk the marker segments up to the first start-of-frame (SOF0..SOF15 except DHT/JPG/DAC).
+    for (std::size_t i = 2; i + 9 < b.size();) {
+      if (b[i] != 0xFF) break;
+      const unsigned char marker = b[i + 1];
+      if (marker == 0xFF) { ++i; continue; }
+      if (marker == 0xDA || marker == 0xD9) break;
+      const std::size_t length = big_endian(b, i + 2, 2);
+      if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+        size.found = true;
+        size.bits = b[i + 4];
+        size.height = big_endian(b, i + 5, 2);
+        size.width = big_endian(b, i + 7, 2);
+        size.samples = b[i + 9];
+        return size;
+      }
+      if (length < 2) break;
+      i += 2 + length;
+    }
+    return size;
+  }
+  if (b.size() >= 30 && b[0] == 'B' && b[1] == 'M') {
+    auto little = [&b](std::size_t at) {
+      return static_cast<std::int32_t>(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (std::uint32_t{b[at + 3]} << 24));
+    };
+    size.found = true;
+    size.width = static_cast<std::uint64_t>(std::abs(static_cast<std::int64_t>(little(18))));
+    size.height = static_cast<std::uint64_t>(std::abs(static_cast<std::int64_t>(little(22))));
+    size.samples = 4;
+    size.bits = 8;
+  }
+  return size;
+}
+
 /// PNG/JPEG/BMP through OpenCV; BGR(A) colour to gray by BT.601 luma.
 Image read_with_opencv(const fs::path& path) {
   const std::string content = core::read_file(path);
   std::vector<unsigned char> bytes(content.begin(), content.end());
+  const ClaimedSize claim = claimed_size(bytes);
+  if (claim.found) {
+    const std::string problem = detail::image_size_problem(claim.width, claim.height, claim.samples, claim.bits);
+    if (!problem.empty()) detail::throw_read_error(path, problem);
+  }
   const bool is_jpeg = bytes.size() > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
   if (is_jpeg && !jpeg_is_complete(bytes)) detail::throw_read_error(path, "truncated JPEG (no end-of-image marker)");
   cv::Mat decoded;
@@ -83,6 +152,22 @@ std::string lower_extension(const fs::path& path) {
 }  // namespace
 
 namespace detail {
+
+std::string image_size_problem(std::uint64_t width, std::uint64_t height, std::uint64_t samples, int bits) {
+  const std::uint64_t limit = core::input_limits().max_image_pixels;
+  // Each factor fits in 32 bits, so the product of any two cannot overflow; compare stepwise.
+  const std::uint64_t area = width * height;
+  const bool too_large = (samples > 0 && area > limit / samples) || area > limit;
+  if (!too_large) return {};
+  const double gigabytes = static_cast<double>(area) * static_cast<double>(samples) * std::max(bits, 1) / 8.0 / 1e9;
+  char text[256];
+  std::snprintf(text, sizeof(text),
+                "header claims %llux%llu pixels x %llu samples of %d bits (%.1f GB), over the limit of %llu "
+                "pixels x samples (segoid --max-image-pixels); refused before decoding",
+                static_cast<unsigned long long>(width), static_cast<unsigned long long>(height),
+                static_cast<unsigned long long>(samples), bits, gigabytes, static_cast<unsigned long long>(limit));
+  return text;
+}
 
 cv::Mat luma_bt601(const cv::Mat& colour, bool bgr) {
   SEGOID_CHECK(colour.channels() >= 3, "luma_bt601 needs at least 3 channels");

@@ -57,6 +57,10 @@ bool has_tiff_signature(const std::filesystem::path& path);
 /// OpenCV's cvtColor is not used because its 16-bit fixed-point path is off by up to 1.4 levels.
 cv::Mat luma_bt601(const cv::Mat& colour, bool bgr);
 
+/// Why an image of width x height x samples of `bits` each must not be decoded (it exceeds
+/// core::input_limits().max_image_pixels), or empty when it may. Called before any allocation.
+std::string image_size_problem(std::uint64_t width, std::uint64_t height, std::uint64_t samples, int bits);
+
 /// Reads a TIFF's first page (header only when `header_only`; pixels stay empty then).
 Image read_tiff(const std::filesystem::path& path, bool header_only);
 

@@ -16,9 +16,6 @@ namespace segoid::io::detail {
 namespace fs = std::filesystem;
 namespace {
 
-/// Largest image we attempt to decode; a corrupt header claiming more must not exhaust memory.
-constexpr std::uint64_t kMaxPixels = std::uint64_t{1} << 32;
-
 struct Layout {
   std::uint32_t width = 0, height = 0;
   std::uint16_t samples = 1, bits = 8, format = SAMPLEFORMAT_UINT, planar = PLANARCONFIG_CONTIG;
@@ -82,9 +79,9 @@ std::string unsupported_reason(const Layout& l) {
   if (l.width == 0 || l.height == 0) {
     return "zero-sized image (" + std::to_string(l.width) + "x" + std::to_string(l.height) + ")";
   }
-  if (std::uint64_t{l.width} * l.height * l.samples > kMaxPixels) {
-    return "image of " + std::to_string(l.width) + "x" + std::to_string(l.height) + " pixels is too large";
-  }
+  // A corrupt or hostile header claiming more must not exhaust memory: refused before decoding.
+  const std::string too_large = image_size_problem(l.width, l.height, l.samples, l.bits);
+  if (!too_large.empty()) return too_large;
   if (l.samples == 0 || l.samples > 8) return std::to_string(l.samples) + " samples per pixel";
   const bool uint_ok = (l.format == SAMPLEFORMAT_UINT || l.format == SAMPLEFORMAT_VOID) &&
                        (l.bits == 1 || l.bits == 8 || l.bits == 16);
@@ -95,6 +92,11 @@ std::string unsupported_reason(const Layout& l) {
   }
   if (l.bits == 1 && l.samples != 1) return "1-bit samples with more than one channel";
   if (l.tiled && (l.tile_width == 0 || l.tile_height == 0)) return "tile size of 0";
+  if (l.tiled) {
+    // One tile buffer is allocated whole: a tile header alone must not force a giant allocation.
+    const std::string tile_too_large = image_size_problem(l.tile_width, l.tile_height, l.samples, l.bits);
+    if (!tile_too_large.empty()) return "tile " + tile_too_large;
+  }
   if (!l.tiled && l.rows_per_strip == 0) return "0 rows per strip";
   if (TIFFIsCODECConfigured(l.compression) == 0) {
     return "compression scheme " + std::to_string(l.compression) + " is not available in this libtiff build";
@@ -226,6 +228,9 @@ Image read_tiff(const fs::path& path, bool header_only) {
   image.meta.is_float = l.format == SAMPLEFORMAT_IEEEFP;
   image.meta.pixel_size_um = pixel_size_um(tif);
   image.meta.pages = static_cast<int>(TIFFNumberOfDirectories(tif));
+  // A header claiming a giant image is named as such, even when libtiff also finds it damaged.
+  const std::string too_large = image_size_problem(l.width, l.height, l.samples, l.bits);
+  if (!too_large.empty()) throw_read_error(path, too_large);
   // libtiff errors (unlike its warnings) mean damage, e.g. a directory cut short: the pixels
   // might still decode, but a truncated file is not to be trusted.
   if (!handle.messages().errors.empty()) {

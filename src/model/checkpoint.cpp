@@ -6,7 +6,9 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
 #include "segoid/core/version.hpp"
+#include "segoid/io/zip_directory.hpp"
 #include "segoid/model/python_checkpoint.hpp"
 #include "segoid/model/state_dict.hpp"
 
@@ -30,6 +32,20 @@ void require_file(const fs::path& path) {
 
 /// Opens a SegOid archive; anything torch cannot read becomes a ModelError naming the file.
 torch::serialize::InputArchive open_archive(const fs::path& path, const torch::Device& device = torch::kCPU) {
+  // LibTorch allocates each record at the size its zip directory declares: check those first.
+  try {
+    const std::uint64_t archive_size = fs::file_size(path);
+    for (const io::ZipEntry& entry : io::read_zip_directory(path)) {
+      const std::string problem = io::zip_entry_size_problem(entry, archive_size, core::input_limits().max_record_bytes);
+      if (!problem.empty()) throw ModelError("cannot read checkpoint " + quoted(path) + ": " + problem);
+    }
+  } catch (const IoError& e) {
+    std::string reason = e.what();
+    const std::size_t after_path = reason.find("\": ");
+    if (after_path != std::string::npos) reason = reason.substr(after_path + 3);
+    throw ModelError("cannot read checkpoint " + quoted(path) + ": not a SegOid or PyTorch checkpoint, or corrupt (" +
+                     reason + ")");
+  }
   torch::serialize::InputArchive archive;
   try {
     archive.load_from(path.string(), device);
@@ -95,11 +111,30 @@ void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointIn
     archive.write(kOptimizerKey, optimizer_archive);
   }
   core::AtomicFile file(path);
+  std::ofstream& out = file.stream();
+  bool write_failed = false;
+  const auto no_space_hint = [&] {
+    std::error_code ec;
+    const auto space = fs::space(file.temp_path().parent_path(), ec);
+    constexpr std::uintmax_t kNearlyFull = std::uintmax_t{1} << 20;
+    return !ec && space.available < kNearlyFull ? std::string(" (no space left on the device)") : std::string();
+  };
   try {
-    archive.save_to(file.temp_path().string());
+    // Through a callback that never reports a failed write to torch: PyTorchStreamWriter would
+    // throw again from its destructor while unwinding, which ends the process (found on a full disk).
+    archive.save_to([&out, &write_failed](const void* data, size_t n) -> size_t {
+      if (!write_failed) {
+        out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n));
+        write_failed = !out;
+      }
+      return n;
+    });
   } catch (const c10::Error& e) {
-    throw IoError("cannot write checkpoint " + quoted(path) + ": " + e.what_without_backtrace());
+    std::string reason = e.what_without_backtrace();
+    reason = reason.substr(0, reason.find('\n'));
+    throw IoError("cannot write checkpoint " + quoted(path) + ": " + reason + no_space_hint());
   }
+  if (write_failed) throw IoError("cannot write checkpoint " + quoted(path) + ": write failed" + no_space_hint());
   file.commit();
 }
 

@@ -7,9 +7,12 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <unordered_map>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
+#include "segoid/io/zip_directory.hpp"
 #include "torch_pickle_globals.hpp"
 
 namespace segoid::model {
@@ -35,8 +38,8 @@ constexpr size_t kMaxIntBytes = 8;
 
 class Unpickler {
  public:
-  Unpickler(caffe2::serialize::PyTorchStreamReader& reader, std::string source)
-      : reader_(reader), source_(std::move(source)) {}
+  Unpickler(const PickleRecordLoader& load_record, std::string source)
+      : load_record_(load_record), source_(std::move(source)), limits_(core::input_limits()) {}
 
   c10::IValue run(const char* data, size_t size) {
     data_ = data;
@@ -74,9 +77,9 @@ class Unpickler {
   }
 
   std::string read_line() {
-    const size_t end = std::string(data_ + pos_, size_ - pos_).find('\n');
-    if (end == std::string::npos) fail("pickle truncated in GLOBAL at byte " + std::to_string(pos_));
-    std::string line = read_bytes(end);
+    const void* newline = std::memchr(data_ + pos_, '\n', size_ - pos_);
+    if (newline == nullptr) fail("pickle truncated in GLOBAL at byte " + std::to_string(pos_));
+    std::string line = read_bytes(static_cast<const char*>(newline) - (data_ + pos_));
     ++pos_;
     return line;
   }
@@ -92,6 +95,7 @@ class Unpickler {
 
   c10::IValue pop() {
     if (stack_.empty()) fail("pickle stack underflow at byte " + std::to_string(pos_));
+    if (!marks_.empty() && stack_.size() <= marks_.back()) fail("pickle pops past a MARK at byte " + std::to_string(pos_));
     c10::IValue value = std::move(stack_.back());
     stack_.pop_back();
     return value;
@@ -107,6 +111,7 @@ class Unpickler {
     if (marks_.empty()) fail("pickle MARK missing at byte " + std::to_string(pos_));
     const size_t mark = marks_.back();
     marks_.pop_back();
+    if (mark > stack_.size()) fail("pickle MARK lost at byte " + std::to_string(pos_));
     std::vector<c10::IValue> items(std::make_move_iterator(stack_.begin() + mark),
                                    std::make_move_iterator(stack_.end()));
     stack_.resize(mark);
@@ -115,13 +120,56 @@ class Unpickler {
 
   void set_item(c10::IValue& dict, c10::IValue key, c10::IValue value) {
     if (!dict.isGenericDict()) fail("SETITEM on a " + dict.tagKind() + " at byte " + std::to_string(pos_));
-    if (key.isCapsule()) fail("unsupported dict key type at byte " + std::to_string(pos_));
+    // Only keys c10's dict can hash (its hash throws from a noexcept path otherwise: std::terminate).
+    if (!detail::is_dict_key(key)) {
+      fail("unsupported dict key type " + key.tagKind() + " at byte " + std::to_string(pos_));
+    }
+    nest(dict, value);
     dict.toGenericDict().insert_or_assign(std::move(key), std::move(value));
   }
 
   void append(c10::IValue& list, c10::IValue value) {
     if (!list.isList()) fail("APPEND on a " + list.tagKind() + " at byte " + std::to_string(pos_));
+    nest(list, value);
     list.toList().push_back(std::move(value));
+  }
+
+  // Nesting is tracked per container so that a hostile pickle can neither build a structure deep
+  // enough to overflow the C++ stack when it is destroyed or walked, nor a cycle (which would
+  // leak and make every walk endless): a container is sealed once placed in another one, and a
+  // sealed container is never changed again. Python writes state dicts so (children complete
+  // before their parent takes them); only self-referencing objects need more, and those are refused.
+  struct Nesting {
+    int depth = 1;
+    bool sealed = false;
+    c10::IValue keep_alive;  // the address stays this container's for as long as it is tracked
+  };
+
+  static bool is_container(const c10::IValue& v) { return v.isList() || v.isGenericDict() || v.isTuple(); }
+
+  Nesting& nesting(const c10::IValue& container) {
+    auto [it, inserted] = nesting_.try_emplace(container.internalToPointer());
+    if (inserted) it->second.keep_alive = container;
+    return it->second;
+  }
+
+  int depth_of(const c10::IValue& v) { return is_container(v) ? nesting(v).depth : 0; }
+
+  /// Records that `parent` takes `child`; fails for a cycle, a sealed parent or too deep a nest.
+  void nest(const c10::IValue& parent, const c10::IValue& child) {
+    Nesting& p = nesting(parent);
+    if (p.sealed) fail("pickle changes a container after nesting it (recursive objects are not supported) at byte " +
+                       std::to_string(pos_));
+    if (!is_container(child)) return;
+    if (child.internalToPointer() == parent.internalToPointer()) {
+      fail("pickle puts a container inside itself at byte " + std::to_string(pos_));
+    }
+    Nesting& c = nesting(child);
+    c.sealed = true;
+    p.depth = std::max(p.depth, c.depth + 1);
+    if (p.depth > limits_.max_pickle_depth) {
+      fail("pickle nests containers deeper than " + std::to_string(limits_.max_pickle_depth) + " levels");
+    }
   }
 
   c10::IValue memo_get(uint32_t index) {
@@ -130,7 +178,19 @@ class Unpickler {
     return it->second;
   }
 
-  static c10::IValue tuple(std::vector<c10::IValue> items) { return c10::ivalue::Tuple::create(std::move(items)); }
+  void memo_put(uint32_t index) {
+    if (memo_.size() >= limits_.max_pickle_memo && memo_.count(index) == 0) {
+      fail("pickle memo grows beyond " + std::to_string(limits_.max_pickle_memo) + " entries");
+    }
+    memo_[index] = top();
+  }
+
+  c10::IValue tuple(std::vector<c10::IValue> items) {
+    c10::IValue t = c10::ivalue::Tuple::create(items);
+    for (const auto& item : items) nest(t, item);
+    nesting(t).sealed = true;  // tuples are immutable
+    return t;
+  }
   static c10::IValue new_dict() { return c10::impl::GenericDict(c10::AnyType::get(), c10::AnyType::get()); }
   static c10::IValue new_list() { return c10::impl::GenericList(c10::AnyType::get()); }
 
@@ -145,7 +205,7 @@ class Unpickler {
     const auto cached = storages_.find(key);
     if (cached != storages_.end()) return cached->second;
     const c10::ScalarType dtype = detail::storage_dtype(items[1], source_);
-    auto [data_ptr, nbytes] = reader_.getRecord("data/" + key);
+    auto [data_ptr, nbytes] = load_record_("data/" + key);
     const int64_t item_size = static_cast<int64_t>(c10::elementSize(dtype));
     if (static_cast<int64_t>(nbytes) % item_size != 0) fail("storage data/" + key + " has a partial element");
     c10::Storage bytes(c10::Storage::use_byte_size_t(), nbytes, std::move(data_ptr), /*allocator=*/nullptr,
@@ -217,9 +277,9 @@ class Unpickler {
         for (auto& item : items) append(top(), std::move(item));
         break;
       }
-      case kBinPut: memo_[read<uint8_t>()] = top(); break;
-      case kLongBinPut: memo_[read<uint32_t>()] = top(); break;
-      case kMemoize: { const auto index = static_cast<uint32_t>(memo_.size()); memo_[index] = top(); break; }
+      case kBinPut: memo_put(read<uint8_t>()); break;
+      case kLongBinPut: memo_put(read<uint32_t>()); break;
+      case kMemoize: memo_put(static_cast<uint32_t>(memo_.size())); break;
       case kBinGet: stack_.push_back(memo_get(read<uint8_t>())); break;
       case kLongBinGet: stack_.push_back(memo_get(read<uint32_t>())); break;
       case kGlobal: {
@@ -238,7 +298,16 @@ class Unpickler {
       case kReduce: case kNewObj: {
         auto args = pop();
         auto callable = pop();
-        stack_.push_back(detail::call_global(callable, args, source_));
+        c10::IValue result = detail::call_global(callable, args, source_);
+        // A rebuilt container (OrderedDict of pairs) holds values of `args`: one level deeper at most.
+        if (is_container(result)) {
+          Nesting& n = nesting(result);
+          n.depth = std::max(n.depth, depth_of(args) + 1);
+          if (n.depth > limits_.max_pickle_depth) {
+            fail("pickle nests containers deeper than " + std::to_string(limits_.max_pickle_depth) + " levels");
+          }
+        }
+        stack_.push_back(result);
         break;
       }
       case kBuild: { auto state = pop(); detail::build(top(), state, source_); break; }
@@ -252,8 +321,10 @@ class Unpickler {
     }
   }
 
-  caffe2::serialize::PyTorchStreamReader& reader_;
+  const PickleRecordLoader& load_record_;
   std::string source_;
+  core::InputLimits limits_;
+  std::unordered_map<const void*, Nesting> nesting_;
   const char* data_ = nullptr;
   size_t size_ = 0;
   size_t pos_ = 0;
@@ -270,7 +341,34 @@ bool starts_with_zip_magic(const fs::path& path) {
   return in.gcount() == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0;
 }
 
+/// Refuses an archive whose directory declares a record that could exhaust memory on extraction.
+void check_record_sizes(const std::vector<io::ZipEntry>& entries, std::uint64_t archive_size, const std::string& source) {
+  const std::uint64_t max_bytes = core::input_limits().max_record_bytes;
+  for (const io::ZipEntry& entry : entries) {
+    const std::string problem = io::zip_entry_size_problem(entry, archive_size, max_bytes);
+    if (!problem.empty()) throw ModelError("cannot read \"" + source + "\": " + problem + "; refused before reading");
+  }
+}
+
+c10::IValue unpickle_archive(caffe2::serialize::PyTorchStreamReader& reader, const std::string& source) {
+  if (!reader.hasRecord("data.pkl")) throw ModelError("cannot read \"" + source + "\": archive has no data.pkl");
+  auto [data, size] = reader.getRecord("data.pkl");
+  const PickleRecordLoader load = [&reader](const std::string& name) { return reader.getRecord(name); };
+  return unpickle(static_cast<const char*>(data.get()), size, load, source);
+}
+
+std::string corrupt_archive(const std::string& source, const c10::Error& e) {
+  return "cannot read \"" + source + "\": corrupt torch archive (" +
+         std::string(e.what_without_backtrace()).substr(0, 300) + ")";
+}
+
 }  // namespace
+
+c10::IValue unpickle(const char* data, std::size_t size, const PickleRecordLoader& load_record,
+                     const std::string& source) {
+  Unpickler unpickler(load_record, source);
+  return unpickler.run(data, size);
+}
 
 c10::IValue read_torch_file(const fs::path& path) {
   const std::string source = path.string();
@@ -282,14 +380,33 @@ c10::IValue read_torch_file(const fs::path& path) {
                      "re-save it with torch.save(obj, path) from a current PyTorch");
   }
   try {
+    check_record_sizes(io::read_zip_directory(path), fs::file_size(path), source);
+  } catch (const IoError& e) {
+    throw ModelError(e.what());
+  }
+  try {
     caffe2::serialize::PyTorchStreamReader reader(source);
-    if (!reader.hasRecord("data.pkl")) throw ModelError("cannot read \"" + source + "\": archive has no data.pkl");
-    auto [data, size] = reader.getRecord("data.pkl");
-    Unpickler unpickler(reader, source);
-    return unpickler.run(static_cast<const char*>(data.get()), size);
+    return unpickle_archive(reader, source);
   } catch (const c10::Error& e) {
-    throw ModelError("cannot read \"" + source + "\": corrupt torch archive (" +
-                     std::string(e.what_without_backtrace()).substr(0, 300) + ")");
+    throw ModelError(corrupt_archive(source, e));
+  }
+}
+
+c10::IValue read_torch_bytes(const std::string& bytes, const std::string& source) {
+  if (bytes.size() < 4 || std::memcmp(bytes.data(), "PK\x03\x04", 4) != 0) {
+    throw ModelError("cannot read \"" + source + "\": not a torch.save zip archive");
+  }
+  try {
+    check_record_sizes(io::read_zip_directory(bytes, source), bytes.size(), source);
+  } catch (const IoError& e) {
+    throw ModelError(e.what());
+  }
+  try {
+    std::istringstream in(bytes);
+    caffe2::serialize::PyTorchStreamReader reader(&in);
+    return unpickle_archive(reader, source);
+  } catch (const c10::Error& e) {
+    throw ModelError(corrupt_archive(source, e));
   }
 }
 

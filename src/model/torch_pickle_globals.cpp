@@ -2,10 +2,13 @@
 // Python globals found in torch.save files: OrderedDict, tensor/parameter rebuilds, storages, numpy scalars.
 #include "torch_pickle_globals.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <map>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
 
 namespace segoid::model::detail {
 namespace {
@@ -43,12 +46,23 @@ c10::IValue rebuild_tensor(const std::vector<c10::IValue>& args, const std::stri
   const std::vector<int64_t> stride = int_tuple(args[3], source);
   const int64_t offset = args[1].toInt();
   if (size.size() != stride.size()) fail(source, "tensor size and stride differ in length");
+  // Checked arithmetic: a hostile header must not overflow the extent or claim a giant tensor.
+  const auto max_elements = static_cast<int64_t>(std::min<std::uint64_t>(
+      core::input_limits().max_record_bytes, static_cast<std::uint64_t>(std::numeric_limits<int64_t>::max())));
   int64_t last = offset;
+  int64_t numel = 1;
   bool empty = false;
   for (size_t d = 0; d < size.size(); ++d) {
     if (size[d] < 0 || stride[d] < 0) fail(source, "tensor with negative size or stride");
     empty = empty || size[d] == 0;
-    last += (size[d] - 1) * stride[d];
+    int64_t extent = 0;
+    if (size[d] > 0 && (__builtin_mul_overflow(size[d] - 1, stride[d], &extent) ||
+                        __builtin_add_overflow(last, extent, &last))) {
+      fail(source, "tensor view exceeds its storage");
+    }
+    if (__builtin_mul_overflow(numel, size[d], &numel) || numel > max_elements) {
+      fail(source, "tensor declares more than " + std::to_string(max_elements) + " elements (segoid --max-record-mb)");
+    }
   }
   if (!empty && (offset < 0 || last >= flat.numel())) fail(source, "tensor view exceeds its storage");
   at::Tensor tensor = at::empty({0}, flat.options());
@@ -64,7 +78,12 @@ c10::IValue numpy_scalar(const std::vector<c10::IValue>& args, const std::string
   const std::string& bytes = args[1].toStringRef();
   if (dtype->byteorder == '>') fail(source, "big-endian numpy scalar is not supported");
   const char kind = dtype->typestr.empty() ? '?' : dtype->typestr[0];
-  const size_t width = dtype->typestr.size() > 1 ? std::stoul(dtype->typestr.substr(1)) : 0;
+  size_t width = 0;
+  for (size_t i = 1; i < dtype->typestr.size() && i < 4; ++i) {
+    const char digit = dtype->typestr[i];
+    if (digit < '0' || digit > '9') fail(source, "unsupported numpy scalar type '" + dtype->typestr + "'");
+    width = width * 10 + static_cast<size_t>(digit - '0');
+  }
   if (bytes.size() != width) fail(source, "numpy scalar of type " + dtype->typestr + " has " +
                                               std::to_string(bytes.size()) + " bytes");
   if (kind == 'f' && width == 8) { double v; std::memcpy(&v, bytes.data(), 8); return v; }
@@ -98,6 +117,8 @@ c10::IValue latin1_encode(const std::vector<c10::IValue>& args, const std::strin
 }
 
 }  // namespace
+
+bool is_dict_key(const c10::IValue& key) { return key.isString() || key.isInt() || key.isDouble() || key.isBool(); }
 
 c10::IValue make_global(const std::string& module, const std::string& name) {
   return c10::IValue::make_capsule(c10::make_intrusive<PickleGlobal>(module + "." + name));
@@ -134,6 +155,7 @@ c10::IValue call_global(const c10::IValue& callable, const c10::IValue& args, co
     if (!items.empty() && items[0].isList()) {
       for (const auto& pair : items[0].toListRef()) {
         if (!pair.isTuple() || pair.toTupleRef().elements().size() != 2) fail(source, "OrderedDict of non-pairs");
+        if (!is_dict_key(pair.toTupleRef().elements()[0])) fail(source, "OrderedDict with an unsupported key type");
         dict.insert_or_assign(pair.toTupleRef().elements()[0], pair.toTupleRef().elements()[1]);
       }
     }

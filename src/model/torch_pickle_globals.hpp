@@ -21,6 +21,10 @@ struct NumpyDtype : torch::CustomClassHolder {
   char byteorder = '<';
 };
 
+/// True for the dict keys a state dict may use and c10's dict can hash: str, int, float, bool.
+/// (c10 throws for other keys from inside its hash table, which ends the process.)
+bool is_dict_key(const c10::IValue& key);
+
 /// A capsule for GLOBAL module.name.
 c10::IValue make_global(const std::string& module, const std::string& name);
 

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 
 #include "cross_validation_internal.hpp"
 #include "segoid/core/atomic_file.hpp"
@@ -109,27 +108,6 @@ std::string meta_difference(const fs::path& meta_path, const CvConfig& config, c
   return "";
 }
 
-/// Newest resumable state of a fold's run folder, or empty.
-fs::path find_resume_checkpoint(const fs::path& run_dir) {
-  const fs::path dir = run_dir / train::contract::kCheckpointsDir;
-  if (!fs::is_directory(dir)) return {};
-  for (const char* name : {train::contract::kInterruptedModel, train::contract::kFinalModel}) {
-    if (fs::exists(dir / name)) return dir / name;
-  }
-  static const std::regex kPeriodic(R"(checkpoint_epoch_(\d+)\.pt)");
-  fs::path newest;
-  long newest_epoch = -1;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    std::smatch m;
-    const std::string name = entry.path().filename().string();
-    if (std::regex_match(name, m, kPeriodic) && std::stol(m[1]) > newest_epoch) {
-      newest_epoch = std::stol(m[1]);
-      newest = entry.path();
-    }
-  }
-  return newest;
-}
-
 data::Manifest subset(const data::Manifest& all, const std::vector<std::string>& basenames) {
   data::Manifest out;
   out.columns = all.columns;
@@ -155,7 +133,7 @@ void run_fold(const CvConfig& config, const CvOptions& options, const data::Mani
   if (options.on_step_end) {
     to.on_step_end = [&options, &fold](int epoch, int step) { options.on_step_end(fold.index, epoch, step); };
   }
-  to.resume = find_resume_checkpoint(dir);
+  to.resume = train::find_resume_checkpoint(dir);  // last.pt after a kill -9
   const std::string validation = join(fold.validation, ";");
   if (to.resume.empty()) {
     spdlog::info("fold {}/{}: start  validation {}  ({} training images)", fold.index, n_folds - 1, validation,
@@ -240,6 +218,9 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
       }
     }
   }
+  // Unfinished temporary files of a killed earlier run (each fold's own are cleared by train).
+  core::remove_stale_temporaries(config.cv_dir);
+  core::remove_stale_temporaries(config.cv_dir / contract::kResultsDir);
   core::write_file_atomic(meta_path, meta_yaml(config, folds));
   // The config as given, kept beside the folds (the Python SegOid's cv_config.yaml snapshot).
   if (!options.config_path.empty() && fs::is_regular_file(options.config_path)) {

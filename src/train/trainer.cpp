@@ -166,6 +166,9 @@ std::unique_ptr<Session> start_session(const TrainConfig& config, const TrainOpt
     s->run_dir = create_unique_run_dir(config.run_dir);
   }
   fs::create_directories(s->run_dir / contract::kCheckpointsDir);
+  // A killed earlier session of this run may have left unfinished temporary files.
+  core::remove_stale_temporaries(s->run_dir);
+  core::remove_stale_temporaries(s->run_dir / contract::kCheckpointsDir);
   core::write_file_atomic(s->run_dir / contract::kRunConfigYaml, to_yaml(config));
   write_runtime_yaml(*s, threads, layout);
   if (config.tensorboard.enabled) {
@@ -257,6 +260,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
     core::write_file_atomic(s.run_dir / contract::kValMetricsCsv, metrics_csv(s.history));
     log_tensorboard(s, r);
     save_epoch_checkpoints(s, r, new_best, result);
+    save_session(s, checkpoints / kLastCheckpointName);  // what a kill -9 resumes from
     if (config.training.max_minutes > 0 && minutes_used() >= config.training.max_minutes &&
         s.epochs_done < config.training.epochs) {
       result.time_budget_reached = true;
@@ -270,6 +274,7 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
     if (config.checkpointing.save_final) {
       save_session(s, checkpoints / contract::kFinalModel);
       result.final_checkpoint = checkpoints / contract::kFinalModel;
+      fs::remove(checkpoints / kLastCheckpointName, ec);  // final_model.pt holds the same state
     }
   }
   result.epochs_completed = s.epochs_done;

@@ -73,5 +73,18 @@ TEST(CsvTest, MissingFileIsIoError) {
   EXPECT_THROW(read_csv(dir / "none.csv"), IoError);
 }
 
+TEST(CsvTest, LeadingByteOrderMarkInAFieldSurvivesRoundTrip) {
+  // Regression (fuzz/regressions/csv): a header field starting with a BOM after a blank first line
+  // was written unquoted at the start of the file and then dropped as the file's BOM.
+  const CsvTable table = parse_csv(std::string("\n\xEF\xBB\xBF""ab,c\n1,2\n"), "bom.csv");
+  const CsvTable again = parse_csv(format_csv(table), "again.csv");
+  EXPECT_EQ(again.header, table.header);
+  EXPECT_EQ(again.rows, table.rows);
+  // Regression: a one-column row with an empty value was written as a blank line and lost.
+  const CsvTable one_column = parse_csv("name\n\"\"\nx\n", "one.csv");
+  ASSERT_EQ(one_column.rows.size(), 2u);
+  EXPECT_EQ(parse_csv(format_csv(one_column), "again.csv").rows, one_column.rows);
+}
+
 }  // namespace
 }  // namespace segoid::io

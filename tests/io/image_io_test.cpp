@@ -7,11 +7,14 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <array>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
 #include "test_support.hpp"
 #include "tiff_fixtures.hpp"
 
@@ -124,6 +127,58 @@ TEST(ImageIoTest, TruncatedJpegIsAnError) {
   EXPECT_EQ(read_image(dir / "whole.jpg").pixels.size(), cv::Size(64, 64));
   core::write_file_atomic(dir / "cut.jpg", std::string(bytes.begin(), bytes.begin() + bytes.size() * 2 / 3));
   EXPECT_THROW(read_image(dir / "cut.jpg"), IoError);
+}
+
+/// A PNG whose IHDR claims `width` x `height` 16-bit gray pixels, with a few bytes of real data.
+std::string png_claiming(std::uint32_t width, std::uint32_t height) {
+  auto be32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  const std::string ihdr = be32(width) + be32(height) + std::string("\x10\x00\x00\x00\x00", 5);
+  return std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + "IHDR" + ihdr + be32(0) + be32(0) + "IEND" + be32(0);
+}
+
+TEST(ImageIoTest, HeaderClaimingHugeImageIsRefusedBeforeDecoding) {
+  test::TempDir tmp;
+  const fs::path png = tmp / "bomb.png";
+  std::ofstream(png, std::ios::binary) << png_claiming(100000, 100000);
+  // A TIFF IFD claiming 100000 x 100000 16-bit pixels in one 2 GB strip, in a 120-byte file.
+  std::string tiff("II*\x00\x08\x00\x00\x00", 8);
+  auto le = [&tiff](std::uint64_t v, int n) { for (int i = 0; i < n; ++i) tiff.push_back(static_cast<char>(v >> (8 * i))); };
+  const std::vector<std::array<std::uint32_t, 3>> tags = {{256, 4, 100000}, {257, 4, 100000}, {258, 3, 16}, {259, 3, 1},
+                                                          {262, 3, 1}, {273, 4, 8}, {277, 3, 1}, {278, 4, 100000},
+                                                          {279, 4, 2000000000}};
+  le(tags.size(), 2);
+  for (const auto& [tag, type, value] : tags) { le(tag, 2); le(type, 2); le(1, 4); le(value, 4); }
+  le(0, 4);
+  const fs::path tif = tmp / "bomb.tif";
+  std::ofstream(tif, std::ios::binary) << tiff;
+  for (const fs::path& path : {png, tif}) {
+    try {
+      read_image(path);
+      FAIL() << "accepted " << path;
+    } catch (const IoError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find("\"" + path.string() + "\""), std::string::npos) << what;
+      EXPECT_NE(what.find("100000x100000 pixels"), std::string::npos) << what;
+      EXPECT_NE(what.find("--max-image-pixels"), std::string::npos) << what;
+    }
+  }
+}
+
+TEST(ImageIoTest, ImageLimitIsConfigurable) {
+  test::TempDir tmp;
+  const fs::path png = tmp / "small.png";
+  ASSERT_TRUE(cv::imwrite(png.string(), cv::Mat(12, 17, CV_8UC1, cv::Scalar(7))));
+  EXPECT_EQ(read_image(png).pixels.size(), cv::Size(17, 12));
+  const core::InputLimits defaults = core::input_limits();
+  core::InputLimits tight = defaults;
+  tight.max_image_pixels = 100;
+  core::set_input_limits(tight);
+  EXPECT_THROW(read_image(png), IoError);
+  core::set_input_limits(defaults);
+  EXPECT_NO_THROW(read_image(png));
 }
 
 TEST(ImageIoTest, IsImageFileByExtension) {

@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "python_fixtures.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/input_limits.hpp"
 
 namespace segoid::model {
 namespace {
@@ -152,6 +155,98 @@ TEST(TorchPickleTest, ReadsLibTorchPickleSave) {
   EXPECT_TRUE(torch::equal(entries[0].second, dict.at("w")));
   EXPECT_EQ(entries[1].second.item<int64_t>(), 5);
   EXPECT_TRUE(is_torch_save_archive(path));
+}
+
+/// Runs `program` through the pickle layer with 64-byte storages; returns the error text or "".
+using namespace std::string_literals;
+
+std::string unpickle_error(const std::string& program) {
+  const PickleRecordLoader load = [](const std::string&) {
+    at::DataPtr bytes = at::getCPUAllocator()->allocate(64);
+    std::memset(bytes.get(), 0, 64);
+    return std::make_tuple(std::move(bytes), std::size_t{64});
+  };
+  try {
+    unpickle(program.data(), program.size(), load, "hostile.pkl");
+  } catch (const ModelError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string binunicode(const std::string& text) {
+  std::string out = "X";
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((text.size() >> (8 * i)) & 0xFF));
+  return out + text;
+}
+
+std::string long8(std::int64_t value) {
+  std::string out("\x8a\x08", 2);
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((static_cast<std::uint64_t>(value) >> (8 * i)) & 0xFF));
+  return out;
+}
+
+TEST(TorchPickleTest, HostilePicklesAreRefusedWithClearErrors) {
+  // Nested 300 deep: refused (the destructor of such a value would recurse 300 levels, and 10^6 overflows).
+  const std::string deep = "\x80\x02" + std::string(300, ']') + std::string(299, 'a') + ".";
+  EXPECT_NE(unpickle_error(deep).find("deeper than 200 levels"), std::string::npos) << unpickle_error(deep);
+  EXPECT_EQ(unpickle_error("\x80\x02" + std::string(100, ']') + std::string(99, 'a') + "."), "");
+  // A list inside itself, and a list changed after it was nested (the other way to build a cycle).
+  EXPECT_NE(unpickle_error("]q\x00h\x00""a."s).find("inside itself"), std::string::npos);
+  EXPECT_NE(unpickle_error("]q\x00]q\x01h\x00""a0K\x01""a."s).find("after nesting"), std::string::npos);
+  // POP past a MARK, os.system, a view beyond its storage and a tensor of 2^80 elements.
+  EXPECT_NE(unpickle_error("N(0."s).find("past a MARK"), std::string::npos);
+  EXPECT_NE(unpickle_error("cos\nsystem\n(" + binunicode("true") + "tR.").find("'os.system'"), std::string::npos);
+  const auto tensor = [](std::int64_t size, std::int64_t stride) {
+    return "ctorch._utils\n_rebuild_tensor_v2\n((" + binunicode("storage") + "ctorch\nFloatStorage\n" +
+           binunicode("0") + binunicode("cpu") + "K\x10tQK\x00("s + long8(size) + long8(size) + "t(" + long8(stride) +
+           "K\x01t\x89tR.";
+  };
+  EXPECT_EQ(unpickle_error(tensor(4, 4)), "");
+  EXPECT_NE(unpickle_error(tensor(5, 4)).find("exceeds its storage"), std::string::npos);
+  EXPECT_NE(unpickle_error(tensor(std::int64_t{1} << 40, 0)).find("declares more than"), std::string::npos)
+      << unpickle_error(tensor(std::int64_t{1} << 40, 0));
+  EXPECT_NE(unpickle_error(tensor(std::int64_t{1} << 62, std::int64_t{1} << 62)).find("storage"), std::string::npos);
+}
+
+TEST(TorchPickleTest, MemoAndDepthLimitsAreConfigurable) {
+  const core::InputLimits defaults = core::input_limits();
+  core::InputLimits tight = defaults;
+  tight.max_pickle_memo = 10;
+  tight.max_pickle_depth = 3;
+  core::set_input_limits(tight);
+  std::string memo_flood = "\x80\x02";
+  for (int i = 0; i < 11; ++i) memo_flood += "N\x94";
+  memo_flood += std::string(11, '0') + "N.";
+  const std::string memo_error = unpickle_error(memo_flood);
+  const std::string depth_error = unpickle_error("]]]]aaa.");
+  core::set_input_limits(defaults);
+  EXPECT_NE(memo_error.find("beyond 10 entries"), std::string::npos) << memo_error;
+  EXPECT_NE(depth_error.find("deeper than 3"), std::string::npos) << depth_error;
+  EXPECT_EQ(unpickle_error(memo_flood), "");
+}
+
+TEST(TorchPickleTest, ArchiveDeclaringGiantStorageIsRefusedBeforeReading) {
+  c10::Dict<std::string, torch::Tensor> dict;
+  dict.insert("w", torch::ones({4}));
+  const std::vector<char> saved = torch::pickle_save(c10::IValue(dict));
+  std::string bytes(saved.begin(), saved.end());
+  EXPECT_NO_THROW(read_torch_bytes(bytes, "fine.pth"));
+  // Patch the central directory: the storage record now claims 0xFFFFFFF0 bytes.
+  for (std::size_t at = bytes.find("PK\x01\x02"); at != std::string::npos; at = bytes.find("PK\x01\x02", at + 4)) {
+    const std::size_t name_length = static_cast<std::uint8_t>(bytes[at + 28]) | (static_cast<std::uint8_t>(bytes[at + 29]) << 8);
+    const std::string name = bytes.substr(at + 46, name_length);
+    if (name.size() >= 6 && name.compare(name.size() - 6, 6, "data/0") == 0) {
+      for (std::size_t field : {at + 20, at + 24}) bytes.replace(field, 4, "\xf0\xff\xff\xff", 4);
+    }
+  }
+  try {
+    read_torch_bytes(bytes, "bomb.pth");
+    FAIL() << "accepted a giant storage claim";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"bomb.pth\""), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("declares 4294967280 bytes"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

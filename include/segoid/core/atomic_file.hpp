@@ -36,6 +36,10 @@ class AtomicFile {
 /// Writes `content` to `path` atomically. Throws IoError.
 void write_file_atomic(const std::filesystem::path& path, const std::string& content);
 
+/// Removes the temporary files AtomicFile left in `dir` (not recursive) when its process was
+/// killed before commit: "<name>.tmp.<pid>" whose pid is no longer running. Returns how many.
+int remove_stale_temporaries(const std::filesystem::path& dir);
+
 /// Reads a whole file. Throws IoError naming the file when it is missing or unreadable.
 std::string read_file(const std::filesystem::path& path);
 

@@ -20,6 +20,9 @@ struct PredictConfig {
   std::filesystem::path output_dir = "inference";  ///< [output.output_dir]
   bool save_probabilities = true;              ///< [output.save_probabilities] write <name>_pred_prob.tif
   bool force = false;                          ///< replace an earlier run's prediction files
+  /// --resume: continue an interrupted run in output_dir: images whose outputs are all there (each
+  /// written atomically, so present means complete) are kept, and only the rest are predicted.
+  bool resume = false;
   int tile_size = 0;                           ///< [inference.tile_size] pixels; 0 = checkpoint's patch size
   double overlap = 0.25;                       ///< [inference.overlap] fraction of a tile, [0, 1)
   double threshold = 0.5;                      ///< [inference.threshold] foreground where prob > threshold
@@ -70,6 +73,7 @@ struct PredictSummary {
   int images_total = 0;
   int images_done = 0;
   int images_failed = 0;     ///< listed in errors.csv
+  int images_skipped = 0;    ///< --resume: complete outputs kept from an earlier run (counted in images_done)
   int images_with_truth = 0; ///< rows of pixel_metrics.csv
   double mean_dice = 0.0;    ///< over images with ground truth
   double std_dice = 0.0;
@@ -87,7 +91,9 @@ struct PredictSummary {
 /// `predict_meta.yaml` (with a shard: `pixel_metrics.shard-<i>-of-<n>.csv` etc., see shard_file_name).
 /// An earlier run's prediction files in the folder are an error unless config.force, which deletes
 /// them first (other files are left alone); a shard looks only at the files it would write itself,
-/// so shards sharing one folder do not refuse each other. A failing image is logged
+/// so shards sharing one folder do not refuse each other. With config.resume, earlier outputs stay
+/// and images that have them all are not predicted again (their pixel metrics are recomputed from
+/// the kept mask); temporary files of a killed run are removed. A failing image is logged
 /// and skipped. Throws ConfigError/ModelError/IoError for problems that stop the whole run.
 PredictSummary run_predict_full(const PredictConfig& config);
 

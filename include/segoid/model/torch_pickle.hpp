@@ -5,7 +5,9 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <tuple>
 
 #include "segoid/model/state_dict.hpp"
 
@@ -17,8 +19,22 @@ namespace segoid::model {
 /// tensors and parameters -> Tensor (sharing storages as in the file, offsets and strides kept),
 /// numpy scalars -> Int/Double. Covers pickle protocols 2-5 as torch writes them.
 /// Throws ModelError naming the file for a missing/legacy/corrupt file, an unknown opcode (named
-/// with its byte and offset) or an unsupported global (named module.qualname).
+/// with its byte and offset) or an unsupported global (named module.qualname). Before any record
+/// is extracted, the zip directory is checked: a record declaring more than
+/// core::input_limits().max_record_bytes, or more than the archive can hold, is refused.
 c10::IValue read_torch_file(const std::filesystem::path& path);
+
+/// Same as read_torch_file for an archive held in memory; `source` names it in errors.
+c10::IValue read_torch_bytes(const std::string& bytes, const std::string& source);
+
+/// Returns the bytes of archive record `name` ("data/0", ...), as PyTorchStreamReader::getRecord.
+using PickleRecordLoader = std::function<std::tuple<at::DataPtr, std::size_t>(const std::string& name)>;
+
+/// The pickle layer alone: runs the pickle program `data` (a data.pkl), fetching tensor storages
+/// through `load_record`. Bounded by core::input_limits(): nesting depth, memo entries, tensor
+/// elements; recursive (self-referencing) objects are refused. Throws ModelError naming `source`.
+c10::IValue unpickle(const char* data, std::size_t size, const PickleRecordLoader& load_record,
+                     const std::string& source);
 
 /// The tensors of a state dict in a `torch.save` file, in file order: the top-level (Ordered)dict
 /// when `key` is empty, else the (Ordered)dict under top-level `key` (e.g. "model_state_dict").

@@ -17,8 +17,8 @@ namespace segoid::train {
 /// How one call of train_model runs, beside the config.
 struct TrainOptions {
   std::filesystem::path config_path;  ///< the config file, for messages (the resume hint)
-  /// Checkpoint to continue from (interrupted.pt, best_model.pt, checkpoint_epoch_NNN.pt, ...).
-  /// The run continues in that checkpoint's run folder.
+  /// Checkpoint to continue from (interrupted.pt, last.pt, best_model.pt, checkpoint_epoch_NNN.pt,
+  /// ...; find_resume_checkpoint picks one for a run folder). The run continues in that checkpoint's run folder.
   std::filesystem::path resume;
   /// Run folder to use instead of <config.run_dir>/train_YYYYMMDD_HHMMSS (created if needed).
   std::filesystem::path run_dir;
@@ -71,6 +71,16 @@ TrainResult train_model(const TrainConfig& config, const TrainOptions& options);
 TrainResult train_on_images(const TrainConfig& config, const TrainOptions& options,
                             std::vector<data::TrainingImage> train_images,
                             std::vector<data::TrainingImage> val_images);
+
+/// The checkpoint written (atomically) after every epoch in <run>/checkpoints/: the state a
+/// SIGKILL, an out-of-memory kill or a power cut falls back to. Removed once final_model.pt is written.
+inline constexpr const char* kLastCheckpointName = "last.pt";
+
+/// The newest intact training state in `run_dir`/checkpoints: the most epochs (then steps) done
+/// among interrupted.pt, last.pt, final_model.pt and the newest checkpoint_epoch_NNN.pt, falling
+/// back to best_model.pt and older periodic ones when those are unreadable (each skipped file is
+/// logged). Removes temporary files of killed writers first. Empty when there is none.
+std::filesystem::path find_resume_checkpoint(const std::filesystem::path& run_dir);
 
 /// The resolved config embedded in a checkpoint written by train_model (for `--resume` without
 /// `--config`). Throws ModelError naming the file when it has none.

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs libFuzzer targets: first every seed (fuzz/corpus/<name>) and regression input
+# (fuzz/regressions/<name>), then mutations until SECONDS have passed. Prints executions per target.
+# Usage: run_fuzz.sh FUZZ_BUILD_DIR SECONDS WORK_DIR [NAME...]   (no NAME: every built target)
+# New corpus entries go to WORK_DIR/corpus/<name>, crashes to WORK_DIR/artifacts/ (exit 1).
+set -u
+bin_dir=$1 seconds=$2 work=$3
+shift 3
+src=$(cd "$(dirname "$0")" && pwd)
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then read -r -a names < <(tr ';' ' ' < "$bin_dir/targets.txt"); fi
+status=0
+summary=()
+for name in "${names[@]}"; do
+  exe="$bin_dir/fuzz_$name"
+  if [ ! -x "$exe" ]; then echo "run_fuzz: $exe is not built" >&2; status=1; continue; fi
+  mkdir -p "$work/corpus/$name" "$work/artifacts"
+  dirs=("$work/corpus/$name" "$src/corpus/$name")
+  [ -d "$src/regressions/$name" ] && dirs+=("$src/regressions/$name")
+  log="$work/$name.log"
+  # -malloc_limit_mb: any single allocation a header can force beyond 1 GiB is a finding.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
+  UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+  LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp:print_suppressions=0} \
+    "$exe" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=1024 \
+    -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" "${dirs[@]}" > "$log" 2>&1
+  rc=$?
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+  line=$(printf '%-14s %12s executions in %4ss  (%s/s)  corpus %s files' "$name" "${runs:-?}" "${secs:-?}" \
+         "$(( ${runs:-0} / (${secs:-1} > 0 ? ${secs:-1} : 1) ))" "$(find "$work/corpus/$name" "${dirs[@]:1}" -type f | wc -l)")
+  if [ $rc -ne 0 ]; then
+    line="$line  FAILED (rc $rc): see $log"
+    grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*Test unit written)" "$log" | head -5 >&2
+    status=1
+  fi
+  echo "$line"
+  summary+=("$line")
+done
+if [ ${#names[@]} -gt 1 ]; then
+  echo "---- fuzz summary (${seconds}s per target) ----"
+  printf '%s\n' "${summary[@]}"
+fi
+exit $status
