@@ -61,9 +61,8 @@ const core::ConfigTable& cv_config_table() {
 CvConfig parse_cv_config(const std::string& yaml_text, const std::string& origin) {
   core::ConfigNode root = core::ConfigNode::parse(yaml_text, origin);
   if (!root.has("cv")) throw ConfigError(origin + ": missing section 'cv' (strategy, source_manifest, seed, n_folds)");
-  const YAML::Node data = root.node()["data"];
   for (const char* key : {"train_manifest", "val_manifest"}) {
-    if (data.IsMap() && data[key]) {
+    if (root.has("data") && root.node()["data"].IsMap() && root.node()["data"][key]) {
       throw ConfigError(fmt::format("{}: data.{} is set per fold from cv.source_manifest; remove it", origin, key));
     }
   }

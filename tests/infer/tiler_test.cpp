@@ -207,7 +207,7 @@ TEST(TilerTest, RejectsPredictorReturningWrongCount) {
   const cv::Mat image = random_image(40, 40, 1);
   TilingOptions options;
   options.tile_size = 32;
-  const auto broken = [](const std::vector<cv::Mat>& tiles) { return std::vector<cv::Mat>(); };
+  const auto broken = [](const std::vector<cv::Mat>&) { return std::vector<cv::Mat>(); };
   EXPECT_THROW(predict_tiled(image, broken, options), Error);
 }
 

@@ -100,10 +100,10 @@ TEST(ConfigReferenceTest, DefaultFilesStateTheTableDefaults) {
   for (const std::string& name : set) {
     const std::string row = defaults.count("dataset." + name) ? "dataset." + name : "training." + name;
     ASSERT_EQ(defaults.count(row), 1u) << name << " is no train.yaml key";
-    YAML::Node value = file;
+    YAML::Node value = YAML::Clone(file);
     for (std::size_t start = 0, dot = 0; dot != std::string::npos; start = dot + 1) {
       dot = name.find('.', start);
-      value = value[name.substr(start, dot == std::string::npos ? std::string::npos : dot - start)];
+      value.reset(value[name.substr(start, dot == std::string::npos ? std::string::npos : dot - start)]);
     }
     EXPECT_EQ(YAML::Node(YAML::Load(defaults.at(row))).as<std::string>(), value.as<std::string>()) << name;
   }

@@ -54,9 +54,9 @@ TEST(PlotsTest, HistogramIsAValidNonBlankPng) {
 
 TEST(PlotsTest, EmptyAndConstantHistogramsStillDraw) {
   test::TempDir dir;
-  plot_histogram({}, dir / "empty.png", PlotSpec{"Nothing", "x", "count"});
+  plot_histogram({}, dir / "empty.png", PlotSpec{"Nothing", "x", "count", ""});
   expect_plot(dir / "empty.png", 1000, 700);
-  plot_histogram({5, 5, 5}, dir / "constant.png", PlotSpec{"Constant", "x", "count"});
+  plot_histogram({5, 5, 5}, dir / "constant.png", PlotSpec{"Constant", "x", "count", ""});
   expect_plot(dir / "constant.png", 1000, 700);
 }
 
@@ -67,7 +67,7 @@ TEST(PlotsTest, ScatterAndBarsAreValidPngs) {
   expect_plot(dir / "counts.png", 700, 700);
   std::vector<std::string> names = {"plate1_A01", "plate1_A02", "plate1_A03"};
   plot_grouped_bars(names, {{"precision", {1.0, 0.8, std::nan("")}}, {"recall", {0.9, 0.7, 0.0}}, {"F1", {0.95, 0.75, 0.0}}},
-                    dir / "detection.png", PlotSpec{"Detection per image", "image", "score"});
+                    dir / "detection.png", PlotSpec{"Detection per image", "image", "score", ""});
   expect_plot(dir / "detection.png", 1000, 700);
 }
 
@@ -84,7 +84,7 @@ TEST(PlotsTest, LinePlotDrawsEachSeriesInItsColour) {
   cv::inRange(bgr, cv::Scalar(62, 112, 201), cv::Scalar(102, 152, 241), orange);
   EXPECT_GT(cv::countNonZero(blue), 50);
   EXPECT_GT(cv::countNonZero(orange), 50);
-  EXPECT_THROW(plot_lines(epochs, {{"short", {1, 2}}}, dir / "bad.png", PlotSpec{"t", "x", "y"}), Error);
+  EXPECT_THROW(plot_lines(epochs, {{"short", {1, 2}}}, dir / "bad.png", PlotSpec{"t", "x", "y", ""}), Error);
 }
 
 TEST(PlotsTest, UnwritableTargetThrowsIoError) {
@@ -92,10 +92,10 @@ TEST(PlotsTest, UnwritableTargetThrowsIoError) {
   std::filesystem::create_directories(dir / "blocker");
   // A regular file where a folder is needed: the parent cannot be created.
   std::ofstream(dir / "file") << "x";
-  EXPECT_THROW(plot_histogram({1, 2, 3}, dir / "file" / "h.png", PlotSpec{"t", "x", "y"}), IoError);
+  EXPECT_THROW(plot_histogram({1, 2, 3}, dir / "file" / "h.png", PlotSpec{"t", "x", "y", ""}), IoError);
   // A folder where the PNG should go: PLplot would exit the process; we throw instead.
   std::filesystem::create_directories(dir / ("taken.png.tmp." + std::to_string(::getpid())));
-  EXPECT_THROW(plot_histogram({1, 2, 3}, dir / "taken.png", PlotSpec{"t", "x", "y"}), IoError);
+  EXPECT_THROW(plot_histogram({1, 2, 3}, dir / "taken.png", PlotSpec{"t", "x", "y", ""}), IoError);
 }
 
 }  // namespace
