@@ -10,6 +10,8 @@
 #include "interrupt.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/report/review_server.hpp"
+#include "segoid/report/review_state.hpp"
+#include "segoid/report/video_export.hpp"
 
 namespace segoid::cli {
 namespace {
@@ -18,7 +20,7 @@ struct ReviewFlags {
   std::string image_dir, manifest, data_root, pred_mask_dir, output_flagged, video_export, corrections_dir,
       session, display_mode = "slideshow", reviewer;
   double display_duration = 3.0, overlay_alpha = 0.5;
-  int fps = 30, port = 0;
+  int fps = 30, port = 0, max_frame_side = 1280;
 };
 
 // The reviewer recorded with each flag when --reviewer is not given: the login name.
@@ -49,7 +51,10 @@ const bool kRegistered = register_command({
                      "Flagged image names, one per line (default: flagged_images.txt beside the session file); "
                      "a CSV with reasons is written beside it");
       sub.add_option("--video-export", f->video_export, "Write the slideshow as a video instead of serving the page");
-      sub.add_option("--fps", f->fps, "Frames per second of --video-export")->default_val(30);
+      sub.add_option("--fps", f->fps, "Frames per second of --video-export")->default_val(30)->check(CLI::Range(1, 1000));
+      sub.add_option("--max-frame-side", f->max_frame_side, "Longest side of a --video-export frame, px")
+          ->default_val(1280)
+          ->check(CLI::Range(16, 16384));
       sub.add_option("--corrections-dir", f->corrections_dir,
                      "Where Save writes masks/<basename>_mask.tif and images/ (default: <pred-mask-dir>/corrections)");
       sub.add_option("--session", f->session, "Review state file (default: <pred-mask-dir>/review_session.json)");
@@ -59,13 +64,29 @@ const bool kRegistered = register_command({
           ->check(CLI::IsMember({"slideshow", "sidebyside", "toggle"}));
       sub.add_option("--reviewer", f->reviewer, "Name recorded with each flag (default: your user name)");
       return [=] {
-        if (!f->video_export.empty()) {
-          // The video writer (report::export_review_video) comes with the video-export work.
-          throw ConfigError("--video-export \"" + f->video_export +
-                            "\": video export is not yet available in this build; review in the page instead");
-        }
         if (f->image_dir.empty() == f->manifest.empty()) {
           throw ConfigError("review_predictions: give --image-dir or --manifest");
+        }
+        if (!f->video_export.empty()) {  // headless: the slideshow as a video, no server
+          const std::vector<report::ReviewItem> items =
+              f->manifest.empty() ? report::find_review_items(f->image_dir, f->pred_mask_dir)
+                                  : report::find_review_items_in_manifest(
+                                        f->manifest, f->data_root.empty() ? "data" : f->data_root, f->pred_mask_dir);
+          std::vector<std::filesystem::path> images;
+          std::vector<std::filesystem::path> masks;
+          for (const auto& item : items) {
+            images.push_back(item.image_path);
+            masks.push_back(item.mask_path);
+          }
+          report::VideoExportOptions options;
+          options.overlay_alpha = f->overlay_alpha;
+          options.display_duration_s = f->display_duration;
+          options.fps = f->fps;
+          options.max_side = f->max_frame_side;
+          const report::VideoExportResult video = report::export_review_video(images, masks, f->video_export, options);
+          std::cout << "Wrote " << video.path.string() << ": " << video.frames << " frames of " << video.frame_size.width
+                    << "x" << video.frame_size.height << " (" << video.codec << ", " << items.size() << " images)\n";
+          return 0;
         }
         report::ReviewConfig config;
         config.image_dir = f->image_dir;

@@ -44,6 +44,12 @@ std::vector<fs::path> folder_images(const fs::path& folder) {
 
 }  // namespace
 
+const std::vector<std::string>& inference_forms() {
+  static const std::vector<std::string> forms{"folded_channels_last", "folded_contiguous", "plain_channels_last",
+                                              "plain_contiguous", kInferenceFormBf16};
+  return forms;
+}
+
 namespace {
 /// "auto" and every form the predictor knows.
 std::vector<std::string> inference_form_choices() {

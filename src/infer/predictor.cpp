@@ -27,7 +27,7 @@ namespace {
 
 /// The U-Net's encoder downsamples 5 times.
 constexpr int kSizeMultiple = 32;
-constexpr const char* kBf16Form = "folded_channels_last_bf16";
+const char* const kBf16Form = kInferenceFormBf16;
 constexpr const char* kCacheKind = "inference_form";
 constexpr int kProbeRounds = 2;             ///< timed forwards per form, interleaved, after one warm-up
 constexpr double kBf16MaxDiceChange = 1e-3;  ///< bf16 is used only when its mask agrees this well
@@ -166,11 +166,6 @@ model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOption
 
 }  // namespace
 
-const std::vector<std::string>& inference_forms() {
-  static const std::vector<std::string> forms{"folded_channels_last", "folded_contiguous", "plain_channels_last",
-                                              "plain_contiguous", kBf16Form};
-  return forms;
-}
 
 struct Predictor::Impl {
   Form form;

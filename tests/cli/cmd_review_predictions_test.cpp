@@ -22,12 +22,23 @@ std::string review_command(const test::TempDir& dir, const std::string& extra) {
          (dir / "pred").string() + "' " + extra;
 }
 
-TEST(CmdReviewPredictionsTest, VideoExportSaysItIsNotYetAvailable) {
+TEST(CmdReviewPredictionsTest, VideoExportWritesTheSlideshowWithoutAServer) {
   test::TempDir dir;
-  test::write_review_folder(dir.path(), {"A"}, {});
+  test::write_review_folder(dir.path(), {"A", "B"}, {});
+  const fs::path video = dir / "review.avi";
   std::string output;
-  EXPECT_EQ(test::run_command(review_command(dir, "--video-export out.mp4"), &output), 2);
-  EXPECT_NE(output.find("not yet available"), std::string::npos) << output;
+  // 0.2 s per view at 10 fps: 2 frames per view, plain and overlay, for 2 images.
+  ASSERT_EQ(test::run_command(review_command(dir, "--video-export '" + video.string() +
+                                                      "' --display-duration 0.2 --fps 10 --max-frame-side 64"),
+                              &output),
+            0)
+      << output;
+  EXPECT_TRUE(fs::is_regular_file(video));
+  EXPECT_NE(output.find("8 frames"), std::string::npos) << output;
+  EXPECT_NE(output.find("MJPG"), std::string::npos) << output;
+  EXPECT_EQ(test::run_command(review_command(dir, "--video-export '" + (dir / "review.gif").string() + "'"), &output), 2);
+  EXPECT_NE(output.find("review.gif"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir / "review.gif"));
 }
 
 TEST(CmdReviewPredictionsTest, UsageErrorsExitWith2) {

@@ -27,6 +27,8 @@ struct PredictorOptions {
 
 /// The inference forms: folded_channels_last, folded_contiguous, plain_channels_last,
 /// plain_contiguous, and folded_channels_last_bf16 (only measured where the CPU has bf16 units).
+/// The bf16 form, tried only where the CPU has avx512_bf16 or AMX.
+inline constexpr char kInferenceFormBf16[] = "folded_channels_last_bf16";
 const std::vector<std::string>& inference_forms();
 
 /// What the checkpoint says about its model (copied out of model::CheckpointInfo).
