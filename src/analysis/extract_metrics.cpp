@@ -90,7 +90,10 @@ DescribeTable describe_columns(const io::CsvTable& table, const std::vector<std:
 }
 
 std::vector<std::string> measure_columns(const std::vector<std::string>& header) {
-  static const std::set<std::string> kNotMeasures = {"image_basename", data::contract::kBasename, "label",
+  // Text columns (names, the pixel size's source) and ids are not measures.
+  static const std::set<std::string> kNotMeasures = {"image_basename",           data::contract::kBasename,
+                                                     contract::kImage,
+                                                     contract::kPixelSizeSource, "label",
                                                      contract::kMatchedTrueLabel, contract::kMatchIou};
   std::vector<std::string> out;
   for (const std::string& column : header) {

@@ -53,8 +53,9 @@ TEST(ExtractMetricsTest, SingleValueHasNoStdAndTextCellNamesTheFile) {
 
 TEST(ExtractMetricsTest, MeasureColumnsLeaveOutIdentifiers) {
   const std::vector<std::string> header = {"image_basename", "label", "area", "circularity", "bbox_min_row",
-                                           "area_um2", "matched_true_label", "match_iou"};
-  EXPECT_EQ(measure_columns(header), (std::vector<std::string>{"area", "circularity", "area_um2"}));
+                                           "area_px", "matched_true_label", "match_iou", "image",
+                                           "pixel_size_source"};
+  EXPECT_EQ(measure_columns(header), (std::vector<std::string>{"area", "circularity", "area_px"}));
 }
 
 /// Three prediction masks: discs, an ellipse, a 2 px speck (circularity missing) and an empty image.
@@ -93,11 +94,15 @@ TEST(ExtractMetricsTest, WritesTablesAndSummaryStatistics) {
   const int circularity = stats.column_index("circularity");
   ASSERT_GT(area, 0);
   ASSERT_GT(circularity, 0);
-  EXPECT_GT(stats.column_index("equivalent_diameter_um"), 0);
+  // --pixel-size: the measure columns hold µm and µm², the *_px columns pixels (Python's layout).
+  const int area_px = stats.column_index("area_px");
+  ASSERT_GT(area_px, 0);
+  EXPECT_GT(stats.column_index("equivalent_diameter_px"), 0);
   EXPECT_EQ(stats.column_index("label"), -1);
   EXPECT_EQ(stats.rows[0][area], "5");
   EXPECT_EQ(stats.rows[0][circularity], "4");  // the 2 px speck has no circularity
-  EXPECT_EQ(stats.rows[3][area], "2");         // min: the speck
+  EXPECT_EQ(stats.rows[3][area_px], "2");      // min: the speck, 2 px
+  EXPECT_NEAR(std::stod(stats.rows[3][area]), 2 * 0.65 * 0.65, 1e-12);  // the same in µm²
 }
 
 TEST(ExtractMetricsTest, SummaryStatisticsEqualPandasDescribe) {

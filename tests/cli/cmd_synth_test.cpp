@@ -104,10 +104,18 @@ TEST(CmdSynthTest, MixedStylesWriteReadableFilesAndATruthRowPerMaskComponent) {
     const int components = cv::connectedComponents(mask.pixels != 0, labels, 8) - 1;
     EXPECT_EQ(components, rows_per_image[name]) << name;
     const std::string type = type_of[name];
-    if (type == "jpeg-rgb") EXPECT_EQ(entry.path().extension(), ".jpg") << name;
-    if (type == "float32") EXPECT_EQ(image.pixels.depth(), CV_32F) << name;
-    if (type == "uint12in16" || type == "uint16") EXPECT_EQ(image.pixels.depth(), CV_16U) << name;
-    if (type == "uint8") EXPECT_EQ(image.pixels.depth(), CV_8U) << name;
+    if (type == "jpeg-rgb") {
+      EXPECT_EQ(entry.path().extension(), ".jpg") << name;
+    }
+    if (type == "float32") {
+      EXPECT_EQ(image.pixels.depth(), CV_32F) << name;
+    }
+    if (type == "uint12in16" || type == "uint16") {
+      EXPECT_EQ(image.pixels.depth(), CV_16U) << name;
+    }
+    if (type == "uint8") {
+      EXPECT_EQ(image.pixels.depth(), CV_8U) << name;
+    }
   }
   EXPECT_EQ(images, 6);
 }

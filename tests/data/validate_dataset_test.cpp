@@ -110,7 +110,9 @@ TEST(ValidateDatasetTest, AllCsvAndQcReportCarryThePythonColumns) {
   const int diameter = all.column_index("mean_diameter");
   const int count = all.column_index("object_count");
   for (const auto& row : all.rows) {
-    if (row[count] != "0") EXPECT_GT(std::stod(row[diameter]), 0.0) << row[0];
+    if (row[count] != "0") {
+      EXPECT_GT(std::stod(row[diameter]), 0.0) << row[0];
+    }
   }
   const io::CsvTable qc = io::read_csv(report.qc_csv);
   std::vector<std::string> expected = test::python::kAllCsv;

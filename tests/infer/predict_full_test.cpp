@@ -227,8 +227,8 @@ TEST(PredictFullTest, PixelSizeTravelsFromImageToQuantify) {
 }
 
 TEST(PredictorTest, OutputDoesNotDependOnBatchSizeOrInferenceForm) {
-  const Predictor fast = Predictor::load(tiny_checkpoint(), {"cpu", 2, true, true});
-  PredictorOptions plain_options{"cpu", 2, false, false};
+  const Predictor fast = Predictor::load(tiny_checkpoint(), {"cpu", 2, true, true, "", {}, 0});
+  PredictorOptions plain_options{"cpu", 2, false, false, "", {}, 0};
   const Predictor plain = Predictor::load(tiny_checkpoint(), plain_options);
   std::vector<cv::Mat> tiles;
   for (int i = 0; i < 4; ++i) {

@@ -83,7 +83,7 @@ TEST(PredictorFormTest, UnknownFormIsAConfigError) {
 }
 
 TEST(PredictorFormTest, EmptyFormKeepsTheFlags) {
-  PredictorOptions o{"cpu", 2, /*channels_last=*/false, /*fold_batchnorm=*/true};
+  PredictorOptions o{"cpu", 2, /*channels_last=*/false, /*fold_batchnorm=*/true, /*form=*/"", /*cache_dir=*/{}, /*probe_tile=*/0};
   const Predictor p = Predictor::load(checkpoint(), o);
   EXPECT_EQ(p.description().form, "folded_contiguous");
   EXPECT_EQ(p.description().form_source, "flags");
@@ -153,7 +153,8 @@ TEST(PredictorFormTest, ConfigKeyIsReadAndChecked) {
     validate_predict_config(config);
     FAIL() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("inference form"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("runtime.inference_form"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("fast"), std::string::npos) << e.what();
   }
 }
 

@@ -59,7 +59,9 @@ TEST(ModelInfoTest, DescribesSegoidCheckpointWithLineage) {
   EXPECT_EQ(d.lineage[1].epoch, 9);
   EXPECT_NE(d.segoid_version.find("segoid"), std::string::npos);
   const std::string reference = sha256sum(path);
-  if (!reference.empty()) EXPECT_EQ(d.sha256, reference);
+  if (!reference.empty()) {
+    EXPECT_EQ(d.sha256, reference);
+  }
 
   const std::string text = format_model_description(d);
   EXPECT_NE(text.find("1. best_model.pt"), std::string::npos) << text;

@@ -87,6 +87,7 @@ training:
   batch_size: 2
   learning_rate: 0.001
   num_workers: 1
+  memory_format: channels_last  # no per-machine probe: every launch runs at the same pace
 early_stopping:
   enabled: false
 lr_scheduler:

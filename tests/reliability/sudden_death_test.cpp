@@ -240,7 +240,9 @@ TEST_F(SuddenDeathTest, PredictResumeAfterKillsKeepsFinishedImages) {
     if (child.wait_for(moment(rng) * full_seconds)) break;
     child.kill_now();
     ++kills;
-    if (fs::exists(out)) EXPECT_NO_THROW(prediction_pixels(out)) << "a partial file under a final name";
+    if (fs::exists(out)) {
+      EXPECT_NO_THROW(prediction_pixels(out)) << "a partial file under a final name";
+    }
   }
   ASSERT_EQ(run_command(fmt::format("{} {} --resume", predict, out.string()), &output), 0) << output;
   std::cout << fmt::format("[reliability] predict_full: {} kills survived\n", kills);

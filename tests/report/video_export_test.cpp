@@ -93,7 +93,9 @@ TEST(VideoExportTest, Mp4IsWrittenOrRefusedClearly) {
     std::cout << "[   INFO   ] this OpenCV writes mp4v\n";
     const std::vector<cv::Mat> frames = read_frames(out);
     EXPECT_EQ(frames.size(), 30u);
-    if (!frames.empty()) EXPECT_EQ(frames[0].size(), cv::Size(128, 84));
+    if (!frames.empty()) {
+      EXPECT_EQ(frames[0].size(), cv::Size(128, 84));
+    }
   } catch (const IoError& e) {
     // An OpenCV built without an MPEG-4 writer: the message names the file and the codec.
     std::cout << "[   INFO   ] this OpenCV has no mp4v writer: " << e.what() << "\n";

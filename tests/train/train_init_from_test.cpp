@@ -118,7 +118,9 @@ TEST(TrainInitFromTest, LineageChainsThroughGenerationsInNewRunFolders) {
   EXPECT_DOUBLE_EQ(child_info.lineage[0].best_val_dice, 0.42);
   EXPECT_EQ(child_info.lineage[0].epoch, 12);
   const std::string parent_sha = sha256sum(parent);
-  if (!parent_sha.empty()) EXPECT_EQ(child_info.lineage[0].sha256, parent_sha);
+  if (!parent_sha.empty()) {
+    EXPECT_EQ(child_info.lineage[0].sha256, parent_sha);
+  }
   EXPECT_EQ(load_train_config(child.run_dir / "config.yaml").model.init_checkpoint, parent);
 
   c.model.init_checkpoint = child.best_checkpoint;
@@ -127,7 +129,9 @@ TEST(TrainInitFromTest, LineageChainsThroughGenerationsInNewRunFolders) {
   ASSERT_EQ(info.lineage.size(), 2u);
   EXPECT_EQ(info.lineage[0].file_name, "best_model.pt");
   const std::string child_sha = sha256sum(child.best_checkpoint);
-  if (!child_sha.empty()) EXPECT_EQ(info.lineage[0].sha256, child_sha);
+  if (!child_sha.empty()) {
+    EXPECT_EQ(info.lineage[0].sha256, child_sha);
+  }
   EXPECT_EQ(info.lineage[1].sha256, child_info.lineage[0].sha256);
 }
 

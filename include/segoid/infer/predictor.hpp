@@ -25,10 +25,11 @@ struct PredictorOptions {
   int probe_tile = 0;               ///< tile side "auto" measures (predict's tile); 0 = the checkpoint's patch size
 };
 
-/// The inference forms: folded_channels_last, folded_contiguous, plain_channels_last,
-/// plain_contiguous, and folded_channels_last_bf16 (only measured where the CPU has bf16 units).
 /// The bf16 form, tried only where the CPU has avx512_bf16 or AMX.
 inline constexpr char kInferenceFormBf16[] = "folded_channels_last_bf16";
+
+/// The inference forms: folded_channels_last, folded_contiguous, plain_channels_last,
+/// plain_contiguous, and folded_channels_last_bf16 (only measured where the CPU has bf16 units).
 const std::vector<std::string>& inference_forms();
 
 /// What the checkpoint says about its model (copied out of model::CheckpointInfo).
