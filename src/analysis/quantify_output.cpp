@@ -19,6 +19,7 @@
 #include "csv_lite.hpp"
 #include "segoid/analysis/contract.hpp"
 #include "segoid/analysis/object_table.hpp"
+#include "segoid/core/utc_time.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/metrics.hpp"
 #include "segoid/infer/contract.hpp"
@@ -52,15 +53,6 @@ const std::vector<Measure>& measures() {
 }
 
 double mean_of(const std::vector<double>& v) { return core::column_stats(v).mean; }
-
-std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 // SegOid's long table: counts, per-measure mean/median/std (sample, n - 1), detection totals.
 // Plain names hold pixels; _um / _um2 rows cover the objects of calibrated images.
@@ -137,7 +129,7 @@ void write_meta(const QuantifySummary& s, const fs::path& path) {
   y << YAML::BeginMap;
   y << YAML::Key << "segoid_version" << YAML::Value << core::version();
   y << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
-  y << YAML::Key << "created_utc" << YAML::Value << utc_now();
+  y << YAML::Key << "created_utc" << YAML::Value << core::utc_timestamp_now();
   y << YAML::Key << "input" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "pred_mask_dir" << YAML::Value << fs::absolute(c.pred_mask_dir).string();
   y << YAML::Key << "gt_manifest" << YAML::Value

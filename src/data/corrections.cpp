@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "corrections_readme.hpp"
+#include "segoid/core/utc_time.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/sha256.hpp"
@@ -46,15 +47,6 @@ const std::vector<std::string> kRegistryColumns = {contract::kBasename, contract
                                                    "corrected_at", "workspace"};
 
 std::string quoted(const fs::path& p) { return "\"" + p.string() + "\""; }
-
-std::string utc_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 std::string trim(const std::string& s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -327,7 +319,7 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
     registry.rows.push_back({r.basename, r.image_path, r.mask_path, r.source_model, r.source_model_sha256, r.corrector,
                              r.corrected_at, r.workspace});
   }
-  const std::string now = utc_now();
+  const std::string now = core::utc_timestamp_now();
   std::map<std::string, std::string> model_sha;
   for (auto& [entry, pixels] : accepted) {
     const std::string model = config.source_model.empty() ? entry->source_model : config.source_model;

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "predict_inputs.hpp"
+#include "segoid/core/utc_time.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/metrics.hpp"
 #include "segoid/core/error.hpp"
@@ -124,20 +125,13 @@ std::pair<double, double> mean_std(const std::vector<double>& values) {
   return {stats.mean, stats.std};
 }
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buffer;
-}
-
 void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescription& model,
                 const TilingOptions& tiling, const PredictSummary& summary) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   out << YAML::Key << "segoid" << YAML::Value << YAML::BeginMap << YAML::Key << "version" << YAML::Value
       << core::version() << YAML::Key << "git_hash" << YAML::Value << core::git_hash() << YAML::Key << "date"
-      << YAML::Value << utc_now() << YAML::EndMap;
+      << YAML::Value << core::utc_timestamp_now() << YAML::EndMap;
   out << YAML::Key << "model" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "checkpoint" << YAML::Value << fs::absolute(c.checkpoint).string();
   out << YAML::Key << "encoder" << YAML::Value << model.encoder;

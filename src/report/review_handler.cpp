@@ -15,6 +15,7 @@
 #include <random>
 
 #include "review_cache.hpp"
+#include "segoid/core/utc_time.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/io/image_io.hpp"
@@ -363,7 +364,7 @@ HttpResponse ReviewHandler::flag(int index, const std::string& body) {
   entry.flagged = doc["flagged"].get<bool>();
   entry.reason = entry.flagged ? reason : "";
   entry.reviewer = options_.reviewer;
-  entry.timestamp = utc_timestamp_now();
+  entry.timestamp = core::utc_timestamp_now();
   entry.reviewed = true;
   session_.save();
   return json_response(json::parse(item_json(index)));
@@ -389,7 +390,7 @@ HttpResponse ReviewHandler::save_correction(int index) {
   std::lock_guard<std::mutex> lock(state_mutex_);
   ReviewEntry& entry = session_.entry(index);
   entry.corrected = true;
-  entry.corrected_at = utc_timestamp_now();
+  entry.corrected_at = core::utc_timestamp_now();
   entry.reviewed = true;
   session_.save();
   json value = json::parse(item_json(index));

@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "segoid/core/utc_time.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/io/csv.hpp"
@@ -186,15 +187,6 @@ void ReviewSession::save() const {
   if (!paths_.session_file.empty()) core::write_file_atomic(paths_.session_file, doc.dump(1) + "\n");
   if (!paths_.flagged_list.empty()) core::write_file_atomic(paths_.flagged_list, list.str());
   if (!paths_.flagged_csv.empty()) io::write_csv(paths_.flagged_csv, csv);
-}
-
-std::string utc_timestamp_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 }  // namespace segoid::report

@@ -102,7 +102,5 @@ class ReviewSession {
   ReviewPaths paths_;
 };
 
-/// The current time as ISO 8601 UTC with seconds, e.g. "2026-12-01T08:30:00Z".
-std::string utc_timestamp_now();
 
 }  // namespace segoid::report
