@@ -50,6 +50,7 @@ void set_weight_layout(Unet& unet, const std::string& layout) {
 
 std::map<std::string, double> measure_training_layouts(const UnetOptions& options, int patch_size, int batch_size) {
   const int side = std::min(patch_size, kProbeMaxSide);
+  static_cast<void>(batch_size);  // the probe stays at 2 patches (BatchNorm needs 2); see the header
   const int batch = kProbeBatch;
   const std::vector<std::string> layouts{kContiguous, kChannelsLast};
   std::vector<Unet> models;

@@ -90,7 +90,7 @@ TEST_F(SuddenDeathTest, TrainSurvivesTwentyKillsWithIdenticalWeights) {
   const fs::path kill_parent = root_ / "killed";
   const fs::path kill_config = write_config("killed.yaml", kill_parent, kEpochs);
   std::mt19937 rng(20260513);
-  std::uniform_real_distribution<double> fraction(0.05, 0.9);
+  std::uniform_real_distribution<double> fraction(0.05, 0.5);  // margin for a 2x faster relaunch (load varies)
   int kills = 0;
   int resumes = 0;
   int restarts = 0;
