@@ -23,6 +23,7 @@ APT_PACKAGES := build-essential cmake pkg-config ccache git \
 BROWSER_TOOLS := chromium:chromium node:nodejs npm:npm
 
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 
 .PHONY: all deps build test demo bench fuzz clean install
 
@@ -72,9 +73,10 @@ install:
 	  done; \
 	fi
 
-# Every libFuzzer target for FUZZ_SECONDS each (corpus kept in $(BUILD_DIR)/fuzz-runs); prints executions.
+# Every libFuzzer target for FUZZ_SECONDS each, or until FUZZ_RUNS executions when set (corpus kept
+# in $(BUILD_DIR)/fuzz-runs); prints executions.
 fuzz: build
-	bash fuzz/run_fuzz.sh $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz-runs
+	FUZZ_RUNS=$(FUZZ_RUNS) bash fuzz/run_fuzz.sh $(BUILD_DIR)/fuzz $(FUZZ_SECONDS) $(BUILD_DIR)/fuzz-runs
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR).cmake.log

@@ -162,6 +162,53 @@ def text_seeds(repo):
     put("merge_metrics", "header_mismatch.txt", pixel + "A,1,1,1,1,1,1\n=====\nbasename,x\nB,1\n")
 
 
+def review_seeds():
+    """Raw HTTP requests to the review server (token and names as in fuzz_review_request.cpp)."""
+    token = "0123456789abcdef0123456789abcdef"
+
+    def request(method, target, body="", headers=None):
+        headers = {"Host": "127.0.0.1:8000", **(headers or {})}
+        lines = [f"{method} {target} HTTP/1.1"]
+        for key, value in headers.items():
+            lines.append(f"{key}: {value}")
+        if body:
+            lines.append(f"Content-Length: {len(body.encode())}")
+            lines.append("Content-Type: application/json")
+        return "\r\n".join(lines) + "\r\n\r\n" + body
+
+    t = f"t={token}"
+    seeds = {
+        "page.http": request("GET", f"/?{t}"),
+        "css.http": request("GET", f"/review.css?{t}"),
+        "session.http": request("GET", f"/api/session?{t}"),
+        "header_token.http": request("GET", "/api/session", headers={"X-Review-Token": token}),
+        "image.http": request("GET", f"/api/image?{t}&name=A&layer=image"),
+        "overlay.http": request("GET", f"/api/image?{t}&name=A&layer=overlay&v=1"),
+        "thumb.http": request("GET", f"/api/thumb?{t}&name=B"),
+        "region.http": request("GET", f"/api/region?{t}&name=A&layer=image&x=5&y=5&w=40&h=30&ow=80&oh=60"),
+        "region_mask.http": request("GET", f"/api/region?{t}&name=A&layer=overlay&x=-5&y=0&w=400&h=300"),
+        "flag.http": request("POST", f"/api/flag?{t}&name=A", '{"flagged": true, "reason": "poor_boundary"}'),
+        "unflag.http": request("POST", f"/api/flag?{t}&name=B", '{"flagged": false}'),
+        "seen.http": request("POST", f"/api/seen?{t}&name=A"),
+        "edits.http": request("POST", f"/api/edits?{t}&name=A",
+                              '[{"op":"polygon","mode":"add","points":[[1,1],[30,2],[15,25]]},'
+                              '{"op":"brush","mode":"cut","radius":3,"points":[[20,20],[25,22]]},'
+                              '{"op":"reject","x":70,"y":50}]'),
+        "correction.http": request("POST", f"/api/correction?{t}&name=A"),
+        "finish.http": request("POST", f"/api/finish?{t}"),
+        "no_token.http": request("GET", "/api/session"),
+        "rebinding.http": request("GET", f"/api/session?{t}", headers={"Host": "evil.example"}),
+        "dotdot.http": request("GET", f"/api/../etc/passwd?{t}"),
+        "encoded.http": request("GET", f"/api/image?t=%30123456789abcdef0123456789abcdef&name=%41&layer=image"),
+        "continue.http": request("POST", f"/api/flag?{t}&name=A", '{"flagged": true}', {"Expect": "100-continue"}),
+        "chunked.http": (f"POST /api/edits?{t}&name=B HTTP/1.1\r\nHost: localhost\r\n"
+                         "Transfer-Encoding: chunked\r\n\r\n2\r\n[]\r\n0\r\n\r\n"),
+        "put.http": request("PUT", f"/api/flag?{t}&name=A", "{}"),
+    }
+    for name, text in seeds.items():
+        put("review_request", name, text)
+
+
 def main():
     repo = pathlib.Path(__file__).resolve().parent.parent
     helper = sys.argv[1] if len(sys.argv) > 1 else None
@@ -169,6 +216,7 @@ def main():
     tiff_seeds()
     image_seeds(helper)
     torch_seeds()
+    review_seeds()
     total = sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file())
     print(f"seeds in {ROOT}: {sum(1 for p in ROOT.rglob('*') if p.is_file())} files, {total} bytes")
 

@@ -3,6 +3,7 @@
 # Runs libFuzzer targets: first every seed (fuzz/corpus/<name>) and regression input
 # (fuzz/regressions/<name>), then mutations until SECONDS have passed. Prints executions per target.
 # Usage: run_fuzz.sh FUZZ_BUILD_DIR SECONDS WORK_DIR [NAME...]   (no NAME: every built target)
+# With FUZZ_RUNS=N in the environment a target also stops after N executions (e.g. 1000000).
 # New corpus entries go to WORK_DIR/corpus/<name>, crashes to WORK_DIR/artifacts/ (exit 1).
 set -u
 bin_dir=$1 seconds=$2 work=$3
@@ -23,7 +24,7 @@ for name in "${names[@]}"; do
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
   LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp:print_suppressions=0} \
-    "$exe" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=1024 \
+    "$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=1024 \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" "${dirs[@]}" > "$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -171,14 +171,8 @@ void write_summary(const Joined& eval, const std::vector<fs::path>& sources, con
   r.micro = detection_scores(r.tp, r.fp, r.fn);
   r.macro = {mean_finite(precisions), mean_finite(recalls), mean_finite(f1s)};
   out.total_images = out.images_with_truth = static_cast<long>(t.rows.size());
-  out.total_tp = r.tp;
-  out.total_fp = r.fp;
-  out.total_fn = r.fn;
-  out.mean_precision = r.macro.precision;
-  out.mean_recall = r.macro.recall;
-  out.mean_f1 = r.macro.f1;
+  set_detection_totals(out, r.tp, r.fp, r.fn, r.macro);
   out.mean_matched_iou = mean_finite(ious);
-  out.micro = r.micro;
   out.mean_centroid_shift = r.tp > 0 ? shift_sum / static_cast<double>(r.tp) : kNaN;
   out.iou_threshold = kNaN;  // not recorded in instance_eval.csv
   write_summary_row(path, out);

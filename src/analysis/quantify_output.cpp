@@ -27,6 +27,17 @@
 
 namespace segoid::analysis {
 namespace fs = std::filesystem;
+
+void set_detection_totals(SummaryRow& row, long tp, long fp, long fn, const DetectionScores& macro) {
+  row.total_tp = tp;
+  row.total_fp = fp;
+  row.total_fn = fn;
+  row.mean_precision = macro.precision;
+  row.mean_recall = macro.recall;
+  row.mean_f1 = macro.f1;
+  row.micro = detection_scores(tp, fp, fn);
+}
+
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -108,15 +119,9 @@ SummaryRow summary_row(const QuantifySummary& s) {
     row.total_pred_objects += static_cast<long>(image.objects.size());
     if (image.has_truth) row.total_gt_objects += image.eval.n_true;
   }
-  row.total_tp = s.tp;
-  row.total_fp = s.fp;
-  row.total_fn = s.fn;
-  row.mean_precision = s.macro.precision;
-  row.mean_recall = s.macro.recall;
-  row.mean_f1 = s.macro.f1;
+  set_detection_totals(row, s.tp, s.fp, s.fn, s.macro);
   row.mean_matched_iou = s.mean_matched_iou;
   row.images_with_truth = s.images_with_truth;
-  row.micro = s.micro;
   row.mean_centroid_shift = s.mean_centroid_shift;
   row.iou_threshold = s.config.iou_threshold;
   return row;

@@ -20,6 +20,10 @@ struct SummaryRow {
   double iou_threshold = 0;        ///< NaN when unknown (merge_metrics)
 };
 
+/// The detection columns of `row` from summed counts (micro scores follow from them) and the
+/// per-image means (macro); quantify_objects and merge_metrics both fill the row this way.
+void set_detection_totals(SummaryRow& row, long tp, long fp, long fn, const DetectionScores& macro);
+
 /// Writes summary.csv (header + one row) atomically.
 void write_summary_row(const std::filesystem::path& path, const SummaryRow& row);
 

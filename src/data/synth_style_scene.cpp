@@ -3,6 +3,7 @@
 // per-style appearance) and clutter that never enters the mask (debris, fibres, bubbles, blobs).
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <opencv2/imgproc.hpp>
 
 #include "synth_style_internal.hpp"
@@ -170,6 +171,37 @@ bool is_free(const Scene& scene, cv::Point2d c, double radius, double gap) {
   return true;
 }
 
+// Draws up to kPlacementTries uniform centres in `area` until one is free (is_free); the Rng
+// sequence is the same whether or not one is found, so scenes stay byte-identical per seed.
+std::optional<cv::Point2d> find_free_spot(const Scene& scene, core::Rng& rng, cv::Size area, double radius, double gap) {
+  for (int attempt = 0; attempt < kPlacementTries; ++attempt) {
+    // Braces: list-initialization evaluates x before y, as the scenes were drawn before.
+    const cv::Point2d c{rng.uniform(0.0, area.width - 1.0), rng.uniform(0.0, area.height - 1.0)};
+    if (is_free(scene, c, radius, gap)) return c;
+  }
+  return std::nullopt;
+}
+
+// Calls paint(row, col, pixel) for every float pixel of `image` within `reach` of `c` in x and in
+// y (clipped to the image), row by row: the window each point-like feature is drawn into.
+template <class Paint>
+void paint_near(cv::Mat& image, cv::Point2d c, int reach, Paint paint) {
+  const int x = static_cast<int>(c.x), y = static_cast<int>(c.y);
+  const int col_begin = std::max(0, x - reach), col_end = std::min(image.cols - 1, x + reach);
+  for (int row = std::max(0, y - reach); row <= std::min(image.rows - 1, y + reach); ++row) {
+    auto* line = image.ptr<float>(row);
+    for (int col = col_begin; col <= col_end; ++col) paint(row, col, line[col]);
+  }
+}
+
+// A uniform point of `area`. The order of two calls in one argument list is unspecified, so the
+// draws are named: y first, as GCC evaluated them when the demo data was made.
+cv::Point2d uniform_point(core::Rng& rng, cv::Size area) {
+  const double y = rng.uniform(0.0, area.height - 1.0);
+  const double x = rng.uniform(0.0, area.width - 1.0);
+  return {x, y};
+}
+
 void paint_object(Scene& scene, int label, const ObjectLook& look, core::Rng& rng) {
   const ObjectGeometry& object = scene.objects[static_cast<std::size_t>(label - 1)];
   const double margin = std::max(6.0, 5.0 * look.halo_width);
@@ -203,29 +235,24 @@ void paint_object(Scene& scene, int label, const ObjectLook& look, core::Rng& rn
 void draw_debris(Scene& scene, core::Rng& rng, int count, double max_radius, bool emissive) {
   cv::Mat& light = scene.structure;
   for (int i = 0; i < count; ++i) {
-    const cv::Point2d c(rng.uniform(0.0, light.cols - 1.0), rng.uniform(0.0, light.rows - 1.0));
+    const cv::Point2d c = uniform_point(rng, light.size());
     const double radius = rng.uniform(0.25, 1.0) * max_radius;
     const double depth = rng.uniform(0.2, 0.6);
     const bool is_cell = rng.bernoulli(0.6);
     if (scene.labels.at<int>(cv::Point(static_cast<int>(c.x), static_cast<int>(c.y))) != 0) continue;
     const int reach = static_cast<int>(std::ceil(radius * 2.5 + 2));
-    for (int row = std::max(0, static_cast<int>(c.y) - reach);
-         row <= std::min(light.rows - 1, static_cast<int>(c.y) + reach); ++row) {
-      auto* line = light.ptr<float>(row);
-      for (int col = std::max(0, static_cast<int>(c.x) - reach);
-           col <= std::min(light.cols - 1, static_cast<int>(c.x) + reach); ++col) {
-        const double rho = std::hypot(col - c.x, row - c.y);
-        if (emissive) {
-          line[col] += static_cast<float>(0.3 * depth * std::exp(-(rho * rho) / (radius * radius)));
-        } else if (is_cell) {
-          const double ring = (rho - radius) / 0.9;
-          const double centre = rho / (0.6 * radius);
-          line[col] *= static_cast<float>(1.0 - depth * std::exp(-ring * ring) + 0.15 * std::exp(-centre * centre));
-        } else {
-          line[col] *= static_cast<float>(1.0 - depth * std::exp(-(rho * rho) / (radius * radius)));
-        }
+    paint_near(light, c, reach, [&](int row, int col, float& pixel) {
+      const double rho = std::hypot(col - c.x, row - c.y);
+      if (emissive) {
+        pixel += static_cast<float>(0.3 * depth * std::exp(-(rho * rho) / (radius * radius)));
+      } else if (is_cell) {
+        const double ring = (rho - radius) / 0.9;
+        const double centre = rho / (0.6 * radius);
+        pixel *= static_cast<float>(1.0 - depth * std::exp(-ring * ring) + 0.15 * std::exp(-centre * centre));
+      } else {
+        pixel *= static_cast<float>(1.0 - depth * std::exp(-(rho * rho) / (radius * radius)));
       }
-    }
+    });
   }
 }
 
@@ -234,7 +261,7 @@ void draw_fibres(Scene& scene, core::Rng& rng, int count, double scale, bool emi
   cv::Mat layer = cv::Mat::zeros(scene.structure.size(), CV_8UC1);
   for (int i = 0; i < count; ++i) {
     std::vector<cv::Point> points;
-    cv::Point2d p(rng.uniform(0.0, layer.cols - 1.0), rng.uniform(0.0, layer.rows - 1.0));
+    cv::Point2d p = uniform_point(rng, layer.size());
     double heading = rng.uniform(0.0, 2.0 * kPi);
     const double step = rng.uniform(8.0, 20.0) * scale;
     const int steps = static_cast<int>(rng.uniform_int(6, 24));
@@ -263,28 +290,18 @@ void draw_bubbles(Scene& scene, core::Rng& rng, int count, double max_radius) {
   cv::Mat& light = scene.structure;
   for (int i = 0; i < count; ++i) {
     const double radius = rng.uniform(0.3, 1.0) * max_radius;
-    cv::Point2d c;
-    bool placed = false;
-    for (int attempt = 0; attempt < kPlacementTries && !placed; ++attempt) {
-      c = {rng.uniform(0.0, light.cols - 1.0), rng.uniform(0.0, light.rows - 1.0)};
-      placed = is_free(scene, c, 1.4 * radius, 4.0);
-    }
-    if (!placed) continue;
+    const std::optional<cv::Point2d> spot = find_free_spot(scene, rng, light.size(), 1.4 * radius, 4.0);
+    if (!spot) continue;
+    const cv::Point2d c = *spot;
     const double ring_width = std::max(1.0, radius * rng.uniform(0.1, 0.2));
     const double depth = rng.uniform(0.4, 0.75);
     const double bright = rng.uniform(0.05, 0.25);
-    const int reach = static_cast<int>(std::ceil(1.4 * radius));
-    for (int row = std::max(0, static_cast<int>(c.y) - reach);
-         row <= std::min(light.rows - 1, static_cast<int>(c.y) + reach); ++row) {
-      auto* line = light.ptr<float>(row);
-      for (int col = std::max(0, static_cast<int>(c.x) - reach);
-           col <= std::min(light.cols - 1, static_cast<int>(c.x) + reach); ++col) {
-        const double rho = std::hypot(col - c.x, row - c.y);
-        const double ring = (rho - radius) / ring_width;
-        const double inner = rho < radius ? bright * (1.0 - rho / radius) : 0.0;
-        line[col] *= static_cast<float>(1.0 - depth * std::exp(-ring * ring) + inner);
-      }
-    }
+    paint_near(light, c, static_cast<int>(std::ceil(1.4 * radius)), [&](int row, int col, float& pixel) {
+      const double rho = std::hypot(col - c.x, row - c.y);
+      const double ring = (rho - radius) / ring_width;
+      const double inner = rho < radius ? bright * (1.0 - rho / radius) : 0.0;
+      pixel *= static_cast<float>(1.0 - depth * std::exp(-ring * ring) + inner);
+    });
   }
 }
 
@@ -292,24 +309,14 @@ void draw_blurred_blobs(Scene& scene, core::Rng& rng, int count, double min_radi
   cv::Mat& light = scene.structure;
   for (int i = 0; i < count; ++i) {
     const double radius = rng.uniform(min_radius, max_radius);
-    cv::Point2d c;
-    bool placed = false;
-    for (int attempt = 0; attempt < kPlacementTries && !placed; ++attempt) {
-      c = {rng.uniform(0.0, light.cols - 1.0), rng.uniform(0.0, light.rows - 1.0)};
-      placed = is_free(scene, c, 1.5 * radius, 2.0);
-    }
-    if (!placed) continue;
+    const std::optional<cv::Point2d> spot = find_free_spot(scene, rng, light.size(), 1.5 * radius, 2.0);
+    if (!spot) continue;
+    const cv::Point2d c = *spot;
     const double depth = rng.uniform(0.08, 0.25);
-    const int reach = static_cast<int>(std::ceil(2.0 * radius));
-    for (int row = std::max(0, static_cast<int>(c.y) - reach);
-         row <= std::min(light.rows - 1, static_cast<int>(c.y) + reach); ++row) {
-      auto* line = light.ptr<float>(row);
-      for (int col = std::max(0, static_cast<int>(c.x) - reach);
-           col <= std::min(light.cols - 1, static_cast<int>(c.x) + reach); ++col) {
-        const double rho2 = ((col - c.x) * (col - c.x) + (row - c.y) * (row - c.y)) / (radius * radius);
-        line[col] *= static_cast<float>(1.0 - depth * std::exp(-rho2));
-      }
-    }
+    paint_near(light, c, static_cast<int>(std::ceil(2.0 * radius)), [&](int row, int col, float& pixel) {
+      const double rho2 = ((col - c.x) * (col - c.x) + (row - c.y) * (row - c.y)) / (radius * radius);
+      pixel *= static_cast<float>(1.0 - depth * std::exp(-rho2));
+    });
   }
 }
 

@@ -2,37 +2,15 @@
 // The review page's HTTP server (cpp-httplib on 127.0.0.1) and the review_predictions stage.
 #include "segoid/report/review_server.hpp"
 
-#include <httplib.h>
-#include <sys/socket.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 
+#include "review_routes.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::report {
 namespace fs = std::filesystem;
-
-namespace {
-
-constexpr int kReadTimeoutSeconds = 30;
-
-HttpRequest to_request(const httplib::Request& in) {
-  HttpRequest out;
-  out.method = in.method;
-  out.path = in.path;
-  for (const auto& [key, value] : in.params) out.query.emplace(key, value);  // first value wins
-  for (const auto& [key, value] : in.headers) {
-    std::string lower = key;
-    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    out.headers.emplace(lower, value);
-  }
-  out.body = in.body;
-  return out;
-}
-
-}  // namespace
 
 struct ReviewServer::Impl {
   httplib::Server server;
@@ -41,27 +19,7 @@ struct ReviewServer::Impl {
 ReviewServer::ReviewServer(ReviewHandler& handler, int port, size_t max_body_bytes)
     : impl_(std::make_unique<Impl>()), handler_(handler) {
   auto& server = impl_->server;
-  server.set_payload_max_length(max_body_bytes);
-  server.set_read_timeout(kReadTimeoutSeconds, 0);
-  server.set_keep_alive_max_count(1000);
-  // SO_REUSEADDR only (a restart may reuse the port at once); no SO_REUSEPORT, which would let a
-  // second server share a busy port.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
-  const auto serve = [this](const httplib::Request& request, httplib::Response& response) {
-    const HttpResponse answer = handler_.handle(to_request(request));
-    response.status = answer.status;
-    for (const auto& [key, value] : answer.headers) response.set_header(key, value);
-    response.set_content(answer.body, answer.content_type.c_str());
-  };
-  server.Get(".*", serve);
-  server.Post(".*", serve);
-  server.Put(".*", serve);
-  server.Delete(".*", serve);
-  server.Patch(".*", serve);
-  server.Options(".*", serve);
+  configure_review_server(server, handler_, max_body_bytes);
   if (port == 0) {
     port_ = server.bind_to_any_port(kReviewHost);
   } else {

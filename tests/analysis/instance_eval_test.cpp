@@ -6,10 +6,13 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/metrics.hpp"
 #include "segoid/core/rng.hpp"
 
 namespace segoid::analysis {
@@ -60,20 +63,18 @@ TEST(InstanceEvalTest, CountsMissesAndFalseAlarms) {
   EXPECT_DOUBLE_EQ(e.matches[0].iou, 1.0);
 }
 
-TEST(InstanceEvalTest, UndefinedRatiosFollowTheConvention) {
-  // Neither truth nor prediction: all 1 (core::scores_from_counts).
-  const DetectionScores none = detection_scores(0, 0, 0);
-  EXPECT_EQ(none.precision, 1.0);
-  EXPECT_EQ(none.recall, 1.0);
-  EXPECT_EQ(none.f1, 1.0);
-  // Any other 0/0 is 0.0, as the Python SegOid writes it.
-  const DetectionScores all_missed = detection_scores(0, 0, 4);
-  EXPECT_EQ(all_missed.precision, 0.0);
-  EXPECT_DOUBLE_EQ(all_missed.recall, 0.0);
-  EXPECT_DOUBLE_EQ(all_missed.f1, 0.0);
-  const DetectionScores false_alarms = detection_scores(0, 3, 0);
-  EXPECT_EQ(false_alarms.recall, 0.0);
-  EXPECT_EQ(false_alarms.precision, 0.0);
+TEST(InstanceEvalTest, DetectionScoresFollowTheSharedConvention) {
+  // The 0/0 conventions are core::metrics' own (MetricsTest.EmptyConvention pins them); detection
+  // scores must be exactly those, for the undefined cases and an ordinary one.
+  for (const auto& [tp, fp, fn] : std::vector<std::array<long, 3>>{{0, 0, 0}, {0, 0, 4}, {0, 3, 0}, {6, 2, 4}}) {
+    const DetectionScores d = detection_scores(tp, fp, fn);
+    const core::Scores s = core::scores_from_counts(tp, fp, fn);
+    EXPECT_EQ(d.precision, s.precision) << tp << " " << fp << " " << fn;
+    EXPECT_EQ(d.recall, s.recall) << tp << " " << fp << " " << fn;
+    EXPECT_EQ(d.f1, s.f1) << tp << " " << fp << " " << fn;
+  }
+  EXPECT_EQ(detection_scores(0, 0, 0).f1, 1.0);  // nothing to find, nothing found
+  EXPECT_EQ(detection_scores(0, 0, 4).recall, 0.0);
 }
 
 TEST(InstanceEvalTest, RejectsMismatchedSizesAndBadThreshold) {

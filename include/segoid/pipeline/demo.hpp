@@ -11,7 +11,7 @@ namespace segoid::pipeline {
 struct DemoOptions {
   std::filesystem::path out_dir;      ///< fresh folder for everything the demo writes
   bool force = false;                 ///< replace an existing, non-empty out_dir
-  int images = 24;                    ///< synthetic images (4 of each style when mixed)
+  int images = 48;                    ///< synthetic images (8 of each style when mixed: 5 train, 2 val, 1 test)
   std::string style = "mixed";        ///< synth style or "mixed" (one style per image)
   int image_side = 512;               ///< px, square images of the styles other than flat-well-only
   std::uint64_t seed = 42;            ///< synthesis, split and training seed
