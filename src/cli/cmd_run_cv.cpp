@@ -35,6 +35,8 @@ const bool kRegistered = register_command(
            ->delimiter(',');
        sub.add_flag("--force", opt->force,
                     "Discard the folds and results already in output.cv_dir (needed when the folds changed)");
+       // No cv row names a flag yet. One that does must also reach the resume hint, which repeats
+       // only --config, and results/ keeps the config file as given.
        const auto keys = KeyFlags::add<pipeline::CvConfig>(sub, pipeline::cv_config_table());
        sub.footer(
            "Each fold is a full training run in <output.cv_dir>/folds/fold_N/; results go to\n"
