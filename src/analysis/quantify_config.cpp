@@ -15,17 +15,18 @@ const core::ConfigTable& quantify_config_table() {
   constexpr double kNoLimit = 1e9;
   // Every key of quantify.yaml, in file order. Add a key here (see core/config_table.hpp).
   static const core::ConfigTable table = {
-      key<Q>("input.pred_mask_dir", &Q::pred_mask_dir).help("<basename>_pred_mask.tif files written by predict_full"),
+      key<Q>("input.pred_mask_dir", &Q::pred_mask_dir).help("<basename>_pred_mask.tif files written by predict_full")
+          .flag("--pred-mask-dir"),
       key<Q>("input.gt_manifest", &Q::gt_manifest).or_null()
-          .help("optional CSV with basename,mask_path (null = measurements only)"),
-      key<Q>("input.data_root", &Q::data_root).help("base of relative manifest paths"),
+          .help("optional CSV with basename,mask_path (null = measurements only)").flag("--gt-manifest"),
+      key<Q>("input.data_root", &Q::data_root).help("base of relative manifest paths").flag("--data-root"),
       key<Q>("analysis.min_object_area", &Q::min_object_area).range(0, kNoLimit)
-          .help("px; smaller objects are dropped from prediction AND truth"),
+          .help("px; smaller objects are dropped from prediction AND truth").flag("--min-object-area"),
       key<Q>("analysis.iou_match_threshold", &Q::iou_threshold).range_above(0, 1)
-          .help("a predicted and a true object match when IoU >= this"),
+          .help("a predicted and a true object match when IoU >= this").flag("--iou-threshold"),
       key<Q>("calibration.pixel_size_um", &Q::pixel_size_um).range(0, 1e6).or_null()
-          .help("um per pixel; a number adds _um / _um2 columns (null = uncalibrated)"),
-      key<Q>("output.output_dir", &Q::output_dir).help("tables and plots/ go here"),
+          .help("um per pixel; a number adds _um / _um2 columns (null = uncalibrated)").flag("--pixel-size"),
+      key<Q>("output.output_dir", &Q::output_dir).help("tables and plots/ go here").flag("--output-dir"),
       key<Q>("output.generate_plots", &Q::generate_plots).help("histograms, counts and detection plots in plots/"),
   };
   return table;

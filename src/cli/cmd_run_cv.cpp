@@ -9,6 +9,7 @@
 #include "command_registry.hpp"
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
+#include "key_flags.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/pipeline/cross_validation.hpp"
 
@@ -34,14 +35,18 @@ const bool kRegistered = register_command(
            ->delimiter(',');
        sub.add_flag("--force", opt->force,
                     "Discard the folds and results already in output.cv_dir (needed when the folds changed)");
+       // No cv row names a flag yet. One that does must also reach the resume hint, which repeats
+       // only --config, and results/ keeps the config file as given.
+       const auto keys = KeyFlags::add<pipeline::CvConfig>(sub, pipeline::cv_config_table());
        sub.footer(
            "Each fold is a full training run in <output.cv_dir>/folds/fold_N/; results go to\n"
            "<output.cv_dir>/results/ (fold_metrics.csv, summary.yaml, REPORT.md). Running the same command\n"
            "again skips finished folds and resumes an interrupted one. Ctrl-C stops the current fold with a\n"
            "resumable checkpoint (exit 130); a second Ctrl-C quits at once. Encoder weights for\n"
            "model.encoder_weights: imagenet are read from $SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");
-       return [opt] {
-         const pipeline::CvConfig config = pipeline::load_cv_config(opt->config);
+       return [opt, keys] {
+         pipeline::CvConfig config = pipeline::load_cv_config(opt->config);
+         keys->apply(config);
          pipeline::CvOptions options;
          options.config_path = opt->config;
          options.folds = opt->folds;

@@ -12,6 +12,7 @@
 #include "command_registry.hpp"
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
+#include "key_flags.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/train/contract.hpp"
 #include "segoid/train/trainer.hpp"
@@ -19,18 +20,14 @@
 namespace segoid::cli {
 namespace {
 
+/// Command-line values that are no config key (the keys' flags come from their table rows).
 struct TrainCliOptions {
   std::filesystem::path config;
   std::filesystem::path resume;
-  int epochs = 0;
-  std::filesystem::path run_dir;
   std::filesystem::path init_from;
-  std::string memory_format;
-  double max_minutes = -1.0;
 };
 
-
-int run_train(const TrainCliOptions& cli) {
+int run_train(const TrainCliOptions& cli, const KeyFlags& keys) {
   if (cli.config.empty() && cli.resume.empty()) throw ConfigError("train: give --config (or --resume CKPT|RUN_DIR)");
   // --resume RUN_DIR: the newest intact state in its checkpoints/ (last.pt after a kill -9); a run
   // killed before its first checkpoint starts over in the same folder from its config.yaml.
@@ -53,8 +50,7 @@ int run_train(const TrainCliOptions& cli) {
   train::TrainConfig config = !cli.config.empty()      ? train::load_train_config(cli.config)
                               : !restart_dir.empty() ? train::load_train_config(restart_dir / train::contract::kRunConfigYaml)
                                                      : train::config_from_checkpoint(resume);
-  if (cli.epochs > 0) config.training.epochs = cli.epochs;
-  if (!cli.run_dir.empty()) config.run_dir = cli.run_dir;
+  keys.apply(config);
   if (!cli.init_from.empty()) {
     if (!cli.resume.empty()) {
       throw ConfigError("train: --init-from starts a new run from a model's weights and --resume continues a run; "
@@ -62,8 +58,6 @@ int run_train(const TrainCliOptions& cli) {
     }
     config.model.init_checkpoint = cli.init_from;
   }
-  if (!cli.memory_format.empty()) config.training.memory_format = cli.memory_format;
-  if (cli.max_minutes >= 0) config.training.max_minutes = cli.max_minutes;
   train::TrainOptions options;
   options.cache_dir = speed_cache_dir();
   options.config_path = cli.config;
@@ -103,27 +97,19 @@ const bool kRegistered = register_command({
                      "Continue a run: its folder (the newest intact state: interrupted.pt after Ctrl-C, last.pt "
                      "after a kill) or one checkpoint *.pt of it; without --config its stored config is used")
           ->check(CLI::ExistingPath);
-      sub.add_option("--epochs", opt->epochs, "Override training.epochs (total, counting resumed epochs)")
-          ->check(CLI::Range(1, 1000000));
+      const auto keys = KeyFlags::add<train::TrainConfig>(sub, train::train_config_table());
+      // model.init_checkpoint, as a file that must exist and never together with --resume.
       sub.add_option("--init-from", opt->init_from,
                      "Start from this model's weights (SegOid .pt or Python .pth) with a fresh optimizer and "
                      "schedule, in a new run folder; sets model.init_checkpoint")
           ->check(CLI::ExistingFile);
-      sub.add_option("--run-dir", opt->run_dir, "Override output.run_dir: the parent of train_YYYYMMDD_HHMMSS/");
-      sub.add_option("--memory-format", opt->memory_format,
-                     "Override training.memory_format: auto (measured once per machine, cached in "
-                     "~/.cache/segoid), contiguous or channels_last")
-          ->check(CLI::IsMember({"auto", "contiguous", "channels_last"}));
-      sub.add_option("--max-minutes", opt->max_minutes,
-                     "Override training.max_minutes: stop after the epoch in which this budget runs out (0 = none)")
-          ->check(CLI::Range(0.0, 1e7));
       sub.footer(
           "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"
           "a second Ctrl-C quits at once. Every epoch also writes <run>/checkpoints/last.pt atomically, so after\n"
           "a kill -9 or power cut `segoid train --resume <run>` repeats at most the epoch that was running.\n"
           "Encoder weights for model.encoder_weights: imagenet are read from model.encoder_weights_path,\n"
           "$SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");
-      return [opt] { return run_train(*opt); };
+      return [opt, keys] { return run_train(*opt, *keys); };
     }});
 
 }  // namespace

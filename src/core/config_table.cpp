@@ -157,40 +157,51 @@ void read_table(ConfigNode& root, const ConfigTable& table, void* config) {
 }
 
 void validate_table(const ConfigTable& table, const void* config, const std::string& origin) {
+  for (const ConfigKey& key : table) validate_key(key, config, origin);
+}
+
+void validate_key(const ConfigKey& key, const void* config, const std::string& origin) {
+  if (key.text_get) return;  // enums are checked when read
   const ConfigNode check(YAML::Node(), origin, "");
-  void* target = const_cast<void*>(config);  // fields are only read here
-  for (const ConfigKey& key : table) {
-    if (key.text_get) continue;  // enums are checked when read
-    const ConfigValue value = key.field(target);
-    const auto check_number = [&](double v) {
-      if (key.nullable && v == key.null_number) return;
-      if (key.min_exclusive || key.max_exclusive) {
-        const bool above = key.min_exclusive ? v > key.min : v >= key.min;
-        const bool below = key.max_exclusive ? v < key.max : v <= key.max;
-        if (!(above && below)) {
-          throw ConfigError(origin + ": " + key.name + " must be in " + range_text(key) + ", got " + number_text(v));
-        }
-        return;
+  const ConfigValue value = key.field(const_cast<void*>(config));  // fields are only read here
+  const auto check_number = [&](double v) {
+    if (key.nullable && v == key.null_number) return;
+    if (key.min_exclusive || key.max_exclusive) {
+      const bool above = key.min_exclusive ? v > key.min : v >= key.min;
+      const bool below = key.max_exclusive ? v < key.max : v <= key.max;
+      if (!(above && below)) {
+        throw ConfigError(origin + ": " + key.name + " must be in " + range_text(key) + ", got " + number_text(v));
       }
-      check.require_range(key.name, v, key.min, key.max);
-    };
-    std::visit(Overload{[&](const int* v) {
-                          check_number(*v);
-                          if (key.multiple > 0 && *v % key.multiple != 0) {
-                            throw ConfigError(origin + ": " + key.name + " must be a multiple of " +
-                                              std::to_string(key.multiple) + ", got " + std::to_string(*v));
-                          }
-                        },
-                        [&](const double* v) { check_number(*v); },
-                        [&](const std::string* s) {
-                          if (key.allowed.empty() || (key.nullable && s->empty())) return;
-                          std::vector<std::string> shown = key.allowed;
-                          if (key.nullable) shown.push_back("null");
-                          check.require_one_of(key.name, *s, shown);
-                        },
-                        [&](const auto*) {}},
-               value);
+      return;
+    }
+    check.require_range(key.name, v, key.min, key.max);
+  };
+  std::visit(Overload{[&](const int* v) {
+                        check_number(*v);
+                        if (key.multiple > 0 && *v % key.multiple != 0) {
+                          throw ConfigError(origin + ": " + key.name + " must be a multiple of " +
+                                            std::to_string(key.multiple) + ", got " + std::to_string(*v));
+                        }
+                      },
+                      [&](const double* v) { check_number(*v); },
+                      [&](const std::string* s) {
+                        if (key.allowed.empty() || (key.nullable && s->empty())) return;
+                        std::vector<std::string> shown = key.allowed;
+                        if (key.nullable) shown.push_back("null");
+                        check.require_one_of(key.name, *s, shown);
+                      },
+                      [&](const auto*) {}},
+             value);
+}
+
+void copy_value(const ConfigKey& key, const void* from, void* to) {
+  void* source = const_cast<void*>(from);  // only read
+  if (key.text_get) {
+    key.text_set(to, key.text_get(source));
+    return;
   }
+  const ConfigValue value = key.field(source);
+  std::visit([&](auto* target) { *target = *std::get<decltype(target)>(value); }, key.field(to));
 }
 
 void emit_table(YAML::Emitter& out, const ConfigTable& table, const void* config, bool comments) {

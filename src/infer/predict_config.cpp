@@ -66,32 +66,41 @@ const core::ConfigTable& predict_config_table() {
   constexpr int kMaxTile = 1 << 16;
   // Every key of predict.yaml, in file order. Add a key here (see core/config_table.hpp).
   static const core::ConfigTable table = {
-      key<P>("model.checkpoint", &P::checkpoint).or_null().help("SegOid or Python SegOid checkpoint (or --checkpoint)"),
+      key<P>("model.checkpoint", &P::checkpoint).or_null().help("SegOid or Python SegOid checkpoint (best_model.pt)")
+          .flag("--checkpoint"),
       key<P>("input.manifest", &P::manifest).or_null()
-          .help("CSV with image_path (and mask_path for pixel metrics), or use images"),
-      key<P>("input.data_root", &P::data_root).help("base of relative manifest paths"),
+          .help("CSV with image_path (and mask_path for pixel metrics), or use images")
+          .flag("--manifest"),
+      key<P>("input.data_root", &P::data_root).help("base of relative manifest paths").flag("--data-root"),
       key<P>("input.images", &P::inputs).help("files, folders or glob patterns, e.g. [\"plates/*.tif\"]"),
       key<P>("inference.tile_size", &P::tile_size).range(0, kMaxTile).multiple_of(core::kUnetSizeMultiple)
-          .help("tile side, pixels; 0 = the checkpoint's training patch size"),
-      key<P>("inference.overlap", &P::overlap).range_below(0, 1).help("fraction of a tile shared with its neighbours"),
-      key<P>("inference.threshold", &P::threshold).range(0, 1).help("foreground where probability > threshold"),
-      key<P>("inference.batch_size", &P::batch_size).range(1, kNoLimit).help("tiles per forward pass"),
+          .help("tile side, pixels; 0 = the checkpoint's training patch size").flag("--tile-size"),
+      key<P>("inference.overlap", &P::overlap).range_below(0, 1).help("fraction of a tile shared with its neighbours")
+          .flag("--overlap"),
+      key<P>("inference.threshold", &P::threshold).range(0, 1).help("foreground where probability > threshold")
+          .flag("--threshold"),
+      key<P>("inference.batch_size", &P::batch_size).range(1, kNoLimit).help("tiles per forward pass")
+          .flag("--batch-size"),
       key<P>("inference.blend", &P::blend).choices({"gaussian", "mean"})
-          .help("gaussian (no seams, nnU-Net) or mean (Python SegOid)"),
+          .help("gaussian (no seams, nnU-Net) or mean (Python SegOid)").flag("--blend"),
       key<P>("inference.edge_margin", &P::edge_margin).range(-1, kNoLimit)
-          .help("pixels dropped at tile sides inside the image; -1 = overlap / 4"),
-      key<P>("inference.tta", &P::tta).help("flip test-time augmentation (4x slower)"),
+          .help("pixels dropped at tile sides inside the image; -1 = overlap / 4").flag("--edge-margin"),
+      key<P>("inference.tta", &P::tta).help("flip test-time augmentation (4x slower)").flag("--tta"),
       key<P>("postprocess.min_object_area", &P::min_object_area).range(0, kNoLimit)
-          .help("pixels; smaller objects are removed"),
-      key<P>("postprocess.fill_holes", &P::fill_holes).help("fill holes inside objects"),
+          .help("pixels; smaller objects are removed").flag("--min-object-area"),
+      key<P>("postprocess.fill_holes", &P::fill_holes).help("fill holes inside objects")
+          .flag("--fill-holes,!--no-fill-holes"),
       key<P>("postprocess.smooth_radius", &P::smooth_radius).range(0, kNoLimit)
-          .help("pixels; > 0 opens then closes the mask with a disc"),
-      key<P>("output.output_dir", &P::output_dir).help("masks, probability maps and run files go here"),
+          .help("pixels; > 0 opens then closes the mask with a disc").flag("--smooth-radius"),
+      key<P>("output.output_dir", &P::output_dir).help("masks, probability maps and run files go here")
+          .flag("--output-dir,-o"),
       key<P>("output.save_probabilities", &P::save_probabilities).help("also write <name>_pred_prob.tif (float32)"),
-      key<P>("runtime.device", &P::device).choices({"auto", "cpu", "cuda"}).help("where the network runs"),
-      key<P>("runtime.threads", &P::threads).range(0, 4096).help("CPU threads; 0 = all cores"),
+      key<P>("runtime.device", &P::device).choices({"auto", "cpu", "cuda"}).help("where the network runs")
+          .flag("--device"),
+      key<P>("runtime.threads", &P::threads).range(0, 4096).help("CPU threads; 0 = all cores").flag("--threads"),
       key<P>("runtime.inference_form", &P::inference_form).choices(inference_form_choices())
-          .help("auto (measured once per machine, cached) or a fixed form of the network"),
+          .help("auto (measured once per machine, cached) or a fixed form of the network")
+          .flag("--inference-form"),
   };
   return table;
 }

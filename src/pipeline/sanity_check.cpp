@@ -38,25 +38,6 @@ constexpr double kMatchIou = 0.5;          // IoU for matching objects when meas
 constexpr int kOverlayMaxSide = 1600;      // px; overlays are for eyes, not measurement
 constexpr std::uint64_t kSubsetStream = 0x5A17;  // seed stream for the training subset
 
-train::TrainConfig parse_config(const fs::path& path, SanityCriteria& criteria) {
-  SanityConfig config = load_sanity_config(path);
-  criteria = config.criteria;
-  return config.train;
-}
-
-void apply_overrides(const SanityOverrides& o, train::TrainConfig& c) {
-  if (!o.train_manifest.empty()) c.data.train_manifest = o.train_manifest;
-  if (!o.val_manifest.empty()) c.data.val_manifest = o.val_manifest;
-  if (!o.output_dir.empty()) c.run_dir = o.output_dir;
-  if (o.patches_per_image > 0) c.dataset.patches_per_image = o.patches_per_image;
-  if (o.patch_size > 0) c.dataset.patch_size = o.patch_size;
-  if (o.epochs > 0) c.training.epochs = o.epochs;
-  if (o.batch_size > 0) c.training.batch_size = o.batch_size;
-  if (o.num_workers >= 0) c.training.num_workers = o.num_workers;
-  if (o.learning_rate > 0) c.training.learning_rate = o.learning_rate;
-  train::validate_train_config(c, "command line");
-}
-
 // Keeps max(5, ceil(fraction * n)) training images (all when fewer), drawn from the seed.
 fs::path write_training_subset(const train::TrainConfig& config, double fraction, const fs::path& run_dir) {
   data::Manifest manifest = data::read_manifest(config.data.train_manifest);
@@ -163,21 +144,25 @@ void write_report(const SanityResult& r, const fs::path& config_path) {
 
 }  // namespace
 
-SanityResult run_sanity_check(const fs::path& config_path, const SanityOverrides& overrides) {
-  SanityCriteria criteria;
-  train::TrainConfig config = parse_config(config_path, criteria);
-  apply_overrides(overrides, config);
+SanityResult run_sanity_check(const fs::path& config_path, const SanityOptions& options) {
+  return run_sanity_check(load_sanity_config(config_path), config_path, options);
+}
+
+SanityResult run_sanity_check(const SanityConfig& sanity, const fs::path& config_path, const SanityOptions& sanity_options) {
+  const SanityCriteria& criteria = sanity.criteria;
+  train::TrainConfig config = sanity.train;
+  train::validate_train_config(config, "command line");  // across keys, after the flags
 
   SanityResult result;
   result.run_dir = config.run_dir;
-  prepare_run_folder(result.run_dir, overrides.force, "output.run_dir");
+  prepare_run_folder(result.run_dir, sanity_options.force, "output.run_dir");
   config.data.train_manifest = write_training_subset(config, criteria.data_fraction, result.run_dir);
 
   train::TrainOptions options;
   options.config_path = config_path;
   options.run_dir = result.run_dir;
-  options.weights_dir = overrides.weights_dir;
-  options.interrupt = overrides.interrupt;
+  options.weights_dir = sanity_options.weights_dir;
+  options.interrupt = sanity_options.interrupt;
   const train::TrainResult run = train::train_model(config, options);
   if (run.interrupted) throw Error("sanity check interrupted; run it again (with --force) to start over");
   if (run.history.empty()) throw ModelError("sanity check trained no epoch");

@@ -19,6 +19,9 @@ namespace {
 using core::key;
 using C = TrainConfig;
 constexpr double kMany = 1e6;  ///< upper bound of counts that have no natural limit
+// The commands that offer a row's flag (train.yaml's rows are read by train, sanity_check and run_cv).
+constexpr const char* kTrain = "train";
+constexpr const char* kSanity = "sanity_check";
 
 /// Every key of train.yaml, in file order. Add a key here (see core/config_table.hpp).
 core::ConfigTable make_table() {
@@ -27,15 +30,18 @@ core::ConfigTable make_table() {
   using M = ModelSection;
   using T = TrainingSection;
   return {
-      key<C>("data.train_manifest", &C::data, &DataSection::train_manifest).help("CSV with image/mask columns (training)"),
-      key<C>("data.val_manifest", &C::data, &DataSection::val_manifest).help("CSV with image/mask columns (validation)"),
+      key<C>("data.train_manifest", &C::data, &DataSection::train_manifest).help("CSV with image/mask columns (training)")
+          .flag("--train-manifest", {kSanity}),
+      key<C>("data.val_manifest", &C::data, &DataSection::val_manifest).help("CSV with image/mask columns (validation)")
+          .flag("--val-manifest", {kSanity}),
       key<C>("data.data_root", &C::data, &DataSection::data_root).help("root for relative paths inside the manifests"),
 
       key<C>("dataset.patch_size", &C::dataset, &D::patch_size)
           .range(core::kUnetSizeMultiple, 8192).multiple_of(core::kUnetSizeMultiple)
-          .help("training patch side, pixels; about 2.5x the spheroid diameter"),
+          .help("training patch side, pixels; about 2.5x the spheroid diameter").flag("--patch-size", {kSanity}),
       key<C>("dataset.patches_per_image", &C::dataset, &D::patches_per_image).range(1, kMany)
-          .help("patches per image per epoch (validation: a fixed set of as many)"),
+          .help("patches per image per epoch (validation: a fixed set of as many)")
+          .flag("--patches-per-image", {kSanity}),
       key<C>("dataset.positive_ratio", &C::dataset, &D::positive_ratio).range(0, 1)
           .help("share of patches centred on a foreground pixel"),
       key<C>("dataset.negative_threshold", &C::dataset, &D::negative_threshold).range(0, 1)
@@ -104,20 +110,23 @@ core::ConfigTable make_table() {
           .help("retrain from this model (.pt or Python .pth): its weights, a fresh optimizer and schedule"),
 
       key<C>("training.epochs", &C::training, &T::epochs).range(1, kMany)
-          .help("maximum epochs; early stopping usually ends sooner"),
-      key<C>("training.batch_size", &C::training, &T::batch_size).range(1, 4096).help("patches per step"),
+          .help("maximum epochs; early stopping usually ends sooner").flag("--epochs", {kTrain, kSanity}),
+      key<C>("training.batch_size", &C::training, &T::batch_size).range(1, 4096).help("patches per step")
+          .flag("--batch-size", {kSanity}),
       key<C>("training.learning_rate", &C::training, &T::learning_rate).range(1e-12, 10)
-          .help("initial AdamW learning rate"),
+          .help("initial AdamW learning rate").flag("--learning-rate", {kSanity}),
       key<C>("training.weight_decay", &C::training, &T::weight_decay).range(0, 10)
           .help("AdamW decoupled weight decay (0 = the Python tool's plain Adam)"),
       key<C>("training.num_workers", &C::training, &T::num_workers).range(0, 256)
-          .help("background batch-preparation threads (0 = inline)"),
+          .help("background batch-preparation threads (0 = inline)").flag("--num-workers", {kSanity}),
       key<C>("training.pin_memory", &C::training, &T::pin_memory)
           .help("pinned host memory for CUDA copies (no effect on CPU)"),
       key<C>("training.memory_format", &C::training, &T::memory_format).choices({"auto", "contiguous", "channels_last"})
-          .help("CPU layout; auto is measured once per machine and cached; a resumed run keeps its checkpoint's"),
+          .help("CPU layout; auto is measured once per machine and cached; a resumed run keeps its checkpoint's")
+          .flag("--memory-format", {kTrain}),
       key<C>("training.max_minutes", &C::training, &T::max_minutes).range(0, 1e7)
-          .help("time budget of this invocation, minutes (0 = none); stops after the epoch in which it runs out"),
+          .help("time budget of this invocation, minutes (0 = none); stops after the epoch in which it runs out")
+          .flag("--max-minutes", {kTrain}),
 
       key<C>("loss.bce_weight", &C::loss, &LossSection::bce_weight).range(0, 1e3).help("weight of BCE-with-logits"),
       key<C>("loss.dice_weight", &C::loss, &LossSection::dice_weight).range(0, 1e3).help("weight of soft Dice"),
@@ -158,7 +167,8 @@ core::ConfigTable make_table() {
       key<C>("tensorboard.num_image_samples", &C::tensorboard, &TensorboardSection::num_image_samples).range(0, 64)
           .help("validation patches per panel"),
 
-      key<C>("output.run_dir", &C::run_dir).help("runs go to <run_dir>/train_YYYYMMDD_HHMMSS/"),
+      key<C>("output.run_dir", &C::run_dir).help("runs go to <run_dir>/train_YYYYMMDD_HHMMSS/")
+          .flag("--run-dir", {kTrain}).flag("--output-dir", {kSanity}),
       key<C>("validation.prediction_threshold", &C::prediction_threshold).range(0, 1)
           .help("probability above which a pixel is foreground (metrics, panels)"),
 

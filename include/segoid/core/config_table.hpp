@@ -5,9 +5,10 @@
 // How to add a key: add one row to the section's table (e.g. train_config_table() in
 // src/train/train_config.cpp), next to its neighbours in the YAML, bound to the struct member
 // the code uses; then use the member. Nothing else: reading, range/choice checks, the run's
-// config.yaml, `segoid config --defaults`, and the shipped-config test all follow the row.
+// config.yaml, `segoid config --defaults`, and the shipped-config test all follow the row. A key
+// with a command-line override names its flag on the row (.flag()); cli/key_flags adds it.
 //   key<TrainConfig>("training.epochs", &TrainConfig::training, &TrainingSection::epochs)
-//       .range(1, 1e6).help("passes over the training images")
+//       .range(1, 1e6).help("passes over the training images").flag("--epochs", {"train"})
 // A key added "the old way" maps to a row like this: the reader's `node.get("k", c.s.k)` is the
 // row's name and member path; validate's `in_range(..., lo, hi)` / `one_of(..., {...})` is
 // .range(lo, hi) / .choices({...}); to_yaml's `kv("k", c.s.k)` is implied by the row; the
@@ -32,6 +33,12 @@ namespace segoid::core {
 using ConfigValue = std::variant<bool*, int*, std::uint64_t*, double*, std::string*, std::filesystem::path*,
                                  std::vector<std::string>*>;
 
+/// A command-line flag that overrides one key (added by cli/key_flags for each command offering it).
+struct KeyFlag {
+  std::string names;                  ///< CLI11 names: "--tile-size", "--output-dir,-o", "--tta,!--no-tta"
+  std::vector<std::string> commands;  ///< commands offering it, e.g. {"train"}; empty: every user of the table
+};
+
 /// One config key.
 struct ConfigKey {
   std::string name;                         ///< dotted YAML path, e.g. "dataset.augmentation.rotate_90"
@@ -52,6 +59,7 @@ struct ConfigKey {
   std::function<std::string(void*)> text_get;
   std::function<void(void*, const std::string&)> text_set;
   std::vector<std::string> aliases;         ///< other names read in the same section (never written)
+  std::vector<KeyFlag> flags;               ///< command-line overrides of this key
 
   ConfigKey& range(double lo, double hi) { min = lo; max = hi; return *this; }
   ConfigKey& range_above(double lo, double hi) { range(lo, hi); min_exclusive = true; return *this; }
@@ -61,6 +69,10 @@ struct ConfigKey {
   ConfigKey& or_null(double number = 0) { nullable = true; null_number = number; return *this; }
   ConfigKey& alias(std::string a) { aliases.push_back(std::move(a)); return *this; }
   ConfigKey& help(std::string h) { help_text = std::move(h); return *this; }
+  ConfigKey& flag(std::string names, std::vector<std::string> commands = {}) {
+    flags.push_back({std::move(names), std::move(commands)});
+    return *this;
+  }
 
   /// The section part of the name ("dataset.augmentation") and the leaf ("rotate_90").
   std::string section() const;
@@ -121,6 +133,11 @@ void read_table(ConfigNode& root, const ConfigTable& table, void* config);
 
 /// Checks every row's range, multiple and choices; throws ConfigError "<origin>: <key> must ...".
 void validate_table(const ConfigTable& table, const void* config, const std::string& origin);
+/// The same check for one row.
+void validate_key(const ConfigKey& key, const void* config, const std::string& origin);
+
+/// Sets `key`'s member of `to` to its value in `from` (two configs of the table's type).
+void copy_value(const ConfigKey& key, const void* from, void* to);
 
 /// Emits the keys as nested YAML mappings (inside a map the caller has begun), in table order.
 /// With `comments`, each key carries its help, range or choices as a trailing comment.

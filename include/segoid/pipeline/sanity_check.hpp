@@ -36,11 +36,8 @@ const core::ConfigTable& sanity_config_table();
 /// when unreadable, ConfigError naming the file and key (unknown keys suggest the nearest).
 SanityConfig load_sanity_config(const std::filesystem::path& path);
 
-/// Command-line overrides (the Python tool's flags); unset values leave the file's.
-struct SanityOverrides {
-  std::string train_manifest, val_manifest, output_dir;
-  int patches_per_image = 0, patch_size = 0, epochs = 0, batch_size = 0, num_workers = -1;
-  double learning_rate = 0.0;
+/// How to run the check (the config's keys come from the file and its rows' flags).
+struct SanityOptions {
   bool force = false;  ///< replace an existing, non-empty run folder
   std::filesystem::path weights_dir;
   const std::atomic<bool>* interrupt = nullptr;
@@ -64,11 +61,15 @@ struct SanityResult {
   std::filesystem::path loss_curve_png;
 };
 
-/// Runs the check as `config_path` says and writes into output.run_dir: config.yaml, checkpoints/,
-/// val_metrics.csv, loss_curve.csv, loss_curve.png, predictions/ (tiled whole validation images),
-/// overlays/<basename>_overlay.png (truth green, prediction red) and sanity_report.yaml.
+/// Runs the check as `config` (read from `config_path`, then maybe changed by flags) says and
+/// writes into output.run_dir: config.yaml, checkpoints/, val_metrics.csv, loss_curve.csv,
+/// loss_curve.png, predictions/ (tiled whole validation images), overlays/<basename>_overlay.png
+/// (truth green, prediction red) and sanity_report.yaml.
 /// Throws ConfigError (config, existing folder without force), IoError, DataError, ModelError.
-SanityResult run_sanity_check(const std::filesystem::path& config_path, const SanityOverrides& overrides);
+SanityResult run_sanity_check(const SanityConfig& config, const std::filesystem::path& config_path,
+                              const SanityOptions& options);
+/// The same for the file at `config_path` as it is.
+SanityResult run_sanity_check(const std::filesystem::path& config_path, const SanityOptions& options);
 
 /// Human-readable verdict block (GO / NO-GO with reasons).
 std::string format_sanity_result(const SanityResult& result);
