@@ -51,7 +51,7 @@ def score(segoid, checkpoint, manifest, work, log):
     run([segoid, "quantify_objects", "--pred-mask-dir", pred, "--gt-manifest", manifest, "--data-root", "/",
          "--output-dir", metrics, "--min-object-area", 100, "--no-plots"], log)
     dice = float(np.mean([float(r["dice"]) for r in rows_of(pred / "pixel_metrics.csv")]))
-    f1 = next(float(r[1]) for r in csv.reader(open(metrics / "summary.csv")) if r and r[0] == "micro_f1")
+    f1 = float(rows_of(metrics / "summary.csv")[0]["micro_f1"])  # one wide row, as the Python SegOid writes it
     return dice, f1
 
 

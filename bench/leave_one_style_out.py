@@ -66,10 +66,9 @@ def pixel_dice(pred_dir):
 
 
 def micro_f1(metrics_dir):
-    for r in csv.reader(open(metrics_dir / "summary.csv")):
-        if r and r[0] == "micro_f1":
-            return float(r[1])
-    return float("nan")
+    """Detection F1 over all objects: summary.csv is one wide row (the Python SegOid's layout)."""
+    rows = read_manifest(metrics_dir / "summary.csv")
+    return float(rows[0]["micro_f1"]) if rows else float("nan")
 
 
 def predict_and_score(args, checkpoint, manifest, work, log):

@@ -147,7 +147,14 @@ void ConfigNode::finish_node(const YAML::Node& node, const std::string& path) co
   const std::set<std::string>& known_keys = found->second;
   const auto dotted = [&](const std::string& key) { return path.empty() ? key : path + "." + key; };
   for (const auto& entry : node) {
-    const std::string key = entry.first.as<std::string>();
+    // A complex key ("? a: b") is valid YAML but names no setting; as<string>() would throw a
+    // yaml-cpp exception without the file's name (found by fuzz_yaml).
+    if (!entry.first.IsScalar()) {
+      throw ConfigError(file_ + ": line " + std::to_string(entry.first.Mark().line + 1) + ": a key " +
+                        (path.empty() ? "" : "in '" + path + "' ") + "must be a plain name, got " +
+                        type_name(entry.first));
+    }
+    const std::string key = entry.first.Scalar();
     if (known_keys.count(key) != 0) {
       finish_node(entry.second, dotted(key));
       continue;

@@ -54,6 +54,19 @@ TEST(ConfigNodeTest, UnknownTopLevelSectionIsAnError) {
   EXPECT_NE(message.find("unknown key 'trainig'"), std::string::npos) << message;
 }
 
+TEST(ConfigNodeTest, ComplexKeyIsAConfigErrorNamingFileAndLine) {
+  // YAML's "? key" form makes a mapping the key (fuzz_yaml found it escaping as a yaml-cpp error).
+  for (const std::string text : {"training:\n? s:\n", "training:\n  ? [a, b]\n  : 3\n"}) {
+    ConfigNode root = ConfigNode::parse(text, "c.yaml");
+    ConfigNode training = root.section("training");
+    int epochs = 0;
+    training.get("epochs", epochs);
+    const std::string message = error_of([&] { root.finish(); });
+    EXPECT_NE(message.find("c.yaml: line 2"), std::string::npos) << message;
+    EXPECT_NE(message.find("must be a plain name"), std::string::npos) << message;
+  }
+}
+
 TEST(ConfigNodeTest, WrongTypeNamesFileAndKey) {
   ConfigNode root = ConfigNode::parse("training:\n  epochs: many\n  flag: maybe\n", "b.yaml");
   ConfigNode training = root.section("training");
