@@ -10,18 +10,11 @@
 import argparse
 import pathlib
 import shutil
-import subprocess
 import time
 
 import numpy as np
+from bench_common import run
 from PIL import Image  # reads SegOid's LZW masks (this tifffile has no imagecodecs)
-
-
-def run(cmd, log):
-    with open(log, "a") as out:
-        out.write("$ " + " ".join(map(str, cmd)) + "\n")
-        out.flush()
-        subprocess.run([str(c) for c in cmd], check=True, stdout=out, stderr=subprocess.STDOUT)
 
 
 def predict(args, images, out_dir, tile, overlap, log):

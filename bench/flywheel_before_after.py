@@ -13,33 +13,17 @@
 #            [--side 512] [--minutes 4.5] [--config configs/demo.yaml]
 # A base model without S: bench/leave_one_style_out.py --held-out S (its held_out_S/runs/...).
 import argparse
-import csv
 import pathlib
 import shutil
-import subprocess
 import time
 
 import numpy as np
 
-
-def run(cmd, log):
-    with open(log, "a") as out:
-        out.write("$ " + " ".join(map(str, cmd)) + "\n")
-        out.flush()
-        subprocess.run([str(c) for c in cmd], check=True, stdout=out, stderr=subprocess.STDOUT)
-
-
-def rows_of(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
+from bench_common import read_rows as rows_of, run, write_manifest
 
 
 def absolute_manifest(split_csv, root, out_csv):
-    with open(out_csv, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["basename", "image_path", "mask_path"])
-        for r in rows_of(split_csv):
-            writer.writerow([r["basename"], str(root / r["image_path"]), str(root / r["mask_path"])])
+    write_manifest(out_csv, [(r, root) for r in rows_of(split_csv)])
     return out_csv
 
 

@@ -12,12 +12,12 @@
 # proves the script end to end in a couple of CPU minutes (its scores mean nothing).
 import argparse
 import csv
-import os
 import pathlib
 import shutil
-import subprocess
 import sys
 import zlib
+
+from bench_common import read_rows as read_manifest, run, write_manifest
 
 import numpy as np
 from PIL import Image
@@ -37,27 +37,6 @@ PERTURBATIONS = {
     "invert": {},
     "jpeg-q15": {"quality": 15},
 }
-
-
-def run(cmd, log):
-    with open(log, "a") as out:
-        out.write("$ " + " ".join(map(str, cmd)) + "\n")
-        out.flush()
-        subprocess.run([str(c) for c in cmd], check=True, stdout=out, stderr=subprocess.STDOUT)
-
-
-def read_manifest(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def write_manifest(path, rows):
-    """(row, data root) pairs, paths made absolute (each style has its own data root)."""
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["basename", "image_path", "mask_path"])
-        for r, base in rows:
-            writer.writerow([r["basename"], str(base / r["image_path"]), str(base / r["mask_path"])])
 
 
 def pixel_dice(pred_dir):
