@@ -176,6 +176,23 @@ try {
   if (process.env.SEGOID_REVIEW_SCREENSHOT) await page.screenshot({ path: process.env.SEGOID_REVIEW_SCREENSHOT });
   await page.keyboard.press('v');
 
+  // Zoom and pan at full resolution in side-by-side mode too: past the 1600-px preview, both
+  // panes show /api/region crops of the 2048-px plate.
+  await page.locator('#modes button[data-mode="sidebyside"]').click();
+  await waitFor(page, () => window.__review.state.mode === 'sidebyside');
+  const mainBox = await page.locator('#pane-main').boundingBox();
+  await page.mouse.move(mainBox.x + mainBox.width / 2, mainBox.y + mainBox.height / 2);
+  for (let i = 0; i < 6; ++i) await page.mouse.wheel(0, -240);
+  for (const pane of ['#pane-plain', '#pane-main']) {
+    await waitFor(page, (sel) => {
+      const img = document.querySelector(sel + ' .hires');
+      return img.style.display === 'block' && img.src.includes('/api/region') && img.complete && img.naturalWidth > 0;
+    }, pane);
+  }
+  await page.keyboard.press('0');  // fit again
+  await page.locator('#modes button[data-mode="slideshow"]').click();
+  await waitFor(page, () => window.__review.state.mode === 'slideshow');
+
   // 6. Time the switch to the next image (previews prefetched, as in normal use).
   await page.keyboard.press('Space');  // resume, so the slideshow timer runs too
   await page.keyboard.press('Space');  // pause again: only our keys move

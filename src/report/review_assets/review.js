@@ -18,6 +18,7 @@
   const ui = {
     basePlain: $('#pane-plain .base'), base: $('#pane-main .base'), ovl: $('#pane-main .ovl'),
     svg: $('#pane-main .draw'), hires: $('#pane-main .hires'), hiresOvl: $('#pane-main .hires-ovl'),
+    hiresPlain: $('#pane-plain .hires'),
   };
 
   function url(path, params = {}) {
@@ -327,7 +328,7 @@
 
   // ---- zoom, pan and full-resolution regions ----
   let hiresTimer = null;
-  function clearHires() { ui.hires.style.display = 'none'; ui.hiresOvl.style.display = 'none'; }
+  function clearHires() { for (const el of [ui.hires, ui.hiresOvl, ui.hiresPlain]) el.style.display = 'none'; }
   function scheduleHires() {
     clearHires();
     clearTimeout(hiresTimer);
@@ -335,7 +336,7 @@
   }
   function loadHires() {
     const item = current();
-    if (!item || !item.width || state.mode === 'sidebyside') return;
+    if (!item || !item.width) return;
     const previewScale = Math.min(1, state.options.preview_side / Math.max(item.width, item.height));
     const screenScale = scaleOnScreen() * (window.devicePixelRatio || 1);
     if (screenScale <= previewScale * 1.05) return;  // the preview already has enough pixels
@@ -362,6 +363,9 @@
     };
     place(ui.hires, 'image');
     place(ui.hiresOvl, 'overlay');
+    // Side by side: the plain pane has the same size and transform, so the same crop sits at the
+    // same place in it.
+    if (state.mode === 'sidebyside') place(ui.hiresPlain, 'image');
   }
   function zoomAt(factor, clientX, clientY) {
     const pane = panes.main.getBoundingClientRect();
