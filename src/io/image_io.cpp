@@ -109,10 +109,15 @@ Image read_with_opencv(const fs::path& path) {
   const std::string content = core::read_file(path);
   std::vector<unsigned char> bytes(content.begin(), content.end());
   const ClaimedSize claim = claimed_size(bytes);
-  if (claim.found) {
-    const std::string problem = detail::image_size_problem(claim.width, claim.height, claim.samples, claim.bits);
-    if (!problem.empty()) detail::throw_read_error(path, problem);
+  // Only the formats whose headers are checked above reach OpenCV: its other decoders (JPEG 2000,
+  // NITF through GDAL, EXR, ...) would allocate whatever their headers claim (seen by fuzz_image).
+  if (!claim.found) {
+    const bool jpeg_start = bytes.size() > 1 && bytes[0] == 0xFF && bytes[1] == 0xD8;
+    detail::throw_read_error(path, jpeg_start ? "not a readable image: a JPEG without a frame header"
+                                              : "not a readable image: no TIFF, PNG, JPEG or BMP signature");
   }
+  const std::string problem = detail::image_size_problem(claim.width, claim.height, claim.samples, claim.bits);
+  if (!problem.empty()) detail::throw_read_error(path, problem);
   const bool is_jpeg = bytes.size() > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF;
   if (is_jpeg && !jpeg_is_complete(bytes)) detail::throw_read_error(path, "truncated JPEG (no end-of-image marker)");
   cv::Mat decoded;

@@ -129,6 +129,27 @@ TEST(ImageIoTest, TruncatedJpegIsAnError) {
   EXPECT_THROW(read_image(dir / "cut.jpg"), IoError);
 }
 
+TEST(ImageIoTest, FormatsWithoutCheckedHeadersNeverReachOpenCV) {
+  // OpenCV reads them (PGM here; JPEG 2000, NITF, EXR alike), but SegOid checks no size limit in
+  // their headers, so they are refused by signature before any decoder runs.
+  TempDir dir;
+  const cv::Mat gray = test::pattern_image(32, 24, 1, CV_8U);
+  std::vector<unsigned char> bytes;
+  ASSERT_TRUE(cv::imencode(".pgm", gray, bytes));
+  ASSERT_FALSE(cv::imdecode(bytes, cv::IMREAD_UNCHANGED).empty());  // OpenCV itself would decode it
+  core::write_file_atomic(dir / "plate.png", std::string(bytes.begin(), bytes.end()));
+  for (const auto& read : {+[](const fs::path& p) { (void)read_image(p); },
+                           +[](const fs::path& p) { (void)read_image_meta(p); }}) {
+    try {
+      read(dir / "plate.png");
+      FAIL() << "a PGM was read";
+    } catch (const IoError& e) {
+      EXPECT_NE(std::string(e.what()).find("plate.png"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("no TIFF, PNG, JPEG or BMP signature"), std::string::npos) << e.what();
+    }
+  }
+}
+
 /// A PNG whose IHDR claims `width` x `height` 16-bit gray pixels, with a few bytes of real data.
 std::string png_claiming(std::uint32_t width, std::uint32_t height) {
   auto be32 = [](std::uint32_t v) {
