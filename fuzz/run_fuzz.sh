@@ -21,7 +21,10 @@ for name in "${names[@]}"; do
   [ -d "$src/regressions/$name" ] && dirs+=("$src/regressions/$name")
   log="$work/$name.log"
   # -malloc_limit_mb: any single allocation a header can force beyond 1 GiB is a finding.
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0} \
+  # malloc_context_size=2: ASan records 2 frames per allocation instead of 30; detection is the
+  # same, reports name fewer callers (replay a crash with ASAN_OPTIONS unset for full stacks), and
+  # allocation-heavy targets (yaml-cpp) run 5x faster: fuzz_yaml 127 -> 672 exec/s.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0:malloc_context_size=2} \
   UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
   LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp:print_suppressions=0} \
     "$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=1024 \

@@ -5,8 +5,13 @@
 #
 # Usage: /usr/bin/python3 tools/real_image_sheet.py --checkpoint RUN/checkpoints/best_model.pt \
 #            --out /tmp/real_sheet [--segoid build/segoid] [--real-dir ../shared/data/real] [--tile 320]
+#            [--scale 'whole-well-rgb/*.tif=0.25' ...]
+# --scale PATTERN=S: predict_full --scale S for the images whose path under --real-dir matches
+# PATTERN (a glob, or a folder), for plates whose objects are far larger than the model's
+# training objects. The last matching pattern wins.
 # Exits 0 with a message when the real-image folder is absent (a fresh clone has no ../shared).
 import argparse
+import fnmatch
 import pathlib
 import subprocess
 import sys
@@ -69,7 +74,16 @@ def main():
     parser.add_argument("--tile", type=int, default=320, help="px of a sheet tile")
     parser.add_argument("--tile-size", type=int, default=256, help="predict_full tile side (the demo's)")
     parser.add_argument("--columns", type=int, default=6)
+    parser.add_argument("--scale", action="append", default=[], metavar="PATTERN=S",
+                        help="predict_full --scale S for the images matching PATTERN; repeatable")
     args = parser.parse_args()
+    scales = {}
+    for item in args.scale:
+        pattern, _, value = item.rpartition("=")
+        try:
+            scales[pattern.rstrip("/")] = float(value)
+        except ValueError:
+            parser.error(f"--scale {item}: expected PATTERN=S with a number S")
     real = pathlib.Path(args.real_dir)
     if not real.is_dir():
         print(f"real_image_sheet: \"{real}\" is absent; nothing to do")
@@ -79,14 +93,26 @@ def main():
         print(f"real_image_sheet: no images under \"{real}\"; nothing to do")
         return 0
     out = pathlib.Path(args.out)
-    pred = out / "predictions"
     out.mkdir(parents=True, exist_ok=True)
-    cmd = [args.segoid, "predict_full", "--checkpoint", args.checkpoint, "--output-dir", str(pred),
-           "--no-probabilities", "--force", "--tile-size", str(args.tile_size), "--min-object-area", "100"]
-    for image in images:
-        cmd += ["--input", str(image)]
-    subprocess.run(cmd, check=True)
-    tiles = [tile_of(p, pred / f"{p.stem}_pred_mask.tif", args.tile) for p in images]
+
+    def scale_of(image):
+        rel = image.relative_to(real).as_posix()
+        matching = [s for pattern, s in scales.items() if fnmatch.fnmatch(rel, pattern) or rel.startswith(pattern + "/")]
+        return matching[-1] if matching else 1.0
+
+    # One predict_full per scale, each into its own folder (--force clears only its own folder).
+    mask_of = {}
+    for scale in sorted({scale_of(p) for p in images}):
+        group = [p for p in images if scale_of(p) == scale]
+        pred = out / "predictions" / f"scale-{scale:g}"
+        cmd = [args.segoid, "predict_full", "--checkpoint", args.checkpoint, "--output-dir", str(pred),
+               "--no-probabilities", "--force", "--tile-size", str(args.tile_size), "--min-object-area", "100",
+               "--scale", str(scale)]
+        for image in group:
+            cmd += ["--input", str(image)]
+            mask_of[image] = pred / f"{image.stem}_pred_mask.tif"
+        subprocess.run(cmd, check=True)
+    tiles = [tile_of(p, mask_of[p], args.tile) for p in images]
     rows = (len(tiles) + args.columns - 1) // args.columns
     sheet = Image.new("RGB", (args.columns * args.tile, rows * (args.tile + 16)), (255, 255, 255))
     for i, tile in enumerate(tiles):

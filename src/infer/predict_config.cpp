@@ -86,6 +86,9 @@ const core::ConfigTable& predict_config_table() {
       key<P>("inference.edge_margin", &P::edge_margin).range(-1, kNoLimit)
           .help("pixels dropped at tile sides inside the image; -1 = overlap / 4").flag("--edge-margin"),
       key<P>("inference.tta", &P::tta).help("flip test-time augmentation (4x slower)").flag("--tta"),
+      key<P>("inference.scale", &P::scale).range(0.05, 8)
+          .help("resize images by this factor for the model (0.25: objects 4x larger than in training)")
+          .flag("--scale"),
       key<P>("postprocess.min_object_area", &P::min_object_area).range(0, kNoLimit)
           .help("pixels; smaller objects are removed").flag("--min-object-area"),
       key<P>("postprocess.fill_holes", &P::fill_holes).help("fill holes inside objects")

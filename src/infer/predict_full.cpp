@@ -15,6 +15,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <opencv2/imgproc.hpp>
 
 #include "predict_inputs.hpp"
 #include "segoid/core/utc_time.hpp"
@@ -54,19 +55,37 @@ cv::Mat read_truth(const InputItem& item, const cv::Size& image_size) {
 /// be read: the truth is read and checked before the image is predicted or anything is written,
 /// so that an image listed in errors.csv has no outputs.
 struct LoadedImage {
-  cv::Mat normalized;  ///< CV_32FC1 in [0, 1]
+  cv::Mat normalized;  ///< CV_32FC1 in [0, 1], at the model's scale (inference.scale)
+  cv::Size full_size;  ///< the image's own size: masks and probabilities are written at it
   cv::Mat truth;       ///< CV_8UC1 0/255, same size; empty without a manifest mask
   double pixel_size_um = 0.0;  ///< from the file's resolution tags; 0 = unknown
   std::string error;
 };
 
-LoadedImage load_image(const InputItem& item, io::Normalization normalization) {
+/// The size the model sees an image of `size` at `scale` (at least 1 px a side).
+cv::Size model_size(const cv::Size& size, double scale) {
+  if (scale == 1.0) return size;
+  return {std::max(1, static_cast<int>(std::lround(size.width * scale))),
+          std::max(1, static_cast<int>(std::lround(size.height * scale)))};
+}
+
+/// Normalized at full size (the percentiles are the whole image's at any scale), then resized:
+/// area averaging when shrinking (no aliasing), bilinear when enlarging.
+LoadedImage load_image(const InputItem& item, io::Normalization normalization, double scale) {
   LoadedImage loaded;
   try {
     io::Image image = io::read_image(item.image);
     loaded.pixel_size_um = image.meta.pixel_size_um;
+    loaded.full_size = image.pixels.size();
     if (!item.mask.empty()) loaded.truth = read_truth(item, image.pixels.size());
     loaded.normalized = io::normalize_intensity(image.pixels, normalization);
+    image.pixels.release();
+    if (scale != 1.0) {
+      cv::Mat resized;
+      cv::resize(loaded.normalized, resized, model_size(loaded.full_size, scale), 0, 0,
+                 scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
+      loaded.normalized = resized;
+    }
   } catch (const std::exception& e) {
     loaded = LoadedImage{};
     loaded.error = e.what();
@@ -153,7 +172,8 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   out << YAML::Key << "batch_size" << YAML::Value << c.batch_size;
   out << YAML::Key << "blend" << YAML::Value << c.blend;
   out << YAML::Key << "edge_margin" << YAML::Value << resolve_edge_margin(tiling);
-  out << YAML::Key << "tta" << YAML::Value << c.tta << YAML::EndMap;
+  out << YAML::Key << "tta" << YAML::Value << c.tta;
+  out << YAML::Key << "scale" << YAML::Value << c.scale << YAML::EndMap;
   out << YAML::Key << "postprocess" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "min_object_area" << YAML::Value << c.min_object_area;
   out << YAML::Key << "fill_holes" << YAML::Value << c.fill_holes;
@@ -268,9 +288,10 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   post.fill_holes = config.fill_holes;
   post.smooth_radius = config.smooth_radius;
   spdlog::info("predict_full: {} image(s), model {} ({} normalization), tile {} px, overlap {}, {} blending, "
-               "{} on {} thread(s)",
+               "{}{} on {} thread(s)",
                items.size(), model.encoder, model.normalization, tiling.tile_size, config.overlap, config.blend,
-               model.device, model.threads);
+               config.scale == 1.0 ? "" : fmt::format("images at scale {}, ", config.scale), model.device,
+               model.threads);
 
   PredictSummary summary;
   summary.images_total = static_cast<int>(items.size());
@@ -297,7 +318,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
 
   const auto launch_load = [&](std::size_t index) {
     if (kept[index]) return std::async(std::launch::deferred, [] { return LoadedImage{}; });
-    return std::async(std::launch::async, load_image, items[index], normalization);
+    return std::async(std::launch::async, load_image, items[index], normalization, config.scale);
   };
   // Progress in tiles over all images (headers only), so one huge image shows a true rate and ETA.
   std::vector<std::int64_t> planned_tiles(items.size(), 0);
@@ -305,7 +326,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     try {
       const io::ImageMeta meta = io::read_image_meta(items[i].image);
-      planned_tiles[i] = count_tiles(cv::Size(meta.width, meta.height), tiling);
+      planned_tiles[i] = count_tiles(model_size(cv::Size(meta.width, meta.height), config.scale), tiling);
     } catch (const std::exception&) {
       planned_tiles[i] = 0;  // reported when the image itself is read
     }
@@ -378,18 +399,20 @@ PredictSummary run_predict_full(const PredictConfig& config) {
       continue;
     }
     try {
+      // What the model sees: the image's pixel size divided by inference.scale.
+      const double seen_pixel_size = loaded.pixel_size_um / config.scale;
       if (model.training_pixel_size > 0 && loaded.pixel_size_um > 0 &&
-          std::abs(loaded.pixel_size_um / model.training_pixel_size - 1.0) > kPixelSizeTolerance &&
+          std::abs(seen_pixel_size / model.training_pixel_size - 1.0) > kPixelSizeTolerance &&
           ++off_scale_images <= kOffScaleWarnings) {
-        spdlog::warn("\"{}\" has {:.4g} µm/px but the model was trained at {:.4g} µm/px (more than {:.0f}% apart): "
-                     "objects appear at another scale than in training",
-                     item.image.string(), loaded.pixel_size_um, model.training_pixel_size,
-                     100 * kPixelSizeTolerance);
+        spdlog::warn("\"{}\" is seen at {:.4g} µm/px but the model was trained at {:.4g} µm/px (more than {:.0f}% "
+                     "apart): objects appear at another scale than in training; --scale {:.3g} would match",
+                     item.image.string(), seen_pixel_size, model.training_pixel_size, 100 * kPixelSizeTolerance,
+                     loaded.pixel_size_um / model.training_pixel_size);
       }
       const int tiles_total = count_tiles(loaded.normalized.size(), tiling);
       progress.add_total(tiles_total - planned_tiles[index]);  // the header could disagree with the pixels
       planned_tiles[index] = tiles_total;
-      const cv::Mat prob = predict_tiled(
+      cv::Mat prob = predict_tiled(
           loaded.normalized, [&](const std::vector<cv::Mat>& tiles) { return predictor.predict(tiles); }, tiling,
           [&](int n) {
             tiles_done += n;
@@ -397,6 +420,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
           });
       summary.tiles += tiles_total;
       loaded.normalized.release();
+      if (prob.size() != loaded.full_size) cv::resize(prob, prob, loaded.full_size, 0, 0, cv::INTER_LINEAR);
       cv::Mat mask = postprocess(prob, post);
       std::optional<MetricsRow> metrics;
       if (!loaded.truth.empty()) {

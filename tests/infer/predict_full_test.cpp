@@ -224,6 +224,51 @@ TEST(PredictFullTest, PixelSizeTravelsFromImageToQuantify) {
                                      &status);
   EXPECT_EQ(status, 0) << warned;
   EXPECT_NE(warned.find("0.8 µm/px but the model was trained at 0.4 µm/px"), std::string::npos) << warned;
+  EXPECT_NE(warned.find("--scale 2 would match"), std::string::npos) << warned;
+  // At --scale 2 the model sees 0.4 µm/px: no warning.
+  const std::string matched = run_cli("--checkpoint " + (dir / "scaled.pt").string() + " --input " +
+                                          (dir / "in").string() + " --output-dir " + (dir / "out3").string() +
+                                          " --threads 2 --scale 2",
+                                      &status);
+  EXPECT_EQ(status, 0) << matched;
+  EXPECT_EQ(matched.find("trained at"), std::string::npos) << matched;
+}
+
+// inference.scale: the model sees the image resized (area averaging when shrinking), and the
+// probability map comes back bilinearly at the image's own size. Reference: the same network on
+// an image resized beforehand, its map enlarged afterwards.
+TEST(PredictFullTest, ScaleResizesForTheModelAndBackToFullSize) {
+  test::TempDir dir;
+  cv::Mat image = plate(100, 90, CV_32F);
+  cv::min(cv::max(image, 0.0), 1.0, image);  // in range: "range" normalization then changes nothing
+  io::write_float_tiff(dir / "in" / "plate.tif", image);
+  cv::Mat small;
+  cv::resize(image, small, cv::Size(45, 50), 0, 0, cv::INTER_AREA);
+  io::write_float_tiff(dir / "small" / "plate.tif", small);
+  const std::string common = "--checkpoint " + tiny_checkpoint().string() + " --threads 2 --min-object-area 0";
+  int status = 0;
+  const std::string scaled = run_cli(common + " --scale 0.5 --input " + (dir / "in").string() + " --output-dir " +
+                                         (dir / "scaled").string(),
+                                     &status);
+  ASSERT_EQ(status, 0) << scaled;
+  const std::string reference = run_cli(common + " --input " + (dir / "small").string() + " --output-dir " +
+                                            (dir / "reference").string(),
+                                        &status);
+  ASSERT_EQ(status, 0) << reference;
+  const cv::Mat prob = io::read_image(dir / "scaled" / "plate_pred_prob.tif").pixels;
+  ASSERT_EQ(prob.size(), image.size());
+  EXPECT_EQ(io::read_image(dir / "scaled" / "plate_pred_mask.tif").pixels.size(), image.size());
+  cv::Mat expected;
+  cv::resize(io::read_image(dir / "reference" / "plate_pred_prob.tif").pixels, expected, image.size(), 0, 0,
+             cv::INTER_LINEAR);
+  EXPECT_LT(cv::norm(prob, expected, cv::NORM_INF), 1e-5);
+  // Without --scale the network sees other pixels: the maps differ (the comparison above can fail).
+  const std::string full = run_cli(common + " --input " + (dir / "in").string() + " --output-dir " +
+                                       (dir / "full").string(),
+                                   &status);
+  ASSERT_EQ(status, 0) << full;
+  EXPECT_GT(cv::norm(io::read_image(dir / "full" / "plate_pred_prob.tif").pixels, expected, cv::NORM_INF), 1e-3);
+  EXPECT_NE(core::read_file(dir / "scaled" / "predict_meta.yaml").find("scale: 0.5"), std::string::npos);
 }
 
 TEST(PredictorTest, OutputDoesNotDependOnBatchSizeOrInferenceForm) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Child processes, tiny training configs, weight comparison and tmpfs mounts for the reliability tests.
+// Child processes, tiny training configs and tmpfs mounts for the reliability tests.
 #include "process_control.hpp"
 
 #include <fcntl.h>
@@ -9,8 +9,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <torch/torch.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -19,9 +17,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-
-#include "segoid/model/checkpoint.hpp"
-#include "segoid/model/state_dict.hpp"
 
 namespace segoid::test {
 namespace fs = std::filesystem;
@@ -110,24 +105,6 @@ device: cpu
 }
 
 fs::path fast_temp_root() { return fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path(); }
-
-bool same_weights(const fs::path& a, const fs::path& b, std::string* why) {
-  const model::LoadedCheckpoint ca = model::load_checkpoint(a);
-  const model::LoadedCheckpoint cb = model::load_checkpoint(b);
-  const auto sa = model::state_dict(*ca.model);
-  const auto sb = model::state_dict(*cb.model);
-  if (sa.size() != sb.size()) {
-    *why = fmt::format("{} vs {} tensors", sa.size(), sb.size());
-    return false;
-  }
-  for (std::size_t i = 0; i < sa.size(); ++i) {
-    if (sa[i].first != sb[i].first || !torch::equal(sa[i].second.contiguous(), sb[i].second.contiguous())) {
-      *why = fmt::format("tensor {} ({}) differs", i, sa[i].first);
-      return false;
-    }
-  }
-  return true;
-}
 
 TmpfsMount::TmpfsMount(const fs::path& dir, std::size_t bytes) : dir_(dir) {
   fs::create_directories(dir_);

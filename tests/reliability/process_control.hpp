@@ -39,10 +39,6 @@ std::string tiny_train_yaml(const std::filesystem::path& train_manifest, const s
 /// Scratch space for heavy tests: under /dev/shm when it exists (checkpoints are ~170 MB each).
 std::filesystem::path fast_temp_root();
 
-/// True when every tensor of the two checkpoints' state dicts is bit-identical (same names, order).
-/// `why` receives the first difference.
-bool same_weights(const std::filesystem::path& a, const std::filesystem::path& b, std::string* why);
-
 /// A tmpfs of `bytes` mounted at `dir` (created) while this object lives. mounted() is false when
 /// not running as root or when mount(2) is refused (the test then skips).
 class TmpfsMount {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "model/same_weights.hpp"
 #include "process_control.hpp"
 #include "segoid/io/image_io.hpp"
 #include "test_support.hpp"
@@ -129,8 +130,7 @@ TEST_F(SuddenDeathTest, TrainSurvivesTwentyKillsWithIdenticalWeights) {
   const fs::path run_dir = only_run_dir(kill_parent);
   const fs::path final_model = run_dir / "checkpoints" / "final_model.pt";
   ASSERT_TRUE(fs::exists(final_model)) << file_text(log);
-  std::string why;
-  EXPECT_TRUE(same_weights(ref_final, final_model, &why)) << why;
+  EXPECT_TRUE(test::same_weights(ref_final, final_model));
   EXPECT_EQ(epochs_logged(run_dir), kEpochs);
   EXPECT_TRUE(temporary_files(run_dir).empty()) << temporary_files(run_dir).front();
   EXPECT_FALSE(fs::exists(run_dir / "checkpoints" / "last.pt")) << "final_model.pt supersedes last.pt";
@@ -196,8 +196,7 @@ TEST_F(SuddenDeathTest, RunCvSurvivesKillsWithIdenticalFolds) {
     const fs::path a = root_ / "cv_ref" / "folds" / fold / "checkpoints" / "final_model.pt";
     const fs::path b = root_ / "cv_killed" / "folds" / fold / "checkpoints" / "final_model.pt";
     ASSERT_TRUE(fs::exists(a) && fs::exists(b)) << fold << "\n" << output;
-    std::string why;
-    EXPECT_TRUE(same_weights(a, b, &why)) << fold << ": " << why;
+    EXPECT_TRUE(test::same_weights(a, b)) << fold;
   }
   EXPECT_TRUE(temporary_files(root_ / "cv_killed").empty());
 }

@@ -2,66 +2,33 @@
 // train --init-from: the parent's weights at step 0, a fresh run, and a lineage that survives.
 #include <gtest/gtest.h>
 
-#include <opencv2/imgproc.hpp>
-
 #include <atomic>
 
 #include "../model/python_fixtures.hpp"
+#include "../model/same_weights.hpp"
 #include "../../src/train/trainer_internal.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/core/rng.hpp"
 #include "segoid/model/checkpoint.hpp"
-#include "segoid/model/state_dict.hpp"
 #include "segoid/train/trainer.hpp"
 #include "test_support.hpp"
+#include "tiny_training.hpp"
 
 namespace segoid::train {
 namespace {
 
 namespace fs = std::filesystem;
 
-data::TrainingImage disk(int index) {
-  core::Rng rng(core::mix_seed(3, static_cast<std::uint64_t>(index)));
-  cv::Mat image(96, 96, CV_32FC1);
-  for (int row = 0; row < image.rows; ++row) {
-    for (int col = 0; col < image.cols; ++col) image.at<float>(row, col) = static_cast<float>(rng.uniform(0.1, 0.3));
-  }
-  cv::Mat mask = cv::Mat::zeros(96, 96, CV_8UC1);
-  cv::circle(mask, cv::Point(35 + 8 * index, 45), 15, cv::Scalar(1), cv::FILLED);
-  image.setTo(cv::Scalar(0.8), mask);
-  return data::make_training_image("disk" + std::to_string(index), image, mask);
-}
+data::TrainingImage disk(int index) { return test::noisy_disk(3, index, cv::Point(35 + 8 * index, 45), 15); }
 
 TrainConfig tiny(const fs::path& runs) {
-  TrainConfig c;
-  c.dataset.patch_size = 64;
-  c.dataset.patches_per_image = 2;
-  c.model.encoder_weights.clear();
-  c.training.epochs = 1;
-  c.training.batch_size = 2;
-  c.training.learning_rate = 1e-3;
-  c.training.num_workers = 0;
+  TrainConfig c = test::tiny_train_config(runs, 5, 1);
   c.checkpointing.save_periodic = false;
   c.tensorboard.enabled = false;
-  c.run_dir = runs;
-  c.seed = 5;
-  c.threads = 2;
-  c.device = "cpu";
   return c;
 }
 
 TrainResult run(const TrainConfig& c, const TrainOptions& o = {}) {
   return train_on_images(c, o, {disk(0), disk(1)}, {disk(2)});
-}
-
-void expect_same_weights(const model::Unet& a, const model::Unet& b) {
-  const auto sa = model::state_dict(*a);
-  const auto sb = model::state_dict(*b);
-  ASSERT_EQ(sa.size(), sb.size());
-  for (std::size_t i = 0; i < sa.size(); ++i) {
-    EXPECT_EQ(sa[i].first, sb[i].first);
-    EXPECT_TRUE(torch::equal(sa[i].second.contiguous(), sb[i].second.contiguous())) << sa[i].first;
-  }
 }
 
 /// An untrained parent checkpoint (no training run needed) with a known best val Dice.
@@ -90,7 +57,7 @@ TEST(TrainInitFromTest, StartsFromTheParentsWeights) {
   child.model.init_checkpoint = parent;
   std::vector<model::ParentCheckpoint> lineage;
   model::Unet initial = init_model_from(child, lineage);
-  expect_same_weights(initial, model::load_checkpoint(parent).model);
+  EXPECT_TRUE(test::same_weights(*initial, *model::load_checkpoint(parent).model));
   // The first forward of the initialised model equals the parent's (eval mode, same input).
   model::Unet reference = model::load_checkpoint(parent).model;
   initial->eval();
@@ -182,7 +149,7 @@ TEST(TrainInitFromTest, StartsFromAPythonCheckpoint) {
   TrainConfig c = tiny(dir / "runs");
   c.model.init_checkpoint = python;
   std::vector<model::ParentCheckpoint> lineage;
-  expect_same_weights(init_model_from(c, lineage), model::load_checkpoint(python).model);
+  EXPECT_TRUE(test::same_weights(*init_model_from(c, lineage), *model::load_checkpoint(python).model));
   ASSERT_EQ(lineage.size(), 1u);
   EXPECT_EQ(lineage[0].file_name, "python_segoid.pth");
   EXPECT_DOUBLE_EQ(lineage[0].best_val_dice, 0.8125);

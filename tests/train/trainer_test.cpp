@@ -2,75 +2,40 @@
 // End-to-end training on tiny in-memory images: artefacts, bit-exact resume, divergence.
 #include <gtest/gtest.h>
 
-#include <opencv2/imgproc.hpp>
-
 #include <atomic>
 #include <fstream>
 
 #include "model/python_fixtures.hpp"
+#include "model/same_weights.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/sha256.hpp"
-#include "segoid/core/rng.hpp"
 #include "segoid/model/checkpoint.hpp"
-#include "segoid/model/state_dict.hpp"
 #include "segoid/train/trainer.hpp"
 #include "../../src/train/train_run_dir.hpp"
 #include "test_support.hpp"
+#include "tiny_training.hpp"
 
 namespace segoid::train {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// A 96x96 gray image with a bright disk on noise, and its mask.
 data::TrainingImage disk_image(int index) {
-  core::Rng rng(core::mix_seed(7, static_cast<std::uint64_t>(index)));
-  cv::Mat image(96, 96, CV_32FC1);
-  for (int row = 0; row < image.rows; ++row) {
-    for (int col = 0; col < image.cols; ++col) image.at<float>(row, col) = static_cast<float>(rng.uniform(0.1, 0.3));
-  }
-  cv::Mat mask = cv::Mat::zeros(96, 96, CV_8UC1);
-  const cv::Point centre(30 + 10 * index, 40 + 7 * index);
-  cv::circle(mask, centre, 14 + 2 * index, cv::Scalar(1), cv::FILLED);
-  image.setTo(cv::Scalar(0.8), mask);
-  return data::make_training_image("disk" + std::to_string(index), image, mask);
+  return test::noisy_disk(7, index, cv::Point(30 + 10 * index, 40 + 7 * index), 14 + 2 * index);
 }
 
 TrainConfig tiny_config(const fs::path& runs) {
-  TrainConfig c;
-  c.dataset.patch_size = 64;
-  c.dataset.patches_per_image = 2;
-  c.model.encoder_weights.clear();
-  c.training.epochs = 3;
-  c.training.batch_size = 2;
-  c.training.learning_rate = 1e-3;
-  c.training.num_workers = 0;
+  TrainConfig c = test::tiny_train_config(runs, 11, 3);
   c.training.memory_format = "channels_last";  // forced: a measured choice could differ between runs
   c.checkpointing.periodic_interval = 2;
   c.tensorboard.image_interval = 2;
   c.tensorboard.num_image_samples = 2;
-  c.run_dir = runs;
-  c.seed = 11;
-  c.threads = 2;
-  c.device = "cpu";
   return c;
 }
 
 TrainResult run(const TrainConfig& c, const TrainOptions& o) {
   return train_on_images(c, o, {disk_image(0), disk_image(1)}, {disk_image(2)});
-}
-
-void expect_same_weights(const fs::path& a, const fs::path& b) {
-  const model::LoadedCheckpoint ca = model::load_checkpoint(a);
-  const model::LoadedCheckpoint cb = model::load_checkpoint(b);
-  const auto sa = model::state_dict(*ca.model);
-  const auto sb = model::state_dict(*cb.model);
-  ASSERT_EQ(sa.size(), sb.size());
-  for (std::size_t i = 0; i < sa.size(); ++i) {
-    EXPECT_EQ(sa[i].first, sb[i].first);
-    EXPECT_TRUE(torch::equal(sa[i].second, sb[i].second)) << sa[i].first;
-  }
 }
 
 int count_lines(const fs::path& p) {
@@ -145,7 +110,7 @@ TEST(TrainerTest, InterruptedAndResumedRunEndsWithIdenticalWeights) {
     EXPECT_EQ(r.history[i].val.dice, a.history[i].val.dice) << i;
     EXPECT_EQ(r.history[i].lr, a.history[i].lr) << i;
   }
-  expect_same_weights(a.final_checkpoint, r.final_checkpoint);
+  EXPECT_TRUE(test::same_weights(a.final_checkpoint, r.final_checkpoint));
 }
 
 TEST(TrainerTest, ResumeKeepsTheLayoutRecordedInTheCheckpoint) {

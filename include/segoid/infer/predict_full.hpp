@@ -30,6 +30,10 @@ struct PredictConfig {
   std::string blend = "gaussian";              ///< [inference.blend] gaussian | mean
   int edge_margin = -1;                        ///< [inference.edge_margin] px dropped at inner tile sides; -1 auto
   bool tta = false;                            ///< [inference.tta] flip test-time augmentation (4x cost)
+  /// [inference.scale] each image is resized by this factor before the model and its probability
+  /// map back to full size: 0.25 when objects look 4x larger than in training (another objective or
+  /// camera). Masks, probabilities and metrics stay at the image's own size. 1 = as is.
+  double scale = 1.0;
   int min_object_area = 100;                   ///< [postprocess.min_object_area] pixels (0 = keep all)
   bool fill_holes = true;                      ///< [postprocess.fill_holes]
   int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
