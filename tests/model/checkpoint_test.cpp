@@ -8,6 +8,7 @@
 
 #include "segoid/core/error.hpp"
 #include "segoid/model/state_dict.hpp"
+#include "same_weights.hpp"
 #include "test_support.hpp"
 
 namespace segoid::model {
@@ -51,13 +52,7 @@ TEST(CheckpointTest, RoundTripIsBitExactWithInfoAndOptimizer) {
   Unet other;
   torch::optim::AdamW other_optimizer(other->parameters(), torch::optim::AdamWOptions(1e-3));
   LoadedCheckpoint loaded = load_checkpoint(path, torch::kCPU, &other_optimizer);
-  const auto a = state_dict(*model);
-  const auto b = state_dict(*loaded.model);
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].first, b[i].first);
-    EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << a[i].first;
-  }
+  EXPECT_TRUE(segoid::test::same_weights(*model, *loaded.model));
   const CheckpointInfo info = loaded.info;
   const CheckpointInfo expected = sample_info();
   EXPECT_EQ(info.normalization, expected.normalization);
@@ -75,11 +70,7 @@ TEST(CheckpointTest, RoundTripIsBitExactWithInfoAndOptimizer) {
   train_one_step(model, optimizer);
   torch::manual_seed(5);
   train_one_step(loaded.model, other_optimizer);
-  const auto after_a = state_dict(*model);
-  const auto after_b = state_dict(*loaded.model);
-  for (size_t i = 0; i < after_a.size(); ++i) {
-    EXPECT_TRUE(torch::equal(after_a[i].second, after_b[i].second)) << "after resumed step: " << after_a[i].first;
-  }
+  EXPECT_TRUE(segoid::test::same_weights(*model, *loaded.model)) << "after resumed step";
 }
 
 TEST(CheckpointTest, Resnet34AndVersionStamp) {
@@ -176,10 +167,7 @@ TEST(CheckpointTest, ReadsAFormatVersion1Checkpoint) {
   EXPECT_EQ(loaded.info.config_yaml, "seed: 42\nmodel:\n  encoder: resnet18\n");
   EXPECT_EQ(loaded.info.history_json, R"({"val_dice":[0.5,0.7]})");
   EXPECT_EQ(loaded.info.trainer_state_json, R"({"scheduler":{"best":0.1}})");
-  const auto a = state_dict(*model);
-  const auto b = state_dict(*loaded.model);
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << a[i].first;
+  EXPECT_TRUE(segoid::test::same_weights(*model, *loaded.model));
 }
 
 }  // namespace
