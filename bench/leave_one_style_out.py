@@ -13,6 +13,7 @@
 # proves the script end to end in a couple of CPU minutes (its scores mean nothing).
 import argparse
 import pathlib
+import re
 import shutil
 import sys
 import zlib
@@ -53,7 +54,8 @@ def micro_f1(metrics_dir):
 def predict_and_score(args, checkpoint, manifest, work, log):
     pred, metrics = work / "pred", work / "metrics"
     run([args.segoid, "predict_full", "--checkpoint", checkpoint, "--manifest", manifest, "--data-root", "/",
-         "--output-dir", pred, "--min-object-area", 100, "--tile-size", 256, "--no-probabilities", "--force"], log)
+         "--output-dir", pred, "--min-object-area", 100, "--tile-size", 256, "--split-touching", "--no-probabilities",
+         "--force"], log)
     run([args.segoid, "quantify_objects", "--pred-mask-dir", pred, "--gt-manifest", manifest, "--data-root", "/",
          "--output-dir", metrics, "--min-object-area", 100, "--no-plots"], log)
     return pixel_dice(pred), micro_f1(metrics)
@@ -65,7 +67,7 @@ def train(args, train_rows, val_rows, work, log):
     write_manifest(work / "val.csv", val_rows)
     config = pathlib.Path(args.config).read_text()
     if args.tiny:
-        config = config.replace("patches_per_image: 12", "patches_per_image: 2")
+        config = re.sub(r"patches_per_image: *\d+", "patches_per_image: 2", config)
     config += f"data:\n  train_manifest: {work / 'train.csv'}\n  val_manifest: {work / 'val.csv'}\n  data_root: /\n"
     (work / "train.yaml").write_text(config)
     run([args.segoid, "train", "--config", work / "train.yaml", "--epochs", args.epochs, "--run-dir", work / "runs"], log)

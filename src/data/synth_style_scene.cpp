@@ -6,6 +6,7 @@
 #include <optional>
 #include <opencv2/imgproc.hpp>
 
+#include "segoid/data/label_mask.hpp"
 #include "synth_style_internal.hpp"
 
 namespace segoid::data::style_detail {
@@ -322,26 +323,7 @@ void draw_blurred_blobs(Scene& scene, core::Rng& rng, int count, double min_radi
 
 cv::Mat finish_mask(const Scene& scene, std::vector<StyledObject>& objects) {
   const cv::Mat& labels = scene.labels;
-  cv::Mat mask = cv::Mat::zeros(labels.size(), CV_8UC1);
-  for (int row = 0; row < labels.rows; ++row) {
-    const auto* line = labels.ptr<int>(row);
-    auto* out = mask.ptr<std::uint8_t>(row);
-    for (int col = 0; col < labels.cols; ++col) {
-      const int label = line[col];
-      if (label == 0) continue;
-      bool meets_other = false;
-      for (int dy = -1; dy <= 1 && !meets_other; ++dy) {
-        const int r = row + dy;
-        if (r < 0 || r >= labels.rows) continue;
-        const auto* near = labels.ptr<int>(r);
-        for (int dx = -1; dx <= 1; ++dx) {
-          const int c = col + dx;
-          if (c >= 0 && c < labels.cols && near[c] != 0 && near[c] != label) meets_other = true;
-        }
-      }
-      if (!meets_other) out[col] = 255;
-    }
-  }
+  cv::Mat mask = separated_mask(labels);
   objects.clear();
   for (std::size_t k = 0; k < scene.objects.size(); ++k) {
     const int label = static_cast<int>(k) + 1;

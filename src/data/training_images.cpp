@@ -9,6 +9,7 @@
 
 #include "segoid/core/error.hpp"
 #include "segoid/io/image_io.hpp"
+#include "segoid/io/image_scale.hpp"
 
 namespace segoid::data {
 namespace {
@@ -47,7 +48,7 @@ TrainingImage make_training_image(std::string basename, cv::Mat image, const cv:
 
 std::vector<TrainingImage> load_training_images(
     const std::vector<std::filesystem::path>& image_paths,
-    const std::vector<std::filesystem::path>& mask_paths, io::Normalization mode) {
+    const std::vector<std::filesystem::path>& mask_paths, io::Normalization mode, double scale) {
   if (image_paths.size() != mask_paths.size()) {
     throw DataError("got " + std::to_string(image_paths.size()) + " training images but " +
                     std::to_string(mask_paths.size()) + " masks");
@@ -63,7 +64,8 @@ std::vector<TrainingImage> load_training_images(
                       size_text(mask.pixels));
     }
     result.push_back(make_training_image(image_paths[i].stem().string(),
-                                         io::normalize_intensity(image.pixels, mode), mask.pixels));
+                                         io::scale_image(io::normalize_intensity(image.pixels, mode), scale),
+                                         io::scale_mask(mask.pixels, scale)));
   }
   return result;
 }

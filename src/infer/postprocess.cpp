@@ -4,9 +4,13 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cstdint>
+#include <queue>
 #include <vector>
 
 #include "segoid/core/error.hpp"
+#include "segoid/data/label_mask.hpp"
 
 namespace segoid::infer {
 namespace {
@@ -82,10 +86,90 @@ cv::Mat smooth_mask(const cv::Mat& mask, int radius) {
   return closed;
 }
 
+namespace {
+
+/// The watershed of one object (`object` 255 inside its bounding box) on its distance relief,
+/// flooded from `cores` (labels 1..k): Meyer's priority flood as scikit-image's watershed does it,
+/// deepest pixel first, ties in the order they were reached. cv::watershed does not fit: it
+/// floods by the colour difference between neighbours, and a distance map differs by about 1
+/// everywhere, so its lines fall halfway between the cores, not at the neck.
+cv::Mat flood_object(const cv::Mat& distance, const cv::Mat& object, const cv::Mat& cores) {
+  struct Entry {
+    float depth;
+    std::uint64_t order;
+    int row, col, label;
+    bool operator<(const Entry& other) const {  // std::priority_queue pops the largest
+      return depth != other.depth ? depth < other.depth : order > other.order;
+    }
+  };
+  std::priority_queue<Entry> queue;
+  std::uint64_t order = 0;
+  cv::Mat labels = cores.clone();
+  const auto push_neighbours = [&](int row, int col, int label) {
+    for (int dy = -1; dy <= 1; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int r = row + dy, c = col + dx;
+        if (r < 0 || c < 0 || r >= object.rows || c >= object.cols) continue;
+        if (object.at<unsigned char>(r, c) == 0 || labels.at<int>(r, c) != 0) continue;
+        queue.push({distance.at<float>(r, c), order++, r, c, label});
+      }
+    }
+  };
+  for (int row = 0; row < object.rows; ++row) {
+    for (int col = 0; col < object.cols; ++col) {
+      if (labels.at<int>(row, col) > 0) push_neighbours(row, col, labels.at<int>(row, col));
+    }
+  }
+  while (!queue.empty()) {
+    const Entry e = queue.top();
+    queue.pop();
+    if (labels.at<int>(e.row, e.col) != 0) continue;
+    labels.at<int>(e.row, e.col) = e.label;
+    push_neighbours(e.row, e.col, e.label);
+  }
+  return labels;
+}
+
+}  // namespace
+
+cv::Mat split_touching(const cv::Mat& mask, double neck_ratio) {
+  check_mask(mask, "split_touching");
+  SEGOID_CHECK(neck_ratio > 0.0 && neck_ratio < 1.0, "split_touching: neck_ratio must be in (0, 1)");
+  cv::Mat binary = binarize(mask);
+  cv::Mat components;
+  cv::Mat stats;
+  cv::Mat centroids;
+  const int count = cv::connectedComponentsWithStats(binary, components, stats, centroids, kEightConnected, CV_32S);
+  if (count <= 1) return binary;
+  cv::Mat distance;
+  cv::distanceTransform(binary, distance, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  std::vector<float> peak(static_cast<std::size_t>(count), 0.0F);
+  for (int row = 0; row < binary.rows; ++row) {
+    const int* label = components.ptr<int>(row);
+    const float* d = distance.ptr<float>(row);
+    for (int col = 0; col < binary.cols; ++col) peak[label[col]] = std::max(peak[label[col]], d[col]);
+  }
+  for (int label = 1; label < count; ++label) {
+    const cv::Rect box(stats.at<int>(label, cv::CC_STAT_LEFT), stats.at<int>(label, cv::CC_STAT_TOP),
+                       stats.at<int>(label, cv::CC_STAT_WIDTH), stats.at<int>(label, cv::CC_STAT_HEIGHT));
+    const cv::Mat object = components(box) == label;
+    const cv::Mat above = distance(box) > static_cast<float>(neck_ratio) * peak[label];
+    cv::Mat cores;
+    const int core_count = cv::connectedComponents(object & above, cores, kEightConnected, CV_32S) - 1;
+    if (core_count < 2) continue;
+    const cv::Mat parts = data::separated_mask(flood_object(distance(box), object, cores));
+    cv::Mat window = binary(box);
+    window.setTo(0, object);
+    window.setTo(kForeground, parts);
+  }
+  return binary;
+}
+
 cv::Mat postprocess(const cv::Mat& probability, const PostprocessOptions& options) {
   cv::Mat mask = threshold_probability(probability, options.threshold);
   if (options.smooth_radius > 0) mask = smooth_mask(mask, options.smooth_radius);
   if (options.fill_holes) mask = fill_holes(mask);
+  if (options.split_touching) mask = split_touching(mask, options.split_neck_ratio);
   if (options.min_object_area > 1) mask = remove_small_objects(mask, options.min_object_area);
   return mask;
 }

@@ -13,6 +13,7 @@
 #include "segoid/infer/predictor.hpp"
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
+#include "segoid/io/image_scale.hpp"
 
 namespace segoid::infer {
 namespace fs = std::filesystem;
@@ -86,7 +87,7 @@ const core::ConfigTable& predict_config_table() {
       key<P>("inference.edge_margin", &P::edge_margin).range(-1, kNoLimit)
           .help("pixels dropped at tile sides inside the image; -1 = overlap / 4").flag("--edge-margin"),
       key<P>("inference.tta", &P::tta).help("flip test-time augmentation (4x slower)").flag("--tta"),
-      key<P>("inference.scale", &P::scale).range(0.05, 8)
+      key<P>("inference.scale", &P::scale).range(io::kMinImageScale, io::kMaxImageScale)
           .help("resize images by this factor for the model (0.25: objects 4x larger than in training)")
           .flag("--scale"),
       key<P>("postprocess.min_object_area", &P::min_object_area).range(0, kNoLimit)
@@ -95,6 +96,10 @@ const core::ConfigTable& predict_config_table() {
           .flag("--fill-holes,!--no-fill-holes"),
       key<P>("postprocess.smooth_radius", &P::smooth_radius).range(0, kNoLimit)
           .help("pixels; > 0 opens then closes the mask with a disc").flag("--smooth-radius"),
+      key<P>("postprocess.split_touching", &P::split_touching)
+          .help("cut touching objects apart at their necks (distance-transform watershed)").flag("--split-touching"),
+      key<P>("postprocess.split_neck_ratio", &P::split_neck_ratio).range(0.05, 0.95)
+          .help("cut where an object narrows below this fraction of its widest part"),
       key<P>("output.output_dir", &P::output_dir).help("masks, probability maps and run files go here")
           .flag("--output-dir,-o"),
       key<P>("output.save_probabilities", &P::save_probabilities).help("also write <name>_pred_prob.tif (float32)"),

@@ -31,6 +31,7 @@
 #include "segoid/infer/predictor.hpp"
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
+#include "segoid/io/image_scale.hpp"
 #include "segoid/io/normalization.hpp"
 
 namespace segoid::infer {
@@ -55,22 +56,15 @@ cv::Mat read_truth(const InputItem& item, const cv::Size& image_size) {
 /// be read: the truth is read and checked before the image is predicted or anything is written,
 /// so that an image listed in errors.csv has no outputs.
 struct LoadedImage {
-  cv::Mat normalized;  ///< CV_32FC1 in [0, 1], at the model's scale (inference.scale)
+  cv::Mat normalized;  ///< CV_32FC1 in [0, 1], at the model's scale (inference.scale x model.image_scale)
   cv::Size full_size;  ///< the image's own size: masks and probabilities are written at it
   cv::Mat truth;       ///< CV_8UC1 0/255, same size; empty without a manifest mask
   double pixel_size_um = 0.0;  ///< from the file's resolution tags; 0 = unknown
   std::string error;
 };
 
-/// The size the model sees an image of `size` at `scale` (at least 1 px a side).
-cv::Size model_size(const cv::Size& size, double scale) {
-  if (scale == 1.0) return size;
-  return {std::max(1, static_cast<int>(std::lround(size.width * scale))),
-          std::max(1, static_cast<int>(std::lround(size.height * scale)))};
-}
-
-/// Normalized at full size (the percentiles are the whole image's at any scale), then resized:
-/// area averaging when shrinking (no aliasing), bilinear when enlarging.
+/// Normalized at full size (the percentiles are the whole image's at any scale), then resized
+/// by io::scale_image, as training resized its images (model.image_scale).
 LoadedImage load_image(const InputItem& item, io::Normalization normalization, double scale) {
   LoadedImage loaded;
   try {
@@ -78,14 +72,8 @@ LoadedImage load_image(const InputItem& item, io::Normalization normalization, d
     loaded.pixel_size_um = image.meta.pixel_size_um;
     loaded.full_size = image.pixels.size();
     if (!item.mask.empty()) loaded.truth = read_truth(item, image.pixels.size());
-    loaded.normalized = io::normalize_intensity(image.pixels, normalization);
+    loaded.normalized = io::scale_image(io::normalize_intensity(image.pixels, normalization), scale);
     image.pixels.release();
-    if (scale != 1.0) {
-      cv::Mat resized;
-      cv::resize(loaded.normalized, resized, model_size(loaded.full_size, scale), 0, 0,
-                 scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
-      loaded.normalized = resized;
-    }
   } catch (const std::exception& e) {
     loaded = LoadedImage{};
     loaded.error = e.what();
@@ -157,6 +145,7 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   out << YAML::Key << "in_channels" << YAML::Value << model.in_channels;
   out << YAML::Key << "normalization" << YAML::Value << model.normalization;
   out << YAML::Key << "patch_size" << YAML::Value << model.patch_size;
+  out << YAML::Key << "image_scale" << YAML::Value << model.image_scale;
   out << YAML::Key << "epoch" << YAML::Value << model.epoch << YAML::EndMap;
   out << YAML::Key << "input" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "manifest" << YAML::Value << c.manifest.string();
@@ -177,7 +166,9 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   out << YAML::Key << "postprocess" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "min_object_area" << YAML::Value << c.min_object_area;
   out << YAML::Key << "fill_holes" << YAML::Value << c.fill_holes;
-  out << YAML::Key << "smooth_radius" << YAML::Value << c.smooth_radius << YAML::EndMap;
+  out << YAML::Key << "smooth_radius" << YAML::Value << c.smooth_radius;
+  out << YAML::Key << "split_touching" << YAML::Value << c.split_touching;
+  out << YAML::Key << "split_neck_ratio" << YAML::Value << c.split_neck_ratio << YAML::EndMap;
   out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "output_dir" << YAML::Value << c.output_dir.string();
   out << YAML::Key << "save_probabilities" << YAML::Value << c.save_probabilities << YAML::EndMap;
@@ -269,6 +260,8 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   const Predictor predictor = Predictor::load(config.checkpoint, predictor_options);
   const ModelDescription& model = predictor.description();
   const io::Normalization normalization = io::parse_normalization(model.normalization);
+  // inference.scale is relative to the training images; the model saw those at model.image_scale.
+  const double scale = config.scale * model.image_scale;
 
   TilingOptions tiling;
   tiling.tile_size = config.tile_size > 0 ? config.tile_size : model.patch_size;
@@ -287,10 +280,12 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   post.min_object_area = config.min_object_area;
   post.fill_holes = config.fill_holes;
   post.smooth_radius = config.smooth_radius;
+  post.split_touching = config.split_touching;
+  post.split_neck_ratio = config.split_neck_ratio;
   spdlog::info("predict_full: {} image(s), model {} ({} normalization), tile {} px, overlap {}, {} blending, "
                "{}{} on {} thread(s)",
                items.size(), model.encoder, model.normalization, tiling.tile_size, config.overlap, config.blend,
-               config.scale == 1.0 ? "" : fmt::format("images at scale {}, ", config.scale), model.device,
+               scale == 1.0 ? "" : fmt::format("images at scale {}, ", scale), model.device,
                model.threads);
 
   PredictSummary summary;
@@ -318,7 +313,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
 
   const auto launch_load = [&](std::size_t index) {
     if (kept[index]) return std::async(std::launch::deferred, [] { return LoadedImage{}; });
-    return std::async(std::launch::async, load_image, items[index], normalization, config.scale);
+    return std::async(std::launch::async, load_image, items[index], normalization, scale);
   };
   // Progress in tiles over all images (headers only), so one huge image shows a true rate and ETA.
   std::vector<std::int64_t> planned_tiles(items.size(), 0);
@@ -326,7 +321,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   for (std::size_t i = 0; i < items.size(); ++i) {
     try {
       const io::ImageMeta meta = io::read_image_meta(items[i].image);
-      planned_tiles[i] = count_tiles(model_size(cv::Size(meta.width, meta.height), config.scale), tiling);
+      planned_tiles[i] = count_tiles(io::scaled_size(cv::Size(meta.width, meta.height), scale), tiling);
     } catch (const std::exception&) {
       planned_tiles[i] = 0;  // reported when the image itself is read
     }

@@ -16,6 +16,7 @@
 #include "segoid/core/choice_cache.hpp"
 #include "segoid/core/cpu_info.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/io/image_scale.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/inference_form.hpp"
 #include "segoid/model/layout_choice.hpp"
@@ -176,15 +177,15 @@ struct Predictor::Impl {
 
 namespace {
 
-/// model.training_pixel_size from the training config a checkpoint carries; 0 when absent (a
-/// Python checkpoint, an unset key) or unreadable.
-double training_pixel_size_of(const std::string& config_yaml) {
-  if (config_yaml.empty()) return 0.0;
+/// model.<key> from the training config a checkpoint carries; `absent` when the config has no such
+/// key (a Python checkpoint, an older SegOid one) or cannot be read.
+double model_key_of(const std::string& config_yaml, const char* key, double absent) {
+  if (config_yaml.empty()) return absent;
   try {
-    const YAML::Node node = YAML::Load(config_yaml)["model"]["training_pixel_size"];
-    return node && node.IsScalar() ? node.as<double>() : 0.0;
+    const YAML::Node node = YAML::Load(config_yaml)["model"][key];
+    return node && node.IsScalar() ? node.as<double>() : absent;
   } catch (const YAML::Exception&) {
-    return 0.0;
+    return absent;
   }
 }
 
@@ -211,7 +212,12 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   d.patch_size = loaded.info.patch_size;
   d.epoch = loaded.info.epoch;
   d.best_val_dice = loaded.info.best_val_dice;
-  d.training_pixel_size = training_pixel_size_of(loaded.info.config_yaml);
+  d.training_pixel_size = model_key_of(loaded.info.config_yaml, "training_pixel_size", 0.0);
+  d.image_scale = model_key_of(loaded.info.config_yaml, "image_scale", 1.0);
+  if (!(d.image_scale >= io::kMinImageScale && d.image_scale <= io::kMaxImageScale)) {
+    throw ModelError(fmt::format("checkpoint \"{}\": model.image_scale {} is outside {}-{}", checkpoint.string(),
+                                 d.image_scale, io::kMinImageScale, io::kMaxImageScale));
+  }
   d.form = form.choice;
   d.form_source = form.source;
   d.form_rates = form.rates;

@@ -20,8 +20,8 @@ std::string scalar_or_empty(const YAML::Node& node) {
   return node && node.IsScalar() ? node.as<std::string>() : std::string();
 }
 
-/// data.{train_manifest,val_manifest,data_root}, dataset.patch_size and model.training_pixel_size
-/// of the embedded config (SegOid's to_yaml, or the Python tool's config dict).
+/// data.{train_manifest,val_manifest,data_root}, dataset.patch_size and
+/// model.{training_pixel_size,image_scale} of the embedded config (SegOid's to_yaml, or the Python tool's config dict).
 void read_training_config(const std::string& config_yaml, ModelDescription& d) {
   if (config_yaml.empty()) return;
   try {
@@ -32,8 +32,9 @@ void read_training_config(const std::string& config_yaml, ModelDescription& d) {
       d.val_manifest = scalar_or_empty(data["val_manifest"]);
       d.data_root = scalar_or_empty(data["data_root"]);
     }
-    if (const YAML::Node model = root["model"]; model && model.IsMap() && model["training_pixel_size"]) {
-      d.training_pixel_size = model["training_pixel_size"].as<double>(0.0);
+    if (const YAML::Node model = root["model"]; model && model.IsMap()) {
+      if (model["training_pixel_size"]) d.training_pixel_size = model["training_pixel_size"].as<double>(0.0);
+      if (model["image_scale"]) d.image_scale = model["image_scale"].as<double>(1.0);
     }
     if (const YAML::Node dataset = root["dataset"]; dataset && dataset.IsMap() && dataset["patch_size"]) {
       d.patch_size = dataset["patch_size"].as<int>(0);
@@ -85,6 +86,7 @@ std::string format_model_description(const ModelDescription& d) {
   line("val manifest", or_unknown(d.val_manifest));
   if (!d.data_root.empty()) line("data root", d.data_root);
   if (d.training_pixel_size > 0) line("pixel size", fmt::format("{} um/px", d.training_pixel_size));
+  if (d.image_scale != 1.0) line("image scale", fmt::format("{} (images are resized by it for the model)", d.image_scale));
   if (d.lineage.empty()) {
     line("parents", "none (trained from scratch or from encoder weights)");
   } else {
@@ -124,6 +126,7 @@ std::string model_description_json(const ModelDescription& d) {
                             {"val_manifest", d.val_manifest},
                             {"data_root", d.data_root},
                             {"training_pixel_size", d.training_pixel_size},
+                            {"image_scale", d.image_scale},
                             {"lineage", lineage},
                             {"segoid_version", d.segoid_version}};
   return j.dump(2) + "\n";

@@ -153,6 +153,7 @@ DemoResult run_demo(const DemoOptions& options) {
   predict.output_dir = options.out_dir / "inference";
   predict.tile_size = kPredictTileSize;
   predict.min_object_area = kMinObjectAreaPx;
+  predict.split_touching = true;  // touching objects are separate objects in the synthetic truth
   predict.threads = config.threads;
   predict.cache_dir = options.cache_dir;
   const infer::PredictSummary predicted = infer::run_predict_full(predict);

@@ -12,7 +12,7 @@ namespace {
 
 std::vector<data::TrainingImage> load_split(const std::filesystem::path& manifest_path,
                                             const std::filesystem::path& data_root, const std::string& normalization,
-                                            const char* split) {
+                                            double image_scale, const char* split) {
   const data::Manifest manifest = data::read_manifest(manifest_path);
   if (manifest.rows.empty()) {
     throw DataError(std::string(split) + " manifest \"" + manifest_path.string() + "\" has no rows");
@@ -28,15 +28,17 @@ std::vector<data::TrainingImage> load_split(const std::filesystem::path& manifes
     masks.push_back(data::resolve_data_path(row.mask_path, data_root));
   }
   spdlog::info("{}: {} images from \"{}\"", split, images.size(), manifest_path.string());
-  return data::load_training_images(images, masks, io::parse_normalization(normalization));
+  return data::load_training_images(images, masks, io::parse_normalization(normalization), image_scale);
 }
 
 }  // namespace
 
 TrainResult train_model(const TrainConfig& config, const TrainOptions& options) {
   validate_train_config(config, options.config_path.empty() ? "train config" : options.config_path.string());
-  auto train_images = load_split(config.data.train_manifest, config.data.data_root, config.normalization, "train");
-  auto val_images = load_split(config.data.val_manifest, config.data.data_root, config.normalization, "val");
+  // Validation runs at the model's scale too: its Dice is over the resized masks.
+  const double scale = config.model.image_scale;
+  auto train_images = load_split(config.data.train_manifest, config.data.data_root, config.normalization, scale, "train");
+  auto val_images = load_split(config.data.val_manifest, config.data.data_root, config.normalization, scale, "val");
   return train_on_images(config, options, std::move(train_images), std::move(val_images));
 }
 

@@ -3,6 +3,7 @@
 #include "segoid/data/training_images.hpp"
 
 #include <gtest/gtest.h>
+#include <opencv2/imgproc.hpp>
 
 #include "segoid/core/error.hpp"
 #include "segoid/io/image_io.hpp"
@@ -91,6 +92,43 @@ TEST(TrainingImagesTest, SizeMismatchNamesBothFiles) {
     EXPECT_NE(message.find("20x12"), std::string::npos) << message;
     EXPECT_NE(message.find("21x12"), std::string::npos) << message;
   }
+}
+
+TEST(TrainingImagesTest, ImageScaleResizesImageAndMaskTogether) {
+  // model.image_scale 0.5: each 2x2 block of the image becomes its mean, and of the mask an object
+  // pixel where at least 2 of its 4 pixels are object.
+  test::TempDir dir;
+  cv::Mat pixels(30, 40, CV_8UC1);
+  cv::randu(pixels, 0, 256);
+  cv::Mat mask = cv::Mat::zeros(30, 40, CV_8UC1);
+  cv::circle(mask, {17, 13}, 9, cv::Scalar(255), cv::FILLED);
+  io::write_gray_tiff(dir / "img.tif", pixels);
+  io::write_gray_tiff(dir / "img_mask.tif", mask);
+  const auto images = load_training_images({dir / "img.tif"}, {dir / "img_mask.tif"}, io::Normalization::kRange, 0.5);
+  ASSERT_EQ(images.size(), 1u);
+  const TrainingImage& loaded = images[0];
+  ASSERT_EQ(loaded.image.size(), cv::Size(20, 15));
+  ASSERT_EQ(loaded.mask.size(), cv::Size(20, 15));
+  int object_pixels = 0;
+  int differing_blocks = 0;
+  for (int row = 0; row < 15; ++row) {
+    for (int col = 0; col < 20; ++col) {
+      double sum = 0.0;
+      int inside = 0;
+      for (int dy = 0; dy < 2; ++dy) {
+        for (int dx = 0; dx < 2; ++dx) {
+          sum += pixels.at<unsigned char>(2 * row + dy, 2 * col + dx) / 255.0;
+          inside += mask.at<unsigned char>(2 * row + dy, 2 * col + dx) != 0;
+        }
+      }
+      EXPECT_NEAR(loaded.image.at<float>(row, col), sum / 4.0, 1e-5) << row << "," << col;
+      EXPECT_EQ(loaded.mask.at<unsigned char>(row, col), inside >= 2 ? 1 : 0) << row << "," << col;
+      object_pixels += inside >= 2;
+      differing_blocks += inside > 0 && inside < 4;
+    }
+  }
+  EXPECT_GT(differing_blocks, 0);  // the edge of the disc is split between blocks: the rule is tested
+  EXPECT_EQ(loaded.foreground.size(), static_cast<std::size_t>(object_pixels));
 }
 
 TEST(TrainingImagesTest, CountMismatchAndMissingFileAreErrors) {

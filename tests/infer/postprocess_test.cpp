@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -181,6 +182,127 @@ TEST(PostprocessTest, MatchesScipyAndScikitImage) {
   ASSERT_LT(cv::countNonZero(remove_small_objects(mask, 6)), cv::countNonZero(mask));
   EXPECT_TRUE(same(fill_holes(mask), mask_from_text(core::read_file(dir / "filled.txt"), 60, 70)));
   EXPECT_TRUE(same(remove_small_objects(mask, 6), mask_from_text(core::read_file(dir / "small.txt"), 60, 70)));
+}
+
+cv::Mat disc(cv::Size size, cv::Point center, int radius) {
+  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+  cv::circle(mask, center, radius, cv::Scalar(255), cv::FILLED);
+  return mask;
+}
+
+double iou(const cv::Mat& a, const cv::Mat& b) {
+  return static_cast<double>(cv::countNonZero(a & b)) / cv::countNonZero(a | b);
+}
+
+cv::Mat component_mask(cv::Size size, const std::vector<cv::Point>& pixels) {
+  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+  for (const cv::Point& p : pixels) mask.at<unsigned char>(p) = 255;
+  return mask;
+}
+
+/// For each true body, the best IoU of the 8-connected objects of `split` with it.
+std::vector<double> best_ious(const cv::Mat& split, const std::vector<cv::Mat>& bodies) {
+  std::vector<double> best(bodies.size(), 0.0);
+  for (const auto& pixels : naive_components(split, true, 8)) {
+    const cv::Mat object = component_mask(split.size(), pixels);
+    for (std::size_t i = 0; i < bodies.size(); ++i) best[i] = std::max(best[i], iou(object, bodies[i]));
+  }
+  return best;
+}
+
+TEST(SplitTouchingTest, CutsTouchingDiscsApartAtTheirNeck) {
+  // The synthesizer's touching pairs: centres 0.94 x the sum of the radii apart.
+  const cv::Size size(200, 120);
+  const std::vector<cv::Mat> bodies = {disc(size, {50, 60}, 30), disc(size, {97, 60}, 20), disc(size, {160, 60}, 20)};
+  const cv::Mat mask = bodies[0] | bodies[1] | bodies[2];
+  ASSERT_EQ(naive_components(mask, true, 8).size(), 2U);  // the first two touch; the third is alone
+  const cv::Mat split = split_touching(mask, 0.5);
+  EXPECT_EQ(cv::countNonZero(split & ~mask), 0);  // only ever removes pixels
+  const std::vector<std::vector<cv::Point>> objects = naive_components(split, true, 8);
+  ASSERT_EQ(objects.size(), 3U);
+  for (const double best : best_ious(split, bodies)) EXPECT_GT(best, 0.95);
+  // The lone disc is untouched, pixel for pixel.
+  EXPECT_EQ(cv::countNonZero((split ^ mask) & bodies[2]), 0);
+}
+
+TEST(SplitTouchingTest, TheNeckRatioDecides) {
+  // Two discs of radius 30, centres 56 apart: the neck is 2 x sqrt(30^2 - 28^2) = 21.5 px wide,
+  // 0.36 of the diameter, so a ratio of 0.5 cuts and 0.3 does not.
+  const cv::Size size(160, 100);
+  const std::vector<cv::Mat> bodies = {disc(size, {50, 50}, 30), disc(size, {106, 50}, 30)};
+  const cv::Mat mask = bodies[0] | bodies[1];
+  EXPECT_EQ(naive_components(split_touching(mask, 0.5), true, 8).size(), 2U);
+  EXPECT_TRUE(same(split_touching(mask, 0.3), mask));
+}
+
+TEST(SplitTouchingTest, LeavesEllipsesBudsAndObjectsAtTheBorderWhole) {
+  const cv::Size size(260, 160);
+  cv::Mat mask = cv::Mat::zeros(size, CV_8UC1);
+  cv::ellipse(mask, {60, 50}, {45, 14}, 30.0, 0.0, 360.0, cv::Scalar(255), cv::FILLED);
+  // A bud of radius 12 on a body of radius 40 is part of it (the synthesizer's "budding" kind).
+  mask |= disc(size, {170, 80}, 40) | disc(size, {170 + 38, 80 - 12}, 12);
+  mask |= disc(size, {20, 150}, 25);  // cut by two image borders
+  ASSERT_EQ(naive_components(mask, true, 8).size(), 3U);
+  EXPECT_TRUE(same(split_touching(mask, 0.5), mask));
+  EXPECT_TRUE(same(split_touching(cv::Mat::zeros(size, CV_8UC1), 0.5), cv::Mat::zeros(size, CV_8UC1)));
+}
+
+TEST(SplitTouchingTest, ThePartsOfAChainAreSeparateObjects) {
+  // Three discs in a row, one of them cut by the image border: the gaps leave no diagonal contact.
+  const cv::Size size(150, 60);
+  const std::vector<cv::Mat> bodies = {disc(size, {10, 30}, 22), disc(size, {51, 30}, 22), disc(size, {92, 30}, 22)};
+  const cv::Mat split = split_touching(bodies[0] | bodies[1] | bodies[2], 0.5);
+  EXPECT_EQ(naive_components(split, true, 8).size(), 3U);
+  for (const double best : best_ious(split, bodies)) EXPECT_GT(best, 0.93);
+}
+
+TEST(SplitTouchingTest, MatchesScikitImageWatershed) {
+  if (!test::python_has("numpy scipy skimage")) GTEST_SKIP() << "needs /usr/bin/python3 with scipy and scikit-image";
+  // Touching pairs of unequal size, a chain and a lone ellipse; the same cores, then
+  // skimage.segmentation.watershed(-distance, cores, mask) and the same gap rule.
+  const cv::Size size(220, 140);
+  cv::Mat mask = disc(size, {45, 45}, 30) | disc(size, {92, 45}, 20) | disc(size, {40, 110}, 22) |
+                 disc(size, {81, 110}, 22) | disc(size, {122, 110}, 18);
+  cv::ellipse(mask, {170, 60}, {40, 15}, 70.0, 0.0, 360.0, cv::Scalar(255), cv::FILLED);
+  test::TempDir dir;
+  core::write_file_atomic(dir / "mask.txt", mask_to_text(mask));
+  const std::string script =
+      "import numpy as np, scipy.ndimage as ndi\n"
+      "from skimage.measure import label\n"
+      "from skimage.segmentation import watershed\n"
+      "m = np.loadtxt('" + (dir / "mask.txt").string() + "').astype(bool)\n"
+      "objects = label(m, connectivity=2)\n"
+      "d = ndi.distance_transform_edt(m)\n"
+      "peak = ndi.maximum(d, objects, index=objects)\n"
+      "cores = label(d > 0.5 * peak, connectivity=2)\n"
+      "parts = watershed(-d, cores, mask=m)\n"
+      "p = np.pad(parts, 1)\n"
+      "out = parts > 0\n"
+      "for dy in (-1, 0, 1):\n"
+      "    for dx in (-1, 0, 1):\n"
+      "        n = p[1 + dy:p.shape[0] - 1 + dy, 1 + dx:p.shape[1] - 1 + dx]\n"
+      "        out &= ~((n > 0) & (n != parts))\n"
+      "np.savetxt('" + (dir / "split.txt").string() + "', out, fmt='%d')\n";
+  core::write_file_atomic(dir / "ref.py", script);
+  std::string output;
+  ASSERT_EQ(test::run_command("/usr/bin/python3 " + (dir / "ref.py").string(), &output), 0) << output;
+  const cv::Mat reference = mask_from_text(core::read_file(dir / "split.txt"), size.height, size.width);
+  const cv::Mat split = split_touching(mask, 0.5);
+  ASSERT_EQ(naive_components(reference, true, 8).size(), 6U);  // the reference splits too
+  EXPECT_EQ(naive_components(split, true, 8).size(), 6U);
+  // Ties on the distance relief could be broken otherwise (none differed when this was written).
+  EXPECT_LE(cv::countNonZero(split != reference), 12) << "of " << cv::countNonZero(mask) << " object pixels";
+}
+
+TEST(PostprocessTest, SplitsTouchingObjectsOnlyWhenAsked) {
+  const cv::Size size(160, 100);
+  cv::Mat probability;
+  cv::Mat(disc(size, {50, 50}, 30) | disc(size, {106, 50}, 30)).convertTo(probability, CV_32F, 0.9 / 255.0);
+  PostprocessOptions options;
+  options.min_object_area = 100;
+  EXPECT_EQ(naive_components(postprocess(probability, options), true, 8).size(), 1U);
+  options.split_touching = true;
+  EXPECT_EQ(naive_components(postprocess(probability, options), true, 8).size(), 2U);
 }
 
 }  // namespace

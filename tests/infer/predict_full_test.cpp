@@ -269,6 +269,31 @@ TEST(PredictFullTest, ScaleResizesForTheModelAndBackToFullSize) {
   ASSERT_EQ(status, 0) << full;
   EXPECT_GT(cv::norm(io::read_image(dir / "full" / "plate_pred_prob.tif").pixels, expected, cv::NORM_INF), 1e-3);
   EXPECT_NE(core::read_file(dir / "scaled" / "predict_meta.yaml").find("scale: 0.5"), std::string::npos);
+
+  // A model trained with model.image_scale 0.5 (the same weights) is given its scale by itself,
+  // and --scale is relative to it.
+  torch::manual_seed(0);
+  model::Unet net(model::UnetOptions{});
+  model::CheckpointInfo info;
+  info.patch_size = kTile;
+  info.normalization = "range";
+  info.config_yaml = "model:\n  image_scale: 0.5\n";
+  model::save_checkpoint(dir / "half.pt", net, info);
+  const std::string half = run_cli("--checkpoint " + (dir / "half.pt").string() +
+                                       " --threads 2 --min-object-area 0 --input " + (dir / "in").string() +
+                                       " --output-dir " + (dir / "half").string(),
+                                   &status);
+  ASSERT_EQ(status, 0) << half;
+  EXPECT_LT(cv::norm(io::read_image(dir / "half" / "plate_pred_prob.tif").pixels, prob, cv::NORM_INF), 1e-6);
+  EXPECT_NE(core::read_file(dir / "half" / "predict_meta.yaml").find("image_scale: 0.5"), std::string::npos);
+  const std::string relative = run_cli("--checkpoint " + (dir / "half.pt").string() +
+                                           " --threads 2 --min-object-area 0 --scale 2 --input " +
+                                           (dir / "in").string() + " --output-dir " + (dir / "relative").string(),
+                                       &status);
+  ASSERT_EQ(status, 0) << relative;
+  EXPECT_LT(cv::norm(io::read_image(dir / "relative" / "plate_pred_prob.tif").pixels,
+                     io::read_image(dir / "full" / "plate_pred_prob.tif").pixels, cv::NORM_INF),
+            1e-6);
 }
 
 TEST(PredictorTest, OutputDoesNotDependOnBatchSizeOrInferenceForm) {

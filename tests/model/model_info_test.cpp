@@ -29,7 +29,7 @@ fs::path write_child_checkpoint(const fs::path& dir) {
   info.best_epoch = 5;
   info.best_val_dice = 0.9125;
   info.config_yaml = "data:\n  train_manifest: data/splits/train.csv\n  val_manifest: data/splits/val.csv\n"
-                     "  data_root: data\nmodel:\n  training_pixel_size: 0.65\n";
+                     "  data_root: data\nmodel:\n  training_pixel_size: 0.65\n  image_scale: 0.5\n";
   info.lineage = {{"best_model.pt", std::string(64, 'a'), 0.45, 30, "segoid 0.1.0 (abc)"},
                   {"python.pth", std::string(64, 'b'), 0.8, 9, "imported from Python checkpoint python.pth"}};
   const fs::path path = dir / "child.pt";
@@ -52,6 +52,7 @@ TEST(ModelInfoTest, DescribesSegoidCheckpointWithLineage) {
   EXPECT_EQ(d.train_manifest, "data/splits/train.csv");
   EXPECT_EQ(d.val_manifest, "data/splits/val.csv");
   EXPECT_DOUBLE_EQ(d.training_pixel_size, 0.65);
+  EXPECT_DOUBLE_EQ(d.image_scale, 0.5);
   ASSERT_EQ(d.lineage.size(), 2u);
   EXPECT_EQ(d.lineage[0].file_name, "best_model.pt");
   EXPECT_DOUBLE_EQ(d.lineage[0].best_val_dice, 0.45);

@@ -27,11 +27,13 @@ struct TrainingImage {
 TrainingImage make_training_image(std::string basename, cv::Mat image, const cv::Mat& mask);
 
 /// Reads image i and mask i for every i with io::read_image, normalizes each image with `mode`
-/// and binarizes each mask (non-zero = foreground). `basename` is the image file's stem.
+/// and binarizes each mask (non-zero = foreground). `basename` is the image file's stem. With
+/// `scale` != 1 both are then resized by it (io::scale_image, io::scale_mask: model.image_scale),
+/// as predict_full resizes new images.
 /// Throws DataError when the lists differ in length or an image and its mask differ in size
 /// (naming both files); IoError (from io) for unreadable files.
 std::vector<TrainingImage> load_training_images(
     const std::vector<std::filesystem::path>& image_paths,
-    const std::vector<std::filesystem::path>& mask_paths, io::Normalization mode);
+    const std::vector<std::filesystem::path>& mask_paths, io::Normalization mode, double scale = 1.0);
 
 }  // namespace segoid::data

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// From a probability map to a clean binary mask: threshold, smoothing, hole filling, small-object removal.
+// From a probability map to a clean binary mask: threshold, smoothing, hole filling, splitting of
+// touching objects, small-object removal.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -12,6 +13,8 @@ struct PostprocessOptions {
   int min_object_area = 0;    ///< pixels; 8-connected objects smaller than this are removed (0 = keep all)
   bool fill_holes = true;     ///< fill background regions not connected to the image border
   int smooth_radius = 0;      ///< pixels; > 0 applies an opening then a closing with a disc of this radius
+  bool split_touching = false;    ///< cut touching objects apart at their necks (split_touching)
+  double split_neck_ratio = 0.7;  ///< see split_touching
 };
 
 /// Foreground (255) where `probability` > threshold, else 0. `probability` is CV_32FC1.
@@ -31,8 +34,20 @@ cv::Mat fill_holes(const cv::Mat& mask);
 /// (OpenCV's default border). Returns 0/255.
 cv::Mat smooth_mask(const cv::Mat& mask, int radius);
 
-/// The whole chain in this order: threshold, smoothing, hole filling, small-object removal
-/// (objects are measured after their holes are filled). Returns CV_8UC1 0/255.
+/// Cuts 8-connected objects that are several touching bodies apart, as the distance-transform
+/// watershed of scikit-image's gallery does, with cores instead of local maxima so that ragged
+/// outlines do not over-split: an object's cores are where its distance to the background exceeds
+/// `neck_ratio` x its largest distance; with two or more cores it is flooded from them (a
+/// priority flood of the distance relief) and drawn with data::separated_mask, so the parts are
+/// separate 8-connected components. Two touching discs of radius r are cut when the neck between
+/// them is narrower than 2 x neck_ratio x r and the smaller radius is above neck_ratio x the larger;
+/// an ellipse, or a bud smaller than that, stays whole. `neck_ratio` in (0, 1). Returns 0/255, a
+/// subset of `mask`; objects with one core are unchanged.
+cv::Mat split_touching(const cv::Mat& mask, double neck_ratio);
+
+/// The whole chain in this order: threshold, smoothing, hole filling, splitting of touching
+/// objects, small-object removal (objects are measured after their holes are filled). Returns
+/// CV_8UC1 0/255.
 cv::Mat postprocess(const cv::Mat& probability, const PostprocessOptions& options);
 
 }  // namespace segoid::infer

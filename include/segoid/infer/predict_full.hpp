@@ -37,6 +37,8 @@ struct PredictConfig {
   int min_object_area = 100;                   ///< [postprocess.min_object_area] pixels (0 = keep all)
   bool fill_holes = true;                      ///< [postprocess.fill_holes]
   int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
+  bool split_touching = false;                 ///< [postprocess.split_touching] cut touching objects apart
+  double split_neck_ratio = 0.7;               ///< [postprocess.split_neck_ratio] see infer::split_touching
   std::string device = "auto";                 ///< [runtime.device] auto | cpu | cuda
   int threads = 0;                             ///< [runtime.threads] 0 = all cores
   /// [runtime.inference_form] auto (measured once per machine, cached) or one of

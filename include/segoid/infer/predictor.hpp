@@ -42,6 +42,7 @@ struct ModelDescription {
   int epoch = 0;              ///< epochs trained
   double best_val_dice = 0.0;
   double training_pixel_size = 0.0;  ///< µm/px of the training images (model.training_pixel_size); 0 = unknown
+  double image_scale = 1.0;   ///< the model saw its training images resized by this (model.image_scale)
   std::string device;         ///< resolved: cpu | cuda
   int threads = 0;            ///< intra-op threads in effect
   std::string form;           ///< inference form in use, one of inference_forms()

@@ -28,6 +28,7 @@ struct ModelDescription {
   std::string val_manifest;
   std::string data_root;
   double training_pixel_size = 0.0;        ///< µm/px, 0 = unknown
+  double image_scale = 1.0;                ///< model.image_scale (images resized by it for the model)
   std::vector<ParentCheckpoint> lineage;   ///< parent first, then its parent, ...
   std::string segoid_version;              ///< version banner of the writer
 };

@@ -41,6 +41,7 @@ struct ModelSection {
   int in_channels = 1;
   int classes = 1;
   double training_pixel_size = 0.0;  ///< µm/px of the training images (0 = unknown); kept in the model
+  double image_scale = 1.0;          ///< images (and masks) resized by this for the model, also in predict_full
   /// Checkpoint (SegOid .pt or Python .pth) whose weights start the run instead of encoder_weights;
   /// optimizer and schedule start fresh, the new checkpoints record it as their parent. Empty: none.
   std::filesystem::path init_checkpoint;
