@@ -8,6 +8,7 @@
 #include "command_registry.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint_interop.hpp"
+#include "segoid/model/model_info.hpp"
 
 namespace segoid::cli {
 namespace {
@@ -32,6 +33,13 @@ const bool kRegistered = register_command({
         model::export_checkpoint(options->input, options->output);
         spdlog::info("wrote {} (Python: model.load_state_dict(torch.load(path)['model_state_dict']))",
                      options->output);
+        // The Python tool knows no model.image_scale: its users must resize by hand.
+        const double scale = model::describe_checkpoint(options->input).image_scale;
+        if (scale != 1.0) {
+          spdlog::warn("{} saw its images resized by {} (model.image_scale); Python SegOid predicts images as "
+                       "they are, so resize them by {} first",
+                       options->input, scale, scale);
+        }
         return 0;
       };
     }});
