@@ -29,6 +29,46 @@ cv::Mat binarize(const cv::Mat& mask) {
   return out;
 }
 
+/// The watershed of one object (`object` 255 inside its bounding box) on its distance relief,
+/// flooded from `cores` (labels 1..k) by Meyer's priority flood as scikit-image's watershed does
+/// it: deepest pixel first, ties first come first; a pixel takes the label of the pixel that
+/// reached it and is queued once. cv::watershed does not fit: it floods by the colour difference
+/// between neighbours, and a distance map differs by about 1 everywhere, so its lines fall
+/// halfway between the cores, not at the neck.
+cv::Mat flood_object(const cv::Mat& distance, const cv::Mat& object, const cv::Mat& cores) {
+  struct Entry {
+    float depth;
+    std::uint64_t order;
+    int row, col;
+    bool operator<(const Entry& other) const {  // std::priority_queue pops the largest
+      return depth != other.depth ? depth < other.depth : order > other.order;
+    }
+  };
+  std::priority_queue<Entry> queue;
+  std::uint64_t order = 0;
+  cv::Mat labels = cores.clone();
+  for (int row = 0; row < object.rows; ++row) {
+    for (int col = 0; col < object.cols; ++col) {
+      if (labels.at<int>(row, col) > 0) queue.push({distance.at<float>(row, col), order++, row, col});
+    }
+  }
+  while (!queue.empty()) {
+    const Entry e = queue.top();
+    queue.pop();
+    const int label = labels.at<int>(e.row, e.col);
+    for (int dy = -1; dy <= 1; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const int r = e.row + dy, c = e.col + dx;
+        if (r < 0 || c < 0 || r >= object.rows || c >= object.cols) continue;
+        if (object.at<unsigned char>(r, c) == 0 || labels.at<int>(r, c) != 0) continue;
+        labels.at<int>(r, c) = label;
+        queue.push({distance.at<float>(r, c), order++, r, c});
+      }
+    }
+  }
+  return labels;
+}
+
 }  // namespace
 
 cv::Mat threshold_probability(const cv::Mat& probability, double threshold) {
@@ -85,52 +125,6 @@ cv::Mat smooth_mask(const cv::Mat& mask, int radius) {
   cv::morphologyEx(opened, closed, cv::MORPH_CLOSE, disc);
   return closed;
 }
-
-namespace {
-
-/// The watershed of one object (`object` 255 inside its bounding box) on its distance relief,
-/// flooded from `cores` (labels 1..k): Meyer's priority flood as scikit-image's watershed does it,
-/// deepest pixel first, ties in the order they were reached. cv::watershed does not fit: it
-/// floods by the colour difference between neighbours, and a distance map differs by about 1
-/// everywhere, so its lines fall halfway between the cores, not at the neck.
-cv::Mat flood_object(const cv::Mat& distance, const cv::Mat& object, const cv::Mat& cores) {
-  struct Entry {
-    float depth;
-    std::uint64_t order;
-    int row, col, label;
-    bool operator<(const Entry& other) const {  // std::priority_queue pops the largest
-      return depth != other.depth ? depth < other.depth : order > other.order;
-    }
-  };
-  std::priority_queue<Entry> queue;
-  std::uint64_t order = 0;
-  cv::Mat labels = cores.clone();
-  const auto push_neighbours = [&](int row, int col, int label) {
-    for (int dy = -1; dy <= 1; ++dy) {
-      for (int dx = -1; dx <= 1; ++dx) {
-        const int r = row + dy, c = col + dx;
-        if (r < 0 || c < 0 || r >= object.rows || c >= object.cols) continue;
-        if (object.at<unsigned char>(r, c) == 0 || labels.at<int>(r, c) != 0) continue;
-        queue.push({distance.at<float>(r, c), order++, r, c, label});
-      }
-    }
-  };
-  for (int row = 0; row < object.rows; ++row) {
-    for (int col = 0; col < object.cols; ++col) {
-      if (labels.at<int>(row, col) > 0) push_neighbours(row, col, labels.at<int>(row, col));
-    }
-  }
-  while (!queue.empty()) {
-    const Entry e = queue.top();
-    queue.pop();
-    if (labels.at<int>(e.row, e.col) != 0) continue;
-    labels.at<int>(e.row, e.col) = e.label;
-    push_neighbours(e.row, e.col, e.label);
-  }
-  return labels;
-}
-
-}  // namespace
 
 cv::Mat split_touching(const cv::Mat& mask, double neck_ratio) {
   check_mask(mask, "split_touching");
