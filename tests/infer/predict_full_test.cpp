@@ -29,19 +29,23 @@ namespace fs = std::filesystem;
 
 constexpr int kTile = 64;
 
-/// A random-weight resnet18 U-Net checkpoint with training patch size kTile, written once.
+/// A random-weight resnet18 U-Net (seed 0: the same weights every time) with training patch size
+/// kTile, saved at `path` with `config_yaml` as its training config.
+fs::path write_tiny_checkpoint(const fs::path& path, const std::string& config_yaml = "") {
+  torch::manual_seed(0);
+  model::Unet net(model::UnetOptions{});
+  model::CheckpointInfo info;
+  info.patch_size = kTile;
+  info.normalization = "range";
+  info.config_yaml = config_yaml;
+  model::save_checkpoint(path, net, info);
+  return path;
+}
+
+/// write_tiny_checkpoint without a config, written once.
 const fs::path& tiny_checkpoint() {
   static test::TempDir dir;
-  static const fs::path path = [] {
-    torch::manual_seed(0);
-    model::Unet net(model::UnetOptions{});
-    model::CheckpointInfo info;
-    info.patch_size = kTile;
-    info.normalization = "range";
-    const fs::path p = dir / "tiny.pt";
-    model::save_checkpoint(p, net, info);
-    return p;
-  }();
+  static const fs::path path = write_tiny_checkpoint(dir / "tiny.pt");
   return path;
 }
 
@@ -211,13 +215,7 @@ TEST(PredictFullTest, PixelSizeTravelsFromImageToQuantify) {
   EXPECT_EQ(output.find("trained at"), std::string::npos) << output;  // no training pixel size: no warning
 
   // A model trained at 0.4 µm/px sees these objects at twice the scale: predict_full warns.
-  torch::manual_seed(0);
-  model::Unet net(model::UnetOptions{});
-  model::CheckpointInfo info;
-  info.patch_size = kTile;
-  info.normalization = "range";
-  info.config_yaml = "model:\n  training_pixel_size: 0.4\n";
-  model::save_checkpoint(dir / "scaled.pt", net, info);
+  write_tiny_checkpoint(dir / "scaled.pt", "model:\n  training_pixel_size: 0.4\n");
   const std::string warned = run_cli("--checkpoint " + (dir / "scaled.pt").string() + " --input " +
                                          (dir / "in").string() + " --output-dir " + (dir / "out2").string() +
                                          " --threads 2",
@@ -272,13 +270,7 @@ TEST(PredictFullTest, ScaleResizesForTheModelAndBackToFullSize) {
 
   // A model trained with model.image_scale 0.5 (the same weights) is given its scale by itself,
   // and --scale is relative to it.
-  torch::manual_seed(0);
-  model::Unet net(model::UnetOptions{});
-  model::CheckpointInfo info;
-  info.patch_size = kTile;
-  info.normalization = "range";
-  info.config_yaml = "model:\n  image_scale: 0.5\n";
-  model::save_checkpoint(dir / "half.pt", net, info);
+  write_tiny_checkpoint(dir / "half.pt", "model:\n  image_scale: 0.5\n");
   const std::string half = run_cli("--checkpoint " + (dir / "half.pt").string() +
                                        " --threads 2 --min-object-area 0 --input " + (dir / "in").string() +
                                        " --output-dir " + (dir / "half").string(),
