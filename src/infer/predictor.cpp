@@ -2,8 +2,6 @@
 // LibTorch side of the predictor: checkpoint loading, inference form, batched forward passes.
 #include "segoid/infer/predictor.hpp"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -175,22 +173,6 @@ struct Predictor::Impl {
   double model_seconds = 0.0;
 };
 
-namespace {
-
-/// model.<key> from the training config a checkpoint carries; `absent` when the config has no such
-/// key (a Python checkpoint, an older SegOid one) or cannot be read.
-double model_key_of(const std::string& config_yaml, const char* key, double absent) {
-  if (config_yaml.empty()) return absent;
-  try {
-    const YAML::Node node = YAML::Load(config_yaml)["model"][key];
-    return node && node.IsScalar() ? node.as<double>() : absent;
-  } catch (const YAML::Exception&) {
-    return absent;
-  }
-}
-
-}  // namespace
-
 Predictor Predictor::load(const std::filesystem::path& checkpoint, const PredictorOptions& options) {
   auto impl = std::make_shared<Impl>();
   impl->description.threads = model::configure_threads(options.threads);
@@ -212,8 +194,8 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   d.patch_size = loaded.info.patch_size;
   d.epoch = loaded.info.epoch;
   d.best_val_dice = loaded.info.best_val_dice;
-  d.training_pixel_size = model_key_of(loaded.info.config_yaml, "training_pixel_size", 0.0);
-  d.image_scale = model_key_of(loaded.info.config_yaml, "image_scale", 1.0);
+  d.training_pixel_size = model::model_config_number(loaded.info, "training_pixel_size", 0.0);
+  d.image_scale = model::model_config_number(loaded.info, "image_scale", 1.0);
   if (!(d.image_scale >= io::kMinImageScale && d.image_scale <= io::kMaxImageScale)) {
     throw ModelError(fmt::format("checkpoint \"{}\": model.image_scale {} is outside {}-{}", checkpoint.string(),
                                  d.image_scale, io::kMinImageScale, io::kMaxImageScale));

@@ -94,6 +94,16 @@ Json parse_json_text(const std::string& text, const char* what) {
 
 }  // namespace
 
+double model_config_number(const CheckpointInfo& info, const char* key, double absent) {
+  if (info.config_yaml.empty()) return absent;
+  try {
+    const YAML::Node node = YAML::Load(info.config_yaml)["model"][key];
+    return node && node.IsScalar() ? node.as<double>() : absent;
+  } catch (const YAML::Exception&) {
+    return absent;
+  }
+}
+
 UnetOptions unet_options(const CheckpointInfo& info) {
   UnetOptions options;
   options.encoder = info.encoder;

@@ -5,6 +5,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/core/sha256.hpp"
 #include "segoid/model/checkpoint.hpp"
+#include "segoid/model/checkpoint_info.hpp"
 #include "segoid/model/state_dict.hpp"
 #include "trainer_internal.hpp"
 
@@ -28,6 +29,11 @@ model::Unet init_model_from(const TrainConfig& config, std::vector<model::Parent
     spdlog::warn("\"{}\" was trained with normalization: {}, this run uses {}: the model first sees inputs "
                  "scaled differently (set normalization: {} to keep its scaling)",
                  path.string(), info.normalization, config.normalization, info.normalization);
+  }
+  if (const double scale = model::model_config_number(info, "image_scale", 1.0); scale != config.model.image_scale) {
+    spdlog::warn("\"{}\" was trained on images resized by {} (model.image_scale), this run uses {}: it first sees "
+                 "objects at another size (set model.image_scale: {} to keep its scale)",
+                 path.string(), scale, config.model.image_scale, scale);
   }
   model::ParentCheckpoint record;
   record.file_name = path.filename().string();

@@ -45,6 +45,17 @@ TEST(CheckpointInfoTest, Version2RoundTripKeepsEveryField) {
   EXPECT_EQ(back.segoid_version, "segoid test");
 }
 
+TEST(CheckpointInfoTest, ModelConfigNumberReadsTheEmbeddedConfig) {
+  CheckpointInfo info;
+  EXPECT_DOUBLE_EQ(model_config_number(info, "image_scale", 1.0), 1.0);  // no config: a Python checkpoint
+  info.config_yaml = "model:\n  image_scale: 0.5\n  encoder: resnet18\n";
+  EXPECT_DOUBLE_EQ(model_config_number(info, "image_scale", 1.0), 0.5);
+  EXPECT_DOUBLE_EQ(model_config_number(info, "training_pixel_size", 0.0), 0.0);  // key absent
+  EXPECT_DOUBLE_EQ(model_config_number(info, "encoder", 7.0), 7.0);              // not a number
+  info.config_yaml = "model: [unclosed\n";
+  EXPECT_DOUBLE_EQ(model_config_number(info, "image_scale", 1.0), 1.0);  // not YAML
+}
+
 TEST(CheckpointInfoTest, EmptyPartsAreNull) {
   CheckpointInfo info;
   const nlohmann::json j = nlohmann::json::parse(info_to_json(info));

@@ -46,6 +46,10 @@ constexpr int kCheckpointFormatVersion = 2;
 /// Unet architecture described by an info.
 UnetOptions unet_options(const CheckpointInfo& info);
 
+/// model.<key> of the training config a checkpoint carries (config_yaml), as a number; `absent`
+/// when there is no config (a Python checkpoint), no such key (an older SegOid one) or no number.
+double model_config_number(const CheckpointInfo& info, const char* key, double absent);
+
 /// Reads only the info of a checkpoint (SegOid or Python `.pth`). Throws ModelError naming the file.
 /// (Implemented with the checkpoint reader, in the torch part of the library.)
 CheckpointInfo read_checkpoint_info(const std::filesystem::path& path);
