@@ -8,7 +8,7 @@
 #include "command_registry.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint_interop.hpp"
-#include "segoid/model/model_info.hpp"
+#include "segoid/model/checkpoint_info.hpp"
 
 namespace segoid::cli {
 namespace {
@@ -34,7 +34,8 @@ const bool kRegistered = register_command({
         spdlog::info("wrote {} (Python: model.load_state_dict(torch.load(path)['model_state_dict']))",
                      options->output);
         // The Python tool knows no model.image_scale: its users must resize by hand.
-        const double scale = model::describe_checkpoint(options->input).image_scale;
+        const model::CheckpointInfo info = model::read_checkpoint_info(options->input);
+        const double scale = model::model_config_number(info, "image_scale", 1.0);
         if (scale != 1.0) {
           spdlog::warn("{} saw its images resized by {} (model.image_scale); Python SegOid predicts images as "
                        "they are, so resize them by {} first",
