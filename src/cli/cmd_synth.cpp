@@ -63,6 +63,10 @@ const bool kRegistered = register_command(
        sub.add_option("--empty-fraction", c.empty_fraction, "Fraction of wells without a spheroid")
            ->capture_default_str()
            ->check(CLI::Range(0.0, 1.0));
+       sub.add_option("--overlay-fraction", c.overlay_fraction,
+                      "Fraction of styled images with a burned-in scale bar and time stamp (rgb-jpeg: all)")
+           ->capture_default_str()
+           ->check(CLI::Range(0.0, 1.0));
        sub.add_option("--min-diameter", c.min_diameter, "Smallest spheroid equivalent diameter, px")
            ->capture_default_str();
        sub.add_option("--max-diameter", c.max_diameter, "Largest spheroid equivalent diameter, px")

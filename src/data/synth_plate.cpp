@@ -142,6 +142,7 @@ void validate_synth_config(const SynthConfig& c) {
   require(c.gradient_max >= 0 && c.gradient_max <= 0.9, "gradient_max", "in [0, 0.9]", c.gradient_max);
   require(c.mottling_max >= 0 && c.mottling_max <= 0.2, "mottling_max", "in [0, 0.2]", c.mottling_max);
   require(c.grain >= 0 && c.grain <= 0.1, "grain", "in [0, 0.1]", c.grain);
+  require(c.overlay_fraction >= 0 && c.overlay_fraction <= 1, "overlay_fraction", "in [0, 1]", c.overlay_fraction);
 
   const WellGrid grid = make_grid(c);
   const double room = grid.radius - kSpheroidWellClearance - max_bound_radius(c);

@@ -55,7 +55,8 @@ std::string config_yaml(const SynthConfig& c, int n_images) {
       << fmt::format("read_noise_min: {}\nread_noise_max: {}\n", c.read_noise_min, c.read_noise_max)
       << fmt::format("vignetting_min: {}\nvignetting_max: {}\n", c.vignetting_min, c.vignetting_max)
       << fmt::format("gradient_max: {}\nmottling_max: {}\ngrain: {}\n", c.gradient_max, c.mottling_max,
-                     c.grain);
+                     c.grain)
+      << fmt::format("overlay_fraction: {}\n", c.overlay_fraction);
   return out.str();
 }
 

@@ -32,6 +32,7 @@ constexpr std::uint64_t kObjectStream = 11;
 constexpr std::uint64_t kPaintStream = 12;
 constexpr std::uint64_t kClutterStream = 13;
 constexpr std::uint64_t kCameraStream = 14;
+constexpr std::uint64_t kOverlayStream = 15;
 
 const char* const kStyleNames[kSynthStyleCount] = {"flat-well",      "ula-round-bottom", "fluorescence",
                                                    "phase-contrast", "matrigel-dome",    "rgb-jpeg"};
@@ -130,12 +131,21 @@ void apply_illumination(const CommonLook& c, core::Rng& rng, cv::Mat& light) {
 
 // Camera: exposure, gamma, shot and read noise, quantization to the file type. `light` is
 // relative (background ~1 for transmitted styles); returns CV_8U, CV_16U or CV_32F.
+// The largest value of an integer file type (1 for float, whose images are scaled afterwards).
+double file_type_white(SynthFileType type) {
+  switch (type) {
+    case SynthFileType::kUint12In16: return 4095.0;
+    case SynthFileType::kUint16: return 65535.0;
+    case SynthFileType::kFloat32: return 1.0;
+    default: return 255.0;
+  }
+}
+
 cv::Mat expose(const cv::Mat& light, const CommonLook& c, core::Rng& rng) {
-  double full_scale = 255.0;
+  const double full_scale = file_type_white(c.file_type);
   int depth = CV_8U;
-  if (c.file_type == SynthFileType::kUint12In16) full_scale = 4095.0, depth = CV_16U;
-  if (c.file_type == SynthFileType::kUint16) full_scale = 65535.0, depth = CV_16U;
-  if (c.file_type == SynthFileType::kFloat32) full_scale = 1.0, depth = CV_32F;
+  if (c.file_type == SynthFileType::kUint12In16 || c.file_type == SynthFileType::kUint16) depth = CV_16U;
+  if (c.file_type == SynthFileType::kFloat32) depth = CV_32F;
   const double float_scale = c.file_type == SynthFileType::kFloat32 ? std::exp(rng.uniform(0.0, std::log(1000.0))) : 1.0;
   cv::Mat out(light.size(), CV_MAKETYPE(depth, 1));
   const float read_sd = static_cast<float>(c.read_noise);
@@ -175,7 +185,8 @@ void ula_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Params& params
   const double falloff = rng.uniform(0.65, 0.92), power = rng.uniform(1.3, 2.5);
   const double glare = rng.uniform(0.6, 1.8), glare_r = rng.uniform(0.88, 0.98), glare_w = rng.uniform(0.015, 0.05);
   const double glare_dir = rng.uniform(0.0, 2.0 * kPi), glare_sharp = rng.uniform(1.0, 4.0);
-  const double plastic = rng.uniform(0.2, 0.6);
+  // Beyond the wall: plate plastic, from dim to the saturating white that oblique light gives it.
+  const double plastic = rng.uniform(0.2, 1.1);
   for (int row = 0; row < height; ++row) {
     auto* line = scene.structure.ptr<float>(row);
     for (int col = 0; col < width; ++col) {
@@ -342,9 +353,62 @@ void incucyte_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Params& p
   params.insert(params.end(), {{"well_radius", well_r}, {"rim", rim}});
 }
 
+// Burned-in annotations of an exported image (8- or 16-bit or float, grey or BGR; `white` is its
+// full scale): a scale bar (a filled bar or a ruler with ticks) with its length, and a time stamp,
+// in light or dark ink, at times on a black label box as Incucyte exports draw them. Drawn after
+// the camera, they are never objects.
+void burn_overlay(cv::Mat& image, double white, core::Rng& rng, Params& params) {
+  const bool colour = image.channels() == 3;
+  const double tone = white * rng.uniform(0.85, 1.0);
+  cv::Scalar ink = cv::Scalar::all(tone);
+  const double ink_kind = rng.uniform(0.0, 1.0);
+  if (ink_kind < 0.25) {
+    ink = cv::Scalar::all(0.03 * white);  // dark ink on a bright field
+  } else if (colour && ink_kind < 0.6) {
+    ink = cv::Scalar(0.6 * tone, 0.9 * tone, tone);  // pale yellow (BGR)
+  }
+  const bool boxed = rng.bernoulli(0.4);
+  const int line_type = image.depth() == CV_8U ? cv::LINE_AA : cv::LINE_8;
+  const int face = rng.bernoulli(0.5) ? cv::FONT_HERSHEY_SIMPLEX : cv::FONT_HERSHEY_DUPLEX;
+  // Text 7-35 px tall whatever the image size (an export's font does not scale with the field),
+  // as long as a time stamp fits in 40% of the width; bold in proportion.
+  int baseline = 0;
+  const double unit_width = cv::getTextSize("0d 00h 00m", face, 1.0, 1, &baseline).width;
+  const double font = std::min(std::exp(rng.uniform(std::log(0.3), std::log(1.5))), 0.4 * image.cols / unit_width);
+  const int thickness = std::max(1, static_cast<int>(std::lround(font * rng.uniform(1.0, 2.5))));
+  const auto put = [&](const std::string& text, cv::Point origin) {
+    int baseline = 0;
+    const cv::Size size = cv::getTextSize(text, face, font, thickness, &baseline);
+    if (boxed) {
+      const cv::Rect box(origin.x - 4, origin.y - size.height - 4, size.width + 8, size.height + baseline + 8);
+      cv::rectangle(image, box, cv::Scalar::all(0.0), cv::FILLED);
+      cv::rectangle(image, box, ink * 0.6, 1, line_type);
+    }
+    cv::putText(image, text, origin, face, font, ink, thickness, line_type);
+  };
+  const bool bar_left = rng.bernoulli(0.7);
+  const int bar = static_cast<int>(image.cols * rng.uniform(0.08, 0.2));
+  const int margin = static_cast<int>(image.cols * rng.uniform(0.02, 0.06));
+  const int x0 = bar_left ? margin : image.cols - margin - bar;
+  const int y0 = static_cast<int>(image.rows * rng.uniform(0.92, 0.97));
+  const int height = std::max(2, image.rows / static_cast<int>(rng.uniform_int(120, 220)));
+  if (rng.bernoulli(0.6)) {
+    cv::rectangle(image, cv::Rect(x0, y0, bar, height), ink, cv::FILLED);
+  } else {  // a ruler: the bar as a line with ticks at its ends and middle
+    cv::line(image, {x0, y0}, {x0 + bar, y0}, ink, std::max(1, height / 2), line_type);
+    for (const int x : {x0, x0 + bar / 2, x0 + bar}) cv::line(image, {x, y0}, {x, y0 - 3 * height}, ink, 1, line_type);
+  }
+  put(fmt::format("{} um", 100 * rng.uniform_int(1, 8)), {x0, y0 - 4 * height - 2});
+  const int stamp_x = bar_left ? static_cast<int>(image.cols * 0.78) : margin;
+  const int stamp_y = rng.bernoulli(0.7) ? y0 : static_cast<int>(image.rows * 0.06);
+  put(fmt::format("{}d {}h {}m", rng.uniform_int(0, 6), rng.uniform_int(0, 23), rng.uniform_int(0, 59)),
+      {stamp_x, stamp_y});
+  params.push_back({"overlay", 1.0});
+}
+
 // Colour, scale bar, text and JPEG for rgb-jpeg; `gray` is the exposed 8-bit image.
-cv::Mat colourize_and_encode(const cv::Mat& gray, const cv::Mat& stain, core::Rng& rng, std::string& jpeg,
-                             Params& params) {
+cv::Mat colourize_and_encode(const cv::Mat& gray, const cv::Mat& stain, core::Rng& rng, core::Rng& overlay_rng,
+                             std::string& jpeg, Params& params) {
   const bool stained = rng.bernoulli(0.5);
   cv::Vec3f background(1.0f, 1.0f, 1.0f), object(1.0f, 1.0f, 1.0f);
   for (int ch = 0; ch < 3; ++ch) background[ch] = static_cast<float>(1.0 + rng.uniform(-0.25, 0.25));
@@ -369,16 +433,7 @@ cv::Mat colourize_and_encode(const cv::Mat& gray, const cv::Mat& stain, core::Rn
       }
     }
   }
-  // Burned-in scale bar and time stamp, as instrument exports have.
-  const double font = std::max(0.4, gray.cols / 1400.0);
-  const int bar = static_cast<int>(gray.cols * rng.uniform(0.08, 0.2));
-  const int x0 = static_cast<int>(gray.cols * 0.04), y0 = static_cast<int>(gray.rows * 0.95);
-  const cv::Scalar ink = rng.bernoulli(0.7) ? cv::Scalar(255, 255, 255) : cv::Scalar(20, 20, 20);
-  cv::rectangle(bgr, cv::Rect(x0, y0, bar, std::max(2, gray.rows / 160)), ink, cv::FILLED);
-  cv::putText(bgr, fmt::format("{} um", 100 * rng.uniform_int(1, 8)), {x0, y0 - 6}, cv::FONT_HERSHEY_SIMPLEX, font, ink,
-              1, cv::LINE_AA);
-  cv::putText(bgr, fmt::format("{}d {}h {}m", rng.uniform_int(0, 6), rng.uniform_int(0, 23), rng.uniform_int(0, 59)),
-              {static_cast<int>(gray.cols * 0.8), y0}, cv::FONT_HERSHEY_SIMPLEX, font, ink, 1, cv::LINE_AA);
+  burn_overlay(bgr, 255.0, overlay_rng, params);
   const int quality = static_cast<int>(rng.uniform_int(30, 85));
   std::vector<std::uint8_t> bytes;
   cv::imencode(".jpg", bgr, bytes, {cv::IMWRITE_JPEG_QUALITY, quality});
@@ -499,8 +554,17 @@ StyledImage synthesize_styled(const SynthConfig& config, SynthStyle style, std::
   if (emissive) scene.structure *= 1.0 / 1.15;  // the brightest objects just below full scale
   cv::GaussianBlur(scene.structure, scene.structure, cv::Size(), common.blur_sigma);
   result.image = expose(scene.structure, common, camera_rng);
+  core::Rng overlay_rng(core::mix_seed(seed, kOverlayStream));
   if (style == SynthStyle::kRgbJpeg) {
-    result.image = colourize_and_encode(result.image, scene.stain, camera_rng, result.jpeg, result.params);
+    result.image = colourize_and_encode(result.image, scene.stain, camera_rng, overlay_rng, result.jpeg, result.params);
+  } else if (overlay_rng.bernoulli(config.overlay_fraction)) {
+    // Exports of any optics carry them; bright text on a dark field looks like a fluorescent
+    // object, so the model must see it in every style.
+    double white = file_type_white(common.file_type);
+    if (common.file_type == SynthFileType::kFloat32) cv::minMaxLoc(result.image, nullptr, &white);
+    burn_overlay(result.image, white, overlay_rng, result.params);
+  } else {
+    result.params.push_back({"overlay", 0.0});
   }
   result.mask = style_detail::finish_mask(scene, result.objects);
   return result;

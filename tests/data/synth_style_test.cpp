@@ -187,6 +187,46 @@ TEST(SynthStyleTest, RgbJpegIsAColourJpegFile) {
   }
 }
 
+TEST(SynthStyleTest, ScaleBarsAndTimeStampsAreBurnedInAndNeverObjects) {
+  SynthConfig with = small_config(192), without = small_config(192);
+  with.overlay_fraction = 1.0;
+  without.overlay_fraction = 0.0;
+  for (const SynthStyle style : {SynthStyle::kUlaRoundBottom, SynthStyle::kFluorescence, SynthStyle::kPhaseContrast,
+                                 SynthStyle::kMatrigelDome}) {
+    int default_count = 0;
+    for (std::uint64_t index = 0; index < 10; ++index) {
+      const StyledImage a = synthesize_styled(with, style, index);
+      const StyledImage b = synthesize_styled(without, style, index);
+      EXPECT_EQ(param(a, "overlay"), 1.0);
+      EXPECT_EQ(param(b, "overlay"), 0.0);
+      default_count += static_cast<int>(param(synthesize_styled(small_config(192), style, index), "overlay"));
+      // The same scene and mask; the image differs only where the bar and stamp are drawn: near
+      // the bottom, or a stamp near the top.
+      EXPECT_EQ(cv::countNonZero(a.mask != b.mask), 0);
+      ASSERT_EQ(a.image.type(), b.image.type());
+      cv::Mat differs;
+      cv::compare(gray_float(a.image), gray_float(b.image), differs, cv::CMP_NE);
+      const int changed = cv::countNonZero(differs);
+      EXPECT_GT(changed, 30) << synth_style_name(style) << " " << index;
+      EXPECT_LT(changed, differs.total() / 8) << synth_style_name(style) << " " << index;
+      const int middle = cv::countNonZero(differs(cv::Range(differs.rows / 6, differs.rows * 3 / 4), cv::Range::all()));
+      EXPECT_EQ(middle, 0) << synth_style_name(style) << " " << index;
+      // Light ink reaches the file type's full scale (12-bit stays 12-bit), or dark ink is near black.
+      double lo = 0, hi = 0;
+      cv::minMaxLoc(a.image, &lo, &hi, nullptr, nullptr, differs);
+      if (a.file_type == SynthFileType::kUint12In16) EXPECT_LE(hi, 4095.0);
+      if (a.file_type == SynthFileType::kUint8) EXPECT_TRUE(hi >= 0.85 * 255 || lo <= 0.1 * 255) << lo << " " << hi;
+    }
+    // By default some images of every style have them and some do not.
+    EXPECT_GT(default_count, 0) << synth_style_name(style);
+    EXPECT_LT(default_count, 10) << synth_style_name(style);
+  }
+  // rgb-jpeg always has them, whatever the fraction.
+  for (std::uint64_t index = 0; index < 3; ++index) {
+    EXPECT_EQ(param(synthesize_styled(without, SynthStyle::kRgbJpeg, index), "overlay"), 1.0);
+  }
+}
+
 TEST(SynthStyleTest, FluorescenceObjectsAreBrighterThanTheBackground) {
   const SynthConfig config = small_config();
   for (std::uint64_t index = 0; index < 6; ++index) {

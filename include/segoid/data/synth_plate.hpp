@@ -54,6 +54,10 @@ struct SynthConfig {
   double gradient_max = 0.12;     ///< peak-to-peak linear illumination gradient, fraction
   double mottling_max = 0.08;     ///< sd of the blotchy large-scale background variation, fraction
   double grain = 0.015;           ///< sd of the fine fixed-pattern background grain, fraction
+
+  /// Fraction of styled images (not flat-well) with a burned-in scale bar and time stamp, as
+  /// instrument exports have; rgb-jpeg images always have them. [0, 1]
+  double overlay_fraction = 0.4;
 };
 
 /// One spheroid as drawn.
