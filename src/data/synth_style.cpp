@@ -129,8 +129,6 @@ void apply_illumination(const CommonLook& c, core::Rng& rng, cv::Mat& light) {
   }
 }
 
-// Camera: exposure, gamma, shot and read noise, quantization to the file type. `light` is
-// relative (background ~1 for transmitted styles); returns CV_8U, CV_16U or CV_32F.
 // The largest value of an integer file type (1 for float, whose images are scaled afterwards).
 double file_type_white(SynthFileType type) {
   switch (type) {
@@ -141,6 +139,8 @@ double file_type_white(SynthFileType type) {
   }
 }
 
+// Camera: exposure, gamma, shot and read noise, quantization to the file type. `light` is
+// relative (background ~1 for transmitted styles); returns CV_8U, CV_16U or CV_32F.
 cv::Mat expose(const cv::Mat& light, const CommonLook& c, core::Rng& rng) {
   const double full_scale = file_type_white(c.file_type);
   int depth = CV_8U;
@@ -372,8 +372,8 @@ void burn_overlay(cv::Mat& image, double white, core::Rng& rng, Params& params) 
   const int face = rng.bernoulli(0.5) ? cv::FONT_HERSHEY_SIMPLEX : cv::FONT_HERSHEY_DUPLEX;
   // Text 7-35 px tall whatever the image size (an export's font does not scale with the field),
   // as long as a time stamp fits in 40% of the width; bold in proportion.
-  int baseline = 0;
-  const double unit_width = cv::getTextSize("0d 00h 00m", face, 1.0, 1, &baseline).width;
+  int unit_baseline = 0;
+  const double unit_width = cv::getTextSize("0d 00h 00m", face, 1.0, 1, &unit_baseline).width;
   const double font = std::min(std::exp(rng.uniform(std::log(0.3), std::log(1.5))), 0.4 * image.cols / unit_width);
   const int thickness = std::max(1, static_cast<int>(std::lround(font * rng.uniform(1.0, 2.5))));
   const auto put = [&](const std::string& text, cv::Point origin) {
