@@ -9,6 +9,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/core/sha256.hpp"
 #include "segoid/model/checkpoint.hpp"
+#include "segoid/model/checkpoint_info.hpp"
 #include "segoid/model/python_checkpoint.hpp"
 
 namespace segoid::model {
@@ -20,8 +21,8 @@ std::string scalar_or_empty(const YAML::Node& node) {
   return node && node.IsScalar() ? node.as<std::string>() : std::string();
 }
 
-/// data.{train_manifest,val_manifest,data_root}, dataset.patch_size and
-/// model.{training_pixel_size,image_scale} of the embedded config (SegOid's to_yaml, or the Python tool's config dict).
+/// data.{train_manifest,val_manifest,data_root} and dataset.patch_size of the embedded config
+/// (SegOid's to_yaml, or the Python tool's config dict).
 void read_training_config(const std::string& config_yaml, ModelDescription& d) {
   if (config_yaml.empty()) return;
   try {
@@ -31,10 +32,6 @@ void read_training_config(const std::string& config_yaml, ModelDescription& d) {
       d.train_manifest = scalar_or_empty(data["train_manifest"]);
       d.val_manifest = scalar_or_empty(data["val_manifest"]);
       d.data_root = scalar_or_empty(data["data_root"]);
-    }
-    if (const YAML::Node model = root["model"]; model && model.IsMap()) {
-      if (model["training_pixel_size"]) d.training_pixel_size = model["training_pixel_size"].as<double>(0.0);
-      if (model["image_scale"]) d.image_scale = model["image_scale"].as<double>(1.0);
     }
     if (const YAML::Node dataset = root["dataset"]; dataset && dataset.IsMap() && dataset["patch_size"]) {
       d.patch_size = dataset["patch_size"].as<int>(0);
@@ -64,6 +61,8 @@ ModelDescription describe_checkpoint(const fs::path& path) {
   d.lineage = info.lineage;
   d.segoid_version = info.segoid_version;
   read_training_config(info.config_yaml, d);  // a Python checkpoint's patch size: its config's, or unknown (0)
+  d.training_pixel_size = model_config_number(info, "training_pixel_size", 0.0);
+  d.image_scale = model_config_number(info, "image_scale", 1.0);
   if (d.kind == "segoid") d.patch_size = info.patch_size;
   return d;
 }
