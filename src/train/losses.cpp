@@ -4,18 +4,33 @@
 
 namespace segoid::train {
 
-LossParts combined_loss(const torch::Tensor& logits, const torch::Tensor& target, double bce_weight,
-                        double dice_weight) {
+torch::Tensor gap_pixels(const torch::Tensor& target, int radius) {
+  torch::NoGradGuard no_grad;
+  const std::int64_t side = 2 * static_cast<std::int64_t>(radius) + 1;
+  const torch::Tensor t = target.to(torch::kFloat32);
+  // Dilation then erosion as max pooling; max_pool2d pads with -inf, so the image border
+  // neither grows nor blocks the closing.
+  const torch::Tensor dilated = torch::max_pool2d(t, {side, side}, {1, 1}, {radius, radius});
+  const torch::Tensor closed = -torch::max_pool2d(-dilated, {side, side}, {1, 1}, {radius, radius});
+  return (closed - t).clamp_min(0.0);
+}
+
+LossParts combined_loss(const torch::Tensor& logits, const torch::Tensor& target, const LossSection& loss) {
   TORCH_CHECK(logits.sizes() == target.sizes(), "loss: logits ", logits.sizes(), " vs target ", target.sizes());
   const torch::Tensor x = logits.to(torch::kFloat32);
   const torch::Tensor t = target.to(torch::kFloat32);
   LossParts parts;
-  parts.bce = torch::binary_cross_entropy_with_logits(x, t);
+  if (loss.gap_weight > 0.0) {
+    const torch::Tensor weight = 1.0 + loss.gap_weight * gap_pixels(t, loss.gap_radius);
+    parts.bce = torch::binary_cross_entropy_with_logits(x, t, weight);
+  } else {
+    parts.bce = torch::binary_cross_entropy_with_logits(x, t);
+  }
   const torch::Tensor p = torch::sigmoid(x);
   const torch::Tensor intersection = (p * t).sum();
   const torch::Tensor cardinality = p.sum() + t.sum();
   parts.dice = 1.0 - (2.0 * intersection + kDiceEps) / (cardinality + kDiceEps);
-  parts.total = bce_weight * parts.bce + dice_weight * parts.dice;
+  parts.total = loss.bce_weight * parts.bce + loss.dice_weight * parts.dice;
   return parts;
 }
 

@@ -133,6 +133,10 @@ core::ConfigTable make_table() {
 
       key<C>("loss.bce_weight", &C::loss, &LossSection::bce_weight).range(0, 1e3).help("weight of BCE-with-logits"),
       key<C>("loss.dice_weight", &C::loss, &LossSection::dice_weight).range(0, 1e3).help("weight of soft Dice"),
+      key<C>("loss.gap_weight", &C::loss, &LossSection::gap_weight).range(0, 1e3)
+          .help("extra BCE weight on background between nearby objects (0 = off)"),
+      key<C>("loss.gap_radius", &C::loss, &LossSection::gap_radius).range(1, 16)
+          .help("gaps narrower than 2 x this + 1 pixels (training resolution) get loss.gap_weight"),
 
       key<C>("early_stopping.enabled", &C::early_stopping, &EarlyStoppingSection::enabled)
           .help("stop when validation Dice stops improving"),

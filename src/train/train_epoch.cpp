@@ -91,7 +91,7 @@ bool train_epoch(const Setup& setup, Optimization& o, const Data& data, const Ou
       AutocastGuard autocast(setup.autocast);
       logits = o.model->forward(images);
     }
-    const LossParts loss = combined_loss(logits, masks, c.loss.bce_weight, c.loss.dice_weight);
+    const LossParts loss = combined_loss(logits, masks, c.loss);
     const double loss_value = loss.total.item<double>();
     if (!std::isfinite(loss_value)) {
       throw ModelError(fmt::format(

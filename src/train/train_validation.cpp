@@ -65,7 +65,7 @@ EpochMetrics validate(const Setup& setup, model::Unet& model, const Data& data) 
       AutocastGuard autocast(setup.autocast);
       logits = model->forward(images);
     }
-    const LossParts loss = combined_loss(logits, masks, c.loss.bce_weight, c.loss.dice_weight);
+    const LossParts loss = combined_loss(logits, masks, c.loss);
     loss_sum += loss.total.item<double>() * batch.count;
     count += batch.count;
     counts += confusion_counts(logits, masks, c.prediction_threshold);

@@ -214,8 +214,12 @@ TEST(SynthStyleTest, ScaleBarsAndTimeStampsAreBurnedInAndNeverObjects) {
       // Light ink reaches the file type's full scale (12-bit stays 12-bit), or dark ink is near black.
       double lo = 0, hi = 0;
       cv::minMaxLoc(a.image, &lo, &hi, nullptr, nullptr, differs);
-      if (a.file_type == SynthFileType::kUint12In16) EXPECT_LE(hi, 4095.0);
-      if (a.file_type == SynthFileType::kUint8) EXPECT_TRUE(hi >= 0.85 * 255 || lo <= 0.1 * 255) << lo << " " << hi;
+      if (a.file_type == SynthFileType::kUint12In16) {
+        EXPECT_LE(hi, 4095.0);
+      }
+      if (a.file_type == SynthFileType::kUint8) {
+        EXPECT_TRUE(hi >= 0.85 * 255 || lo <= 0.1 * 255) << lo << " " << hi;
+      }
     }
     // By default some images of every style have them and some do not.
     EXPECT_GT(default_count, 0) << synth_style_name(style);

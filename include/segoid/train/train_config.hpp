@@ -69,6 +69,11 @@ struct TrainingSection {
 struct LossSection {
   double bce_weight = 0.5;
   double dice_weight = 0.5;
+  /// Extra BCE weight on the background between objects closer than 2 * gap_radius + 1 pixels
+  /// (at the training resolution): the separation weight of Ronneberger et al.'s U-Net, so that
+  /// the thin gap between touching objects is worth learning (0 = off, the Python tool's loss).
+  double gap_weight = 0.0;
+  int gap_radius = 2;
 };
 
 /// `early_stopping:` on validation Dice.
