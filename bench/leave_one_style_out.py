@@ -54,7 +54,8 @@ def micro_f1(metrics_dir):
 def predict_and_score(args, checkpoint, manifest, work, log):
     pred, metrics = work / "pred", work / "metrics"
     run([args.segoid, "predict_full", "--checkpoint", checkpoint, "--manifest", manifest, "--data-root", "/",
-         "--output-dir", pred, "--min-object-area", 100, "--tile-size", 256, "--split-touching", "--no-probabilities",
+         "--output-dir", pred, "--min-object-area", 100, "--tile-size", 256, "--split-touching",
+         "--min-mean-probability", 0.8, "--no-probabilities",
          "--force"], log)
     run([args.segoid, "quantify_objects", "--pred-mask-dir", pred, "--gt-manifest", manifest, "--data-root", "/",
          "--output-dir", metrics, "--min-object-area", 100, "--no-plots"], log)

@@ -107,7 +107,7 @@ def main():
         pred = out / "predictions" / f"scale-{scale:g}"
         cmd = [args.segoid, "predict_full", "--checkpoint", args.checkpoint, "--output-dir", str(pred),
                "--no-probabilities", "--force", "--tile-size", str(args.tile_size), "--min-object-area", "100",
-               "--scale", str(scale)]
+               "--split-touching", "--min-mean-probability", "0.8", "--scale", str(scale)]  # the demo's clean-up
         for image in group:
             cmd += ["--input", str(image)]
             mask_of[image] = pred / f"{image.stem}_pred_mask.tif"

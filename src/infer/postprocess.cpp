@@ -29,6 +29,15 @@ cv::Mat binarize(const cv::Mat& mask) {
   return out;
 }
 
+/// Sets each pixel of `out` to keep[its label]: a per-object keep/drop decision drawn back.
+void draw_kept(const cv::Mat& labels, const std::vector<unsigned char>& keep, cv::Mat& out) {
+  for (int row = 0; row < out.rows; ++row) {
+    const int* label = labels.ptr<int>(row);
+    unsigned char* pixel = out.ptr<unsigned char>(row);
+    for (int col = 0; col < out.cols; ++col) pixel[col] = keep[label[col]];
+  }
+}
+
 /// The watershed of one object (`object` 255 inside its bounding box) on its distance relief,
 /// flooded from `cores` (labels 1..k) by Meyer's priority flood as scikit-image's watershed does
 /// it: deepest pixel first, ties first come first; a pixel takes the label of the pixel that
@@ -91,11 +100,33 @@ cv::Mat remove_small_objects(const cv::Mat& mask, int min_area) {
   for (int label = 1; label < count; ++label) {
     keep[label] = stats.at<int>(label, cv::CC_STAT_AREA) >= min_area ? kForeground : 0;
   }
+  draw_kept(labels, keep, binary);
+  return binary;
+}
+
+cv::Mat remove_unsure_objects(const cv::Mat& mask, const cv::Mat& probability, double min_mean) {
+  check_mask(mask, "remove_unsure_objects");
+  SEGOID_CHECK(probability.type() == CV_32FC1 && probability.size() == mask.size(),
+               "remove_unsure_objects: probability must be CV_32FC1 of the mask's size");
+  cv::Mat binary = binarize(mask);
+  if (min_mean <= 0.0) return binary;
+  cv::Mat labels;
+  const int count = cv::connectedComponents(binary, labels, kEightConnected, CV_32S);
+  std::vector<double> sum(static_cast<std::size_t>(count), 0.0);
+  std::vector<long long> area(static_cast<std::size_t>(count), 0);
   for (int row = 0; row < binary.rows; ++row) {
-    const int* label_row = labels.ptr<int>(row);
-    unsigned char* out = binary.ptr<unsigned char>(row);
-    for (int col = 0; col < binary.cols; ++col) out[col] = keep[label_row[col]];
+    const int* label = labels.ptr<int>(row);
+    const float* p = probability.ptr<float>(row);
+    for (int col = 0; col < binary.cols; ++col) {
+      sum[label[col]] += p[col];
+      ++area[label[col]];
+    }
   }
+  std::vector<unsigned char> keep(static_cast<std::size_t>(count), 0);
+  for (int label = 1; label < count; ++label) {
+    keep[label] = sum[label] >= min_mean * static_cast<double>(area[label]) ? kForeground : 0;
+  }
+  draw_kept(labels, keep, binary);
   return binary;
 }
 
@@ -165,6 +196,7 @@ cv::Mat postprocess(const cv::Mat& probability, const PostprocessOptions& option
   if (options.fill_holes) mask = fill_holes(mask);
   if (options.split_touching) mask = split_touching(mask, options.split_neck_ratio);
   if (options.min_object_area > 1) mask = remove_small_objects(mask, options.min_object_area);
+  if (options.min_mean_probability > 0.0) mask = remove_unsure_objects(mask, probability, options.min_mean_probability);
   return mask;
 }
 

@@ -100,6 +100,8 @@ const core::ConfigTable& predict_config_table() {
           .help("cut touching objects apart at their necks (distance-transform watershed)").flag("--split-touching"),
       key<P>("postprocess.split_neck_ratio", &P::split_neck_ratio).range(0.05, 0.95)
           .help("cut where an object narrows below this fraction of its widest part"),
+      key<P>("postprocess.min_mean_probability", &P::min_mean_probability).range(0, 1)
+          .help("objects whose mean probability is lower are removed; 0 = keep all").flag("--min-mean-probability"),
       key<P>("output.output_dir", &P::output_dir).help("masks, probability maps and run files go here")
           .flag("--output-dir,-o"),
       key<P>("output.save_probabilities", &P::save_probabilities).help("also write <name>_pred_prob.tif (float32)"),

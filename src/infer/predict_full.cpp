@@ -168,7 +168,8 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   out << YAML::Key << "fill_holes" << YAML::Value << c.fill_holes;
   out << YAML::Key << "smooth_radius" << YAML::Value << c.smooth_radius;
   out << YAML::Key << "split_touching" << YAML::Value << c.split_touching;
-  out << YAML::Key << "split_neck_ratio" << YAML::Value << c.split_neck_ratio << YAML::EndMap;
+  out << YAML::Key << "split_neck_ratio" << YAML::Value << c.split_neck_ratio;
+  out << YAML::Key << "min_mean_probability" << YAML::Value << c.min_mean_probability << YAML::EndMap;
   out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "output_dir" << YAML::Value << c.output_dir.string();
   out << YAML::Key << "save_probabilities" << YAML::Value << c.save_probabilities << YAML::EndMap;
@@ -282,6 +283,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   post.smooth_radius = config.smooth_radius;
   post.split_touching = config.split_touching;
   post.split_neck_ratio = config.split_neck_ratio;
+  post.min_mean_probability = config.min_mean_probability;
   spdlog::info("predict_full: {} image(s), model {} ({} normalization), tile {} px, overlap {}, {} blending, "
                "{}{} on {} thread(s)",
                items.size(), model.encoder, model.normalization, tiling.tile_size, config.overlap, config.blend,

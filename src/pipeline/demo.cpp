@@ -33,6 +33,10 @@ namespace {
 
 constexpr int kPredictTileSize = 256;   // px; the model is fully convolutional, bigger tiles = fewer seams
 constexpr int kMinObjectAreaPx = 100;   // the Python tool's post-processing and quantify default
+// Many false objects (burned-in labels, well shading) have a mean probability of 0.55-0.8, well-seen
+// objects near 0.95: on 48 fresh mixed images 0.8 removed 73 of 110 false positives and 9 of 579 hits
+// (detection F1 0.881 -> 0.925; 0.872 -> 0.905 with a second run's model).
+constexpr double kMinMeanProbability = 0.8;
 constexpr double kDiceBar = 0.90;       // the demo's promise on held-out synthetic images
 constexpr double kF1Bar = 0.95;
 
@@ -154,6 +158,7 @@ DemoResult run_demo(const DemoOptions& options) {
   predict.tile_size = kPredictTileSize;
   predict.min_object_area = kMinObjectAreaPx;
   predict.split_touching = true;  // touching objects are separate objects in the synthetic truth
+  predict.min_mean_probability = kMinMeanProbability;
   predict.threads = config.threads;
   predict.cache_dir = options.cache_dir;
   const infer::PredictSummary predicted = infer::run_predict_full(predict);

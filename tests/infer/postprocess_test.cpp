@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -292,6 +294,85 @@ TEST(SplitTouchingTest, MatchesScikitImageWatershed) {
   EXPECT_EQ(naive_components(split, true, 8).size(), 6U);
   // The same flood (deepest first, ties first come first): pixel for pixel.
   EXPECT_EQ(cv::countNonZero(split != reference), 0) << "of " << cv::countNonZero(mask) << " object pixels";
+}
+
+TEST(RemoveUnsureObjectsTest, AnObjectGoesByTheMeanProbabilityOfItsPixels) {
+  const cv::Size size(160, 100);
+  const cv::Mat sure = disc(size, {40, 50}, 25);
+  const cv::Mat unsure = disc(size, {115, 50}, 25);
+  cv::Mat probability(size, CV_32FC1, cv::Scalar(0.1));
+  probability.setTo(0.95, sure);
+  // The unsure disc: 0.95 on its left half, 0.55 on the right; its mean from the pixel counts.
+  cv::Mat left = cv::Mat::zeros(size, CV_8UC1);
+  left(cv::Rect(0, 0, 115, size.height)).setTo(255);
+  probability.setTo(0.95, unsure & left);
+  probability.setTo(0.55, unsure & ~left);
+  const double n_left = cv::countNonZero(unsure & left);
+  const double n_right = cv::countNonZero(unsure & ~left);
+  const double mean = (0.95 * n_left + 0.55 * n_right) / (n_left + n_right);
+  ASSERT_GT(mean, 0.7);
+  ASSERT_LT(mean, 0.8);
+  const cv::Mat mask = sure | unsure;
+  EXPECT_TRUE(same(remove_unsure_objects(mask, probability, mean + 0.01), sure));
+  EXPECT_TRUE(same(remove_unsure_objects(mask, probability, mean - 0.01), mask));
+  EXPECT_TRUE(same(remove_unsure_objects(mask, probability, 0.0), mask));
+  EXPECT_EQ(cv::countNonZero(remove_unsure_objects(mask, probability, 0.96)), 0);
+  // The probability outside an object does not count, however high.
+  cv::Mat high_outside = probability.clone();
+  high_outside.setTo(1.0, ~mask);
+  EXPECT_TRUE(same(remove_unsure_objects(mask, high_outside, mean + 0.01), sure));
+}
+
+TEST(RemoveUnsureObjectsTest, MatchesScipyLabelMeans) {
+  if (!test::python_has("numpy scipy")) GTEST_SKIP() << "needs /usr/bin/python3 with scipy";
+  // Random objects with random probabilities; scipy.ndimage.label (8-connected) and
+  // scipy.ndimage.mean per object give the reference.
+  test::TempDir dir;
+  const cv::Mat mask = random_mask(60, 70, 977, 0.45);
+  cv::Mat probability(mask.size(), CV_32FC1);
+  core::Rng rng(31);
+  for (int row = 0; row < mask.rows; ++row) {
+    for (int col = 0; col < mask.cols; ++col) probability.at<float>(row, col) = static_cast<float>(rng.uniform(0.5, 1.0));
+  }
+  std::string prob_text;
+  for (int row = 0; row < mask.rows; ++row) {
+    for (int col = 0; col < mask.cols; ++col) prob_text += fmt::format("{:.9g} ", probability.at<float>(row, col));
+    prob_text += "\n";
+  }
+  core::write_file_atomic(dir / "mask.txt", mask_to_text(mask));
+  core::write_file_atomic(dir / "prob.txt", prob_text);
+  const std::string script =
+      "import numpy as np, scipy.ndimage as ndi\n"
+      "m = np.loadtxt('" + (dir / "mask.txt").string() + "').astype(bool)\n"
+      "p = np.loadtxt('" + (dir / "prob.txt").string() + "').astype(np.float32)\n"
+      "lab, n = ndi.label(m, structure=np.ones((3, 3)))\n"
+      "means = np.concatenate([[0], ndi.mean(p.astype(np.float64), lab, np.arange(1, n + 1))])\n"
+      "np.savetxt('" + (dir / "kept.txt").string() + "', m & (means[lab] >= 0.75), fmt='%d')\n";
+  core::write_file_atomic(dir / "ref.py", script);
+  std::string output;
+  ASSERT_EQ(test::run_command("/usr/bin/python3 " + (dir / "ref.py").string(), &output), 0) << output;
+  const cv::Mat reference = mask_from_text(core::read_file(dir / "kept.txt"), mask.rows, mask.cols);
+  const cv::Mat kept = remove_unsure_objects(mask, probability, 0.75);
+  // Some objects go and some stay, or the comparison would prove nothing.
+  ASSERT_GT(cv::countNonZero(reference), 0);
+  ASSERT_LT(cv::countNonZero(reference), cv::countNonZero(mask));
+  EXPECT_TRUE(same(kept, reference));
+}
+
+TEST(PostprocessTest, TheChainJudgesAnObjectWithItsFilledHoles) {
+  // A ring at 0.9 around a hole at 0.1: 40 ring pixels and 9 hole pixels, mean 0.753 once the hole
+  // is filled, so min_mean_probability 0.8 removes it; without filling the bare ring's 0.9 passes.
+  cv::Mat prob(20, 20, CV_32FC1, cv::Scalar(0));
+  prob(cv::Rect(5, 5, 7, 7)).setTo(0.9);
+  prob(cv::Rect(7, 7, 3, 3)).setTo(0.1);
+  PostprocessOptions options;
+  options.min_mean_probability = 0.8;
+  EXPECT_EQ(cv::countNonZero(postprocess(prob, options)), 0);
+  options.fill_holes = false;
+  EXPECT_EQ(cv::countNonZero(postprocess(prob, options)), 40);
+  options.fill_holes = true;
+  options.min_mean_probability = 0.7;
+  EXPECT_EQ(cv::countNonZero(postprocess(prob, options)), 49);
 }
 
 TEST(PostprocessTest, SplitsTouchingObjectsOnlyWhenAsked) {

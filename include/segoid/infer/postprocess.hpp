@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // From a probability map to a clean binary mask: threshold, smoothing, hole filling, splitting of
-// touching objects, small-object removal.
+// touching objects, small-object removal, removal of objects the model is unsure of.
 #pragma once
 
 #include <opencv2/core.hpp>
@@ -15,6 +15,7 @@ struct PostprocessOptions {
   int smooth_radius = 0;      ///< pixels; > 0 applies an opening then a closing with a disc of this radius
   bool split_touching = false;    ///< cut touching objects apart at their necks (split_touching)
   double split_neck_ratio = 0.7;  ///< see split_touching
+  double min_mean_probability = 0.0;  ///< objects whose mean probability is lower are removed (0 = keep all)
 };
 
 /// Foreground (255) where `probability` > threshold, else 0. `probability` is CV_32FC1.
@@ -34,6 +35,14 @@ cv::Mat fill_holes(const cv::Mat& mask);
 /// (OpenCV's default border). Returns 0/255.
 cv::Mat smooth_mask(const cv::Mat& mask, int radius);
 
+/// Removes 8-connected foreground objects of `mask` whose mean `probability` (CV_32FC1, the same
+/// size) over their pixels is below `min_mean`: an object-level confidence, as StarDist's
+/// prob_thresh is for its candidates. A thresholded map keeps what the model half believes in as
+/// whole objects: many false ones (burned-in labels, well shading) have a mean of 0.55-0.8, a
+/// well-seen object's is near 0.95.
+/// Returns 0/255, a subset of `mask`.
+cv::Mat remove_unsure_objects(const cv::Mat& mask, const cv::Mat& probability, double min_mean);
+
 /// Cuts 8-connected objects that are several touching bodies apart, as the distance-transform
 /// watershed of scikit-image's gallery does, with cores instead of local maxima so that ragged
 /// outlines do not over-split: an object's cores are where its distance to the background exceeds
@@ -46,8 +55,8 @@ cv::Mat smooth_mask(const cv::Mat& mask, int radius);
 cv::Mat split_touching(const cv::Mat& mask, double neck_ratio);
 
 /// The whole chain in this order: threshold, smoothing, hole filling, splitting of touching
-/// objects, small-object removal (objects are measured after their holes are filled). Returns
-/// CV_8UC1 0/255.
+/// objects, small-object removal, removal of unsure objects (objects are measured after their holes
+/// are filled, so a filled hole counts in the mean). Returns CV_8UC1 0/255.
 cv::Mat postprocess(const cv::Mat& probability, const PostprocessOptions& options);
 
 }  // namespace segoid::infer

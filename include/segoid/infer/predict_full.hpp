@@ -39,6 +39,7 @@ struct PredictConfig {
   int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
   bool split_touching = false;                 ///< [postprocess.split_touching] cut touching objects apart
   double split_neck_ratio = 0.7;               ///< [postprocess.split_neck_ratio] see infer::split_touching
+  double min_mean_probability = 0.0;           ///< [postprocess.min_mean_probability] see infer::remove_unsure_objects
   std::string device = "auto";                 ///< [runtime.device] auto | cpu | cuda
   int threads = 0;                             ///< [runtime.threads] 0 = all cores
   /// [runtime.inference_form] auto (measured once per machine, cached) or one of
