@@ -166,6 +166,16 @@ cv::Mat mask_from_text(const std::string& text, int rows, int cols) {
   return mask;
 }
 
+/// Runs `script` (the reference) with /usr/bin/python3 from `dir`/ref.py; its output on failure.
+::testing::AssertionResult run_reference(const test::TempDir& dir, const std::string& script) {
+  core::write_file_atomic(dir / "ref.py", script);
+  std::string output;
+  if (test::run_command("/usr/bin/python3 " + (dir / "ref.py").string(), &output) == 0) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "reference script failed: " << output;
+}
+
 TEST(PostprocessTest, MatchesScipyAndScikitImage) {
   if (!test::python_has("numpy scipy skimage")) GTEST_SKIP() << "needs /usr/bin/python3 with scipy and scikit-image";
   test::TempDir dir;
@@ -176,9 +186,7 @@ TEST(PostprocessTest, MatchesScipyAndScikitImage) {
       "m = np.loadtxt('" + (dir / "mask.txt").string() + "').astype(bool)\n"
       "np.savetxt('" + (dir / "filled.txt").string() + "', ndi.binary_fill_holes(m), fmt='%d')\n"
       "np.savetxt('" + (dir / "small.txt").string() + "', morph.remove_small_objects(m, 6, connectivity=2), fmt='%d')\n";
-  core::write_file_atomic(dir / "ref.py", script);
-  std::string output;
-  ASSERT_EQ(test::run_command("/usr/bin/python3 " + (dir / "ref.py").string(), &output), 0) << output;
+  ASSERT_TRUE(run_reference(dir, script));
   // The mask must have holes and small objects, or the comparison would prove nothing.
   ASSERT_GT(cv::countNonZero(fill_holes(mask)), cv::countNonZero(mask));
   ASSERT_LT(cv::countNonZero(remove_small_objects(mask, 6)), cv::countNonZero(mask));
@@ -285,9 +293,7 @@ TEST(SplitTouchingTest, MatchesScikitImageWatershed) {
       "        n = p[1 + dy:p.shape[0] - 1 + dy, 1 + dx:p.shape[1] - 1 + dx]\n"
       "        out &= ~((n > 0) & (n != parts))\n"
       "np.savetxt('" + (dir / "split.txt").string() + "', out, fmt='%d')\n";
-  core::write_file_atomic(dir / "ref.py", script);
-  std::string output;
-  ASSERT_EQ(test::run_command("/usr/bin/python3 " + (dir / "ref.py").string(), &output), 0) << output;
+  ASSERT_TRUE(run_reference(dir, script));
   const cv::Mat reference = mask_from_text(core::read_file(dir / "split.txt"), size.height, size.width);
   const cv::Mat split = split_touching(mask, 0.5);
   ASSERT_EQ(naive_components(reference, true, 8).size(), 6U);  // the reference splits too
@@ -348,9 +354,7 @@ TEST(RemoveUnsureObjectsTest, MatchesScipyLabelMeans) {
       "lab, n = ndi.label(m, structure=np.ones((3, 3)))\n"
       "means = np.concatenate([[0], ndi.mean(p.astype(np.float64), lab, np.arange(1, n + 1))])\n"
       "np.savetxt('" + (dir / "kept.txt").string() + "', m & (means[lab] >= 0.75), fmt='%d')\n";
-  core::write_file_atomic(dir / "ref.py", script);
-  std::string output;
-  ASSERT_EQ(test::run_command("/usr/bin/python3 " + (dir / "ref.py").string(), &output), 0) << output;
+  ASSERT_TRUE(run_reference(dir, script));
   const cv::Mat reference = mask_from_text(core::read_file(dir / "kept.txt"), mask.rows, mask.cols);
   const cv::Mat kept = remove_unsure_objects(mask, probability, 0.75);
   // Some objects go and some stay, or the comparison would prove nothing.
