@@ -29,12 +29,32 @@ cv::Mat binarize(const cv::Mat& mask) {
   return out;
 }
 
-/// Sets each pixel of `out` to keep[its label]: a per-object keep/drop decision drawn back.
-void draw_kept(const cv::Mat& labels, const std::vector<unsigned char>& keep, cv::Mat& out) {
-  for (int row = 0; row < out.rows; ++row) {
+/// Removes from `binary` (0/255, changed in place), in one labelling pass, the 8-connected objects
+/// with fewer than `min_area` pixels or, when `probability` is given, a mean probability below
+/// `min_mean`. Both decide on whole components, so one pass gives what the two filters in turn would.
+void filter_objects_in_place(cv::Mat& binary, int min_area, const cv::Mat* probability, double min_mean) {
+  cv::Mat labels;
+  const int count = cv::connectedComponents(binary, labels, kEightConnected, CV_32S);
+  std::vector<double> sum(static_cast<std::size_t>(count), 0.0);
+  std::vector<long long> area(static_cast<std::size_t>(count), 0);
+  for (int row = 0; row < binary.rows; ++row) {
     const int* label = labels.ptr<int>(row);
-    unsigned char* pixel = out.ptr<unsigned char>(row);
-    for (int col = 0; col < out.cols; ++col) pixel[col] = keep[label[col]];
+    const float* p = probability != nullptr ? probability->ptr<float>(row) : nullptr;
+    for (int col = 0; col < binary.cols; ++col) {
+      ++area[label[col]];
+      if (p != nullptr) sum[label[col]] += p[col];
+    }
+  }
+  std::vector<unsigned char> keep(static_cast<std::size_t>(count), 0);
+  for (int label = 1; label < count; ++label) {
+    const bool big_enough = area[label] >= min_area;
+    const bool sure_enough = probability == nullptr || sum[label] >= min_mean * static_cast<double>(area[label]);
+    keep[label] = big_enough && sure_enough ? kForeground : 0;
+  }
+  for (int row = 0; row < binary.rows; ++row) {
+    const int* label = labels.ptr<int>(row);
+    unsigned char* pixel = binary.ptr<unsigned char>(row);
+    for (int col = 0; col < binary.cols; ++col) pixel[col] = keep[label[col]];
   }
 }
 
@@ -91,16 +111,7 @@ cv::Mat threshold_probability(const cv::Mat& probability, double threshold) {
 cv::Mat remove_small_objects(const cv::Mat& mask, int min_area) {
   check_mask(mask, "remove_small_objects");
   cv::Mat binary = binarize(mask);
-  if (min_area <= 1) return binary;
-  cv::Mat labels;
-  cv::Mat stats;
-  cv::Mat centroids;
-  const int count = cv::connectedComponentsWithStats(binary, labels, stats, centroids, kEightConnected, CV_32S);
-  std::vector<unsigned char> keep(static_cast<std::size_t>(count), 0);
-  for (int label = 1; label < count; ++label) {
-    keep[label] = stats.at<int>(label, cv::CC_STAT_AREA) >= min_area ? kForeground : 0;
-  }
-  draw_kept(labels, keep, binary);
+  if (min_area > 1) filter_objects_in_place(binary, min_area, nullptr, 0.0);
   return binary;
 }
 
@@ -109,24 +120,7 @@ cv::Mat remove_unsure_objects(const cv::Mat& mask, const cv::Mat& probability, d
   SEGOID_CHECK(probability.type() == CV_32FC1 && probability.size() == mask.size(),
                "remove_unsure_objects: probability must be CV_32FC1 of the mask's size");
   cv::Mat binary = binarize(mask);
-  if (min_mean <= 0.0) return binary;
-  cv::Mat labels;
-  const int count = cv::connectedComponents(binary, labels, kEightConnected, CV_32S);
-  std::vector<double> sum(static_cast<std::size_t>(count), 0.0);
-  std::vector<long long> area(static_cast<std::size_t>(count), 0);
-  for (int row = 0; row < binary.rows; ++row) {
-    const int* label = labels.ptr<int>(row);
-    const float* p = probability.ptr<float>(row);
-    for (int col = 0; col < binary.cols; ++col) {
-      sum[label[col]] += p[col];
-      ++area[label[col]];
-    }
-  }
-  std::vector<unsigned char> keep(static_cast<std::size_t>(count), 0);
-  for (int label = 1; label < count; ++label) {
-    keep[label] = sum[label] >= min_mean * static_cast<double>(area[label]) ? kForeground : 0;
-  }
-  draw_kept(labels, keep, binary);
+  if (min_mean > 0.0) filter_objects_in_place(binary, 0, &probability, min_mean);
   return binary;
 }
 
@@ -195,8 +189,12 @@ cv::Mat postprocess(const cv::Mat& probability, const PostprocessOptions& option
   if (options.smooth_radius > 0) mask = smooth_mask(mask, options.smooth_radius);
   if (options.fill_holes) mask = fill_holes(mask);
   if (options.split_touching) mask = split_touching(mask, options.split_neck_ratio);
-  if (options.min_object_area > 1) mask = remove_small_objects(mask, options.min_object_area);
-  if (options.min_mean_probability > 0.0) mask = remove_unsure_objects(mask, probability, options.min_mean_probability);
+  // Small and unsure objects go in one labelling pass.
+  const bool unsure = options.min_mean_probability > 0.0;
+  if (options.min_object_area > 1 || unsure) {
+    filter_objects_in_place(mask, options.min_object_area, unsure ? &probability : nullptr,
+                            options.min_mean_probability);
+  }
   return mask;
 }
 
