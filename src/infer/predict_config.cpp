@@ -75,7 +75,9 @@ const core::ConfigTable& predict_config_table() {
       key<P>("input.data_root", &P::data_root).help("base of relative manifest paths").flag("--data-root"),
       key<P>("input.images", &P::inputs).help("files, folders or glob patterns, e.g. [\"plates/*.tif\"]"),
       key<P>("inference.tile_size", &P::tile_size).range(0, kMaxTile).multiple_of(core::kUnetSizeMultiple)
-          .help("tile side, pixels; 0 = the checkpoint's training patch size").flag("--tile-size"),
+          .help("tile side, pixels; 0 = the checkpoint's training patch size; an image smaller than a tile "
+                "gets the largest multiple of 32 that fits")
+          .flag("--tile-size"),
       key<P>("inference.overlap", &P::overlap).range_below(0, 1).help("fraction of a tile shared with its neighbours")
           .flag("--overlap"),
       key<P>("inference.threshold", &P::threshold).range(0, 1).help("foreground where probability > threshold")

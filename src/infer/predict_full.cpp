@@ -275,6 +275,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   tiling.blend = parse_blend_mode(config.blend);
   tiling.edge_margin = config.edge_margin;
   tiling.flip_tta = config.tta;
+  tiling.small_image_multiple = core::kUnetSizeMultiple;
   resolve_edge_margin(tiling);  // fail before the first image
   PostprocessOptions post;
   post.threshold = config.threshold;
@@ -340,6 +341,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   std::size_t pending_index = 0;
   std::optional<MetricsRow> pending_metrics;  // counted once the image's files are written
   int off_scale_images = 0;                   // pixel size far from the training pixel size
+  bool told_small_tiles = false;              // logged the shrunk tile of a small image
   // Waits for the previous image's files; a failed write makes that image a failure.
   // A full disk stops the run with that one error (every later image would fail the same way;
   // files already written stay complete, and --resume continues once there is space).
@@ -407,6 +409,14 @@ PredictSummary run_predict_full(const PredictConfig& config) {
                      loaded.pixel_size_um / model.training_pixel_size);
       }
       const int tiles_total = count_tiles(loaded.normalized.size(), tiling);
+      const int fitted_tile = fit_tiling(loaded.normalized.size(), tiling).tile_size;
+      if (fitted_tile != tiling.tile_size && !told_small_tiles) {
+        told_small_tiles = true;  // once a run: a folder of small crops would repeat it per image
+        spdlog::info("\"{}\" is {}x{} px at the model, smaller than a tile: predicted with tiles of {} px, not "
+                     "{} (so is any other image smaller than a tile)",
+                     item.image.string(), loaded.normalized.cols, loaded.normalized.rows, fitted_tile,
+                     tiling.tile_size);
+      }
       progress.add_total(tiles_total - planned_tiles[index]);  // the header could disagree with the pixels
       planned_tiles[index] = tiles_total;
       cv::Mat prob = predict_tiled(

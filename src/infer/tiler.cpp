@@ -79,9 +79,22 @@ std::vector<cv::Rect> plan_tiles(cv::Size image, int tile, double overlap) {
   return tiles;
 }
 
+TilingOptions fit_tiling(cv::Size image, const TilingOptions& options) {
+  TilingOptions fitted = options;
+  const int multiple = options.small_image_multiple;
+  const int shorter = std::min(image.width, image.height);
+  if (multiple <= 0 || shorter >= options.tile_size) return fitted;
+  fitted.tile_size = std::min(options.tile_size, std::max(multiple, shorter / multiple * multiple));
+  if (options.edge_margin > 0) {
+    const int overlap_px = fitted.tile_size - stride_of(fitted.tile_size, options.overlap);
+    fitted.edge_margin = std::min(options.edge_margin, overlap_px / 2);
+  }
+  return fitted;
+}
+
 int count_tiles(cv::Size image, const TilingOptions& options) {
-  return static_cast<int>(plan_tiles(image, options.tile_size, options.overlap).size()) *
-         (options.flip_tta ? 4 : 1);
+  const TilingOptions fitted = fit_tiling(image, options);
+  return static_cast<int>(plan_tiles(image, fitted.tile_size, fitted.overlap).size()) * (fitted.flip_tta ? 4 : 1);
 }
 
 int resolve_edge_margin(const TilingOptions& options) {
@@ -115,10 +128,11 @@ std::vector<float> blend_profile(int tile, BlendMode mode) {
   return profile;
 }
 
-cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, const TilingOptions& options,
+cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, const TilingOptions& requested,
                       const TileProgress& progress) {
   SEGOID_CHECK(!image.empty() && image.type() == CV_32FC1, "predict_tiled: image must be non-empty CV_32FC1");
-  SEGOID_CHECK(options.batch_size >= 1, "predict_tiled: batch_size must be >= 1");
+  SEGOID_CHECK(requested.batch_size >= 1, "predict_tiled: batch_size must be >= 1");
+  const TilingOptions options = fit_tiling(image.size(), requested);
   const int tile = options.tile_size;
   const int margin = resolve_edge_margin(options);
 

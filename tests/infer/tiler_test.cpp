@@ -203,6 +203,88 @@ TEST(TilerTest, DiscAcrossTileCornerIsOneObjectWithTrueArea) {
   }
 }
 
+TEST(TilerTest, FitTilingShrinksTheTileOnlyForSmallImages) {
+  TilingOptions options;
+  options.tile_size = 256;
+  options.overlap = 0.25;
+  const auto fitted = [&](int width, int height) { return fit_tiling(cv::Size(width, height), options).tile_size; };
+  EXPECT_EQ(fitted(240, 135), 256) << "small_image_multiple 0: the image is padded to the tile";
+  options.small_image_multiple = 32;
+  EXPECT_EQ(fitted(240, 135), 128);   // the largest multiple of 32 within the shorter side
+  EXPECT_EQ(fitted(1000, 200), 192);  // one short side is enough
+  EXPECT_EQ(fitted(75, 75), 64);
+  EXPECT_EQ(fitted(20, 25), 32);      // shorter than the multiple: padded to it
+  EXPECT_EQ(fitted(256, 256), 256);
+  EXPECT_EQ(fitted(900, 700), 256);
+  // An automatic margin stays automatic (a quarter of the new overlap); an explicit one is
+  // clamped to half of it, so that kept regions still meet.
+  EXPECT_EQ(fit_tiling(cv::Size(240, 135), options).edge_margin, -1);
+  EXPECT_EQ(resolve_edge_margin(fit_tiling(cv::Size(240, 135), options)), 8);
+  options.edge_margin = 30;
+  EXPECT_EQ(resolve_edge_margin(options), 30);
+  EXPECT_EQ(fit_tiling(cv::Size(240, 135), options).edge_margin, 16);
+  options.edge_margin = 0;
+  EXPECT_EQ(fit_tiling(cv::Size(240, 135), options).edge_margin, 0);
+}
+
+// What the model sees of an image smaller than a tile: with a shrunk tile, only image pixels;
+// reflect padding shows it mirror images.
+TEST(TilerTest, ShrunkTilesOfASmallImageHoldOnlyImagePixels) {
+  cv::Mat image(135, 240, CV_32FC1);  // each pixel's value is its index: a tile that is a crop
+  for (int row = 0; row < image.rows; ++row) {   // of the image has value(0,0) + y * 240 + x
+    for (int col = 0; col < image.cols; ++col) image.at<float>(row, col) = static_cast<float>(row * 240 + col);
+  }
+  const auto is_crop = [](const cv::Mat& tile) {
+    const float origin = tile.at<float>(0, 0);
+    for (int y = 0; y < tile.rows; ++y) {
+      for (int x = 0; x < tile.cols; ++x) {
+        if (tile.at<float>(y, x) != origin + static_cast<float>(y * 240 + x)) return false;
+      }
+    }
+    return true;
+  };
+  for (const int multiple : {0, 32}) {
+    TilingOptions options;
+    options.tile_size = 256;
+    options.small_image_multiple = multiple;
+    int tiles = 0, crops = 0, side = 0;
+    const auto record = [&](const std::vector<cv::Mat>& batch) {
+      for (const auto& tile : batch) {
+        ++tiles;
+        crops += is_crop(tile);
+        side = tile.rows;
+      }
+      return std::vector<cv::Mat>(batch.size(), cv::Mat(side, side, CV_32FC1, cv::Scalar(0.5f)));
+    };
+    const cv::Mat prob = predict_tiled(image, record, options);
+    EXPECT_EQ(prob.size(), image.size());
+    EXPECT_EQ(tiles, count_tiles(image.size(), options));
+    if (multiple == 0) {
+      EXPECT_EQ(side, 256);
+      EXPECT_EQ(crops, 0) << "the padded tile holds mirrored rows";
+    } else {
+      EXPECT_EQ(side, 128);
+      EXPECT_EQ(tiles, 6);  // 3 x 2 tiles of 128 (stride 96) over 240 x 135
+      EXPECT_EQ(crops, tiles);
+    }
+  }
+}
+
+TEST(TilerTest, ShrunkTilesStayExactForALocalPredictor) {
+  // Tiles of 64 shrink to 32 (multiple 16), whose automatic margin (2 px) covers the kernel radius.
+  for (const cv::Size size : {cv::Size(50, 40), cv::Size(90, 40), cv::Size(40, 61)}) {
+    const cv::Mat image = random_image(size.height, size.width, 11 + size.width);
+    TilingOptions options;
+    options.tile_size = 64;
+    options.small_image_multiple = 16;
+    ASSERT_EQ(fit_tiling(size, options).tile_size, 32);
+    int tiles_seen = 0;
+    const cv::Mat tiled = predict_tiled(image, conv_batch, options, [&](int n) { tiles_seen += n; });
+    EXPECT_EQ(tiles_seen, count_tiles(size, options));
+    EXPECT_LT(max_abs_diff(tiled, convolve(image)), 1e-5) << size;
+  }
+}
+
 TEST(TilerTest, RejectsPredictorReturningWrongCount) {
   const cv::Mat image = random_image(40, 40, 1);
   TilingOptions options;

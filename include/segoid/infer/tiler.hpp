@@ -51,15 +51,26 @@ struct TilingOptions {
   /// 0 keeps whole tiles (the Python SegOid). Must satisfy 2 * margin <= tile - stride.
   int edge_margin = -1;
   bool flip_tta = false;          ///< average identity, h, v and hv flips (4x the model cost)
+  /// An image with a side shorter than tile_size: 0 reflect-pads it to the tile; N > 0 shrinks
+  /// the tile instead, to the largest multiple of N within the shorter side (at least N, padding
+  /// only what is left), so that a model sees no mirrored image. A mirrored copy of a bright
+  /// corner joins it into a closed blob that a segmentation model takes for an object.
+  int small_image_multiple = 0;
 };
 
-/// Number of tiles predict_tiled() runs for `image` (for progress bars).
+/// The tiling predict_tiled() uses for an image of `image` size: `options` with tile_size shrunk
+/// for small images (see small_image_multiple) and an edge margin that fits the tile (automatic
+/// stays automatic; an explicit one is clamped to half the overlap).
+TilingOptions fit_tiling(cv::Size image, const TilingOptions& options);
+
+/// Number of tiles predict_tiled() runs for `image` (for progress bars), after fit_tiling().
 int count_tiles(cv::Size image, const TilingOptions& options);
 
 /// Edge margin in effect for `options` (resolves -1). Throws ConfigError when too large.
 int resolve_edge_margin(const TilingOptions& options);
 
-/// Predicts a whole CV_32FC1 image tile by tile and returns an H x W CV_32FC1 probability map.
+/// Predicts a whole CV_32FC1 image tile by tile (with fit_tiling(image.size(), options)) and
+/// returns an H x W CV_32FC1 probability map.
 /// Memory: the padded image (only when smaller than a tile), one H x W accumulator and one batch
 /// of tiles; the weight sum is separable and kept as two 1-D profiles. Throws the predictor's
 /// errors, or Error when it returns maps of the wrong count, size or type.
