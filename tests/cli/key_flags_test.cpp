@@ -254,7 +254,9 @@ TEST(KeyFlagsTest, EveryFlaggedRowIsInTheCommandLineHelpWithItsDefault) {
       EXPECT_NE(help.find(text), std::string::npos) << c.name << ": no \"" << text << "\" in\n" << help;
     }
   }
-  EXPECT_NE(help_of("predict_full").find("Tile side, pixels; 0 = the checkpoint's training patch size [0]"),
+  EXPECT_NE(help_of("predict_full")
+                .find("Tile side, pixels; 0 = the checkpoint's training patch size; an image smaller than a tile "
+                      "gets the largest multiple of 32 that fits [0]"),
             std::string::npos);
 }
 
