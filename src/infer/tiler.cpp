@@ -30,6 +30,9 @@ int stride_of(int tile, double overlap) {
   return std::max(1, static_cast<int>(std::lround(tile * (1.0 - overlap))));
 }
 
+/// Pixels that neighbouring tiles share.
+int overlap_of(int tile, double overlap) { return tile - stride_of(tile, overlap); }
+
 /// Weight profile of the tile at `origin` on an axis of padded length `length`: the blending
 /// profile with `margin` pixels zeroed on each side that lies inside the image.
 std::vector<float> axis_weights(const std::vector<float>& profile, int origin, int length, int margin) {
@@ -86,7 +89,7 @@ TilingOptions fit_tiling(cv::Size image, const TilingOptions& options) {
   if (multiple <= 0 || shorter >= options.tile_size) return fitted;
   fitted.tile_size = std::min(options.tile_size, std::max(multiple, shorter / multiple * multiple));
   if (options.edge_margin > 0) {
-    const int overlap_px = fitted.tile_size - stride_of(fitted.tile_size, options.overlap);
+    const int overlap_px = overlap_of(fitted.tile_size, options.overlap);
     fitted.edge_margin = std::min(options.edge_margin, overlap_px / 2);
   }
   return fitted;
@@ -99,7 +102,7 @@ int count_tiles(cv::Size image, const TilingOptions& options) {
 
 int resolve_edge_margin(const TilingOptions& options) {
   check_tiling(options.tile_size, options.overlap);
-  const int overlap_px = options.tile_size - stride_of(options.tile_size, options.overlap);
+  const int overlap_px = overlap_of(options.tile_size, options.overlap);
   const int margin = options.edge_margin < 0 ? overlap_px / 4 : options.edge_margin;
   // Neighbouring kept regions must still meet: stride + 2 * margin <= tile.
   if (2 * margin > overlap_px) {
