@@ -7,7 +7,7 @@
 #include <opencv2/imgproc.hpp>
 #include <string>
 
-#include "segoid/data/synth_plate.hpp"
+#include "segoid/synth/synth_plate.hpp"
 
 namespace {
 
@@ -22,7 +22,7 @@ cv::Mat to_display(const cv::Mat& image) {
   return out;
 }
 
-void write_previews(const segoid::data::SynthImage& synth, const std::string& stem) {
+void write_previews(const segoid::synth::SynthImage& synth, const std::string& stem) {
   const cv::Mat gray = to_display(synth.image);
   cv::Mat small;
   cv::resize(gray, small, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
@@ -66,12 +66,12 @@ int main(int argc, char** argv) {
   // Usage: synth_bench [n_images] [preview_dir] [bit_depth]
   const int n_images = argc > 1 ? std::atoi(argv[1]) : 5;
   const std::string preview_dir = argc > 2 ? argv[2] : "";
-  segoid::data::SynthConfig config;
+  segoid::synth::SynthConfig config;
   if (argc > 3) config.bit_depth = std::atoi(argv[3]);
   double total_ms = 0.0;
   for (int i = 0; i < n_images; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    const auto synth = segoid::data::synthesize_plate(config, static_cast<std::uint64_t>(i));
+    const auto synth = segoid::synth::synthesize_plate(config, static_cast<std::uint64_t>(i));
     total_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!preview_dir.empty()) write_previews(synth, preview_dir + "/synth_" + std::to_string(i));
   }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: one raw HTTP request to the review server, parsed by cpp-httplib's own
-// server code (no socket: a buffer stream) and answered by report::ReviewHandler over a small
+// server code (no socket: a buffer stream) and answered by review::ReviewHandler over a small
 // review folder. Checks, besides memory safety: no 5xx (every file is valid, so a 5xx means the
 // request alone made the handler fail), and no 2xx without the session token and a loopback host.
 #include <httplib.h>
@@ -12,7 +12,7 @@
 #include "fuzz_support.hpp"
 #include "report/review_fixture.hpp"
 #include "report/review_routes.hpp"
-#include "segoid/report/review_handler.hpp"
+#include "segoid/review/review_handler.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -54,23 +54,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const fs::path state = root / "state";
   fs::remove_all(state);
   fs::create_directories(state);
-  report::ReviewSession session(report::find_review_items(root / "images", root / "pred"),
+  review::ReviewSession session(review::find_review_items(root / "images", root / "pred"),
                                 {state / "session.json", state / "flagged.txt", state / "flagged.csv"});
-  report::ReviewOptions options;
+  review::ReviewOptions options;
   options.reviewer = "fuzz";
   options.corrections_dir = state / "corrections";
   options.max_body_bytes = 1 << 16;
   options.background_work = false;
-  report::ReviewHandler handler(std::move(session), options, kToken);
+  review::ReviewHandler handler(std::move(session), options, kToken);
 
   StreamServer server;
-  report::configure_review_server(server, handler, options.max_body_bytes);
+  review::configure_review_server(server, handler, options.max_body_bytes);
   httplib::detail::BufferStream stream;
   stream.write(reinterpret_cast<const char*>(data), size);
   Seen seen;
   bool closed = false;
   server.process_request(stream, /*close_connection=*/true, closed, [&seen](httplib::Request& request) {
-    const report::HttpRequest parsed = report::to_review_request(request);
+    const review::HttpRequest parsed = review::to_review_request(request);
     const auto header = parsed.headers.find("x-review-token");
     if (header != parsed.headers.end()) seen.token_header = header->second;
     const auto param = parsed.query.find("t");

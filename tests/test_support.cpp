@@ -11,7 +11,7 @@
 #include <random>
 
 #include "segoid/data/manifest.hpp"
-#include "segoid/data/synth_plate.hpp"
+#include "segoid/synth/synth_plate.hpp"
 #include "segoid/io/image_io.hpp"
 
 namespace segoid::test {
@@ -54,7 +54,7 @@ int run_command(const std::string& command, std::string* output) {
 
 fs::path write_tiny_plates(const fs::path& root, const std::string& manifest_name, int first, int count,
                            unsigned long long seed) {
-  data::SynthConfig sc;
+  synth::SynthConfig sc;
   sc.width = 256;
   sc.height = 256;
   sc.well_rows = 2;
@@ -66,8 +66,8 @@ fs::path write_tiny_plates(const fs::path& root, const std::string& manifest_nam
   sc.seed = seed;
   data::Manifest manifest;
   for (int i = first; i < first + count; ++i) {
-    const data::SynthImage plate = data::synthesize_plate(sc, static_cast<std::uint64_t>(i));
-    const std::string name = data::synth_image_name(i);
+    const synth::SynthImage plate = synth::synthesize_plate(sc, static_cast<std::uint64_t>(i));
+    const std::string name = synth::synth_image_name(i);
     const fs::path image = root / "images" / (name + ".tif");
     const fs::path mask = root / "masks" / (name + "_mask.tif");
     io::write_gray_tiff(image, plate.image);

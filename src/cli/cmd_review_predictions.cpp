@@ -9,8 +9,8 @@
 #include "command_registry.hpp"
 #include "interrupt.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/report/review_server.hpp"
-#include "segoid/report/review_state.hpp"
+#include "segoid/review/review_server.hpp"
+#include "segoid/review/review_state.hpp"
 #include "segoid/report/video_export.hpp"
 
 namespace segoid::cli {
@@ -68,9 +68,9 @@ const bool kRegistered = register_command({
           throw ConfigError("review_predictions: give --image-dir or --manifest");
         }
         if (!f->video_export.empty()) {  // headless: the slideshow as a video, no server
-          const std::vector<report::ReviewItem> items =
-              f->manifest.empty() ? report::find_review_items(f->image_dir, f->pred_mask_dir)
-                                  : report::find_review_items_in_manifest(
+          const std::vector<review::ReviewItem> items =
+              f->manifest.empty() ? review::find_review_items(f->image_dir, f->pred_mask_dir)
+                                  : review::find_review_items_in_manifest(
                                         f->manifest, f->data_root.empty() ? "data" : f->data_root, f->pred_mask_dir);
           std::vector<std::filesystem::path> images;
           std::vector<std::filesystem::path> masks;
@@ -88,7 +88,7 @@ const bool kRegistered = register_command({
                     << "x" << video.frame_size.height << " (" << video.codec << ", " << items.size() << " images)\n";
           return 0;
         }
-        report::ReviewConfig config;
+        review::ReviewConfig config;
         config.image_dir = f->image_dir;
         config.manifest = f->manifest;
         config.data_root = f->manifest.empty() ? "" : (f->data_root.empty() ? "data" : f->data_root);
@@ -102,7 +102,7 @@ const bool kRegistered = register_command({
         config.page.display_mode = f->display_mode;
         config.page.reviewer = f->reviewer.empty() ? user_name() : f->reviewer;
         InterruptGuard interrupt;
-        const report::ReviewResult result = report::run_review(config, interrupt.flag(), std::cout);
+        const review::ReviewResult result = review::run_review(config, interrupt.flag(), std::cout);
         std::cout << result.flagged << " of " << result.images << " images flagged";
         if (result.corrected) std::cout << ", " << result.corrected << " corrected";
         std::cout << ". Flagged list: " << result.paths.flagged_list.string()

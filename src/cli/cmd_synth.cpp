@@ -9,7 +9,7 @@
 
 #include "command_registry.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/data/synth_plate.hpp"
+#include "segoid/synth/synth_plate.hpp"
 
 namespace segoid::cli {
 namespace {
@@ -20,10 +20,10 @@ struct SynthOptions {
   std::string size;
   std::string bit_depth = "16";
   bool force = false;
-  data::SynthConfig config;
+  synth::SynthConfig config;
 };
 
-void apply_size(const std::string& text, data::SynthConfig& config) {
+void apply_size(const std::string& text, synth::SynthConfig& config) {
   static const std::regex kSize(R"((\d+)[xX](\d+))");
   std::smatch match;
   if (!std::regex_match(text, match, kSize)) {
@@ -40,7 +40,7 @@ const bool kRegistered = register_command(
      5,
      [](CLI::App& sub) -> std::function<int()> {
        auto opt = std::make_shared<SynthOptions>();
-       data::SynthConfig& c = opt->config;
+       synth::SynthConfig& c = opt->config;
        sub.add_option("--out", opt->out, "Output folder; writes OUT/working/images and OUT/working/masks")
            ->required();
        sub.add_option("--images", opt->images, "Number of images")
@@ -83,11 +83,11 @@ const bool kRegistered = register_command(
            ->capture_default_str();
        sub.add_flag("--force", opt->force, "Replace the images and masks of an existing OUT/working");
        return [opt] {
-         data::SynthConfig config = opt->config;
+         synth::SynthConfig config = opt->config;
          if (!opt->size.empty()) apply_size(opt->size, config);
          config.mixed_bit_depth = opt->bit_depth == "mixed";
          if (!config.mixed_bit_depth) config.bit_depth = std::stoi(opt->bit_depth);
-         const auto summary = data::write_synthetic_set(opt->out, opt->images, config, opt->force);
+         const auto summary = synth::write_synthetic_set(opt->out, opt->images, config, opt->force);
          const int n = static_cast<int>(summary.images.size());
          if (config.style != "flat-well") {
            std::cout << fmt::format(

@@ -15,8 +15,8 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/data/splits.hpp"
-#include "segoid/data/synth_plate.hpp"
-#include "segoid/data/synth_style.hpp"
+#include "segoid/synth/synth_plate.hpp"
+#include "segoid/synth/synth_style.hpp"
 #include "segoid/data/validate_dataset.hpp"
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/pipeline/demo_config.hpp"
@@ -51,9 +51,9 @@ void stage(int number, const std::string& what) {
 // Splits every style's images 60/20/20 on its own, so the test set holds each style.
 data::SplitResult split_by_style(const data::SplitConfig& split) {
   const data::Manifest all = data::read_manifest(split.manifest);
-  std::map<data::SynthStyle, data::Manifest> groups;
+  std::map<synth::SynthStyle, data::Manifest> groups;
   for (const auto& row : all.rows) {
-    data::Manifest& group = groups[data::style_of_basename(row.basename)];
+    data::Manifest& group = groups[synth::style_of_basename(row.basename)];
     group.columns = all.columns;
     group.rows.push_back(row);
   }
@@ -63,7 +63,7 @@ data::SplitResult split_by_style(const data::SplitConfig& split) {
     const data::SplitResult part = data::make_splits(group, split);
     for (const auto& [from, to] : {std::pair{&part.train, &result.train}, {&part.val, &result.val}, {&part.test, &result.test}})
       to->rows.insert(to->rows.end(), from->rows.begin(), from->rows.end());
-    meta += fmt::format("{}: {{train: {}, val: {}, test: {}}}\n", data::synth_style_name(style), part.train.rows.size(),
+    meta += fmt::format("{}: {{train: {}, val: {}, test: {}}}\n", synth::synth_style_name(style), part.train.rows.size(),
                         part.val.rows.size(), part.test.rows.size());
   }
   data::write_manifest(split.output_dir / data::contract::kTrainCsv, result.train);
@@ -94,12 +94,12 @@ DemoResult run_demo(const DemoOptions& options) {
   stage(1, plates_only ? fmt::format("synthesizing {} well plates (8- and 16-bit, varied exposure)", options.images)
                        : fmt::format("synthesizing {} images, style {} (file types, optics and shapes vary)",
                                      options.images, options.style));
-  data::SynthConfig synth;
+  synth::SynthConfig synth;
   synth.seed = options.seed;
   synth.mixed_bit_depth = true;
   synth.style = options.style;
   if (!plates_only) synth.width = synth.height = options.image_side;
-  const data::SynthSetSummary synthesized = data::write_synthetic_set(data_root, options.images, synth);
+  const synth::SynthSetSummary synthesized = synth::write_synthetic_set(data_root, options.images, synth);
   if (plates_only) {
     std::cout << fmt::format("  {} spheroids in {} wells -> {}\n", synthesized.spheroids, synthesized.wells,
                              (data_root / "working").string());

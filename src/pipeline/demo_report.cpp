@@ -13,7 +13,7 @@
 #include "segoid/core/progress.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/version.hpp"
-#include "segoid/data/synth_style.hpp"
+#include "segoid/synth/synth_style.hpp"
 #include "segoid/pipeline/training_curve.hpp"
 #include "segoid/io/image_io.hpp"
 #include "segoid/report/overlay.hpp"
@@ -61,7 +61,7 @@ cv::Rect zoom_window(const cv::Mat& truth) {
 // "flat-well", "rgb-jpeg", ... for a synthetic image name; "" for any other name.
 std::string style_label(const std::string& basename) {
   try {
-    return data::synth_style_name(data::style_of_basename(basename));
+    return synth::synth_style_name(synth::style_of_basename(basename));
   } catch (const DataError&) {
     return "";
   }

@@ -8,7 +8,7 @@
 #include <regex>
 #include <thread>
 
-#include "../report/review_fixture.hpp"
+#include "review/review_fixture.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "test_support.hpp"
 
