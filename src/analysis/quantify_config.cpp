@@ -9,12 +9,12 @@
 
 namespace segoid::analysis {
 
-const core::ConfigTable& quantify_config_table() {
+const core::ConfigTable<QuantifyConfig>& quantify_config_table() {
   using core::key;
   using Q = QuantifyConfig;
   constexpr double kNoLimit = 1e9;
   // Every key of quantify.yaml, in file order. Add a key here (see core/config_table.hpp).
-  static const core::ConfigTable table = {
+  static const core::ConfigTable<Q> table = {
       key<Q>("input.pred_mask_dir", &Q::pred_mask_dir).help("<basename>_pred_mask.tif files written by predict_full")
           .flag("--pred-mask-dir"),
       key<Q>("input.gt_manifest", &Q::gt_manifest).or_null()
@@ -35,9 +35,9 @@ const core::ConfigTable& quantify_config_table() {
 QuantifyConfig load_quantify_config(const std::filesystem::path& path) {
   QuantifyConfig config;
   core::ConfigNode root = core::ConfigNode::load(path);
-  core::read_table(root, quantify_config_table(), &config);
+  core::read_table(root, quantify_config_table(), config);
   root.finish();
-  core::validate_table(quantify_config_table(), &config, path.string());
+  core::validate_table(quantify_config_table(), config, path.string());
   return config;
 }
 
@@ -46,7 +46,7 @@ void validate_quantify_config(const QuantifyConfig& config) {
     throw ConfigError("no predicted-mask folder: give --pred-mask-dir or input.pred_mask_dir");
   }
   if (config.output_dir.empty()) throw ConfigError("no output folder: give --output-dir or output.output_dir");
-  core::validate_table(quantify_config_table(), &config, "quantify_objects options");
+  core::validate_table(quantify_config_table(), config, "quantify_objects options");
 }
 
 }  // namespace segoid::analysis

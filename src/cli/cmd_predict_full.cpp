@@ -28,7 +28,7 @@ std::function<int()> setup(CLI::App& sub) {
   auto* f = flags.get();
   sub.add_option("--config", f->config_file, "YAML config (configs/predict.yaml); flags override it")
       ->check(CLI::ExistingFile);
-  const auto keys = KeyFlags::add<infer::PredictConfig>(sub, infer::predict_config_table());
+  const auto keys = add_key_flags(sub, infer::predict_config_table());
   // input.images as a repeatable option, and output.save_probabilities as a negative switch.
   auto* inputs = sub.add_option("--input,-i", f->inputs, "Image files, folders or glob patterns (several allowed)");
   auto* no_prob = sub.add_flag("--no-probabilities", f->no_probabilities, "Do not write <name>_pred_prob.tif");

@@ -24,7 +24,7 @@ const bool kRegistered = register_command({
       auto opts = std::make_shared<QuantifyOptions>();
       sub.add_option("--config", opts->config, "YAML config (configs/quantify.yaml); flags override it")
           ->check(CLI::ExistingFile);
-      const auto keys = KeyFlags::add<analysis::QuantifyConfig>(sub, analysis::quantify_config_table());
+      const auto keys = add_key_flags(sub, analysis::quantify_config_table());
       // output.generate_plots as a negative switch.
       auto* plots = sub.add_flag("--no-plots", opts->no_plots, "Do not write plots/");
       return [=] {

@@ -37,7 +37,7 @@ const bool kRegistered = register_command(
                     "Discard the folds and results already in output.cv_dir (needed when the folds changed)");
        // No cv row names a flag yet. One that does must also reach the resume hint, which repeats
        // only --config, and results/ keeps the config file as given.
-       const auto keys = KeyFlags::add<pipeline::CvConfig>(sub, pipeline::cv_config_table());
+       const auto keys = add_key_flags(sub, pipeline::cv_config_table());
        sub.footer(
            "Each fold is a full training run in <output.cv_dir>/folds/fold_N/; results go to\n"
            "<output.cv_dir>/results/ (fold_metrics.csv, summary.yaml, REPORT.md). Running the same command\n"

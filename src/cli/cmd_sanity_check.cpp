@@ -24,7 +24,7 @@ const bool kRegistered = register_command({
       auto opts = std::make_shared<SanityCliOptions>();
       sub.add_option("--config", opts->config, "Sanity-check config (train.yaml sections + exit_criteria)")
           ->capture_default_str();
-      const auto keys = KeyFlags::add<pipeline::SanityConfig>(sub, pipeline::sanity_config_table());
+      const auto keys = add_key_flags(sub, pipeline::sanity_config_table());
       sub.add_flag("--force", opts->options.force, "Replace an earlier sanity check in the output folder");
       return [opts, keys] {
         pipeline::SanityConfig config = pipeline::load_sanity_config(opts->config);

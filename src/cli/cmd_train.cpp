@@ -27,7 +27,7 @@ struct TrainCliOptions {
   std::filesystem::path init_from;
 };
 
-int run_train(const TrainCliOptions& cli, const KeyFlags& keys) {
+int run_train(const TrainCliOptions& cli, const KeyFlags<train::TrainConfig>& keys) {
   if (cli.config.empty() && cli.resume.empty()) throw ConfigError("train: give --config (or --resume CKPT|RUN_DIR)");
   // --resume RUN_DIR: the newest intact state in its checkpoints/ (last.pt after a kill -9); a run
   // killed before its first checkpoint starts over in the same folder from its config.yaml.
@@ -97,7 +97,7 @@ const bool kRegistered = register_command({
                      "Continue a run: its folder (the newest intact state: interrupted.pt after Ctrl-C, last.pt "
                      "after a kill) or one checkpoint *.pt of it; without --config its stored config is used")
           ->check(CLI::ExistingPath);
-      const auto keys = KeyFlags::add<train::TrainConfig>(sub, train::train_config_table());
+      const auto keys = add_key_flags(sub, train::train_config_table());
       // model.init_checkpoint, as a file that must exist and never together with --resume.
       sub.add_option("--init-from", opt->init_from,
                      "Start from this model's weights (SegOid .pt or Python .pth) with a fresh optimizer and "

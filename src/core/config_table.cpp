@@ -5,8 +5,6 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
-#include <map>
 #include <sstream>
 
 #include "segoid/core/error.hpp"
@@ -31,51 +29,6 @@ std::vector<std::string> split_dots(const std::string& path) {
   return parts;
 }
 
-/// The section node for `path` ("" = root), opened once per read and shared by its keys.
-ConfigNode& section_of(ConfigNode& root, std::map<std::string, ConfigNode>& open, const std::string& path) {
-  if (path.empty()) return root;
-  auto found = open.find(path);
-  if (found != open.end()) return found->second;
-  const std::size_t dot = path.rfind('.');
-  ConfigNode& parent = section_of(root, open, dot == std::string::npos ? "" : path.substr(0, dot));
-  return open.emplace(path, parent.section(dot == std::string::npos ? path : path.substr(dot + 1))).first->second;
-}
-
-void read_one(ConfigNode& node, const std::string& leaf, const ConfigKey& key, void* config) {
-  if (key.text_set) {
-    std::string text;
-    if (!node.get(leaf, text)) return;
-    node.require_one_of(leaf, text, key.allowed);
-    key.text_set(config, text);
-    return;
-  }
-  if (!node.has(leaf)) {
-    node.accept({leaf});
-    return;
-  }
-  const ConfigValue value = key.field(config);
-  if (key.nullable && node.node()[leaf].IsNull()) {
-    node.accept({leaf});
-    const double null_number = key.null_number;
-    std::visit(Overload{[](std::string* s) { s->clear(); }, [&](int* v) { *v = static_cast<int>(null_number); },
-                        [&](double* v) { *v = null_number; }, [](std::filesystem::path* p) { p->clear(); },
-                        [](auto*) {}},
-               value);
-    return;
-  }
-  std::visit(Overload{[&](std::filesystem::path* p) {
-                        std::string text = p->string();
-                        node.get(leaf, text);
-                        *p = text;
-                      },
-                      [&](std::string* s) {
-                        node.get(leaf, *s);
-                        if (key.nullable && is_null_word(*s)) s->clear();
-                      },
-                      [&](auto* v) { node.get(leaf, *v); }},
-             value);
-}
-
 std::string join(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
@@ -85,85 +38,94 @@ std::string join(const std::vector<std::string>& items) {
 /// Shortest text that reads back as the same double ("0.7", "1e-12", "50").
 std::string number_text(double v) { return fmt::format("{}", v); }
 
-std::string range_text(const ConfigKey& key) {
+std::string range_text(const KeyRules& key) {
   return std::string(key.min_exclusive ? "(" : "[") + number_text(key.min) + ", " + number_text(key.max) +
          (key.max_exclusive ? ")" : "]");
 }
 
-void emit_value(YAML::Emitter& out, const ConfigKey& key, void* config) {
-  if (key.text_get) {
-    out << key.text_get(config);
-    return;
-  }
-  const ConfigValue value = key.field(config);
-  std::visit(Overload{[&](const std::string* s) {
-                        if (key.nullable && s->empty()) out << YAML::Null; else out << *s;
-                      },
-                      [&](const std::filesystem::path* p) {
-                        if (key.nullable && p->empty()) out << YAML::Null; else out << p->string();
-                      },
-                      [&](const double* v) {
-                        if (key.nullable && *v == key.null_number) out << YAML::Null; else out << number_text(*v);
-                      },
-                      [&](const int* v) {
-                        if (key.nullable && *v == key.null_number) out << YAML::Null; else out << *v;
-                      },
-                      [&](const std::vector<std::string>* list) { out << YAML::Flow << *list; },
-                      [&](const auto* v) { out << *v; }},
-             value);
-}
-
-/// "in [0, 1]", "one of min, max", ... for the generated reference.
-std::string constraint_text(const ConfigKey& key) {
-  std::string text;
-  if (!key.allowed.empty()) {
-    std::vector<std::string> shown = key.allowed;
-    if (key.nullable) shown.push_back("null");
-    text = "one of " + join(shown);
-  } else if (key.min > -std::numeric_limits<double>::infinity() || key.max < std::numeric_limits<double>::infinity()) {
-    text = "in " + range_text(key);
-    if (key.multiple > 0) text += ", a multiple of " + std::to_string(key.multiple);
-    if (key.nullable) text += " or null";
-  } else if (key.nullable) {
-    text = "or null";
-  }
-  return text;
-}
-
 }  // namespace
 
-std::string ConfigKey::section() const {
+
+std::string KeyRules::section() const {
   const std::size_t dot = name.rfind('.');
   return dot == std::string::npos ? std::string() : name.substr(0, dot);
 }
 
-std::string ConfigKey::leaf() const {
+std::string KeyRules::leaf() const {
   const std::size_t dot = name.rfind('.');
   return dot == std::string::npos ? name : name.substr(dot + 1);
 }
 
-std::string ConfigKey::type_name() const {
+std::string KeyRules::type_name() const {
   static const char* const kNames[] = {"bool", "int", "int", "number", "string", "path", "list of strings"};
   return kNames[type];
 }
 
-void read_table(ConfigNode& root, const ConfigTable& table, void* config) {
-  std::map<std::string, ConfigNode> open;
-  for (const ConfigKey& key : table) {
-    ConfigNode& node = section_of(root, open, key.section());
-    for (const std::string& alias : key.aliases) read_one(node, alias, key, config);
-    read_one(node, key.leaf(), key, config);
+namespace detail {
+
+ConfigNode& SectionReader::at(const std::string& path) {
+  if (path.empty()) return root_;
+  auto found = open_.find(path);
+  if (found != open_.end()) return found->second;
+  const std::size_t dot = path.rfind('.');
+  ConfigNode& parent = at(dot == std::string::npos ? "" : path.substr(0, dot));
+  return open_.emplace(path, parent.section(dot == std::string::npos ? path : path.substr(dot + 1))).first->second;
+}
+
+void SectionWriter::key(const KeyRules& rules) {
+  const std::vector<std::string> path = rules.section().empty() ? std::vector<std::string>{} : split_dots(rules.section());
+  std::size_t common = 0;
+  while (common < open_.size() && common < path.size() && open_[common] == path[common]) ++common;
+  for (std::size_t i = open_.size(); i > common; --i) out_ << YAML::EndMap;
+  open_.resize(common);
+  for (std::size_t i = common; i < path.size(); ++i) {
+    out_ << YAML::Key << path[i] << YAML::Value << YAML::BeginMap;
+    open_.push_back(path[i]);
   }
+  out_ << YAML::Key << rules.leaf() << YAML::Value;
 }
 
-void validate_table(const ConfigTable& table, const void* config, const std::string& origin) {
-  for (const ConfigKey& key : table) validate_key(key, config, origin);
+void SectionWriter::close() {
+  for (std::size_t i = 0; i < open_.size(); ++i) out_ << YAML::EndMap;
+  open_.clear();
 }
 
-void validate_key(const ConfigKey& key, const void* config, const std::string& origin) {
-  if (key.text_get) return;  // enums are checked when read
+bool read_text(ConfigNode& node, const std::string& leaf, const KeyRules& rules, std::string& text) {
+  if (!node.get(leaf, text)) return false;
+  node.require_one_of(leaf, text, rules.allowed);
+  return true;
+}
+
+bool read_value(ConfigNode& node, const std::string& leaf, const KeyRules& rules, const ConfigValue& value) {
+  if (!node.has(leaf)) {
+    node.accept({leaf});
+    return false;
+  }
+  if (rules.nullable && node.node()[leaf].IsNull()) {
+    node.accept({leaf});
+    const double null_number = rules.null_number;
+    std::visit(Overload{[](std::string* s) { s->clear(); }, [&](int* v) { *v = static_cast<int>(null_number); },
+                        [&](double* v) { *v = null_number; }, [](std::filesystem::path* p) { p->clear(); },
+                        [](auto*) {}},
+               value);
+    return true;
+  }
+  std::visit(Overload{[&](std::filesystem::path* p) {
+                        std::string text = p->string();
+                        node.get(leaf, text);
+                        *p = text;
+                      },
+                      [&](std::string* s) {
+                        node.get(leaf, *s);
+                        if (rules.nullable && is_null_word(*s)) s->clear();
+                      },
+                      [&](auto* v) { node.get(leaf, *v); }},
+             value);
+  return true;
+}
+
+void check_value(const KeyRules& key, const ConfigValue& value, const std::string& origin) {
   const ConfigNode check(YAML::Node(), origin, "");
-  const ConfigValue value = key.field(const_cast<void*>(config));  // fields are only read here
   const auto check_number = [&](double v) {
     if (key.nullable && v == key.null_number) return;
     if (key.min_exclusive || key.max_exclusive) {
@@ -194,80 +156,43 @@ void validate_key(const ConfigKey& key, const void* config, const std::string& o
              value);
 }
 
-void copy_value(const ConfigKey& key, const void* from, void* to) {
-  void* source = const_cast<void*>(from);  // only read
-  if (key.text_get) {
-    key.text_set(to, key.text_get(source));
-    return;
+void emit_value(YAML::Emitter& out, const KeyRules& key, const ConfigValue& value) {
+  std::visit(Overload{[&](const std::string* s) {
+                        if (key.nullable && s->empty()) out << YAML::Null; else out << *s;
+                      },
+                      [&](const std::filesystem::path* p) {
+                        if (key.nullable && p->empty()) out << YAML::Null; else out << p->string();
+                      },
+                      [&](const double* v) {
+                        if (key.nullable && *v == key.null_number) out << YAML::Null; else out << number_text(*v);
+                      },
+                      [&](const int* v) {
+                        if (key.nullable && *v == key.null_number) out << YAML::Null; else out << *v;
+                      },
+                      [&](const std::vector<std::string>* list) { out << YAML::Flow << *list; },
+                      [&](const auto* v) { out << *v; }},
+             value);
+}
+
+void copy_member(const ConfigValue& from, const ConfigValue& to) {
+  std::visit([&](auto* target) { *target = *std::get<decltype(target)>(from); }, to);
+}
+
+std::string constraint_text(const KeyRules& key) {
+  std::string text;
+  if (!key.allowed.empty()) {
+    std::vector<std::string> shown = key.allowed;
+    if (key.nullable) shown.push_back("null");
+    text = "one of " + join(shown);
+  } else if (key.min > -std::numeric_limits<double>::infinity() || key.max < std::numeric_limits<double>::infinity()) {
+    text = "in " + range_text(key);
+    if (key.multiple > 0) text += ", a multiple of " + std::to_string(key.multiple);
+    if (key.nullable) text += " or null";
+  } else if (key.nullable) {
+    text = "or null";
   }
-  const ConfigValue value = key.field(source);
-  std::visit([&](auto* target) { *target = *std::get<decltype(target)>(value); }, key.field(to));
+  return text;
 }
 
-void emit_table(YAML::Emitter& out, const ConfigTable& table, const void* config, bool comments) {
-  std::vector<std::string> open;  // sections currently begun, outermost first
-  void* target = const_cast<void*>(config);  // fields are only read here
-  for (const ConfigKey& key : table) {
-    const std::vector<std::string> path = key.section().empty() ? std::vector<std::string>{} : split_dots(key.section());
-    std::size_t common = 0;
-    while (common < open.size() && common < path.size() && open[common] == path[common]) ++common;
-    for (std::size_t i = open.size(); i > common; --i) out << YAML::EndMap;
-    open.resize(common);
-    for (std::size_t i = common; i < path.size(); ++i) {
-      out << YAML::Key << path[i] << YAML::Value << YAML::BeginMap;
-      open.push_back(path[i]);
-    }
-    out << YAML::Key << key.leaf() << YAML::Value;
-    emit_value(out, key, target);
-    if (comments) {
-      const std::string constraint = constraint_text(key);
-      out << YAML::Comment(key.help_text + (constraint.empty() ? "" : " (" + constraint + ")"));
-    }
-  }
-  for (std::size_t i = 0; i < open.size(); ++i) out << YAML::EndMap;
-}
-
-std::string value_text(const ConfigKey& key, const void* config) {
-  YAML::Emitter out;
-  emit_value(out, key, const_cast<void*>(config));
-  return out.c_str();
-}
-
-ConfigTable nested_table(const ConfigTable& table, const std::function<void*(void*)>& member) {
-  ConfigTable out = table;
-  for (ConfigKey& key : out) {
-    if (key.field) key.field = [field = key.field, member](void* outer) { return field(member(outer)); };
-    if (key.text_get) key.text_get = [get = key.text_get, member](void* outer) { return get(member(outer)); };
-    if (key.text_set) {
-      key.text_set = [set = key.text_set, member](void* outer, const std::string& text) { set(member(outer), text); };
-    }
-  }
-  return out;
-}
-
-ConfigTable merged_tables(ConfigTable base, const ConfigTable& extra) {
-  for (const ConfigKey& key : extra) {
-    auto last = base.end();
-    for (auto it = base.begin(); it != base.end(); ++it) {
-      if (it->section() == key.section()) last = it + 1;
-    }
-    base.insert(last, key);
-  }
-  return base;
-}
-
-const ConfigKey& find_key(const ConfigTable& table, const std::string& name) {
-  const auto found = std::find_if(table.begin(), table.end(), [&](const ConfigKey& k) { return k.name == name; });
-  SEGOID_CHECK(found != table.end(), "no config key named " + name);
-  return *found;
-}
-
-std::string commented_yaml(const ConfigTable& table, const void* config, const std::string& title) {
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  emit_table(out, table, config, /*comments=*/true);
-  out << YAML::EndMap;
-  return "# " + title + "\n" + out.c_str() + "\n";
-}
-
+}  // namespace detail
 }  // namespace segoid::core

@@ -60,13 +60,13 @@ std::vector<std::string> inference_form_choices() {
 }
 }  // namespace
 
-const core::ConfigTable& predict_config_table() {
+const core::ConfigTable<PredictConfig>& predict_config_table() {
   using core::key;
   using P = PredictConfig;
   constexpr double kNoLimit = 1e9;
   constexpr int kMaxTile = 1 << 16;
   // Every key of predict.yaml, in file order. Add a key here (see core/config_table.hpp).
-  static const core::ConfigTable table = {
+  static const core::ConfigTable<P> table = {
       key<P>("model.checkpoint", &P::checkpoint).or_null().help("SegOid or Python SegOid checkpoint (best_model.pt)")
           .flag("--checkpoint"),
       key<P>("input.manifest", &P::manifest).or_null()
@@ -119,16 +119,16 @@ const core::ConfigTable& predict_config_table() {
 
 void load_predict_config(const fs::path& path, PredictConfig& config) {
   core::ConfigNode root = core::ConfigNode::load(path);
-  core::read_table(root, predict_config_table(), &config);
+  core::read_table(root, predict_config_table(), config);
   root.finish();
-  core::validate_table(predict_config_table(), &config, path.string());
+  core::validate_table(predict_config_table(), config, path.string());
 }
 
 void validate_predict_config(const PredictConfig& c) {
   const auto fail = [](const std::string& message) { throw ConfigError(message); };
   if (c.checkpoint.empty()) fail("no checkpoint: give --checkpoint (or model.checkpoint in the config)");
   if (c.manifest.empty() && c.inputs.empty()) fail("no input images: give --manifest CSV or --input files/folders");
-  core::validate_table(predict_config_table(), &c, "predict_full options");
+  core::validate_table(predict_config_table(), c, "predict_full options");
   if (c.output_dir.empty()) fail("no output folder: give --output-dir");
   if (c.shard_index != 0 && (c.shard_count < 1 || c.shard_index < 1 || c.shard_index > c.shard_count)) {
     fail("--shard " + std::to_string(c.shard_index) + "/" + std::to_string(c.shard_count) +

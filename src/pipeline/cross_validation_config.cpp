@@ -20,8 +20,8 @@ constexpr int kMaxFolds = 100000;
 using core::key;
 
 /// The cv-only keys of cv_config.yaml. Add a key here (see core/config_table.hpp).
-const core::ConfigTable& cv_only_table() {
-  static const core::ConfigTable table = {
+const core::ConfigTable<CvConfig>& cv_only_table() {
+  static const core::ConfigTable<CvConfig> table = {
       core::enum_key<CvConfig>(
           "cv.strategy", {"leave_one_out", "k_fold"}, [](const CvConfig& c) { return to_string(c.cv.strategy); },
           [](CvConfig& c, const std::string& text) {
@@ -43,13 +43,12 @@ std::string to_string(CvStrategy strategy) {
   return strategy == CvStrategy::kKFold ? "k_fold" : "leave_one_out";
 }
 
-const core::ConfigTable& cv_config_table() {
-  static const core::ConfigTable table = [] {
-    core::ConfigTable train_rows =
-        core::nested_table(train::train_config_table(), [](void* c) -> void* { return &static_cast<CvConfig*>(c)->train; });
+const core::ConfigTable<CvConfig>& cv_config_table() {
+  static const core::ConfigTable<CvConfig> table = [] {
+    core::ConfigTable<CvConfig> train_rows = core::nested_table(train::train_config_table(), &CvConfig::train);
     // The manifests are set per fold from cv.source_manifest.
     train_rows.erase(std::remove_if(train_rows.begin(), train_rows.end(),
-                                    [](const core::ConfigKey& k) {
+                                    [](const core::ConfigKey<CvConfig>& k) {
                                       return k.name == "data.train_manifest" || k.name == "data.val_manifest";
                                     }),
                      train_rows.end());
@@ -69,10 +68,10 @@ CvConfig parse_cv_config(const std::string& yaml_text, const std::string& origin
   // One node: the cv keys and train.yaml's sections are read from it, so the shared sections are
   // checked exactly as `segoid train` checks them.
   CvConfig config;
-  core::read_table(root, cv_only_table(), &config);
+  core::read_table(root, cv_only_table(), config);
   train::read_train_config(root, config.train);
   root.finish();
-  core::validate_table(cv_only_table(), &config, origin);
+  core::validate_table(cv_only_table(), config, origin);
   if (config.cv.source_manifest.empty()) throw ConfigError(origin + ": cv.source_manifest must not be empty");
   if (config.cv_dir.empty()) throw ConfigError(origin + ": output.cv_dir must not be empty");
   train::validate_train_config(config.train, origin);

@@ -13,8 +13,8 @@ using K = SanityCriteria;
 constexpr double kNoLimit = 1e9;
 
 /// The sanity check's own keys. Add a key here (see core/config_table.hpp).
-const core::ConfigTable& criteria_table() {
-  static const core::ConfigTable table = {
+const core::ConfigTable<S>& criteria_table() {
+  static const core::ConfigTable<S> table = {
       key<S>("data.data_fraction", &S::criteria, &K::data_fraction).range(1e-6, 1.0)
           .help("share of the training images used (at least 5 are kept)"),
       key<S>("output.save_overlays", &S::criteria, &K::save_overlays)
@@ -33,10 +33,9 @@ const core::ConfigTable& criteria_table() {
 
 }  // namespace
 
-const core::ConfigTable& sanity_config_table() {
-  static const core::ConfigTable table = core::merged_tables(
-      core::nested_table(train::train_config_table(), [](void* c) -> void* { return &static_cast<S*>(c)->train; }),
-      criteria_table());
+const core::ConfigTable<SanityConfig>& sanity_config_table() {
+  static const core::ConfigTable<S> table =
+      core::merged_tables(core::nested_table(train::train_config_table(), &S::train), criteria_table());
   return table;
 }
 
@@ -44,9 +43,9 @@ SanityConfig load_sanity_config(const std::filesystem::path& path) {
   core::ConfigNode root = core::ConfigNode::load(path);
   SanityConfig config;
   train::read_train_config(root, config.train);
-  core::read_table(root, criteria_table(), &config);
+  core::read_table(root, criteria_table(), config);
   root.finish();
-  core::validate_table(criteria_table(), &config, path.string());
+  core::validate_table(criteria_table(), config, path.string());
   train::validate_train_config(config.train, path.string());
   return config;
 }

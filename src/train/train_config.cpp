@@ -25,7 +25,7 @@ constexpr const char* kTrain = "train";
 constexpr const char* kSanity = "sanity_check";
 
 /// Every key of train.yaml, in file order. Add a key here (see core/config_table.hpp).
-core::ConfigTable make_table() {
+core::ConfigTable<C> make_table() {
   using A = AugmentSection;
   using D = DatasetSection;
   using M = ModelSection;
@@ -190,13 +190,13 @@ core::ConfigTable make_table() {
 
 }  // namespace
 
-const core::ConfigTable& train_config_table() {
-  static const core::ConfigTable table = make_table();
+const core::ConfigTable<TrainConfig>& train_config_table() {
+  static const core::ConfigTable<TrainConfig> table = make_table();
   return table;
 }
 
 void read_train_config(core::ConfigNode& root, TrainConfig& config) {
-  core::read_table(root, train_config_table(), &config);
+  core::read_table(root, train_config_table(), config);
   // Provenance written by to_yaml(); read back without effect so that a run's config.yaml loads.
   if (root.has("segoid")) {
     spdlog::debug("{}: ignoring provenance section 'segoid'", root.file());
@@ -218,7 +218,7 @@ TrainConfig load_train_config(const std::filesystem::path& path) {
 }
 
 void validate_train_config(const TrainConfig& c, const std::string& origin) {
-  core::validate_table(train_config_table(), &c, origin);
+  core::validate_table(train_config_table(), c, origin);
   // Checks across keys (a row checks one key).
   const AugmentSection& a = c.dataset.augmentation;
   if (a.blur_sigma_max < a.blur_sigma_min) {
@@ -233,7 +233,7 @@ void validate_train_config(const TrainConfig& c, const std::string& origin) {
 }
 
 void emit_train_config(YAML::Emitter& out, const TrainConfig& config) {
-  core::emit_table(out, train_config_table(), &config);
+  core::emit_table(out, train_config_table(), config);
 }
 
 std::string to_yaml(const TrainConfig& c) {

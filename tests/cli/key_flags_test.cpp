@@ -10,6 +10,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "segoid/analysis/quantify.hpp"
@@ -25,17 +26,40 @@ namespace segoid::cli {
 namespace {
 namespace fs = std::filesystem;
 
-/// A command whose key flags come from a table, and how its config is read.
+/// A command whose key flags come from a table, and how its config is read (its Config type
+/// erased into closures).
 struct Command {
   std::string name;
-  const core::ConfigTable* table;
-  std::shared_ptr<void> defaults;  ///< a default-constructed config of the table's type
-  std::function<std::shared_ptr<KeyFlags>(CLI::App&)> add_flags;
-  /// The emitted config after reading `yaml` (none: the defaults) and applying `flags` (if any).
-  std::function<std::string(const fs::path& yaml, const KeyFlags* flags)> snapshot;
+  std::vector<core::KeyRules> rules;
+  std::function<std::string(const core::KeyRules&)> default_text;  ///< the key's default as YAML
+  /// The emitted config after reading `yaml` (none: the defaults) and applying the flags parsed
+  /// from `words` (none: no flags). Parsing throws CLI11's errors, applying ConfigError.
+  std::function<std::string(const fs::path& yaml, const std::optional<std::string>& words)> snapshot;
 };
 
-std::string emitted(const core::ConfigTable& table, const void* config) {
+/// An app with one command's key flags, after parsing.
+template <class Config>
+struct Parsed {
+  std::unique_ptr<CLI::App> app;  ///< owns the options that `flags` reads
+  std::shared_ptr<KeyFlags<Config>> flags;
+};
+
+/// Parses `words` (after the command name) into a fresh app holding `table`'s flags for `name`.
+template <class Config>
+Parsed<Config> parsed(const std::string& name, const core::ConfigTable<Config>& table, const std::string& words) {
+  Parsed<Config> out{std::make_unique<CLI::App>(), nullptr};
+  out.flags = add_key_flags(*out.app->add_subcommand(name), table);
+  out.app->parse(name + " " + words);
+  return out;
+}
+
+/// predict_full's flags parsed from `words`.
+Parsed<infer::PredictConfig> parsed_predict(const std::string& words) {
+  return parsed("predict_full", infer::predict_config_table(), words);
+}
+
+template <class Config>
+std::string emitted(const core::ConfigTable<Config>& table, const Config& config) {
   YAML::Emitter out;
   out << YAML::BeginMap;
   core::emit_table(out, table, config);
@@ -44,13 +68,15 @@ std::string emitted(const core::ConfigTable& table, const void* config) {
 }
 
 template <class Config>
-Command command(std::string name, const core::ConfigTable& table, std::function<Config(const fs::path&)> load) {
-  Command c{std::move(name), &table, std::make_shared<Config>(), nullptr, nullptr};
-  c.add_flags = [&table](CLI::App& sub) { return KeyFlags::add<Config>(sub, table); };
-  c.snapshot = [&table, load](const fs::path& yaml, const KeyFlags* flags) {
+Command command(std::string name, const core::ConfigTable<Config>& table, std::function<Config(const fs::path&)> load) {
+  Command c{name, core::rules_of(table), nullptr, nullptr};
+  c.default_text = [&table](const core::KeyRules& key) {
+    return core::value_text(core::find_key(table, key.name), Config{});
+  };
+  c.snapshot = [name, &table, load](const fs::path& yaml, const std::optional<std::string>& words) {
     Config config = yaml.empty() ? Config{} : load(yaml);
-    if (flags != nullptr) flags->apply(config);
-    return emitted(table, &config);
+    if (words) parsed(name, table, *words).flags->apply(config);
+    return emitted(table, config);
   };
   return c;
 }
@@ -70,9 +96,9 @@ std::vector<Command> commands() {
 }
 
 /// The flags of `c`'s rows that `c` offers, with their rows.
-std::vector<std::pair<const core::ConfigKey*, const core::KeyFlag*>> offered(const Command& c) {
-  std::vector<std::pair<const core::ConfigKey*, const core::KeyFlag*>> out;
-  for (const core::ConfigKey& key : *c.table) {
+std::vector<std::pair<const core::KeyRules*, const core::KeyFlag*>> offered(const Command& c) {
+  std::vector<std::pair<const core::KeyRules*, const core::KeyFlag*>> out;
+  for (const core::KeyRules& key : c.rules) {
     for (const core::KeyFlag& flag : key.flags) {
       if (offers(flag, c.name)) out.emplace_back(&key, &flag);
     }
@@ -97,9 +123,8 @@ std::string long_name(const core::KeyFlag& flag) {
   return names_of(flag).first.front();
 }
 
-/// A valid value of `key`, other than its default in `defaults`, as YAML / command-line text.
-std::string other_value(const core::ConfigKey& key, const void* defaults) {
-  const std::string current = core::value_text(key, defaults);
+/// A valid value of `key`, other than its default `current`, as YAML / command-line text.
+std::string other_value(const core::KeyRules& key, const std::string& current) {
   for (const std::string& choice : key.allowed) {
     if (choice != current) return choice;
   }
@@ -119,7 +144,7 @@ std::string other_value(const core::ConfigKey& key, const void* defaults) {
 }
 
 /// The command-line words that set `key` to `value` through `flag`.
-std::string flag_words(const core::ConfigKey& key, const core::KeyFlag& flag, const std::string& value) {
+std::string flag_words(const core::KeyRules& key, const core::KeyFlag& flag, const std::string& value) {
   if (key.type_name() != "bool") return long_name(flag) + " " + value;
   if (value == "true") return long_name(flag);
   const auto negations = names_of(flag).second;
@@ -127,27 +152,13 @@ std::string flag_words(const core::ConfigKey& key, const core::KeyFlag& flag, co
 }
 
 /// `key` set to `value`, as a YAML file's text.
-std::string yaml_of(const core::ConfigKey& key, const std::string& value) {
+std::string yaml_of(const core::KeyRules& key, const std::string& value) {
   std::string text, indent;
   std::stringstream in(key.name);
   std::vector<std::string> parts;
   for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
   for (std::size_t i = 0; i + 1 < parts.size(); ++i, indent += "  ") text += indent + parts[i] + ":\n";
   return text + indent + parts.back() + ": " + value + "\n";
-}
-
-/// An app with `c`'s key flags, after parsing.
-struct Parsed {
-  std::unique_ptr<CLI::App> app;  ///< owns the options that `flags` reads
-  std::shared_ptr<KeyFlags> flags;
-};
-
-/// Parses `words` (after the command name) into a fresh app holding `c`'s key flags.
-Parsed parsed(const Command& c, const std::string& words) {
-  Parsed out{std::make_unique<CLI::App>(), nullptr};
-  out.flags = c.add_flags(*out.app->add_subcommand(c.name));
-  out.app->parse(c.name + " " + words);
-  return out;
 }
 
 TEST(KeyFlagsTest, EveryCommandOffersTheFlagsItHadBeforeTheTable) {
@@ -176,14 +187,14 @@ TEST(KeyFlagsTest, SettingAKeyByFlagGivesTheSameConfigAsByYaml) {
   test::TempDir dir;
   int checked = 0;
   for (const Command& c : commands()) {
-    const std::string defaults = c.snapshot({}, nullptr);
+    const std::string defaults = c.snapshot({}, std::nullopt);
     for (const auto& [key, flag] : offered(c)) {
       SCOPED_TRACE(c.name + " " + flag->names);
-      const std::string value = other_value(*key, c.defaults.get());
+      const std::string value = other_value(*key, c.default_text(*key));
       const fs::path yaml = dir / "config.yaml";
       core::write_file_atomic(yaml, yaml_of(*key, value));
-      const std::string by_yaml = c.snapshot(yaml, nullptr);
-      const std::string by_flag = c.snapshot({}, parsed(c, flag_words(*key, *flag, value)).flags.get());
+      const std::string by_yaml = c.snapshot(yaml, std::nullopt);
+      const std::string by_flag = c.snapshot({}, flag_words(*key, *flag, value));
       EXPECT_EQ(by_flag, by_yaml) << value;
       EXPECT_NE(by_flag, defaults) << value << " is the default";
       ++checked;
@@ -197,7 +208,7 @@ TEST(KeyFlagsTest, FlagsOverrideTheConfigFileAndAbsentFlagsKeepIt) {
   core::write_file_atomic(dir / "predict.yaml", "inference:\n  tile_size: 256\n  overlap: 0.5\n");
   infer::PredictConfig config;
   infer::load_predict_config(dir / "predict.yaml", config);
-  parsed(commands().front(), "--tile-size 512 --no-fill-holes").flags->apply(config);
+  parsed_predict("--tile-size 512 --no-fill-holes").flags->apply(config);
   EXPECT_EQ(config.tile_size, 512);
   EXPECT_FALSE(config.fill_holes);
   EXPECT_DOUBLE_EQ(config.overlap, 0.5);
@@ -212,9 +223,8 @@ TEST(KeyFlagsTest, OutOfRangeFlagValuesAreRefusedNamingTheFlag) {
       SCOPED_TRACE(c.name + " " + flag->names);
       const double above = key->max_exclusive ? key->max : key->max + 1;
       const std::string value = type == "int" ? std::to_string(static_cast<long long>(above)) : fmt::format("{}", above);
-      const Parsed flags = parsed(c, long_name(*flag) + " " + value);
       try {
-        c.snapshot({}, flags.flags.get());
+        c.snapshot({}, long_name(*flag) + " " + value);
         ADD_FAILURE() << value << " was accepted";
       } catch (const ConfigError& e) {
         const std::string message = e.what();
@@ -228,12 +238,12 @@ TEST(KeyFlagsTest, OutOfRangeFlagValuesAreRefusedNamingTheFlag) {
   // A multiple-of rule and a choice, as YAML checks them.
   try {
     infer::PredictConfig config;
-    parsed(commands().front(), "--tile-size 33").flags->apply(config);
+    parsed_predict("--tile-size 33").flags->apply(config);
     ADD_FAILURE() << "--tile-size 33 was accepted";
   } catch (const ConfigError& e) {
     EXPECT_STREQ(e.what(), "--tile-size: inference.tile_size must be a multiple of 32, got 33");
   }
-  EXPECT_THROW(parsed(commands().front(), "--blend median"), CLI::ValidationError);
+  EXPECT_THROW(parsed_predict("--blend median"), CLI::ValidationError);
 }
 
 /// The --help of `segoid <command>`.
@@ -250,7 +260,7 @@ TEST(KeyFlagsTest, EveryFlaggedRowIsInTheCommandLineHelpWithItsDefault) {
       const auto [names, negations] = names_of(*flag);
       for (const std::string& name : names) EXPECT_NE(help.find(name), std::string::npos) << c.name << " " << name;
       for (const std::string& name : negations) EXPECT_NE(help.find(name), std::string::npos) << c.name << " " << name;
-      const std::string text = key_help(*key, c.defaults.get());
+      const std::string text = key_help(*key, c.default_text(*key));
       EXPECT_NE(help.find(text), std::string::npos) << c.name << ": no \"" << text << "\" in\n" << help;
     }
   }

@@ -26,8 +26,8 @@ struct Sample {
   Mode mode = Mode::kFast;
 };
 
-const ConfigTable& table() {
-  static const ConfigTable t = {
+const ConfigTable<Sample>& table() {
+  static const ConfigTable<Sample> t = {
       key<Sample>("size", &Sample::size).range(32, 1024).multiple_of(32).help("side, pixels"),
       key<Sample>("inner.ratio", &Sample::inner, &Inner::ratio).range_above(0, 1).alias("rate").help("a share"),
       key<Sample>("inner.weights", &Sample::inner, &Inner::weights).choices({"imagenet"}).or_null().help("init"),
@@ -46,9 +46,9 @@ const ConfigTable& table() {
 Sample parse(const std::string& yaml) {
   ConfigNode root = ConfigNode::parse(yaml, "s.yaml");
   Sample s;
-  read_table(root, table(), &s);
+  read_table(root, table(), s);
   root.finish();
-  validate_table(table(), &s, "s.yaml");
+  validate_table(table(), s, "s.yaml");
   return s;
 }
 
@@ -64,7 +64,7 @@ std::string error_of(const std::string& yaml) {
 std::string emit(const Sample& s) {
   YAML::Emitter out;
   out << YAML::BeginMap;
-  emit_table(out, table(), &s);
+  emit_table(out, table(), s);
   out << YAML::EndMap;
   return out.c_str();
 }
@@ -122,7 +122,7 @@ TEST(ConfigTableTest, EmitReadsBackToTheSameValues) {
 
 TEST(ConfigTableTest, CommentedReferenceHasHelpAndRangeAndLoads) {
   const Sample defaults;
-  const std::string text = commented_yaml(table(), &defaults, "sample");
+  const std::string text = commented_yaml(table(), defaults, "sample");
   EXPECT_EQ(text.rfind("# sample\n", 0), 0u);
   EXPECT_NE(text.find("side, pixels (in [32, 1024], a multiple of 32)"), std::string::npos) << text;
   EXPECT_NE(text.find("init (one of imagenet, null)"), std::string::npos) << text;
@@ -134,19 +134,18 @@ TEST(ConfigTableTest, NestedAndMergedTablesKeepSectionsTogether) {
     Sample sample;
     int extra = 3;
   };
-  const ConfigTable merged = merged_tables(
-      nested_table(table(), [](void* o) -> void* { return &static_cast<Outer*>(o)->sample; }),
-      {key<Outer>("inner.extra", &Outer::extra).range(0, 9).help("more")});
+  const ConfigTable<Outer> merged =
+      merged_tables(nested_table(table(), &Outer::sample), {key<Outer>("inner.extra", &Outer::extra).range(0, 9).help("more")});
   Outer outer;
   ConfigNode root = ConfigNode::parse("inner: {extra: 5, ratio: 0.2}\nsize: 32\n", "o.yaml");
-  read_table(root, merged, &outer);
+  read_table(root, merged, outer);
   root.finish();
   EXPECT_EQ(outer.extra, 5);
   EXPECT_DOUBLE_EQ(outer.sample.inner.ratio, 0.2);
   EXPECT_EQ(outer.sample.size, 32);
   EXPECT_EQ(merged[3].name, "inner.extra");  // right after the last inner.* row
   EXPECT_EQ(find_key(merged, "size").type_name(), "int");
-  EXPECT_EQ(value_text(find_key(merged, "inner.extra"), &outer), "5");
+  EXPECT_EQ(value_text(find_key(merged, "inner.extra"), outer), "5");
 }
 
 }  // namespace

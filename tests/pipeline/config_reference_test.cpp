@@ -26,33 +26,35 @@ namespace segoid::pipeline {
 namespace {
 namespace fs = std::filesystem;
 
+/// value_text of every row of `table` for `config`.
+template <class Config>
+std::map<std::string, std::string> collect(const core::ConfigTable<Config>& table, const Config& config) {
+  std::map<std::string, std::string> out;
+  for (const core::ConfigKey<Config>& key : table) out[key.name] = core::value_text(key, config);
+  return out;
+}
+
 /// value_text of every row of `command`'s table, for the file at `path` (empty: the defaults).
 std::map<std::string, std::string> values_of(const std::string& command, const fs::path& path) {
-  const core::ConfigTable& table = config_table_of(command);
-  const auto collect = [&](const void* config) {
-    std::map<std::string, std::string> out;
-    for (const core::ConfigKey& key : table) out[key.name] = core::value_text(key, config);
-    return out;
-  };
   if (command == "train") {
     const train::TrainConfig c = path.empty() ? train::TrainConfig{} : train::load_train_config(path);
-    return collect(&c);
+    return collect(train::train_config_table(), c);
   }
   if (command == "predict") {
     infer::PredictConfig c;
     if (!path.empty()) infer::load_predict_config(path, c);
-    return collect(&c);
+    return collect(infer::predict_config_table(), c);
   }
   if (command == "quantify") {
     const analysis::QuantifyConfig c = path.empty() ? analysis::QuantifyConfig{} : analysis::load_quantify_config(path);
-    return collect(&c);
+    return collect(analysis::quantify_config_table(), c);
   }
   if (command == "sanity_check") {
     const SanityConfig c = path.empty() ? SanityConfig{} : load_sanity_config(path);
-    return collect(&c);
+    return collect(sanity_config_table(), c);
   }
   const CvConfig c = path.empty() ? CvConfig{} : load_cv_config(path);
-  return collect(&c);
+  return collect(cv_config_table(), c);
 }
 
 /// Dotted names of the leaves a YAML file sets.
@@ -128,7 +130,7 @@ TEST(ConfigReferenceTest, TablesHaveUniqueKeysHelpAndContiguousSections) {
     std::set<std::string> names;
     std::set<std::string> closed;  // sections already left
     std::string current = "-";
-    for (const core::ConfigKey& key : config_table_of(command)) {
+    for (const core::KeyRules& key : config_keys_of(command)) {
       EXPECT_TRUE(names.insert(key.name).second) << "duplicate " << key.name;
       EXPECT_FALSE(key.help_text.empty()) << key.name;
       const std::string section = key.section().substr(0, key.section().find('.'));

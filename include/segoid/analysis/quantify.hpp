@@ -28,7 +28,7 @@ struct QuantifyConfig {
 };
 
 /// Every key of quantify.yaml (name, member, range or choices, help); see core/config_table.hpp.
-const core::ConfigTable& quantify_config_table();
+const core::ConfigTable<QuantifyConfig>& quantify_config_table();
 
 /// Reads a quantify YAML (keys input.{pred_mask_dir,gt_manifest,data_root},
 /// analysis.{min_object_area,iou_match_threshold}, calibration.pixel_size_um,

@@ -9,19 +9,20 @@
 // with a command-line override names its flag on the row (.flag()); cli/key_flags adds it.
 //   key<TrainConfig>("training.epochs", &TrainConfig::training, &TrainingSection::epochs)
 //       .range(1, 1e6).help("passes over the training images").flag("--epochs", {"train"})
-// A key added "the old way" maps to a row like this: the reader's `node.get("k", c.s.k)` is the
-// row's name and member path; validate's `in_range(..., lo, hi)` / `one_of(..., {...})` is
-// .range(lo, hi) / .choices({...}); to_yaml's `kv("k", c.s.k)` is implied by the row; the
-// struct field keeps its default, which the row reads from a default-constructed config.
+// A section is the option struct the library takes (`TrainConfig::dataset` is a
+// data::SamplingConfig), so the struct's default is the key's only default.
+// Tables are typed: a ConfigTable<TrainConfig> reads, checks and writes only a TrainConfig.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
+#include <set>
+#include <string>
 #include <type_traits>
 #include <utility>
-#include <string>
 #include <variant>
 #include <vector>
 
@@ -39,10 +40,9 @@ struct KeyFlag {
   std::vector<std::string> commands;  ///< commands offering it, e.g. {"train"}; empty: every user of the table
 };
 
-/// One config key.
-struct ConfigKey {
+/// What a row says about its key, whatever the config struct: name, type, help, range, choices.
+struct KeyRules {
   std::string name;                         ///< dotted YAML path, e.g. "dataset.augmentation.rotate_90"
-  std::function<ConfigValue(void*)> field;  ///< the member, given the config struct
   std::size_t type = 0;                     ///< index of the member's type in ConfigValue
   std::string help_text;                    ///< one line: what it does, with its unit
   double min = -std::numeric_limits<double>::infinity();  ///< numbers: lowest allowed value
@@ -50,16 +50,28 @@ struct ConfigKey {
   bool min_exclusive = false;               ///< the range excludes min: (min, max]
   bool max_exclusive = false;               ///< the range excludes max: [min, max)
   int multiple = 0;                         ///< integers: must be a multiple of this (0 = any)
-  std::vector<std::string> allowed;         ///< strings: the choices (empty = any)
+  std::vector<std::string> allowed;         ///< strings and enums: the choices (empty = any)
   /// YAML null allowed: a string becomes "" ("none", "None" and "null" too), a number
   /// `null_number`; either is written back as null (and not range-checked).
   bool nullable = false;
   double null_number = 0;
-  /// An enum member, read and written as one of `allowed` (set by enum_key, else empty).
-  std::function<std::string(void*)> text_get;
-  std::function<void(void*, const std::string&)> text_set;
+  bool is_enum = false;                     ///< an enum member, read and written as one of `allowed`
   std::vector<std::string> aliases;         ///< other names read in the same section (never written)
   std::vector<KeyFlag> flags;               ///< command-line overrides of this key
+
+  /// The section part of the name ("dataset.augmentation") and the leaf ("rotate_90").
+  std::string section() const;
+  std::string leaf() const;
+  /// "bool", "int", "number", "string", "path" or "list of strings".
+  std::string type_name() const;
+};
+
+/// One config key of a `Config` struct: its rules and the member it binds.
+template <class Config>
+struct ConfigKey : KeyRules {
+  std::function<ConfigValue(Config&)> field;                 ///< the member (empty for an enum row)
+  std::function<std::string(const Config&)> text_get;        ///< an enum row: the member as text
+  std::function<void(Config&, const std::string&)> text_set;  ///< an enum row: text to the member
 
   ConfigKey& range(double lo, double hi) { min = lo; max = hi; return *this; }
   ConfigKey& range_above(double lo, double hi) { range(lo, hi); min_exclusive = true; return *this; }
@@ -73,33 +85,62 @@ struct ConfigKey {
     flags.push_back({std::move(names), std::move(commands)});
     return *this;
   }
-
-  /// The section part of the name ("dataset.augmentation") and the leaf ("rotate_90").
-  std::string section() const;
-  std::string leaf() const;
-  /// "bool", "int", "number", "string", "path" or "list of strings".
-  std::string type_name() const;
 };
 
 /// All keys of one config file, in file order (each section's rows together).
-using ConfigTable = std::vector<ConfigKey>;
+template <class Config>
+using ConfigTable = std::vector<ConfigKey<Config>>;
 
 namespace detail {
 template <class T>
 T& member_of(T& value) { return value; }
 template <class T, class M, class... Rest>
 auto& member_of(T& value, M T::*member, Rest... rest) { return member_of(value.*member, rest...); }
+
+/// The section nodes of one read, each opened once and shared by its keys.
+class SectionReader {
+ public:
+  explicit SectionReader(ConfigNode& root) : root_(root) {}
+  ConfigNode& at(const std::string& path);
+
+ private:
+  ConfigNode& root_;
+  std::map<std::string, ConfigNode> open_;
+};
+
+/// Opens and closes nested YAML maps so that each key lands in its section.
+class SectionWriter {
+ public:
+  explicit SectionWriter(YAML::Emitter& out) : out_(out) {}
+  /// Begins `rules`'s section (closing what it is not inside of) and emits its leaf as the key.
+  void key(const KeyRules& rules);
+  void close();
+
+ private:
+  YAML::Emitter& out_;
+  std::vector<std::string> open_;
+};
+
+/// Reads `leaf` (the key's name or an alias) of `node` into `value` when present; true if present.
+bool read_value(ConfigNode& node, const std::string& leaf, const KeyRules& rules, const ConfigValue& value);
+/// The same for an enum row's text, checked against its choices.
+bool read_text(ConfigNode& node, const std::string& leaf, const KeyRules& rules, std::string& text);
+/// Throws ConfigError "<origin>: <key> must ..." when `value` breaks the row's range, multiple or choices.
+void check_value(const KeyRules& rules, const ConfigValue& value, const std::string& origin);
+void emit_value(YAML::Emitter& out, const KeyRules& rules, const ConfigValue& value);
+/// Copies the member `from` points to into the one `to` points to (the same type).
+void copy_member(const ConfigValue& from, const ConfigValue& to);
+/// "in [0, 1]", "one of min, max", ... for the generated reference.
+std::string constraint_text(const KeyRules& rules);
 }  // namespace detail
 
 /// A row bound to `config.*m1.*m2...` of a `Config`, e.g.
 /// key<TrainConfig>("loss.bce_weight", &TrainConfig::loss, &LossSection::bce_weight).
 template <class Config, class... Members>
-ConfigKey key(std::string name, Members... members) {
-  ConfigKey k;
+ConfigKey<Config> key(std::string name, Members... members) {
+  ConfigKey<Config> k;
   k.name = std::move(name);
-  k.field = [members...](void* config) -> ConfigValue {
-    return &detail::member_of(*static_cast<Config*>(config), members...);
-  };
+  k.field = [members...](Config& config) -> ConfigValue { return &detail::member_of(config, members...); };
   using Member = std::remove_reference_t<decltype(detail::member_of(std::declval<Config&>(), members...))>;
   k.type = ConfigValue(static_cast<Member*>(nullptr)).index();
   return k;
@@ -108,48 +149,158 @@ ConfigKey key(std::string name, Members... members) {
 /// A row for an enum member, read and written as text: `to_text(config)` and
 /// `from_text(config, text)` convert; `choices` are the accepted texts.
 template <class Config>
-ConfigKey enum_key(std::string name, std::vector<std::string> choices, std::function<std::string(const Config&)> to_text,
-                   std::function<void(Config&, const std::string&)> from_text) {
-  ConfigKey k;
+ConfigKey<Config> enum_key(std::string name, std::vector<std::string> choices,
+                           std::function<std::string(const Config&)> to_text,
+                           std::function<void(Config&, const std::string&)> from_text) {
+  ConfigKey<Config> k;
   k.name = std::move(name);
   k.allowed = std::move(choices);
+  k.is_enum = true;
   k.type = ConfigValue(static_cast<std::string*>(nullptr)).index();
-  k.text_get = [to_text](void* config) { return to_text(*static_cast<Config*>(config)); };
-  k.text_set = [from_text](void* config, const std::string& text) { from_text(*static_cast<Config*>(config), text); };
+  k.text_get = std::move(to_text);
+  k.text_set = std::move(from_text);
   return k;
 }
 
-/// `table` re-bound to a struct that holds its config as a member: `member(outer)` returns it.
-ConfigTable nested_table(const ConfigTable& table, const std::function<void*(void*)>& member);
+/// `table` re-bound to an `Outer` struct that holds its config as `member`.
+template <class Outer, class Inner>
+ConfigTable<Outer> nested_table(const ConfigTable<Inner>& table, Inner Outer::*member) {
+  ConfigTable<Outer> out;
+  for (const ConfigKey<Inner>& inner : table) {
+    ConfigKey<Outer> k;
+    static_cast<KeyRules&>(k) = inner;
+    if (inner.field) k.field = [field = inner.field, member](Outer& o) { return field(o.*member); };
+    if (inner.text_get) k.text_get = [get = inner.text_get, member](const Outer& o) { return get(o.*member); };
+    if (inner.text_set) {
+      k.text_set = [set = inner.text_set, member](Outer& o, const std::string& text) { set(o.*member, text); };
+    }
+    out.push_back(std::move(k));
+  }
+  return out;
+}
 
 /// `base` plus `extra`, each extra row placed after the last base row of its section (or at the
 /// end), so that a file holding both still has each section once.
-ConfigTable merged_tables(ConfigTable base, const ConfigTable& extra);
+template <class Config>
+ConfigTable<Config> merged_tables(ConfigTable<Config> base, const ConfigTable<Config>& extra) {
+  for (const ConfigKey<Config>& key : extra) {
+    auto last = base.end();
+    for (auto it = base.begin(); it != base.end(); ++it) {
+      if (it->section() == key.section()) last = it + 1;
+    }
+    base.insert(last, key);
+  }
+  return base;
+}
 
 /// Reads every key of `table` present under `root` into `config` (absent keys keep their value),
 /// marking them known. The caller then reads its own keys, if any, and calls root.finish().
+/// Returns the dotted names of the keys the file named (an alias as its row's name), whatever
+/// their value: a key set to its default counts, an absent one does not.
 /// Throws ConfigError naming the file and key on a wrong type.
-void read_table(ConfigNode& root, const ConfigTable& table, void* config);
+template <class Config>
+std::set<std::string> read_table(ConfigNode& root, const ConfigTable<Config>& table, Config& config) {
+  detail::SectionReader sections(root);
+  std::set<std::string> named;
+  for (const ConfigKey<Config>& key : table) {
+    ConfigNode& node = sections.at(key.section());
+    std::vector<std::string> leaves = key.aliases;
+    leaves.push_back(key.leaf());
+    for (const std::string& leaf : leaves) {
+      bool present = false;
+      if (key.is_enum) {
+        std::string text;
+        present = detail::read_text(node, leaf, key, text);
+        if (present) key.text_set(config, text);
+      } else {
+        present = detail::read_value(node, leaf, key, key.field(config));
+      }
+      if (present) named.insert(key.name);
+    }
+  }
+  return named;
+}
 
-/// Checks every row's range, multiple and choices; throws ConfigError "<origin>: <key> must ...".
-void validate_table(const ConfigTable& table, const void* config, const std::string& origin);
-/// The same check for one row.
-void validate_key(const ConfigKey& key, const void* config, const std::string& origin);
+/// Checks one row's range, multiple and choices; throws ConfigError "<origin>: <key> must ...".
+template <class Config>
+void validate_key(const ConfigKey<Config>& key, const Config& config, const std::string& origin) {
+  if (key.is_enum) return;  // enums are checked when read
+  detail::check_value(key, key.field(const_cast<Config&>(config)), origin);  // only read
+}
 
-/// Sets `key`'s member of `to` to its value in `from` (two configs of the table's type).
-void copy_value(const ConfigKey& key, const void* from, void* to);
+/// Checks every row of `table` (see validate_key).
+template <class Config>
+void validate_table(const ConfigTable<Config>& table, const Config& config, const std::string& origin) {
+  for (const ConfigKey<Config>& key : table) validate_key(key, config, origin);
+}
+
+/// Sets `key`'s member of `to` to its value in `from`.
+template <class Config>
+void copy_value(const ConfigKey<Config>& key, const Config& from, Config& to) {
+  if (key.is_enum) {
+    key.text_set(to, key.text_get(from));
+    return;
+  }
+  detail::copy_member(key.field(const_cast<Config&>(from)), key.field(to));  // `from` is only read
+}
+
+/// Emits one key's value (after its YAML::Key).
+template <class Config>
+void emit_key_value(YAML::Emitter& out, const ConfigKey<Config>& key, const Config& config) {
+  if (key.is_enum) {
+    out << key.text_get(config);
+    return;
+  }
+  detail::emit_value(out, key, key.field(const_cast<Config&>(config)));  // only read
+}
 
 /// Emits the keys as nested YAML mappings (inside a map the caller has begun), in table order.
 /// With `comments`, each key carries its help, range or choices as a trailing comment.
-void emit_table(YAML::Emitter& out, const ConfigTable& table, const void* config, bool comments = false);
+template <class Config>
+void emit_table(YAML::Emitter& out, const ConfigTable<Config>& table, const Config& config, bool comments = false) {
+  detail::SectionWriter sections(out);
+  for (const ConfigKey<Config>& key : table) {
+    sections.key(key);
+    emit_key_value(out, key, config);
+    if (comments) {
+      const std::string constraint = detail::constraint_text(key);
+      out << YAML::Comment(key.help_text + (constraint.empty() ? "" : " (" + constraint + ")"));
+    }
+  }
+  sections.close();
+}
 
 /// The value of one key as YAML text ("0.5", "imagenet", "null"), e.g. for --help defaults.
-std::string value_text(const ConfigKey& key, const void* config);
+template <class Config>
+std::string value_text(const ConfigKey<Config>& key, const Config& config) {
+  YAML::Emitter out;
+  emit_key_value(out, key, config);
+  return out.c_str();
+}
 
 /// The row named `name`; throws Error when there is none (a programming error).
-const ConfigKey& find_key(const ConfigTable& table, const std::string& name);
+template <class Config>
+const ConfigKey<Config>& find_key(const ConfigTable<Config>& table, const std::string& name) {
+  for (const ConfigKey<Config>& key : table) {
+    if (key.name == name) return key;
+  }
+  throw Error("no config key named " + name);
+}
 
 /// Fully commented YAML of `config` (normally defaults), with `title` as the first comment line.
-std::string commented_yaml(const ConfigTable& table, const void* config, const std::string& title);
+template <class Config>
+std::string commented_yaml(const ConfigTable<Config>& table, const Config& config, const std::string& title) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  emit_table(out, table, config, /*comments=*/true);
+  out << YAML::EndMap;
+  return "# " + title + "\n" + out.c_str() + "\n";
+}
+
+/// The rules of every row (names, help, ranges), without the binding to a struct.
+template <class Config>
+std::vector<KeyRules> rules_of(const ConfigTable<Config>& table) {
+  return std::vector<KeyRules>(table.begin(), table.end());
+}
 
 }  // namespace segoid::core

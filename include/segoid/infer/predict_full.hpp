@@ -54,7 +54,7 @@ struct PredictConfig {
 };
 
 /// Every key of predict.yaml (name, member, range or choices, help); see core/config_table.hpp.
-const core::ConfigTable& predict_config_table();
+const core::ConfigTable<PredictConfig>& predict_config_table();
 
 /// Reads a predict config file into `config` (only keys present change it). Strict: unknown keys
 /// and wrong types throw ConfigError naming the file and key.

@@ -13,8 +13,9 @@ namespace segoid::pipeline {
 /// The commands with a config file: train, predict, quantify, sanity_check, cv.
 std::vector<std::string> config_commands();
 
-/// The table of `command`'s config file. Throws ConfigError naming the command when unknown.
-const core::ConfigTable& config_table_of(const std::string& command);
+/// The rules (name, help, range, ...) of every key of `command`'s config file, in table order.
+/// Throws ConfigError naming the command when unknown.
+std::vector<core::KeyRules> config_keys_of(const std::string& command);
 
 /// Fully commented YAML of `command`'s defaults (loads back to the defaults).
 /// Throws ConfigError naming the command when unknown.

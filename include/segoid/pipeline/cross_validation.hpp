@@ -40,7 +40,7 @@ struct CvConfig {
 };
 
 /// Every key of cv_config.yaml: the cv-only rows plus train.yaml's, each in its section.
-const core::ConfigTable& cv_config_table();
+const core::ConfigTable<CvConfig>& cv_config_table();
 
 /// Parses a cv_config.yaml (a Python SegOid file loads unchanged). The cv-only keys (cv.*,
 /// output.cv_dir) are checked strictly here, the rest exactly as `segoid train` checks a

@@ -30,7 +30,7 @@ struct SanityConfig {
 };
 
 /// Every key of sanity_check.yaml: train.yaml's rows plus the criteria's, each in its section.
-const core::ConfigTable& sanity_config_table();
+const core::ConfigTable<SanityConfig>& sanity_config_table();
 
 /// Reads and validates a sanity_check.yaml (a Python SegOid file loads unchanged). Throws IoError
 /// when unreadable, ConfigError naming the file and key (unknown keys suggest the nearest).

@@ -143,7 +143,7 @@ void validate_train_config(const TrainConfig& config, const std::string& origin)
 
 /// The table of every train.yaml key (name, member, range or choices, help); see
 /// core/config_table.hpp for how to add a key. sanity_check and run_cv read these rows too.
-const core::ConfigTable& train_config_table();
+const core::ConfigTable<TrainConfig>& train_config_table();
 
 /// Reads every train.yaml key present under `root` into `config`, without finishing `root`
 /// (for files that hold train sections beside their own keys). Does not validate.
