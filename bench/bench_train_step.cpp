@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
   const auto step = [&](const torch::Tensor& images, const torch::Tensor& masks) {
     optimizer.zero_grad();
     const torch::Tensor logits = unet->forward(images);
-    const train::LossParts loss = train::combined_loss(logits, masks, 0.5, 0.5);
+    const train::LossParts loss = train::combined_loss(logits, masks, train::LossSection{});  // BCE 0.5 + Dice 0.5
     loss.total.backward();
     optimizer.step();
     (void)train::confusion_counts(logits.detach(), masks, 0.5);  // as the trainer does per step

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: MIT
 # Runs libFuzzer targets: first every seed (fuzz/corpus/<name>) and regression input
 # (fuzz/regressions/<name>), then mutations until SECONDS have passed. Prints executions per target.
-# Usage: run_fuzz.sh FUZZ_BUILD_DIR SECONDS WORK_DIR [NAME...]   (no NAME: every built target)
+# Usage: run_fuzz.sh FUZZ_BUILD_DIR SECONDS|replay WORK_DIR [NAME...]   (no NAME: every built target)
 # With FUZZ_RUNS=N in the environment a target also stops after N executions (e.g. 1000000).
 # New corpus entries go to WORK_DIR/corpus/<name>, crashes to WORK_DIR/artifacts/ (exit 1).
+# `replay` (what `make test` runs): each seed and regression input once, no mutations, in seconds.
 set -u
 bin_dir=$1 seconds=$2 work=$3
 shift 3
@@ -13,6 +14,20 @@ names=("$@")
 if [ ${#names[@]} -eq 0 ]; then read -r -a names < <(tr ';' ' ' < "$bin_dir/targets.txt"); fi
 status=0
 summary=()
+# run_target LOG EXE ARGS...: one libFuzzer run with the sanitizers' options (unless set in the
+# environment) and the limits every run shares.
+# -malloc_limit_mb: any single allocation a header can force beyond 1 GiB is a finding.
+# malloc_context_size=2: ASan records 2 frames per allocation instead of 30; detection is the
+# same, reports name fewer callers (replay a crash with ASAN_OPTIONS unset for full stacks), and
+# allocation-heavy targets (yaml-cpp) run 5x faster: fuzz_yaml 127 -> 672 exec/s.
+run_target() {
+  local log=$1 exe=$2
+  shift 2
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0:malloc_context_size=2} \
+  UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+  LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp:print_suppressions=0} \
+    "$exe" -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=1024 "$@" > "$log" 2>&1
+}
 for name in "${names[@]}"; do
   exe="$bin_dir/fuzz_$name"
   if [ ! -x "$exe" ]; then echo "run_fuzz: $exe is not built" >&2; status=1; continue; fi
@@ -20,30 +35,34 @@ for name in "${names[@]}"; do
   dirs=("$work/corpus/$name" "$src/corpus/$name")
   [ -d "$src/regressions/$name" ] && dirs+=("$src/regressions/$name")
   log="$work/$name.log"
-  # -malloc_limit_mb: any single allocation a header can force beyond 1 GiB is a finding.
-  # malloc_context_size=2: ASan records 2 frames per allocation instead of 30; detection is the
-  # same, reports name fewer callers (replay a crash with ASAN_OPTIONS unset for full stacks), and
-  # allocation-heavy targets (yaml-cpp) run 5x faster: fuzz_yaml 127 -> 672 exec/s.
-  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0:malloc_context_size=2} \
-  UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-  LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$src/lsan.supp:print_suppressions=0} \
-    "$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=20 -rss_limit_mb=2560 -malloc_limit_mb=1024 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/$name-" "${dirs[@]}" > "$log" 2>&1
-  rc=$?
-  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
-  line=$(printf '%-14s %12s executions in %4ss  (%s/s)  corpus %s files' "$name" "${runs:-?}" "${secs:-?}" \
-         "$(( ${runs:-0} / (${secs:-1} > 0 ? ${secs:-1} : 1) ))" "$(find "$work/corpus/$name" "${dirs[@]:1}" -type f | wc -l)")
+  if [ "$seconds" = replay ]; then
+    # libFuzzer given only files runs each once. Every target has seeds: none is a setup error.
+    mapfile -t inputs < <(find "${dirs[@]:1}" -type f | sort)
+    if [ ${#inputs[@]} -eq 0 ]; then echo "run_fuzz: no inputs in $src/corpus/$name" >&2; status=1; continue; fi
+    run_target "$log" "$exe" "${inputs[@]}"
+    rc=$?
+    runs=$(grep -c '^Executed ' "$log")
+    line=$(printf '%-14s replayed %d of %d inputs' "$name" "$runs" "${#inputs[@]}")
+    [ "$runs" -eq ${#inputs[@]} ] || [ $rc -ne 0 ] || rc=1  # an input that did not run
+  else
+    run_target "$log" "$exe" -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -print_final_stats=1 \
+      -artifact_prefix="$work/artifacts/$name-" "${dirs[@]}"
+    rc=$?
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
+    line=$(printf '%-14s %12s executions in %4ss  (%s/s)  corpus %s files' "$name" "${runs:-?}" "${secs:-?}" \
+           "$(( ${runs:-0} / (${secs:-1} > 0 ? ${secs:-1} : 1) ))" "$(find "$work/corpus/$name" "${dirs[@]:1}" -type f | wc -l)")
+  fi
   if [ $rc -ne 0 ]; then
     line="$line  FAILED (rc $rc): see $log"
-    grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*Test unit written)" "$log" | head -5 >&2
+    grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*Test unit written|Running: )" "$log" | tail -5 >&2
     status=1
   fi
   echo "$line"
   summary+=("$line")
 done
 if [ ${#names[@]} -gt 1 ]; then
-  echo "---- fuzz summary (${seconds}s per target) ----"
+  echo "---- fuzz summary ($([ "$seconds" = replay ] && echo replay || echo "${seconds}s per target")) ----"
   printf '%s\n' "${summary[@]}"
 fi
 exit $status

@@ -37,7 +37,7 @@ fs::path shared_real_data_dir() {
   return fs::is_directory(dir) ? dir : fs::path();
 }
 
-fs::path segoid_binary() { return fs::path(SEGOID_BINARY); }
+fs::path build_dir() { return fs::path(SEGOID_BUILD_DIR); }
 
 int run_command(const std::string& command, std::string* output) {
   const std::string full = command + " 2>&1";

@@ -25,7 +25,11 @@ class TempDir {
 std::filesystem::path source_dir();
 /// `../shared/data/real` beside the checkout, or empty when absent (tests then GTEST_SKIP).
 std::filesystem::path shared_real_data_dir();
-/// Path of the built `segoid` executable.
+/// The build folder (for fixtures cached between test runs).
+std::filesystem::path build_dir();
+/// Path of the built `segoid` executable. Defined in test_binary.cpp, which only the executables
+/// of e2e sources (`// CTest label: e2e`) and tests/reliability link: a unit test that runs the
+/// binary does not link (tests/README.md).
 std::filesystem::path segoid_binary();
 
 /// Runs a shell command, returns its exit status; stdout+stderr go to `output` when given.

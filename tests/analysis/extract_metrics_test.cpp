@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// extract_metrics: describe() by hand and against pandas, outputs of the command.
+// extract_metrics: describe() by hand and against pandas, and the tables it writes.
 #include "segoid/analysis/extract_metrics.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "prediction_masks.hpp"
 #include "segoid/io/image_io.hpp"
 #include "test_support.hpp"
 
@@ -58,24 +59,10 @@ TEST(ExtractMetricsTest, MeasureColumnsLeaveOutIdentifiers) {
   EXPECT_EQ(measure_columns(header), (std::vector<std::string>{"area", "circularity", "area_px"}));
 }
 
-/// Three prediction masks: discs, an ellipse, a 2 px speck (circularity missing) and an empty image.
-fs::path write_predictions(const fs::path& dir) {
-  cv::Mat a(120, 160, CV_8UC1, cv::Scalar(0)), b = a.clone(), c = a.clone();
-  cv::circle(a, {30, 30}, 12, 255, cv::FILLED);
-  cv::circle(a, {100, 50}, 17, 255, cv::FILLED);
-  a(cv::Rect(150, 110, 2, 1)).setTo(255);
-  cv::ellipse(b, {80, 60}, {30, 12}, 30, 0, 360, 255, cv::FILLED);
-  cv::circle(b, {20, 100}, 8, 255, cv::FILLED);
-  io::write_mask_tiff(dir / "pred" / "a_pred_mask.tif", a);
-  io::write_mask_tiff(dir / "pred" / "b_pred_mask.tif", b);
-  io::write_mask_tiff(dir / "pred" / "c_pred_mask.tif", c);
-  return dir / "pred";
-}
-
 TEST(ExtractMetricsTest, WritesTablesAndSummaryStatistics) {
   test::TempDir dir;
   ExtractMetricsConfig config;
-  config.pred_mask_dir = write_predictions(dir.path());
+  config.pred_mask_dir = test::write_prediction_masks(dir.path());
   config.output_dir = dir / "metrics";
   config.min_object_area = 1;
   config.pixel_size_um = 0.65;
@@ -109,7 +96,7 @@ TEST(ExtractMetricsTest, SummaryStatisticsEqualPandasDescribe) {
   if (!test::python_has("pandas")) GTEST_SKIP() << "needs /usr/bin/python3 with pandas";
   test::TempDir dir;
   ExtractMetricsConfig config;
-  config.pred_mask_dir = write_predictions(dir.path());
+  config.pred_mask_dir = test::write_prediction_masks(dir.path());
   config.output_dir = dir / "metrics";
   config.min_object_area = 1;
   config.pixel_size_um = 0.5;
@@ -141,23 +128,6 @@ print("ok", len(objects), "objects", len(measures), "measures")
             0)
       << output;
   EXPECT_NE(output.find("ok 5 objects"), std::string::npos) << output;
-}
-
-TEST(ExtractMetricsTest, CommandWritesOutputs) {
-  test::TempDir dir;
-  write_predictions(dir.path());
-  std::string output;
-  const std::string command = "'" + test::segoid_binary().string() + "' extract_metrics --pred-mask-dir '" +
-                              (dir / "pred").string() + "' --output-dir '" + (dir / "out").string() +
-                              "' --min-object-area 100";
-  ASSERT_EQ(test::run_command(command, &output), 0) << output;
-  const io::CsvTable stats = io::read_csv(dir / "out/summary_statistics.csv");
-  EXPECT_EQ(stats.rows[0][stats.column_index("area")], "4");  // the speck is below 100 px
-  EXPECT_EQ(test::run_command("'" + test::segoid_binary().string() + "' extract_metrics --pred-mask-dir '" +
-                                  (dir / "nowhere").string() + "' --output-dir '" + (dir / "out2").string() + "'",
-                              &output),
-            3);
-  EXPECT_NE(output.find("nowhere"), std::string::npos) << output;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The `segoid split` command: outputs, determinism across runs and usage errors.
+// CTest label: e2e
 #include <gtest/gtest.h>
 
 #include "segoid/core/atomic_file.hpp"

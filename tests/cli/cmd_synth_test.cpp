@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // End-to-end tests of `segoid synth`: files written, read back, overwrite guard, usage errors.
+// CTest label: e2e
 #include <gtest/gtest.h>
 
 #include <fstream>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The `segoid validate` command: exit codes and the console summary.
+// CTest label: e2e
 #include <gtest/gtest.h>
 
 #include <regex>

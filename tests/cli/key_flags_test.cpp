@@ -1,120 +1,31 @@
 // SPDX-License-Identifier: MIT
-// Flags generated from config table rows: each command lists them in --help with their defaults,
-// a flag sets its key exactly as the YAML key does, and a bad value is refused naming the flag.
+// Flags generated from config table rows, in process: a flag sets its key exactly as the YAML key
+// does, and a bad value is refused naming the flag (cmd_key_flags_test runs the binary).
 #include "key_flags.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <cmath>
-#include <functional>
 #include <map>
 #include <optional>
 #include <sstream>
 
-#include "segoid/analysis/quantify.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/infer/predict_full.hpp"
-#include "segoid/pipeline/cross_validation.hpp"
-#include "segoid/pipeline/sanity_check.hpp"
-#include "segoid/train/train_config.hpp"
+#include "key_flag_commands.hpp"
 #include "test_support.hpp"
 
 namespace segoid::cli {
 namespace {
 namespace fs = std::filesystem;
 
-/// A command whose key flags come from a table, and how its config is read (its Config type
-/// erased into closures).
-struct Command {
-  std::string name;
-  std::vector<core::KeyRules> rules;
-  std::function<std::string(const core::KeyRules&)> default_text;  ///< the key's default as YAML
-  /// The emitted config after reading `yaml` (none: the defaults) and applying the flags parsed
-  /// from `words` (none: no flags). Parsing throws CLI11's errors, applying ConfigError.
-  std::function<std::string(const fs::path& yaml, const std::optional<std::string>& words)> snapshot;
-};
-
-/// An app with one command's key flags, after parsing.
-template <class Config>
-struct Parsed {
-  std::unique_ptr<CLI::App> app;  ///< owns the options that `flags` reads
-  std::shared_ptr<KeyFlags<Config>> flags;
-};
-
-/// Parses `words` (after the command name) into a fresh app holding `table`'s flags for `name`.
-template <class Config>
-Parsed<Config> parsed(const std::string& name, const core::ConfigTable<Config>& table, const std::string& words) {
-  Parsed<Config> out{std::make_unique<CLI::App>(), nullptr};
-  out.flags = add_key_flags(*out.app->add_subcommand(name), table);
-  out.app->parse(name + " " + words);
-  return out;
-}
-
-/// predict_full's flags parsed from `words`.
-Parsed<infer::PredictConfig> parsed_predict(const std::string& words) {
-  return parsed("predict_full", infer::predict_config_table(), words);
-}
-
-template <class Config>
-std::string emitted(const core::ConfigTable<Config>& table, const Config& config) {
-  YAML::Emitter out;
-  out << YAML::BeginMap;
-  core::emit_table(out, table, config);
-  out << YAML::EndMap;
-  return out.c_str();
-}
-
-template <class Config>
-Command command(std::string name, const core::ConfigTable<Config>& table, std::function<Config(const fs::path&)> load) {
-  Command c{name, core::rules_of(table), nullptr, nullptr};
-  c.default_text = [&table](const core::KeyRules& key) {
-    return core::value_text(core::find_key(table, key.name), Config{});
-  };
-  c.snapshot = [name, &table, load](const fs::path& yaml, const std::optional<std::string>& words) {
-    Config config = yaml.empty() ? Config{} : load(yaml);
-    if (words) parsed(name, table, *words).flags->apply(config);
-    return emitted(table, config);
-  };
-  return c;
-}
-
-std::vector<Command> commands() {
-  return {command<infer::PredictConfig>("predict_full", infer::predict_config_table(),
-                                        [](const fs::path& path) {
-                                          infer::PredictConfig c;
-                                          infer::load_predict_config(path, c);
-                                          return c;
-                                        }),
-          command<analysis::QuantifyConfig>("quantify_objects", analysis::quantify_config_table(),
-                                            analysis::load_quantify_config),
-          command<train::TrainConfig>("train", train::train_config_table(), train::load_train_config),
-          command<pipeline::SanityConfig>("sanity_check", pipeline::sanity_config_table(), pipeline::load_sanity_config),
-          command<pipeline::CvConfig>("run_cv", pipeline::cv_config_table(), pipeline::load_cv_config)};
-}
-
-/// The flags of `c`'s rows that `c` offers, with their rows.
-std::vector<std::pair<const core::KeyRules*, const core::KeyFlag*>> offered(const Command& c) {
-  std::vector<std::pair<const core::KeyRules*, const core::KeyFlag*>> out;
-  for (const core::KeyRules& key : c.rules) {
-    for (const core::KeyFlag& flag : key.flags) {
-      if (offers(flag, c.name)) out.emplace_back(&key, &flag);
-    }
-  }
-  return out;
-}
-
-/// The names of a flag ("--fill-holes,!--no-fill-holes"): positive ones, then the negations.
-std::pair<std::vector<std::string>, std::vector<std::string>> names_of(const core::KeyFlag& flag) {
-  std::pair<std::vector<std::string>, std::vector<std::string>> names;
-  std::stringstream in(flag.names);
-  for (std::string name; std::getline(in, name, ',');) {
-    if (name[0] == '!') names.second.push_back(name.substr(1)); else names.first.push_back(name);
-  }
-  return names;
-}
+using key_flag_tests::Command;
+using key_flag_tests::commands;
+using key_flag_tests::names_of;
+using key_flag_tests::offered;
+using key_flag_tests::parsed_predict;
 
 std::string long_name(const core::KeyFlag& flag) {
   for (const std::string& name : names_of(flag).first) {
@@ -244,40 +155,6 @@ TEST(KeyFlagsTest, OutOfRangeFlagValuesAreRefusedNamingTheFlag) {
     EXPECT_STREQ(e.what(), "--tile-size: inference.tile_size must be a multiple of 32, got 33");
   }
   EXPECT_THROW(parsed_predict("--blend median"), CLI::ValidationError);
-}
-
-/// The --help of `segoid <command>`.
-std::string help_of(const std::string& command) {
-  std::string help;
-  EXPECT_EQ(test::run_command(test::segoid_binary().string() + " " + command + " --help", &help), 0) << help;
-  return help;
-}
-
-TEST(KeyFlagsTest, EveryFlaggedRowIsInTheCommandLineHelpWithItsDefault) {
-  for (const Command& c : commands()) {
-    const std::string help = help_of(c.name);
-    for (const auto& [key, flag] : offered(c)) {
-      const auto [names, negations] = names_of(*flag);
-      for (const std::string& name : names) EXPECT_NE(help.find(name), std::string::npos) << c.name << " " << name;
-      for (const std::string& name : negations) EXPECT_NE(help.find(name), std::string::npos) << c.name << " " << name;
-      const std::string text = key_help(*key, c.default_text(*key));
-      EXPECT_NE(help.find(text), std::string::npos) << c.name << ": no \"" << text << "\" in\n" << help;
-    }
-  }
-  EXPECT_NE(help_of("predict_full")
-                .find("Tile side, pixels; 0 = the checkpoint's training patch size; an image smaller than a tile "
-                      "gets the largest multiple of 32 that fits [0]"),
-            std::string::npos);
-}
-
-TEST(KeyFlagsTest, BadFlagValueOnTheCommandLineExitsTwoNamingTheFlag) {
-  test::TempDir dir;
-  std::string output;
-  const std::string command = test::segoid_binary().string() + " predict_full --checkpoint " +
-                              (dir / "none.pt").string() + " --input " + dir.path().string() +
-                              " --overlap 1 2>&1";
-  EXPECT_EQ(test::run_command(command, &output), 2) << output;
-  EXPECT_NE(output.find("--overlap: inference.overlap must be in [0, 1), got 1"), std::string::npos) << output;
 }
 
 }  // namespace

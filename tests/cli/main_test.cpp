@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `make install` and the Python SegOid's command names: a link named after an entry point runs
 // that command; a name whose command does not exist yet gives a clear error.
+// CTest label: e2e
 #include <gtest/gtest.h>
 
 #include <filesystem>

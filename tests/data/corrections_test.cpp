@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // export_for_correction / import_corrections: the workspace, each validation failure, and the
-// happy path through validate_dataset with the provenance registry kept.
+// happy path through validate_dataset with the provenance registry kept (the commands:
+// tests/cli/cmd_corrections_test.cpp).
 #include "segoid/data/corrections.hpp"
 
 #include <gtest/gtest.h>
@@ -12,63 +13,19 @@
 #include "segoid/data/validate_dataset.hpp"
 #include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
+#include "corrections_project.hpp"
 #include "test_support.hpp"
 
 namespace segoid::data {
 namespace {
 namespace fs = std::filesystem;
-
-constexpr int kWidth = 80;
-constexpr int kHeight = 60;
-
-cv::Mat disc(cv::Point centre, int radius) {
-  cv::Mat mask = cv::Mat::zeros(kHeight, kWidth, CV_8UC1);
-  cv::circle(mask, centre, radius, cv::Scalar(255), cv::FILLED);
-  return mask;
-}
-
-/// plates/{a,b}.tif with predictions pred/{a,b}_pred_mask.tif, an existing pair data/working/x,
-/// a flagged list naming a and b, and a model file.
-struct Project {
-  test::TempDir dir;
-  fs::path working = dir / "data" / "working";
-  fs::path workspace = dir / "fix";
-  Project() {
-    for (const std::string name : {"a", "b", "x"}) {
-      cv::Mat image(kHeight, kWidth, CV_16UC1, cv::Scalar(30000));
-      image.setTo(cv::Scalar(9000), disc({40, 30}, 12));
-      io::write_gray_tiff(dir / "plates" / (name + ".tif"), image);
-      io::write_mask_tiff(dir / "pred" / (name + "_pred_mask.tif"), disc({40, 30}, 10));
-    }
-    fs::create_directories(working / "images");
-    fs::copy_file(dir / "plates" / "x.tif", working / "images" / "x.tif");
-    io::write_mask_tiff(working / "masks" / "x_mask.tif", disc({40, 30}, 12));
-    core::write_file_atomic(dir / "flagged.txt", "a.tif\nb.tif\n");
-    core::write_file_atomic(dir / "model.pt", "weights");
-  }
-  std::vector<WorkspaceEntry> export_workspace() {
-    ExportCorrectionConfig c;
-    c.flagged = dir / "flagged.txt";
-    c.image_dir = dir / "plates";
-    c.pred_mask_dir = dir / "pred";
-    c.output_dir = workspace;
-    c.source_model = (dir / "model.pt").string();
-    return export_for_correction(c);
-  }
-  fs::path corrected(const std::string& basename) const {
-    return workspace / "corrected_masks" / (basename + "_mask.tif");
-  }
-  ImportCorrectionConfig import_config() const {
-    ImportCorrectionConfig c;
-    c.workspace = workspace;
-    c.target_dir = working;
-    c.corrector = "ann";
-    return c;
-  }
-};
+using test::CorrectionsProject;
+using test::disc;
+using test::kHeight;
+using test::kWidth;
 
 /// Runs import and returns the DataError message ("" when it succeeded).
-std::string import_error(const Project& p) {
+std::string import_error(const CorrectionsProject& p) {
   try {
     import_corrections(p.import_config());
   } catch (const DataError& e) {
@@ -78,7 +35,7 @@ std::string import_error(const Project& p) {
 }
 
 TEST(CorrectionsTest, ExportWritesTheWorkspace) {
-  Project p;
+  CorrectionsProject p;
   const auto entries = p.export_workspace();
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].basename, "a");
@@ -98,7 +55,7 @@ TEST(CorrectionsTest, ExportWritesTheWorkspace) {
 }
 
 TEST(CorrectionsTest, ExportReadsTheFlaggedCsvAndAManifest) {
-  Project p;
+  CorrectionsProject p;
   core::write_file_atomic(p.dir / "flagged.csv",
                           "image_path,mask_path,flag_reason,reviewer,timestamp\n"
                           "plates/b.tif,pred/b_pred_mask.tif,missed_spheroid,ann,2026-01-01T00:00:00Z\n");
@@ -116,7 +73,7 @@ TEST(CorrectionsTest, ExportReadsTheFlaggedCsvAndAManifest) {
 }
 
 TEST(CorrectionsTest, ExportNamesAMissingPrediction) {
-  Project p;
+  CorrectionsProject p;
   fs::remove(p.dir / "pred" / "b_pred_mask.tif");
   try {
     p.export_workspace();
@@ -127,7 +84,7 @@ TEST(CorrectionsTest, ExportNamesAMissingPrediction) {
 }
 
 TEST(CorrectionsTest, ImportHappyPathThroughValidateDataset) {
-  Project p;
+  CorrectionsProject p;
   p.export_workspace();
   cv::Mat fixed = disc({40, 30}, 12);
   cv::circle(fixed, {10, 10}, 5, cv::Scalar(255), cv::FILLED);  // a missed object, added by hand
@@ -180,7 +137,7 @@ TEST(CorrectionsTest, ImportHappyPathThroughValidateDataset) {
 }
 
 TEST(CorrectionsTest, SizeMismatchNamesTheFile) {
-  Project p;
+  CorrectionsProject p;
   p.export_workspace();
   io::write_mask_tiff(p.corrected("a"), cv::Mat::zeros(kHeight, kWidth + 2, CV_8UC1));
   const std::string error = import_error(p);
@@ -191,7 +148,7 @@ TEST(CorrectionsTest, SizeMismatchNamesTheFile) {
 }
 
 TEST(CorrectionsTest, NonBinaryMaskNamesTheFile) {
-  Project p;
+  CorrectionsProject p;
   p.export_workspace();
   cv::Mat grey = disc({40, 30}, 12);
   grey(cv::Rect(0, 0, 4, 4)).setTo(128);
@@ -203,7 +160,7 @@ TEST(CorrectionsTest, NonBinaryMaskNamesTheFile) {
 }
 
 TEST(CorrectionsTest, ZeroOneMaskIsRefusedWithTheFijiFix) {
-  Project p;
+  CorrectionsProject p;
   p.export_workspace();
   cv::Mat zero_one = disc({40, 30}, 12) / 255;
   io::write_gray_tiff(p.corrected("b"), zero_one);
@@ -213,7 +170,7 @@ TEST(CorrectionsTest, ZeroOneMaskIsRefusedWithTheFijiFix) {
 }
 
 TEST(CorrectionsTest, MisnamedFilesAreNamed) {
-  Project p;
+  CorrectionsProject p;
   p.export_workspace();
   io::write_mask_tiff(p.workspace / "corrected_masks" / "a.tif", disc({40, 30}, 12));
   io::write_mask_tiff(p.workspace / "corrected_masks" / "zz_mask.tif", disc({40, 30}, 12));
@@ -224,7 +181,7 @@ TEST(CorrectionsTest, MisnamedFilesAreNamed) {
 }
 
 TEST(CorrectionsTest, BasenameAlreadyInTheDatasetIsRefused) {
-  Project p;
+  CorrectionsProject p;
   p.export_workspace();
   fs::copy_file(p.dir / "plates/a.tif", p.working / "images" / "a.png");  // same basename, other extension
   io::write_mask_tiff(p.corrected("a"), disc({40, 30}, 12));
@@ -235,29 +192,9 @@ TEST(CorrectionsTest, BasenameAlreadyInTheDatasetIsRefused) {
 }
 
 TEST(CorrectionsTest, NothingCorrectedIsAClearError) {
-  Project p;
+  CorrectionsProject p;
   p.export_workspace();
   EXPECT_THROW(import_corrections(p.import_config()), ConfigError);
-}
-
-TEST(CorrectionsTest, CommandsRoundTrip) {
-  Project p;
-  const std::string binary = "'" + test::segoid_binary().string() + "' ";
-  std::string output;
-  ASSERT_EQ(test::run_command(binary + "export_for_correction --flagged '" + (p.dir / "flagged.txt").string() +
-                                  "' --image-dir '" + (p.dir / "plates").string() + "' --pred-mask-dir '" +
-                                  (p.dir / "pred").string() + "' --output-dir '" + p.workspace.string() + "'",
-                              &output),
-            0)
-      << output;
-  io::write_gray_tiff(p.corrected("a"), disc({40, 30}, 12) / 255);
-  const std::string import = binary + "import_corrections --workspace '" + p.workspace.string() +
-                             "' --target-dir '" + p.working.string() + "' --corrector bob";
-  EXPECT_EQ(test::run_command(import, &output), 4) << output;
-  EXPECT_NE(output.find("a_mask.tif"), std::string::npos) << output;
-  io::write_mask_tiff(p.corrected("a"), disc({40, 30}, 12));
-  ASSERT_EQ(test::run_command(import, &output), 0) << output;
-  EXPECT_EQ(read_corrections_registry(p.working).at(0).corrector, "bob");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// End-to-end tests of predict_full through the CLI, and of the predictor on a random-weight U-Net.
+// End-to-end tests of predict_full through the CLI with a random-weight U-Net.
+// CTest label: e2e
 #include "segoid/infer/predict_full.hpp"
 
 #include <fmt/format.h>
@@ -286,50 +287,6 @@ TEST(PredictFullTest, ScaleResizesForTheModelAndBackToFullSize) {
   EXPECT_LT(cv::norm(io::read_image(dir / "relative" / "plate_pred_prob.tif").pixels,
                      io::read_image(dir / "full" / "plate_pred_prob.tif").pixels, cv::NORM_INF),
             1e-6);
-}
-
-TEST(PredictorTest, OutputDoesNotDependOnBatchSizeOrInferenceForm) {
-  const Predictor fast = Predictor::load(tiny_checkpoint(), {"cpu", 2, true, true, "", {}, 0});
-  PredictorOptions plain_options{"cpu", 2, false, false, "", {}, 0};
-  const Predictor plain = Predictor::load(tiny_checkpoint(), plain_options);
-  std::vector<cv::Mat> tiles;
-  for (int i = 0; i < 4; ++i) {
-    const cv::Mat image = plate(kTile, kTile, CV_32F);
-    tiles.push_back(image);
-  }
-  const std::vector<cv::Mat> batched = fast.predict(tiles);
-  ASSERT_EQ(batched.size(), 4u);
-  double spread = 0.0;
-  for (int i = 0; i < 4; ++i) {
-    const cv::Mat single = fast.predict({tiles[i]})[0];
-    double diff = 0.0;
-    cv::minMaxLoc(cv::abs(single - batched[i]), nullptr, &diff);
-    EXPECT_LT(diff, 1e-5) << "tile " << i;
-    const cv::Mat reference = plain.predict({tiles[i]})[0];
-    cv::minMaxLoc(cv::abs(reference - batched[i]), nullptr, &diff);
-    EXPECT_LT(diff, 1e-4) << "folded BatchNorm + channels_last differs from the plain model, tile " << i;
-    cv::Scalar mean;
-    cv::Scalar stddev;
-    cv::meanStdDev(reference, mean, stddev);
-    spread = std::max(spread, stddev[0]);
-  }
-  EXPECT_GT(spread, 1e-4) << "degenerate model: constant output makes the comparison meaningless";
-}
-
-TEST(PredictFullTest, ConfigFileIsStrict) {
-  test::TempDir dir;
-  core::write_file_atomic(dir / "p.yaml", "inference:\n  tile_size: 128\n  overlapp: 0.3\n");
-  PredictConfig config;
-  try {
-    load_predict_config(dir / "p.yaml", config);
-    FAIL() << "expected ConfigError";
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("overlap"), std::string::npos) << e.what();
-  }
-  PredictConfig shipped;
-  load_predict_config(test::source_dir() / "configs" / "predict.yaml", shipped);
-  EXPECT_EQ(shipped.overlap, 0.25);
-  EXPECT_EQ(shipped.blend, "gaussian");
 }
 
 TEST(PredictFullTest, InputsExpandFoldersAndGlobs) {

@@ -109,6 +109,33 @@ TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
       << "another thread count is another machine key";
 }
 
+TEST(PredictorTest, OutputDoesNotDependOnBatchSizeOrInferenceForm) {
+  const Predictor fast = Predictor::load(checkpoint(), {"cpu", 2, true, true, "", {}, 0});
+  PredictorOptions plain_options{"cpu", 2, false, false, "", {}, 0};
+  const Predictor plain = Predictor::load(checkpoint(), plain_options);
+  std::vector<cv::Mat> tiles;
+  for (int i = 0; i < 4; ++i) {
+    tiles.push_back(tile());
+  }
+  const std::vector<cv::Mat> batched = fast.predict(tiles);
+  ASSERT_EQ(batched.size(), 4u);
+  double spread = 0.0;
+  for (int i = 0; i < 4; ++i) {
+    const cv::Mat single = fast.predict({tiles[i]})[0];
+    double diff = 0.0;
+    cv::minMaxLoc(cv::abs(single - batched[i]), nullptr, &diff);
+    EXPECT_LT(diff, 1e-5) << "tile " << i;
+    const cv::Mat reference = plain.predict({tiles[i]})[0];
+    cv::minMaxLoc(cv::abs(reference - batched[i]), nullptr, &diff);
+    EXPECT_LT(diff, 1e-4) << "folded BatchNorm + channels_last differs from the plain model, tile " << i;
+    cv::Scalar mean;
+    cv::Scalar stddev;
+    cv::meanStdDev(reference, mean, stddev);
+    spread = std::max(spread, stddev[0]);
+  }
+  EXPECT_GT(spread, 1e-4) << "degenerate model: constant output makes the comparison meaningless";
+}
+
 TEST(PredictFullProgressTest, CountsTilesOverAllImagesAndDropsFailedOnes) {
   test::TempDir dir;
   fs::create_directories(dir / "in");

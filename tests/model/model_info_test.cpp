@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// model_info: a SegOid and a Python checkpoint described, the parent chain, the command line.
+// model_info: a SegOid and a Python checkpoint described, the parent chain (the command:
+// model_commands_test.cpp).
 #include "segoid/model/model_info.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "child_checkpoint.hpp"
 #include "python_fixtures.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint.hpp"
@@ -21,25 +23,9 @@ std::string sha256sum(const fs::path& path) {
   return output.substr(0, 64);
 }
 
-/// A SegOid checkpoint with a training config and a two-generation lineage.
-fs::path write_child_checkpoint(const fs::path& dir) {
-  CheckpointInfo info;
-  info.patch_size = 128;
-  info.epoch = 7;
-  info.best_epoch = 5;
-  info.best_val_dice = 0.9125;
-  info.config_yaml = "data:\n  train_manifest: data/splits/train.csv\n  val_manifest: data/splits/val.csv\n"
-                     "  data_root: data\nmodel:\n  training_pixel_size: 0.65\n  image_scale: 0.5\n";
-  info.lineage = {{"best_model.pt", std::string(64, 'a'), 0.45, 30, "segoid 0.1.0 (abc)"},
-                  {"python.pth", std::string(64, 'b'), 0.8, 9, "imported from Python checkpoint python.pth"}};
-  const fs::path path = dir / "child.pt";
-  save_checkpoint(path, Unet(unet_options(info)), info);
-  return path;
-}
-
 TEST(ModelInfoTest, DescribesSegoidCheckpointWithLineage) {
   test::TempDir dir;
-  const fs::path path = write_child_checkpoint(dir.path());
+  const fs::path path = test::write_child_checkpoint(dir.path());
   const ModelDescription d = describe_checkpoint(path);
   EXPECT_EQ(d.kind, "segoid");
   EXPECT_EQ(d.architecture, "unet");
@@ -99,22 +85,6 @@ TEST(ModelInfoTest, DescribesPythonCheckpoints) {
   EXPECT_EQ(with_config.val_manifest, "data/splits/val.csv");
   EXPECT_EQ(with_config.patch_size, 192);
   EXPECT_EQ(with_config.epochs, 4);
-}
-
-TEST(ModelInfoTest, CommandPrintsTextAndJsonAndNamesAMissingFile) {
-  test::TempDir dir;
-  const fs::path path = write_child_checkpoint(dir.path());
-  const std::string binary = "'" + test::segoid_binary().string() + "' model_info ";
-  std::string output;
-  ASSERT_EQ(test::run_command(binary + "'" + path.string() + "'", &output), 0) << output;
-  EXPECT_NE(output.find("parents"), std::string::npos) << output;
-  EXPECT_NE(output.find("data/splits/train.csv"), std::string::npos) << output;
-  ASSERT_EQ(test::run_command(binary + "'" + path.string() + "' --json 2>/dev/null", &output), 0) << output;
-  const nlohmann::json j = nlohmann::json::parse(output);
-  EXPECT_EQ(j.at("kind"), "segoid");
-  EXPECT_EQ(j.at("epochs"), 7);
-  EXPECT_EQ(test::run_command(binary + "'" + (dir / "missing.pt").string() + "'", &output), 5);
-  EXPECT_NE(output.find("missing.pt"), std::string::npos) << output;
 }
 
 }  // namespace

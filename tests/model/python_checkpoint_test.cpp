@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Python interop: a Python-written smp checkpoint predicts as in Python; exports load strict in Python.
+// Python interop: a Python-written smp checkpoint predicts as in Python; exports load strict in Python
+// (the commands: model_commands_test.cpp).
 #include "segoid/model/python_checkpoint.hpp"
 
 #include <gtest/gtest.h>
@@ -107,30 +108,6 @@ TEST(PythonCheckpointTest, RejectsNonCheckpointDict) {
   } catch (const ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("nested.pth"), std::string::npos) << e.what();
   }
-}
-
-}  // namespace
-}  // namespace segoid::model
-
-namespace segoid::model {
-namespace {
-
-TEST(CheckpointCommandsTest, ImportAndExportFromTheCommandLine) {
-  if (!segoid::test::has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
-  segoid::test::TempDir tmp;
-  const std::string binary = "'" + segoid::test::segoid_binary().string() + "' ";
-  const std::string pt = "'" + (tmp / "imported.pt").string() + "'";
-  const std::string pth = "'" + (tmp / "exported.pth").string() + "'";
-  std::string output;
-  const std::string source = "'" + (segoid::test::torch_fixture_dir() / "python_segoid.pth").string() + "' ";
-  ASSERT_EQ(segoid::test::run_command(binary + "import_checkpoint " + source + pt, &output), 0) << output;
-  EXPECT_EQ(segoid::test::run_command(binary + "import_checkpoint " + source + pt, &output), 2) << output;
-  EXPECT_NE(output.find("--force"), std::string::npos) << output;
-  ASSERT_EQ(segoid::test::run_command(binary + "export_checkpoint " + pt + " " + pth, &output), 0) << output;
-  EXPECT_EQ(read_checkpoint_info(tmp / "exported.pth").epoch, 9);
-  EXPECT_EQ(segoid::test::run_command(binary + "export_checkpoint '" + (tmp / "missing.pt").string() + "' " + pth +
-                                          " --force", &output), 5);
-  EXPECT_NE(output.find("missing.pt"), std::string::npos) << output;
 }
 
 }  // namespace

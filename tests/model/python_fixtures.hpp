@@ -33,7 +33,7 @@ inline std::filesystem::path torch_fixture_dir() {
   std::ifstream in(script, std::ios::binary);
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t key = std::hash<std::string>{}(text + (with_reference ? "+ref" : ""));
-  const fs::path target = segoid_binary().parent_path() / "test_fixtures" / ("torch-" + std::to_string(key));
+  const fs::path target = build_dir() / "test_fixtures" / ("torch-" + std::to_string(key));
   if (fs::exists(target / "done")) return dir = target;
   if (!python_has("torch torchvision numpy")) return dir;
   // Generate beside the target and rename: concurrent test processes never see a partial folder.

@@ -1,42 +1,23 @@
 // SPDX-License-Identifier: MIT
-// The sanity check: config parsing (Python file loads, strict own keys) and a tiny end-to-end run.
+// The sanity check: config parsing (Python file loads, strict own keys); a tiny run:
+// sanity_check_run_test.cpp.
 #include "segoid/pipeline/sanity_check.hpp"
 
 #include <gtest/gtest.h>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/data/manifest.hpp"
-#include "segoid/io/image_io.hpp"
 #include "test_support.hpp"
+#include "tiny_sanity.hpp"
 
 namespace segoid::pipeline {
 namespace fs = std::filesystem;
-namespace {
-
-fs::path write_plates(const fs::path& root, const std::string& name, int first, int count) {
-  return test::write_tiny_plates(root, name, first, count, /*seed=*/11);
-}
-
-std::string tiny_config(const fs::path& root, const std::string& extra) {
-  return "data:\n  train_manifest: " + (root / "train.csv").string() + "\n  val_manifest: " +
-         (root / "val.csv").string() + "\n  data_root: \"\"\n  data_fraction: 0.5\n" +
-         "dataset:\n  patch_size: 64\n  patches_per_image: 4\nmodel:\n  encoder_weights: null\n" +
-         "training:\n  epochs: 2\n  batch_size: 4\n  learning_rate: 0.003\n  num_workers: 0\n" +
-         "tensorboard:\n  enabled: false\noutput:\n  run_dir: " + (root / "sanity").string() +
-         "\n  save_overlays: true\n  num_overlay_samples: 1\n" +
-         "exit_criteria:\n  min_dice_improvement: 0.0\n  spatial_coherence_threshold: 0.2\n" + extra +
-         "threads: 1\ndevice: cpu\nseed: 4\n";
-}
-
-}  // namespace
-
 TEST(SanityCheckTest, UnknownExitCriterionNamesFileAndKey) {
   test::TempDir dir;
-  write_plates(dir.path(), "train.csv", 0, 2);
-  write_plates(dir.path(), "val.csv", 2, 1);
+  test::write_sanity_plates(dir.path(), "train.csv", 0, 2);
+  test::write_sanity_plates(dir.path(), "val.csv", 2, 1);
   const fs::path config = dir / "sanity.yaml";
-  core::write_file_atomic(config, tiny_config(dir.path(), "  spatial_coherence_treshold: 0.3\n"));
+  core::write_file_atomic(config, test::tiny_sanity_config(dir.path(), "  spatial_coherence_treshold: 0.3\n"));
   try {
     run_sanity_check(config, {});
     FAIL() << "expected ConfigError";
@@ -77,34 +58,6 @@ exit_criteria: {min_dice_improvement: 0.0, spatial_coherence_threshold: 0.2}
   } catch (const IoError& e) {
     EXPECT_NE(std::string(e.what()).find("absent_train.csv"), std::string::npos) << e.what();
   }
-}
-
-TEST(SanityCheckTest, TinyRunWritesCurveOverlaysAndVerdict) {
-  test::TempDir dir;
-  write_plates(dir.path(), "train.csv", 0, 6);
-  write_plates(dir.path(), "val.csv", 6, 2);
-  const fs::path config = dir / "sanity.yaml";
-  core::write_file_atomic(config, tiny_config(dir.path(), ""));
-  const SanityResult result = run_sanity_check(config, {});
-  // data_fraction 0.5 of 6 images keeps the floor of 5.
-  EXPECT_EQ(data::read_manifest(result.run_dir / "sanity_train.csv").rows.size(), 5u);
-  ASSERT_EQ(result.checks.size(), 4u);
-  EXPECT_TRUE(fs::exists(result.run_dir / "loss_curve.png"));
-  const std::string curve = core::read_file(result.run_dir / "loss_curve.csv");
-  EXPECT_EQ(std::count(curve.begin(), curve.end(), '\n'), 3);  // header + 2 epochs
-  ASSERT_EQ(result.overlays.size(), 1u);  // num_overlay_samples: 1
-  EXPECT_FALSE(io::read_image(result.overlays[0]).pixels.empty());
-  EXPECT_TRUE(fs::exists(result.run_dir / "predictions" / "synth_plate_007_pred_mask.tif"));
-  const std::string report = core::read_file(result.run_dir / "sanity_report.yaml");
-  EXPECT_NE(report.find(result.go ? "verdict: GO" : "verdict: NO-GO"), std::string::npos) << report;
-  // The verdict is the conjunction of the checks, and the text says which failed.
-  bool all = true;
-  for (const auto& check : result.checks) all = all && check.passed;
-  EXPECT_EQ(result.go, all);
-  const std::string text = format_sanity_result(result);
-  EXPECT_NE(text.find(result.go ? "GO:" : "NO-GO:"), std::string::npos) << text;
-  // A second run into the same folder is refused without force.
-  EXPECT_THROW(run_sanity_check(config, {}), ConfigError);
 }
 
 }  // namespace segoid::pipeline

@@ -29,7 +29,8 @@ inline data::TrainingImage noisy_disk(std::uint64_t seed, int index, cv::Point c
   return data::make_training_image("disk" + std::to_string(index), image, mask);
 }
 
-/// 64-px patches, 2 per image, batch 2, random initialisation, inline batches, 2 CPU threads.
+/// 64-px patches, 2 per image, batch 2, random initialisation, inline batches, contiguous layout,
+/// 2 CPU threads.
 inline train::TrainConfig tiny_train_config(const std::filesystem::path& runs, std::uint64_t seed, int epochs) {
   train::TrainConfig c;
   c.dataset.patch_size = 64;
@@ -39,6 +40,8 @@ inline train::TrainConfig tiny_train_config(const std::filesystem::path& runs, s
   c.training.batch_size = 2;
   c.training.learning_rate = 1e-3;
   c.training.num_workers = 0;
+  // Forced: "auto" would measure both layouts in every run (no cache here); LayoutChoiceTest tests that.
+  c.training.memory_format = "contiguous";
   c.run_dir = runs;
   c.seed = seed;
   c.threads = 2;

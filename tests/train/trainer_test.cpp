@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // End-to-end training on tiny in-memory images: artefacts, bit-exact resume, divergence.
+// CTest label: e2e
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -12,7 +13,6 @@
 #include "segoid/core/sha256.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/train/trainer.hpp"
-#include "../../src/train/train_run_dir.hpp"
 #include "test_support.hpp"
 #include "tiny_training.hpp"
 
@@ -169,34 +169,6 @@ TEST(TrainerTest, MaxMinutesStopsAfterTheEpochWithCheckpoints) {
   // Without a budget (max_minutes 0) every epoch runs: InterruptedAndResumedRunEndsWithIdenticalWeights.
 }
 
-TEST(TrainerTest, RunFoldersAreUniqueWithinOneSecond) {
-  test::TempDir dir;
-  const fs::path a = create_unique_run_dir(dir / "runs");
-  const fs::path b = create_unique_run_dir(dir / "runs");
-  EXPECT_NE(a, b);
-  EXPECT_EQ(a.filename().string().rfind("train_", 0), 0u);
-  // Within one second the second folder gets the suffix _2 (across a second boundary, a new stamp).
-  if (b.filename().string().rfind(a.filename().string(), 0) == 0) {
-    EXPECT_EQ(b.string(), a.string() + "_2");
-  }
-}
-
-TEST(TrainerTest, MissingImagenetWeightsSayHowToProvideThem) {
-  test::TempDir dir;
-  TrainConfig c = tiny_config(dir / "runs");
-  c.model.encoder_weights = "imagenet";
-  TrainOptions o;
-  o.weights_dir = dir / "no-weights-here";
-  try {
-    run(c, o);
-    FAIL() << "expected ModelError";
-  } catch (const ModelError& e) {
-    EXPECT_NE(std::string(e.what()).find("SEGOID_WEIGHTS_DIR"), std::string::npos) << e.what();
-  }
-}
-
-// Issue 10 §5: weights found where PyTorch keeps them (a hub cache folder after an empty one),
-// and the checkpoint records which file it was by SHA-256.
 TEST(TrainerTest, HubCacheWeightsAreFoundAndHashedIntoTheCheckpoint) {
   const fs::path fixtures = test::torch_fixture_dir();
   if (fixtures.empty()) GTEST_SKIP() << "/usr/bin/python3 lacks torch/torchvision";
