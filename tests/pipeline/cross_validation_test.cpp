@@ -14,6 +14,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
+#include "numpy_split_fixtures.hpp"
 #include "python_columns.hpp"
 #include "segoid/io/csv.hpp"
 #include "test_support.hpp"
@@ -147,6 +148,25 @@ TEST(CrossValidationTest, KFoldIsDeterministicForASeed) {
     differs = differs || a[f].validation != c[f].validation;
   }
   EXPECT_TRUE(differs) << "another seed should give another permutation";
+}
+
+// scikit-learn's KFold(k, shuffle=True, random_state=seed) in /usr/bin/python3 (fixture script):
+// the same validation images per fold, for many sizes, fold counts and seeds.
+TEST(CrossValidationTest, KFoldEqualsScikitLearnsKFold) {
+  const auto records = test::numpy_split_records("kfold");
+  ASSERT_GE(records.size(), 100u);
+  for (const auto& r : records) {
+    const std::uint64_t seed = std::stoull(r[0]);
+    const int n = std::stoi(r[1]);
+    const int k = std::stoi(r[2]);
+    const auto folds = assign_folds(names(n), CvStrategy::kKFold, k, seed);
+    ASSERT_EQ(static_cast<int>(folds.size()), k);
+    for (int f = 0; f < k; ++f) {
+      std::vector<std::string> expected;
+      for (std::int64_t row : test::fixture_ints(r[3 + f])) expected.push_back("img" + std::to_string(row));
+      EXPECT_EQ(folds[f].validation, expected) << "seed " << seed << " n " << n << " k " << k << " fold " << f;
+    }
+  }
 }
 
 TEST(CrossValidationTest, TooFewImagesOrFoldsIsAnError) {
@@ -294,21 +314,37 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   EXPECT_EQ(validated.size(), 3u);
   double squares = 0.0;
   for (double d : dice) squares += (d - sum / 3) * (d - sum / 3);
+  // summary.yaml with the Python SegOid's keys (aggregate_results plus run_cross_validation's).
   const YAML::Node summary = YAML::LoadFile((cv / "results/summary.yaml").string());
-  EXPECT_NEAR(summary["best_val_dice"]["mean"].as<double>(), sum / 3, 1e-5);
-  EXPECT_NEAR(summary["best_val_dice"]["std"].as<double>(), std::sqrt(squares / 2), 1e-5);  // sample std
-  EXPECT_NEAR(summary["best_val_dice"]["min"].as<double>(), lo, 1e-5);
-  EXPECT_NEAR(summary["best_val_dice"]["max"].as<double>(), hi, 1e-5);
-  EXPECT_EQ(summary["best_val_dice"]["best_fold"].as<int>(), best);
-  EXPECT_EQ(summary["best_val_dice"]["worst_fold"].as<int>(), worst);
-  EXPECT_NEAR(summary["total_time_min"].as<double>(), minutes, 0.05);
+  EXPECT_NEAR(summary["val_dice"]["mean"].as<double>(), sum / 3, 1e-5);
+  EXPECT_NEAR(summary["val_dice"]["std"].as<double>(), std::sqrt(squares / 2), 1e-5);  // sample std
+  EXPECT_NEAR(summary["val_dice"]["min"].as<double>(), lo, 1e-5);
+  EXPECT_NEAR(summary["val_dice"]["max"].as<double>(), hi, 1e-5);
+  EXPECT_EQ(summary["best_fold"].as<int>(), best);
+  EXPECT_NEAR(summary["best_fold_dice"].as<double>(), hi, 1e-5);
+  EXPECT_EQ(summary["worst_fold"].as<int>(), worst);
+  EXPECT_NEAR(summary["worst_fold_dice"].as<double>(), lo, 1e-5);
+  EXPECT_NEAR(summary["total_training_time_min"].as<double>(), minutes, 0.05);
   EXPECT_EQ(summary["n_folds"].as<int>(), 3);
-  EXPECT_EQ(summary["strategy"].as<std::string>(), "k_fold");
+  EXPECT_EQ(summary["n_folds_completed"].as<int>(), 3);
+  EXPECT_EQ(summary["cv_strategy"].as<std::string>(), "k_fold");
+  EXPECT_EQ(summary["experiment_dir"].as<std::string>(), cv.string());
   const std::string report = core::read_file(cv / "results/REPORT.md");
   EXPECT_NE(report.find("| 2 |"), std::string::npos) << report;
-  const YAML::Node meta = YAML::LoadFile((cv / "cv_meta.yaml").string());
-  EXPECT_EQ(meta["folds"].size(), 3u);
+  // folds/cv_meta.yaml, the Python SegOid's place and keys.
+  const YAML::Node meta = YAML::LoadFile((cv / "folds/cv_meta.yaml").string());
+  EXPECT_FALSE(fs::exists(cv / "cv_meta.yaml"));
+  ASSERT_EQ(meta["folds"].size(), 3u);
   EXPECT_EQ(meta["seed"].as<int>(), 3);
+  EXPECT_EQ(meta["n_folds"].as<int>(), 3);
+  EXPECT_EQ(meta["strategy"].as<std::string>(), "k_fold");
+  EXPECT_EQ(meta["source_manifest"].as<std::string>(), config.cv.source_manifest.string());
+  for (std::size_t f = 0; f < 3; ++f) {
+    EXPECT_EQ(meta["folds"][f]["fold"].as<std::size_t>(), f);
+    EXPECT_EQ(meta["folds"][f]["n_train"].as<int>(), 2);
+    EXPECT_EQ(meta["folds"][f]["n_val"].as<int>(), 1);
+    EXPECT_EQ(meta["folds"][f]["val_images"].as<std::vector<std::string>>(), first.folds[f].validation);
+  }
 
   // A crash after final_model.pt but before the marker: the fold resumes at its end (no steps)
   // and reports the same result.
@@ -360,10 +396,31 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("seed 3 -> 4"), std::string::npos) << e.what();
   }
-  // --folds outside the range is an error naming the fold count.
+  // --folds outside the range: skipped with a warning, as the Python SegOid; an error when no
+  // fold is left.
   CvOptions bad = options;
   bad.folds = {5};
   EXPECT_THROW(run_cross_validation(config, bad), ConfigError);
+  bad.folds = {2, 5};
+  EXPECT_EQ(run_cross_validation(config, bad).folds[2].outcome, FoldOutcome::kReused);
+}
+
+// A cv_dir of an earlier SegOid kept cv_meta.yaml beside folds/, under other key names; it is
+// still compared before anything runs, and a changed setting is refused.
+TEST(CrossValidationTest, EarlierCvMetaAtTheOldPlaceIsStillChecked) {
+  test::TempDir dir;
+  const fs::path manifest = write_dataset(dir.path());
+  const CvConfig config = tiny_config(dir.path(), manifest, /*epochs=*/1);
+  core::write_file_atomic(dir / "cv" / "cv_meta.yaml",
+                          "strategy: k_fold\nseed: 2\nn_folds: 3\nsource_manifest: " + manifest.string() +
+                              "\nfolds:\n  - index: 0\n    validation: [a]\n    training: [b, c]\n");
+  try {
+    run_cross_validation(config, CvOptions{});
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("seed 2 -> 3"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "cv" / "folds" / "fold_0")) << "a fold ran despite the changed seed";
 }
 
 TEST(CrossValidationTest, InterruptedFoldResumesAndCompletes) {
