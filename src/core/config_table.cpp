@@ -45,8 +45,12 @@ void read_one(ConfigNode& node, const std::string& leaf, const ConfigKey& key, v
   if (key.text_set) {
     std::string text;
     if (!node.get(leaf, text)) return;
-    node.require_one_of(leaf, text, key.allowed);
-    key.text_set(config, text);
+    if (!key.allowed.empty()) node.require_one_of(leaf, text, key.allowed);
+    try {
+      key.text_set(config, text);  // a key without choices checks its text here
+    } catch (const ConfigError& e) {
+      throw ConfigError(node.file() + ": " + e.what());
+    }
     return;
   }
   if (!node.has(leaf)) {
@@ -92,7 +96,12 @@ std::string range_text(const ConfigKey& key) {
 
 void emit_value(YAML::Emitter& out, const ConfigKey& key, void* config) {
   if (key.text_get) {
-    out << key.text_get(config);
+    const std::string text = key.text_get(config);
+    if (text == "null") {
+      out << YAML::Null;  // a text key's "no value", e.g. calibration.pixel_size_um
+    } else {
+      out << text;
+    }
     return;
   }
   const ConfigValue value = key.field(config);

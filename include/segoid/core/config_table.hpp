@@ -106,7 +106,8 @@ ConfigKey key(std::string name, Members... members) {
 }
 
 /// A row for an enum member, read and written as text: `to_text(config)` and
-/// `from_text(config, text)` convert; `choices` are the accepted texts.
+/// `from_text(config, text)` convert; `choices` are the accepted texts. With no choices, any
+/// text reaches from_text, which throws ConfigError naming the key for a bad one.
 template <class Config>
 ConfigKey enum_key(std::string name, std::vector<std::string> choices, std::function<std::string(const Config&)> to_text,
                    std::function<void(Config&, const std::string&)> from_text) {
