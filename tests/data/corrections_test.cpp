@@ -55,6 +55,17 @@ struct Project {
     c.source_model = (dir / "model.pt").string();
     return export_for_correction(c);
   }
+  /// An export of `flagged` found through a manifest (a and b) instead of the image folder.
+  ExportCorrectionConfig manifest_export(const fs::path& flagged, const fs::path& output_dir) const {
+    core::write_file_atomic(dir / "all.csv", "basename,image_path\na,plates/a.tif\nb,plates/b.tif\n");
+    ExportCorrectionConfig c;
+    c.flagged = flagged;
+    c.manifest = dir / "all.csv";
+    c.data_root = dir.path();
+    c.pred_mask_dir = dir / "pred";
+    c.output_dir = output_dir;
+    return c;
+  }
   fs::path corrected(const std::string& basename) const {
     return workspace / "corrected_masks" / (basename + "_mask.tif");
   }
@@ -102,14 +113,7 @@ TEST(CorrectionsTest, ExportReadsTheFlaggedCsvAndAManifest) {
   core::write_file_atomic(p.dir / "flagged.csv",
                           "image_path,mask_path,flag_reason,reviewer,timestamp\n"
                           "plates/b.tif,pred/b_pred_mask.tif,missed_spheroid,ann,2026-01-01T00:00:00Z\n");
-  core::write_file_atomic(p.dir / "all.csv", "basename,image_path\na,plates/a.tif\nb,plates/b.tif\n");
-  ExportCorrectionConfig c;
-  c.flagged = p.dir / "flagged.csv";
-  c.manifest = p.dir / "all.csv";
-  c.data_root = p.dir.path();
-  c.pred_mask_dir = p.dir / "pred";
-  c.output_dir = p.workspace;
-  const auto entries = export_for_correction(c);
+  const auto entries = export_for_correction(p.manifest_export(p.dir / "flagged.csv", p.workspace));
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].basename, "b");
   EXPECT_TRUE(fs::exists(p.workspace / "predicted_masks/b_mask.tif"));
@@ -121,13 +125,7 @@ TEST(CorrectionsTest, ExportReadsThePythonToolsStemList) {
   Project p;
   core::write_file_atomic(p.dir / "flagged.txt", "b\n");
   EXPECT_EQ(p.export_workspace().at(0).image_file, "b.tif");
-  core::write_file_atomic(p.dir / "all.csv", "basename,image_path\na,plates/a.tif\nb,plates/b.tif\n");
-  ExportCorrectionConfig c;
-  c.flagged = p.dir / "flagged.txt";
-  c.manifest = p.dir / "all.csv";
-  c.data_root = p.dir.path();
-  c.pred_mask_dir = p.dir / "pred";
-  c.output_dir = p.dir / "fix2";
+  ExportCorrectionConfig c = p.manifest_export(p.dir / "flagged.txt", p.dir / "fix2");
   EXPECT_EQ(export_for_correction(c).at(0).basename, "b");
   core::write_file_atomic(p.dir / "flagged.txt", "nope\n");
   c.output_dir = p.dir / "fix3";
