@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // extract_metrics: quantify_objects without ground truth, and a pandas describe() of its table.
 #include "segoid/analysis/extract_metrics.hpp"
-#include "segoid/data/contract.hpp"
 #include "segoid/analysis/contract.hpp"
 
 #include <algorithm>
@@ -9,7 +8,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
-#include <set>
 
 #include "csv_lite.hpp"
 #include "segoid/core/atomic_file.hpp"
@@ -89,16 +87,10 @@ DescribeTable describe_columns(const io::CsvTable& table, const std::vector<std:
   return out;
 }
 
-std::vector<std::string> measure_columns(const std::vector<std::string>& header) {
-  // Text columns (names, the pixel size's source) and ids are not measures.
-  static const std::set<std::string> kNotMeasures = {"image_basename",           data::contract::kBasename,
-                                                     contract::kImage,
-                                                     contract::kPixelSizeSource, "label",
-                                                     contract::kMatchedTrueLabel, contract::kMatchIou};
+std::vector<std::string> described_columns() {
   std::vector<std::string> out;
-  for (const std::string& column : header) {
-    if (kNotMeasures.count(column) || column.rfind("bbox", 0) == 0) continue;
-    out.push_back(column);
+  for (const char* column : contract::kObjectColumns) {
+    if (std::string(column) != contract::kImage && std::string(column) != contract::kObjectId) out.push_back(column);
   }
   return out;
 }
@@ -121,13 +113,14 @@ QuantifySummary run_extract_metrics(const ExtractMetricsConfig& config) {
   quantify.output_dir = config.output_dir;
   quantify.min_object_area = config.min_object_area;
   quantify.pixel_size_um = config.pixel_size_um;
+  quantify.pixel_size_from_tiff = config.pixel_size_from_tiff;
   quantify.gt_manifest.clear();  // measurements only
   quantify.generate_plots = false;
   QuantifySummary summary = run_quantify(quantify);
   // Described from the written table, so the statistics always match the file a user opens.
   const std::filesystem::path all_objects = config.output_dir / kAllObjects;
   const io::CsvTable table = io::read_csv(all_objects);
-  const DescribeTable described = describe_columns(table, measure_columns(table.header), all_objects.string());
+  const DescribeTable described = describe_columns(table, described_columns(), all_objects.string());
   core::write_file_atomic(config.output_dir / kSummaryStatistics, format_describe_csv(described));
   return summary;
 }

@@ -61,6 +61,7 @@ int find_root(std::vector<int>& parent, int node) {
 }  // namespace
 
 DetectionScores detection_scores(long tp, long fp, long fn) {
+  if (tp == 0 && fp == 0 && fn == 0) return {};  // the Python SegOid's 0.0, unlike a pixel score's 1
   const core::Scores scores = core::scores_from_counts(tp, fp, fn);
   return {scores.precision, scores.recall, scores.f1};
 }

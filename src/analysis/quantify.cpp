@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "quantify_output.hpp"
 #include "segoid/analysis/contract.hpp"
@@ -41,8 +42,14 @@ std::map<std::string, fs::path> find_predictions(const fs::path& dir) {
   return found;
 }
 
-// basename -> ground-truth mask path (empty when the row has no mask), from the manifest.
-std::map<std::string, fs::path> read_truth(const fs::path& manifest, const fs::path& data_root) {
+// One manifest image: its basename and ground-truth mask path (empty when the row has none).
+struct TruthEntry {
+  std::string basename;
+  fs::path mask;
+};
+
+// The manifest's images in its order.
+std::vector<TruthEntry> read_truth(const fs::path& manifest, const fs::path& data_root) {
   const io::CsvTable table = io::read_csv(manifest);
   const int basename_col = table.column_index(data::contract::kBasename);
   const int mask_col = table.column_index(data::contract::kMaskPath);
@@ -50,16 +57,17 @@ std::map<std::string, fs::path> read_truth(const fs::path& manifest, const fs::p
     throw DataError("manifest \"" + manifest.string() + "\" needs the columns " + data::contract::kBasename + " and " +
                     data::contract::kMaskPath);
   }
-  std::map<std::string, fs::path> truth;
+  std::vector<TruthEntry> truth;
+  std::set<std::string> seen;
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
     const std::string& basename = table.rows[i][basename_col];
     const std::string& mask = table.rows[i][mask_col];
     const std::string where = "manifest \"" + manifest.string() + "\" line " + std::to_string(table.row_lines[i]);
     if (basename.empty()) throw DataError(where + ": empty basename");
-    if (truth.count(basename)) throw DataError(where + ": basename \"" + basename + "\" appears twice");
+    if (!seen.insert(basename).second) throw DataError(where + ": basename \"" + basename + "\" appears twice");
     fs::path path = mask;
     if (!mask.empty() && path.is_relative() && !data_root.empty()) path = data_root / path;
-    truth[basename] = mask.empty() ? fs::path() : path;
+    truth.push_back({basename, mask.empty() ? fs::path() : path});
   }
   return truth;
 }
@@ -86,7 +94,7 @@ ImageQuantification quantify_image(const std::string& basename, const fs::path& 
   if (config.pixel_size_um > 0) {
     result.pixel_size_um = config.pixel_size_um;
     result.pixel_size_source = contract::kSourceOption;
-  } else if (meta.pixel_size_um > 0) {
+  } else if (config.pixel_size_from_tiff && meta.pixel_size_um > 0) {
     result.pixel_size_um = meta.pixel_size_um;
     result.pixel_size_source = contract::kSourceTiff;
   } else {
@@ -112,25 +120,36 @@ QuantifySummary run_quantify(const QuantifyConfig& config) {
   QuantifySummary summary;
   summary.config = config;
   const std::map<std::string, fs::path> predictions = find_predictions(config.pred_mask_dir);
-  std::map<std::string, fs::path> truth;
-  if (!config.gt_manifest.empty()) truth = read_truth(config.gt_manifest, config.data_root);
-
-  for (const auto& [name, path] : truth) {
-    if (!predictions.count(name)) {
-      summary.failures.push_back({(config.pred_mask_dir / (name + kPredSuffix)).string(),
-                                  "no predicted mask for manifest image \"" + name + "\""});
+  // What to measure: every prediction, or (with a manifest, as the Python SegOid) the manifest's
+  // images that have one, in manifest order.
+  std::vector<TruthEntry> work;
+  if (config.gt_manifest.empty()) {
+    for (const auto& [name, path] : predictions) work.push_back({name, fs::path()});
+  } else {
+    for (TruthEntry& entry : read_truth(config.gt_manifest, config.data_root)) {
+      if (!predictions.count(entry.basename)) {
+        spdlog::warn("no predicted mask \"{}\" for manifest image \"{}\": skipped",
+                     (config.pred_mask_dir / (entry.basename + kPredSuffix)).string(), entry.basename);
+        ++summary.skipped_without_prediction;
+        continue;
+      }
+      if (!entry.mask.empty() && !fs::exists(entry.mask)) {
+        spdlog::warn("ground truth \"{}\" of \"{}\" not found: measured without it", entry.mask.string(),
+                     entry.basename);
+        entry.mask.clear();
+      }
+      work.push_back(std::move(entry));
     }
   }
   if (predictions.empty()) {
     spdlog::warn("no *{} files in \"{}\"", kPredSuffix, config.pred_mask_dir.string());
   }
 
-  core::Progress progress("quantify", static_cast<std::int64_t>(predictions.size()), "img");
-  for (const auto& [name, pred_path] : predictions) {
-    const auto found = truth.find(name);
-    const fs::path true_path = found == truth.end() ? fs::path() : found->second;
+  core::Progress progress("quantify", static_cast<std::int64_t>(work.size()), "img");
+  for (const TruthEntry& entry : work) {
+    const fs::path& pred_path = predictions.at(entry.basename);
     try {
-      summary.images.push_back(quantify_image(name, pred_path, true_path, config));
+      summary.images.push_back(quantify_image(entry.basename, pred_path, entry.mask, config));
     } catch (const Error& e) {
       // One bad file must not cost the others: record it (errors.csv) and go on.
       summary.failures.push_back({pred_path.string(), e.what()});

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // quantify_objects configuration: strict YAML loading and validation.
+#include <fmt/format.h>
+
+#include <cstdlib>
 #include <string>
 
 #include "segoid/analysis/quantify.hpp"
@@ -24,8 +27,11 @@ const core::ConfigTable<QuantifyConfig>& quantify_config_table() {
           .help("px; smaller objects are dropped from prediction AND truth").flag("--min-object-area"),
       key<Q>("analysis.iou_match_threshold", &Q::iou_threshold).range_above(0, 1)
           .help("a predicted and a true object match when IoU >= this").flag("--iou-threshold"),
-      key<Q>("calibration.pixel_size_um", &Q::pixel_size_um).range(0, 1e6).or_null()
-          .help("um per pixel; a number adds _um / _um2 columns (null = uncalibrated)").flag("--pixel-size"),
+      core::enum_key<Q>("calibration.pixel_size_um", {}, pixel_size_text,
+                        [](Q& c, const std::string& text) { set_pixel_size(c, text, "calibration.pixel_size_um"); })
+          .help("um per pixel: area in um2 and lengths in um; auto = each mask's TIFF calibration; "
+                "null = pixels")
+          .flag("--pixel-size"),
       key<Q>("output.output_dir", &Q::output_dir).help("tables and plots/ go here").flag("--output-dir"),
       key<Q>("output.generate_plots", &Q::generate_plots).help("histograms, counts and detection plots in plots/"),
   };
@@ -47,6 +53,26 @@ void validate_quantify_config(const QuantifyConfig& config) {
   }
   if (config.output_dir.empty()) throw ConfigError("no output folder: give --output-dir or output.output_dir");
   core::validate_table(quantify_config_table(), config, "quantify_objects options");
+}
+
+void set_pixel_size(QuantifyConfig& config, const std::string& text, const std::string& what) {
+  constexpr double kMaxPixelSizeUm = 1e6;
+  config.pixel_size_from_tiff = text == "auto";
+  config.pixel_size_um = 0.0;
+  if (config.pixel_size_from_tiff || text.empty() || text == "null" || text == "none" || text == "None") return;
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !(value > 0.0) || value > kMaxPixelSizeUm) {
+    throw ConfigError(what + " must be a pixel size in um (> 0), auto (the TIFF calibration) or null (pixels), got '" +
+                      text + "'");
+  }
+  config.pixel_size_um = value;
+}
+
+std::string pixel_size_text(const QuantifyConfig& config) {
+  if (config.pixel_size_from_tiff) return "auto";
+  if (!(config.pixel_size_um > 0.0)) return "null";
+  return fmt::format("{}", config.pixel_size_um);
 }
 
 }  // namespace segoid::analysis

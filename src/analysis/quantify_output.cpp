@@ -149,7 +149,9 @@ void write_meta(const QuantifySummary& s, const fs::path& path) {
   y << YAML::Key << "calibration" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << contract::kPixelSizeUm << YAML::Value << c.pixel_size_um;
   y << YAML::Key << contract::kPixelSizeSource << YAML::Value
-    << (c.pixel_size_um > 0 ? contract::kSourceOption : "per image: TIFF resolution tags of the predicted mask, else none");
+    << (c.pixel_size_um > 0           ? contract::kSourceOption
+        : c.pixel_size_from_tiff ? "per image: TIFF resolution tags of the predicted mask, else none"
+                                      : contract::kSourceNone);
   y << YAML::EndMap;
   y << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "output_dir" << YAML::Value << fs::absolute(c.output_dir).string();
@@ -297,6 +299,9 @@ std::string format_quantify_summary(const QuantifySummary& s) {
   out += "  outputs: " + (s.config.output_dir / "").string() + " (all_objects.csv, summary.csv";
   out += s.images_with_truth > 0 ? ", instance_eval.csv" : "";
   out += s.config.generate_plots ? ", plots/)\n" : ")\n";
+  if (s.skipped_without_prediction > 0) {
+    out += fmt::format("  {} manifest image(s) without a predicted mask skipped\n", s.skipped_without_prediction);
+  }
   if (!s.failures.empty()) {
     out += fmt::format("  {} file(s) failed: see {}\n", s.failures.size(), (s.config.output_dir / infer::contract::kErrorsCsv).string());
   }

@@ -15,17 +15,24 @@ const bool kRegistered = register_command({
     62,
     [](CLI::App& sub) -> std::function<int()> {
       auto config = std::make_shared<analysis::ExtractMetricsConfig>();
+      auto pixel_size = std::make_shared<std::string>();
       sub.add_option("--pred-mask-dir", config->pred_mask_dir, "Folder of <basename>_pred_mask.tif (predict_full)")
           ->required();
       sub.add_option("--output-dir", config->output_dir, "Output folder")->required();
       sub.add_option("--min-object-area", config->min_object_area, "Drop objects smaller than this (px)")
           ->capture_default_str()
           ->check(CLI::NonNegativeNumber);
-      sub.add_option("--pixel-size", config->pixel_size_um, "Pixel size in µm; adds _um/_um2 columns")
-          ->check(CLI::NonNegativeNumber);
+      sub.add_option("--pixel-size", *pixel_size,
+                     "Pixel size in µm: area in µm², lengths in µm; auto = each mask's TIFF calibration "
+                     "[pixels, as the Python SegOid]");
       sub.footer("summary_statistics.csv has pandas describe()'s layout: rows count, mean, std (sample), min, 25%,\n"
-                 "50%, 75%, max; one column per measure of all_objects.csv.");
-      return [config] {
+                 "50%, 75%, max; one column per column of the Python SegOid's all_objects.csv but image and\n"
+                 "object_id.");
+      return [config, pixel_size] {
+        analysis::QuantifyConfig units;  // --pixel-size is read as quantify_objects reads it
+        analysis::set_pixel_size(units, *pixel_size, "--pixel-size");
+        config->pixel_size_um = units.pixel_size_um;
+        config->pixel_size_from_tiff = units.pixel_size_from_tiff;
         const analysis::QuantifySummary summary = analysis::run_extract_metrics(*config);
         std::cout << analysis::format_quantify_summary(summary)
                   << "  summary statistics: " << (config->output_dir / "summary_statistics.csv").string() << "\n";

@@ -21,7 +21,9 @@ const bool kRegistered = register_command({
       sub.add_option("--manifest", config.manifest, "Input manifest (from validate_dataset)")->required();
       sub.add_option("--output-dir", config.output_dir, "Where train.csv, val.csv, test.csv, split_meta.yaml go")
           ->required();
-      sub.add_option("--seed", config.seed, "Random seed; the same seed gives the same split everywhere")
+      sub.add_option("--seed", config.seed,
+                     "Random seed (0 to 4294967295): NumPy's RandomState, so the same seed gives the Python "
+                     "SegOid's split")
           ->capture_default_str();
       auto* ratios = sub.add_option("--ratios", config.ratios, "train,val,test fractions summing to 1")
                          ->delimiter(',')
@@ -33,11 +35,11 @@ const bool kRegistered = register_command({
       auto* test = sub.add_option("--test-ratio", opts->test_ratio, "Test fraction (Python SegOid spelling)");
       for (auto* single : {train, val, test}) single->excludes(ratios);
       sub.add_option("--stratify", opts->stratify,
-                     "none (default) or coverage: balance mask coverage across splits; a bare --stratify "
-                     "means coverage")
+                     "none or coverage: shuffle and cut each mask-coverage bucket on its own, as the Python "
+                     "SegOid; a bare --stratify means coverage. Empty masks form a bucket of their own (the "
+                     "Python tool drops them) [none]")
           ->check(CLI::IsMember({"none", "coverage"}))
-          ->expected(0, 1)
-          ->default_str("coverage");
+          ->expected(0, 1);
       return [opts] {
         auto& c = opts->config;
         if (opts->train_ratio >= 0 || opts->val_ratio >= 0 || opts->test_ratio >= 0) {

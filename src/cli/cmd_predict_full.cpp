@@ -35,7 +35,9 @@ std::function<int()> setup(CLI::App& sub) {
   auto* shard = sub.add_option("--shard", f->shard,
                                "i/n: predict only inputs p (0-based, sorted order) with p % n == i-1, e.g. "
                                "${SLURM_ARRAY_TASK_ID}/8; run files get a .shard-i-of-n infix");
-  sub.add_flag("--force", f->force, "Replace prediction files of an earlier run in the output folder");
+  sub.add_flag("--force", f->force,
+               "Delete predictions of other images in the output folder (those of the same images are always "
+               "replaced)");
   sub.add_flag("--resume", f->resume,
                "Continue an interrupted run in the output folder: images whose outputs are complete are kept");
 

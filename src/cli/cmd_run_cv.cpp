@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
@@ -31,7 +32,9 @@ const bool kRegistered = register_command(
        auto opt = std::make_shared<RunCvOptions>();
        sub.add_option("--config", opt->config, "Cross-validation config (cv: section plus train.yaml sections)")
            ->capture_default_str();
-       sub.add_option("--folds", opt->folds, "Run only these 0-based folds, e.g. 0,2 (default: all)")
+       sub.add_option("--folds", opt->folds,
+                      "Run only these 0-based folds, e.g. 0,2 (default: all; folds out of range are skipped with "
+                      "a warning)")
            ->delimiter(',');
        sub.add_flag("--force", opt->force,
                     "Discard the folds and results already in output.cv_dir (needed when the folds changed)");
@@ -40,7 +43,8 @@ const bool kRegistered = register_command(
        const auto keys = add_key_flags(sub, pipeline::cv_config_table());
        sub.footer(
            "Each fold is a full training run in <output.cv_dir>/folds/fold_N/; results go to\n"
-           "<output.cv_dir>/results/ (fold_metrics.csv, summary.yaml, REPORT.md). Running the same command\n"
+           "<output.cv_dir>/results/ (fold_metrics.csv, summary.yaml, REPORT.md), the folds' images in\n"
+           "<output.cv_dir>/folds/cv_meta.yaml. Running the same command\n"
            "again skips finished folds and resumes an interrupted one. Ctrl-C stops the current fold with a\n"
            "resumable checkpoint (exit 130); a second Ctrl-C quits at once. Encoder weights for\n"
            "model.encoder_weights: imagenet are read from $SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");
@@ -52,6 +56,7 @@ const bool kRegistered = register_command(
          options.folds = opt->folds;
          options.force = opt->force;
          options.weights_dir = encoder_weight_dirs();
+         options.cache_dir = speed_cache_dir();
          pipeline::CvSummary summary;
          {
            const InterruptGuard guard;  // Ctrl-C: the current fold saves a resumable checkpoint

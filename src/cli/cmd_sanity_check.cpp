@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
@@ -25,11 +26,14 @@ const bool kRegistered = register_command({
       sub.add_option("--config", opts->config, "Sanity-check config (train.yaml sections + exit_criteria)")
           ->capture_default_str();
       const auto keys = add_key_flags(sub, pipeline::sanity_config_table());
-      sub.add_flag("--force", opts->options.force, "Replace an earlier sanity check in the output folder");
+      sub.add_flag("--force", opts->options.force,
+                   "Replace a non-empty output folder that is not an earlier sanity check (an earlier sanity "
+                   "check there is always replaced)");
       return [opts, keys] {
         pipeline::SanityConfig config = pipeline::load_sanity_config(opts->config);
         keys->apply(config);
         opts->options.weights_dir = encoder_weight_dirs();
+        opts->options.cache_dir = speed_cache_dir();
         InterruptGuard guard;
         opts->options.interrupt = guard.flag();
         const pipeline::SanityResult result = pipeline::run_sanity_check(config, opts->config, opts->options);

@@ -41,7 +41,8 @@ const bool kRegistered = register_command({
                      "Text file of basenames with confirmed empty masks, one per line ('#' comments)")
           ->check(CLI::ExistingFile);
       sub.footer(
-          "Exit status: 0 when every image passes, 1 when any failed or is flagged, 2 on usage errors.\n"
+          "Exit status: 0 when no image failed, 1 when any failed, 2 on usage errors. An empty mask not yet\n"
+          "confirmed is flagged with a warning and kept in all.csv (empty_confirmed False), as the Python tool.\n"
           "Empty masks already marked empty_confirmed in <output-dir>/all.csv stay confirmed.");
       return [config, confirm_file] {
         if (!confirm_file->empty()) {

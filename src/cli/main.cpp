@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "argv_compat.hpp"
 #include "command_registry.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/input_limits.hpp"
@@ -93,8 +94,15 @@ int main(int argc, char** argv) {
     actions.emplace_back(sub, spec.setup(*sub));
   }
 
+  // argparse's habits, which Python SegOid scripts rely on (README, "Differences").
+  cli::take_last_values(app);
   try {
-    app.parse(argc, argv);
+    const std::vector<std::string> given(argv, argv + argc);
+    std::vector<std::string> expanded = cli::expand_abbreviations(app, given);
+    app.name(expanded.front());                          // as parse(argc, argv) names it
+    std::reverse(expanded.begin() + 1, expanded.end());  // CLI11 takes the arguments last first,
+    expanded.erase(expanded.begin());                    // without the program name
+    app.parse(expanded);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;

@@ -92,7 +92,7 @@ void SectionWriter::close() {
 
 bool read_text(ConfigNode& node, const std::string& leaf, const KeyRules& rules, std::string& text) {
   if (!node.get(leaf, text)) return false;
-  node.require_one_of(leaf, text, rules.allowed);
+  if (!rules.allowed.empty()) node.require_one_of(leaf, text, rules.allowed);  // else from_text checks it
   return true;
 }
 

@@ -82,15 +82,28 @@ std::vector<fs::path> read_flagged(const fs::path& path) {
 }
 
 /// Where a flagged name's image is: as given when it exists, else in image_dir or the manifest.
+/// A name is a file name (SegOid before 0.9) or a basename without extension (the Python
+/// SegOid's list, and review_predictions'), which matches an image file with that stem.
 fs::path locate_image(const fs::path& name, const ExportCorrectionConfig& config, const Manifest* manifest) {
   if (name.is_absolute() && fs::is_regular_file(name)) return name;
+  const fs::path file = name.filename();
   if (!config.image_dir.empty()) {
-    const fs::path candidate = config.image_dir / name.filename();
+    const fs::path candidate = config.image_dir / file;
     if (fs::is_regular_file(candidate)) return candidate;
-    throw DataError("flagged image " + quoted(name.filename()) + " is not in " + quoted(config.image_dir));
+    std::vector<fs::path> by_stem;
+    for (const auto& entry : fs::directory_iterator(config.image_dir)) {
+      if (entry.is_regular_file() && entry.path().stem() == file) by_stem.push_back(entry.path());
+    }
+    if (by_stem.size() == 1) return by_stem.front();
+    if (by_stem.size() > 1) {
+      throw DataError("flagged image " + quoted(file) + " matches several files in " + quoted(config.image_dir) +
+                      "; list it with its extension");
+    }
+    throw DataError("flagged image " + quoted(file) + " is not in " + quoted(config.image_dir));
   }
   for (const auto& row : manifest->rows) {
-    if (fs::path(row.image_path).filename() == name.filename()) {
+    const fs::path listed = fs::path(row.image_path).filename();
+    if (listed == file || row.basename == file.string() || listed.stem() == file) {
       return resolve_data_path(row.image_path, config.data_root);
     }
   }

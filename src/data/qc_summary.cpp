@@ -47,7 +47,7 @@ int ValidationReport::orphan_masks() const {
   return static_cast<int>(std::count_if(entries.begin(), entries.end(), [](const QcEntry& e) { return e.orphan_mask; }));
 }
 
-int ValidationReport::exit_code() const { return count(QcStatus::kPass) == static_cast<int>(entries.size()) ? 0 : 1; }
+int ValidationReport::exit_code() const { return count(QcStatus::kFail) == 0 ? 0 : 1; }
 
 double ValidationReport::median_diameter_px() const {
   std::vector<double> sorted = object_diameters_px;
@@ -71,7 +71,8 @@ std::string format_validation_summary(const ValidationReport& report) {
   out += fmt::format("  {:<14}{:>6}", "passed", passed);
   if (report.confirmed_empty() > 0) out += fmt::format("   (incl. {} confirmed empty)", report.confirmed_empty());
   out += fmt::format("\n  {:<14}{:>6}\n", "failed", failed_images);
-  out += fmt::format("  {:<14}{:>6}{}\n", "flagged", flagged, flagged > 0 ? "   (empty mask, not confirmed)" : "");
+  out += fmt::format("  {:<14}{:>6}{}\n", "flagged", flagged,
+                     flagged > 0 ? "   (empty mask, not confirmed; kept in all.csv)" : "");
   if (report.orphan_masks() > 0) out += fmt::format("  {:<14}{:>6}   (masks without an image)\n", "orphan masks", report.orphan_masks());
 
   std::vector<double> coverage, objects;
@@ -127,7 +128,7 @@ std::string format_validation_summary(const ValidationReport& report) {
       out += fmt::format("  {:<5} {:<{}}  {}\n", "WARN", entry.row.basename, name_width, warning);
     }
   }
-  out += fmt::format("\n  Wrote {} ({} images), {} and curate_meta.yaml\n", report.all_csv.string(), passed,
+  out += fmt::format("\n  Wrote {} ({} images), {} and curate_meta.yaml\n", report.all_csv.string(), passed + flagged,
                      report.qc_csv.string());
   out += fmt::format("  Paths in the manifest are relative to the data root \"{}\" (data.data_root / --data-root)\n",
                      data_root_of(report.config).generic_string());

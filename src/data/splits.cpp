@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// make_splits: seeded train/val/test assignment by image, optionally stratified by coverage.
+// make_splits: the Python SegOid's seeded split by image (NumPy RandomState), optionally per coverage bucket.
 #include "segoid/data/splits.hpp"
 
 #include <fmt/format.h>
@@ -8,11 +8,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
+#include <map>
 #include <numeric>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/core/rng.hpp"
+#include "segoid/core/numpy_random.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/data/contract.hpp"
 
@@ -21,8 +23,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kSplits = 3;
-constexpr double kRatioTolerance = 1e-6;
 const char* const kSplitNames[kSplits] = {"train", "val", "test"};
+/// pandas.cut's bin edges in the Python SegOid's --stratify.
+constexpr double kCoverageEdges[] = {0.0, 0.01, 0.1, 0.5, 1.0};
+constexpr int kUnbinned = -1;
 
 void check_ratios(const std::vector<double>& ratios) {
   if (ratios.size() != kSplits) {
@@ -33,32 +37,21 @@ void check_ratios(const std::vector<double>& ratios) {
     if (!(r >= 0.0) || !std::isfinite(r)) throw ConfigError(fmt::format("--ratios must be non-negative, got {}", r));
     sum += r;
   }
-  if (std::abs(sum - 1.0) > kRatioTolerance) {
-    throw ConfigError(fmt::format("--ratios must sum to 1, got {:.6g}", sum));
-  }
+  // numpy.isclose(sum, 1.0), the Python tool's check: |sum - 1| <= atol + rtol * 1.
+  constexpr double kAtol = 1e-8, kRtol = 1e-5;
+  if (std::abs(sum - 1.0) > kAtol + kRtol) throw ConfigError(fmt::format("--ratios must sum to 1, got {:.6g}", sum));
 }
 
-/// Labels 0/1/2 for n positions with exactly counts[k] of label k, interleaved: position i takes
-/// the label whose quota counts[k] * (i + 1) / n is furthest ahead of what it has got so far.
-std::vector<int> interleaved_labels(const std::vector<int>& counts) {
-  const int n = std::accumulate(counts.begin(), counts.end(), 0);
-  std::vector<int> labels;
-  std::vector<int> given(kSplits, 0);
-  for (int i = 0; i < n; ++i) {
-    int best = -1;
-    double best_deficit = 0.0;
-    for (int k = 0; k < kSplits; ++k) {
-      if (given[k] >= counts[k]) continue;
-      const double deficit = static_cast<double>(counts[k]) * (i + 1) / n - given[k];
-      if (best < 0 || deficit > best_deficit + 1e-12) {
-        best = k;
-        best_deficit = deficit;
-      }
-    }
-    labels.push_back(best);
-    ++given[best];
+/// Shuffles `rows` (indices into the manifest) as DataFrame.sample(frac=1, random_state=seed)
+/// and appends the cut to `parts`.
+void shuffle_and_cut(const std::vector<int>& rows, const SplitConfig& config, std::vector<int> (&parts)[kSplits]) {
+  core::NumpyRandomState state(config.seed);
+  const std::vector<std::int64_t> order = state.permutation(static_cast<std::int64_t>(rows.size()));
+  const std::vector<int> counts = split_counts(static_cast<int>(rows.size()), config.ratios);
+  for (std::size_t position = 0; position < order.size(); ++position) {
+    const int part = static_cast<int>(position) < counts[0] ? 0 : static_cast<int>(position) < counts[0] + counts[1] ? 1 : 2;
+    parts[part].push_back(rows[static_cast<std::size_t>(order[position])]);
   }
-  return labels;
 }
 
 }  // namespace
@@ -73,72 +66,54 @@ Stratify parse_stratify(const std::string& text) {
 
 std::vector<int> split_counts(int n, const std::vector<double>& ratios) {
   check_ratios(ratios);
-  std::vector<int> counts(kSplits);
-  std::vector<std::pair<double, int>> remainders;
-  int assigned = 0;
-  for (int k = 0; k < kSplits; ++k) {
-    const double exact = n * ratios[k];
-    counts[k] = static_cast<int>(std::floor(exact + 1e-9));
-    assigned += counts[k];
-    remainders.emplace_back(exact - counts[k], k);
+  const int train = static_cast<int>(n * ratios[0]);
+  const int val = static_cast<int>(n * ratios[1]);
+  return {train, val, n - train - val};
+}
+
+int coverage_bucket(const std::optional<double>& coverage) {
+  if (!coverage) return kUnbinned;
+  for (int bucket = 0; bucket + 1 < static_cast<int>(std::size(kCoverageEdges)); ++bucket) {
+    if (*coverage > kCoverageEdges[bucket] && *coverage <= kCoverageEdges[bucket + 1]) return bucket;
   }
-  // Largest remainder first; stable sort keeps train before val before test on ties.
-  std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (int i = 0; assigned < n; ++i, ++assigned) ++counts[remainders[i % kSplits].second];
-  const int positive = static_cast<int>(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r > 0.0; }));
-  if (n >= positive) {
-    for (int k = 0; k < kSplits; ++k) {
-      if (ratios[k] > 0.0 && counts[k] == 0) {
-        const auto largest = std::max_element(counts.begin(), counts.end()) - counts.begin();
-        --counts[largest];
-        ++counts[k];
-      }
-    }
-  }
-  return counts;
+  return kUnbinned;  // 0 (an empty mask), above 1, NaN
 }
 
 SplitResult make_splits(const Manifest& manifest, const SplitConfig& config) {
   check_ratios(config.ratios);
   if (manifest.rows.empty()) throw DataError("cannot split \"" + config.manifest.string() + "\": no rows");
   const int n = static_cast<int>(manifest.rows.size());
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  const auto& rows = manifest.rows;
-  std::sort(order.begin(), order.end(), [&](int a, int b) { return rows[a].basename < rows[b].basename; });
-  const std::vector<int> counts = split_counts(n, config.ratios);
-  core::Rng rng(config.seed);
-  std::vector<int> label_of(n);  // split of row index
-
+  std::vector<int> parts[kSplits];
   if (config.stratify == Stratify::kNone) {
-    rng.shuffle(order);
-    for (int i = 0; i < n; ++i) label_of[order[i]] = i < counts[0] ? 0 : i < counts[0] + counts[1] ? 1 : 2;
+    std::vector<int> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    shuffle_and_cut(all, config, parts);
   } else {
-    for (const auto& row : rows) {
-      if (!row.mask_coverage) {
-        throw DataError("cannot stratify \"" + config.manifest.string() + "\" by coverage: \"" + row.basename +
-                        "\" has no mask_coverage (run validate_dataset first)");
-      }
+    // Buckets in the order they first appear, as pandas' Series.unique() lists them.
+    std::vector<int> bucket_order;
+    std::map<int, std::vector<int>> members;
+    for (int row = 0; row < n; ++row) {
+      const int bucket = coverage_bucket(manifest.rows[row].mask_coverage);
+      if (members[bucket].empty()) bucket_order.push_back(bucket);
+      members[bucket].push_back(row);
     }
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return *rows[a].mask_coverage < *rows[b].mask_coverage; });
-    double smallest = 1.0;
-    for (double r : config.ratios) {
-      if (r > 0.0) smallest = std::min(smallest, r);
+    if (members.count(kUnbinned)) {
+      spdlog::info("--stratify: {} image(s) with coverage 0 or none split as a group of their own (the Python "
+                   "SegOid leaves them out)",
+                   members[kUnbinned].size());
     }
-    const int bin = std::max(1, static_cast<int>(std::ceil(1.0 / smallest - 1e-9)));
-    const std::vector<int> labels = interleaved_labels(counts);
-    for (int start = 0; start < n; start += bin) {
-      std::vector<int> members(order.begin() + start, order.begin() + std::min(n, start + bin));
-      rng.shuffle(members);
-      for (std::size_t j = 0; j < members.size(); ++j) label_of[members[j]] = labels[start + j];
-    }
+    for (int bucket : bucket_order) shuffle_and_cut(members[bucket], config, parts);
   }
 
   SplitResult result;
-  Manifest* parts[kSplits] = {&result.train, &result.val, &result.test};
-  for (Manifest* part : parts) part->columns = manifest.columns;
-  for (int i = 0; i < n; ++i) parts[label_of[i]]->rows.push_back(rows[i]);
-  if (n < kSplits) spdlog::warn("only {} images: some splits are empty", n);
+  Manifest* out[kSplits] = {&result.train, &result.val, &result.test};
+  for (int k = 0; k < kSplits; ++k) {
+    out[k]->columns = manifest.columns;
+    for (int row : parts[k]) out[k]->rows.push_back(manifest.rows[row]);
+  }
+  for (int k = 0; k < kSplits; ++k) {
+    if (config.ratios[k] > 0.0 && out[k]->rows.empty()) spdlog::warn("{} images: the {} split is empty", n, kSplitNames[k]);
+  }
   return result;
 }
 

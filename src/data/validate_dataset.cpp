@@ -28,6 +28,10 @@ namespace segoid::data {
 namespace fs = std::filesystem;
 namespace {
 
+/// The Python SegOid's warning for an empty mask that is not confirmed (qc_report.csv warnings).
+constexpr char kEmptyNeedsConfirmation[] = "Empty mask - needs confirmation";
+
+
 constexpr const char* kMaskSuffix = contract::kMaskStemSuffix;
 /// Distinct mask levels listed in a failure message before "...".
 constexpr std::size_t kLevelsShown = 8;
@@ -132,6 +136,7 @@ void check_pair(QcEntry& entry, const fs::path& image_path, const fs::path& mask
     if (confirmed.count(entry.row.basename) != 0) {
       entry.row.empty_confirmed = true;
     } else {
+      // Kept in all.csv with Python's warning: a true negative, or a mask nobody drew.
       entry.status = QcStatus::kFlagged;
       entry.reason = "empty mask not confirmed (confirm with --confirm-empty or empty_confirmed in all.csv)";
     }
@@ -330,11 +335,11 @@ ValidationReport validate_dataset(const CurateConfig& config) {
     qc.columns.push_back(column);
   }
   for (const auto& entry : report.entries) {
-    if (entry.status == QcStatus::kPass) all.rows.push_back(entry.row);
+    if (entry.status != QcStatus::kFail) all.rows.push_back(entry.row);  // flagged empties too, as Python
     ManifestRow row = entry.row;
-    std::string warnings;
+    std::string warnings = entry.status == QcStatus::kFlagged ? kEmptyNeedsConfirmation : "";
     for (const auto& warning : entry.warnings) warnings += (warnings.empty() ? "" : "; ") + warning;
-    row.extra[k::kValidationStatus] = entry.status == QcStatus::kPass ? k::kPass : k::kFail;
+    row.extra[k::kValidationStatus] = entry.status == QcStatus::kFail ? k::kFail : k::kPass;
     row.extra[k::kValidationMessage] = entry.reason;
     row.extra[k::kWarnings] = warnings;
     row.extra[k::kStatus] = to_string(entry.status);

@@ -196,32 +196,39 @@ void write_meta(const fs::path& path, const PredictConfig& c, const ModelDescrip
   core::write_file_atomic(path, std::string(out.c_str()) + "\n");
 }
 
-/// Old and new outputs never mix: refuse, or with `force` delete the earlier run's own files.
-/// With `own_names` (a shard), only those files count, so shards sharing a folder coexist.
-void prepare_output_dir(const fs::path& dir, bool force, bool resume, const std::set<std::string>* own_names) {
+/// Old and new outputs never mix. Earlier outputs of this run's own images (and run files) are
+/// replaced, as the Python SegOid re-runs into a folder (e.g. with another --threshold); a folder
+/// that also holds predictions of other images is refused unless `force`, which deletes them all.
+/// A shard counts only its own files, so shards sharing a folder coexist.
+void prepare_output_dir(const fs::path& dir, bool force, bool resume, const std::set<std::string>& own_names,
+                        bool sharded) {
   fs::create_directories(dir);
   if (resume) {
     const int removed = core::remove_stale_temporaries(dir);
     if (removed > 0) spdlog::info("--resume: removed {} unfinished file(s) of a killed run in \"{}\"", removed, dir.string());
     return;
   }
-  std::vector<fs::path> previous;
+  std::vector<fs::path> own, foreign;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
-    const bool ours = own_names ? own_names->count(entry.path().filename().string()) > 0
-                                : detail::is_prediction_output(entry.path());
-    if (ours) previous.push_back(entry.path());
+    const bool mine = own_names.count(entry.path().filename().string()) > 0;
+    if (mine) {
+      own.push_back(entry.path());
+    } else if (!sharded && detail::is_prediction_output(entry.path())) {
+      foreign.push_back(entry.path());
+    }
   }
-  if (previous.empty()) return;
-  std::sort(previous.begin(), previous.end());
-  if (!force) {
+  std::sort(foreign.begin(), foreign.end());
+  if (!foreign.empty() && !force) {
     throw ConfigError(fmt::format(
-        "output folder \"{}\" already holds {} prediction file(s) from an earlier run{} (e.g. \"{}\"); "
-        "pass --force to replace them, or choose another --output-dir",
-        dir.string(), previous.size(), own_names ? " of this shard" : "", previous.front().filename().string()));
+        "output folder \"{}\" already holds {} prediction file(s) of other images (e.g. \"{}\"), which would mix "
+        "with this run's; pass --force to delete them, or choose another --output-dir",
+        dir.string(), foreign.size(), foreign.front().filename().string()));
   }
-  spdlog::warn("--force: deleting {} prediction file(s) of an earlier run in \"{}\"", previous.size(), dir.string());
-  for (const auto& file : previous) fs::remove(file);
+  if (!foreign.empty()) spdlog::warn("--force: deleting {} prediction file(s) of other images in \"{}\"", foreign.size(), dir.string());
+  if (!own.empty()) spdlog::info("replacing {} output file(s) of an earlier run on these images in \"{}\"", own.size(), dir.string());
+  for (const auto& file : foreign) fs::remove(file);
+  for (const auto& file : own) fs::remove(file);
 }
 
 }  // namespace
@@ -238,7 +245,7 @@ PredictSummary run_predict_full(const PredictConfig& config) {
   };
   const std::set<std::string> own_names = detail::own_output_names(items, config);
   if (config.resume && config.force) throw ConfigError("predict_full: --resume and --force exclude each other");
-  prepare_output_dir(config.output_dir, config.force, config.resume, sharded ? &own_names : nullptr);
+  prepare_output_dir(config.output_dir, config.force, config.resume, own_names, sharded);
   if (sharded) {
     spdlog::info("shard {}/{}: {} of {} input image(s)", config.shard_index, config.shard_count, items.size(),
                  all_items.size());

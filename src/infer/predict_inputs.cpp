@@ -2,6 +2,8 @@
 // The images of a predict_full run, from a manifest and/or --input, with unique output names.
 #include "predict_inputs.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <map>
 #include <set>
 
@@ -67,6 +69,13 @@ std::vector<InputItem> manifest_inputs(const fs::path& manifest, const fs::path&
     item.image = data::resolve_data_path(row.image_path, data_root);
     if (!row.mask_path.empty()) item.mask = data::resolve_data_path(row.mask_path, data_root);
     item.basename = row.basename;
+    // As the Python SegOid: an image whose ground truth is missing is predicted, without metrics.
+    std::error_code ec;
+    if (!item.mask.empty() && !fs::exists(item.mask, ec)) {
+      spdlog::warn("ground truth \"{}\" of \"{}\" not found: predicting it without pixel metrics",
+                   item.mask.string(), row.basename);
+      item.mask.clear();
+    }
     items.push_back(std::move(item));
   }
   return items;

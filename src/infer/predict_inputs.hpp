@@ -23,7 +23,9 @@ struct InputItem {
 std::vector<InputItem> gather_inputs(const PredictConfig& config);
 
 /// Rows of a manifest CSV (basename, image_path, optional mask_path; relative paths resolved
-/// against `data_root`, or the working directory when empty). Throws IoError/DataError naming the file.
+/// against `data_root`, or the working directory when empty). A mask_path whose file does not
+/// exist is dropped with a warning (the image is predicted without metrics, as the Python
+/// SegOid does). Throws IoError/DataError naming the file.
 std::vector<InputItem> manifest_inputs(const std::filesystem::path& manifest, const std::filesystem::path& data_root);
 
 /// The items of config's shard (all of them without a shard), in their original order.

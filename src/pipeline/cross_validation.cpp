@@ -24,6 +24,11 @@ namespace segoid::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
+// cv_meta.yaml keys: the Python SegOid's fold lists, then SegOid's.
+constexpr char kValImage[] = "val_image";    ///< leave_one_out: the one validation image
+constexpr char kTrainImages[] = "train_images";
+constexpr char kResolvedManifest[] = "source_manifest_resolved";
+
 /// The train config without the keys that may differ between runs of one cross-validation
 /// (manifests are per fold; threads, device and workers change speed, not results).
 train::TrainConfig fingerprint_config(train::TrainConfig c) {
@@ -39,21 +44,37 @@ train::TrainConfig fingerprint_config(train::TrainConfig c) {
 
 std::string train_fingerprint(const train::TrainConfig& c) { return train::to_yaml(fingerprint_config(c)); }
 
+std::string resolved_manifest(const CvConfig& config) {
+  return fs::absolute(config.cv.source_manifest).lexically_normal().string();
+}
+
+/// folds/cv_meta.yaml: the Python SegOid's keys (strategy, n_folds, seed, source_manifest, and
+/// per fold fold, val_image (leave_one_out) or val_images (k_fold), n_train, n_val), then
+/// SegOid's: each fold's train_images, the resolved manifest path, the train config and version,
+/// which a second run compares against.
 std::string meta_yaml(const CvConfig& config, const std::vector<Fold>& folds) {
+  const bool one_out = config.cv.strategy == CvStrategy::kLeaveOneOut;
   YAML::Emitter e;
   e.SetDoublePrecision(17);  // the train config reads back exactly
   e << YAML::BeginMap;
-  e << YAML::Key << "strategy" << YAML::Value << to_string(config.cv.strategy);
-  e << YAML::Key << "seed" << YAML::Value << config.cv.seed;
-  e << YAML::Key << "n_folds" << YAML::Value << static_cast<int>(folds.size());
-  e << YAML::Key << "source_manifest" << YAML::Value << fs::absolute(config.cv.source_manifest).lexically_normal().string();
   e << YAML::Key << "folds" << YAML::Value << YAML::BeginSeq;
   for (const Fold& f : folds) {
-    e << YAML::BeginMap << YAML::Key << "index" << YAML::Value << f.index;
-    e << YAML::Key << "validation" << YAML::Value << YAML::Flow << f.validation;
-    e << YAML::Key << "training" << YAML::Value << YAML::Flow << f.training << YAML::EndMap;
+    e << YAML::BeginMap << YAML::Key << "fold" << YAML::Value << f.index;
+    e << YAML::Key << "n_train" << YAML::Value << static_cast<int>(f.training.size());
+    e << YAML::Key << "n_val" << YAML::Value << static_cast<int>(f.validation.size());
+    if (one_out) {
+      e << YAML::Key << kValImage << YAML::Value << f.validation.front();
+    } else {
+      e << YAML::Key << contract::kValImages << YAML::Value << f.validation;
+    }
+    e << YAML::Key << kTrainImages << YAML::Value << YAML::Flow << f.training << YAML::EndMap;
   }
   e << YAML::EndSeq;
+  e << YAML::Key << "n_folds" << YAML::Value << static_cast<int>(folds.size());
+  e << YAML::Key << "seed" << YAML::Value << config.cv.seed;
+  e << YAML::Key << "source_manifest" << YAML::Value << config.cv.source_manifest.string();
+  e << YAML::Key << "strategy" << YAML::Value << to_string(config.cv.strategy);
+  e << YAML::Key << kResolvedManifest << YAML::Value << resolved_manifest(config);
   e << YAML::Key << "train_config" << YAML::Value << YAML::BeginMap;
   train::emit_train_config(e, fingerprint_config(config.train));
   e << YAML::EndMap;
@@ -62,6 +83,18 @@ std::string meta_yaml(const CvConfig& config, const std::vector<Fold>& folds) {
   e << YAML::Key << "git_hash" << YAML::Value << core::git_hash() << YAML::EndMap;
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
+}
+
+/// A fold's names under the first of `keys` present (a list, or one name), for the spellings of
+/// this and earlier SegOids.
+std::vector<std::string> names_under(const YAML::Node& fold, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    const YAML::Node node = fold[key];
+    if (!node) continue;
+    if (node.IsScalar()) return {node.as<std::string>()};
+    return node.as<std::vector<std::string>>();
+  }
+  throw YAML::Exception(YAML::Mark::null_mark(), "a fold lacks its image list");
 }
 
 /// What differs between an existing cv_meta.yaml and this run, or "" when nothing does.
@@ -75,17 +108,18 @@ std::string meta_difference(const fs::path& meta_path, const CvConfig& config, c
     if (old["seed"].as<std::uint64_t>() != config.cv.seed) {
       return fmt::format("seed {} -> {}", old["seed"].as<std::uint64_t>(), config.cv.seed);
     }
-    const std::string manifest = fs::absolute(config.cv.source_manifest).lexically_normal().string();
-    if (old["source_manifest"].as<std::string>() != manifest) {
-      return fmt::format("source manifest \"{}\" -> \"{}\"", old["source_manifest"].as<std::string>(), manifest);
+    const std::string manifest = resolved_manifest(config);
+    const YAML::Node old_manifest = old[kResolvedManifest] ? old[kResolvedManifest] : old["source_manifest"];
+    if (old_manifest.as<std::string>() != manifest) {
+      return fmt::format("source manifest \"{}\" -> \"{}\"", old_manifest.as<std::string>(), manifest);
     }
     if (old["folds"].size() != folds.size()) {
       return fmt::format("{} folds -> {} folds", old["folds"].size(), folds.size());
     }
     for (const Fold& f : folds) {
       const YAML::Node of = old["folds"][f.index];
-      if (of["validation"].as<std::vector<std::string>>() != f.validation ||
-          of["training"].as<std::vector<std::string>>() != f.training) {
+      if (names_under(of, {contract::kValImages, kValImage, "validation"}) != f.validation ||
+          names_under(of, {kTrainImages, "training"}) != f.training) {
         return fmt::format("the images of fold {} (the source manifest changed)", f.index);
       }
     }
@@ -129,6 +163,7 @@ void run_fold(const CvConfig& config, const CvOptions& options, const data::Mani
   to.config_path = options.config_path;
   to.run_dir = dir;
   to.weights_dir = options.weights_dir;
+  to.cache_dir = options.cache_dir;
   to.interrupt = options.interrupt;
   if (options.on_step_end) {
     to.on_step_end = [&options, &fold](int epoch, int step) { options.on_step_end(fold.index, epoch, step); };
@@ -188,22 +223,29 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
   }
   const std::vector<Fold> folds = assign_folds(basenames, config.cv.strategy, config.cv.n_folds, config.cv.seed);
   const int n_folds = static_cast<int>(folds.size());
-  std::vector<int> selected = options.folds;
-  if (selected.empty()) {
+  // As the Python SegOid: a fold outside the range is skipped with a warning, the others run.
+  std::vector<int> selected;
+  for (int f : options.folds) {
+    if (f >= 0 && f < n_folds) {
+      selected.push_back(f);
+    } else {
+      spdlog::warn("--folds: fold {} out of range (this cross-validation has folds 0..{}), skipping", f, n_folds - 1);
+    }
+  }
+  if (options.folds.empty()) {
     for (int f = 0; f < n_folds; ++f) selected.push_back(f);
+  } else if (selected.empty()) {
+    throw ConfigError(fmt::format("--folds: no fold to run; this cross-validation has {} folds (0..{})", n_folds,
+                                  n_folds - 1));
   }
   std::sort(selected.begin(), selected.end());  // "--folds 2,0,2" runs folds 0 and 2 once each
   selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
-  for (int f : selected) {
-    if (f < 0 || f >= n_folds) {
-      throw ConfigError(fmt::format("--folds: fold {} does not exist; this cross-validation has {} folds (0..{})", f,
-                                    n_folds, n_folds - 1));
-    }
-  }
 
-  const fs::path meta_path = config.cv_dir / contract::kCvMetaYaml;
-  if (fs::exists(meta_path)) {
-    const std::string diff = options.force ? "" : meta_difference(meta_path, config, folds);
+  const fs::path meta_path = config.cv_dir / contract::kFoldsDir / contract::kCvMetaYaml;
+  const fs::path legacy_meta = config.cv_dir / contract::kCvMetaYaml;  // where SegOid 0.x kept it
+  const fs::path old_meta = fs::exists(meta_path) ? meta_path : legacy_meta;
+  if (fs::exists(old_meta)) {
+    const std::string diff = options.force ? "" : meta_difference(old_meta, config, folds);
     if (!diff.empty()) {
       throw ConfigError(fmt::format("\"{}\" holds a cross-validation with different settings ({}); use another "
                                     "output.cv_dir, or --force to discard its folds and results",
@@ -221,7 +263,9 @@ CvSummary run_cross_validation(const CvConfig& config, const CvOptions& options)
   // Unfinished temporary files of a killed earlier run (each fold's own are cleared by train).
   core::remove_stale_temporaries(config.cv_dir);
   core::remove_stale_temporaries(config.cv_dir / contract::kResultsDir);
+  fs::create_directories(meta_path.parent_path());
   core::write_file_atomic(meta_path, meta_yaml(config, folds));
+  if (fs::exists(legacy_meta)) fs::remove(legacy_meta);
   // The config as given, kept beside the folds (the Python SegOid's cv_config.yaml snapshot).
   if (!options.config_path.empty() && fs::is_regular_file(options.config_path)) {
     core::write_file_atomic(config.cv_dir / contract::kCvConfigSnapshot, core::read_file(options.config_path));

@@ -9,7 +9,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/core/rng.hpp"
+#include "segoid/core/numpy_random.hpp"
 #include "segoid/pipeline/cross_validation.hpp"
 
 namespace segoid::pipeline {
@@ -30,7 +30,8 @@ const core::ConfigTable<CvConfig>& cv_only_table() {
           .help("leave_one_out: one fold per image; k_fold: n_folds seeded groups"),
       key<CvConfig>("cv.source_manifest", &CvConfig::cv, &CvSection::source_manifest)
           .help("all labelled images (all.csv); folds are cut from it"),
-      key<CvConfig>("cv.seed", &CvConfig::cv, &CvSection::seed).help("k_fold permutation seed"),
+      key<CvConfig>("cv.seed", &CvConfig::cv, &CvSection::seed).range(0, static_cast<double>(core::kNumpyMaxSeed))
+          .help("k_fold shuffle seed (NumPy RandomState, as scikit-learn's KFold)"),
       key<CvConfig>("cv.n_folds", &CvConfig::cv, &CvSection::n_folds).range(2, kMaxFolds).help("k_fold only"),
       key<CvConfig>("output.cv_dir", &CvConfig::cv_dir).help("folds/ and results/ go here"),
   };
@@ -86,23 +87,25 @@ std::vector<Fold> assign_folds(const std::vector<std::string>& basenames, CvStra
                                std::uint64_t seed) {
   const int n = static_cast<int>(basenames.size());
   if (n < 2) throw ConfigError(fmt::format("cross-validation needs at least 2 images, got {}", n));
-  std::vector<int> order(basenames.size());
-  std::iota(order.begin(), order.end(), 0);
+  std::vector<int> fold_of(basenames.size());
   int k = n;
   if (strategy == CvStrategy::kKFold) {
     if (n_folds < 2 || n_folds > n) {
       throw ConfigError(fmt::format("cv.n_folds must be in [2, {}] (the number of images), got {}", n, n_folds));
     }
+    // scikit-learn's KFold(n_folds, shuffle=True, random_state=seed), the Python SegOid's: NumPy
+    // shuffles the row numbers, then the first n % k folds take n / k + 1 of them, the others n / k.
     k = n_folds;
-    core::Rng rng(seed);
-    rng.shuffle(order);
-  }
-  std::vector<int> fold_of(basenames.size());
-  for (int f = 0; f < k; ++f) {
-    // Integer cut points give group sizes floor(n/k) or ceil(n/k).
-    const int begin = static_cast<int>(static_cast<long long>(f) * n / k);
-    const int end = static_cast<int>(static_cast<long long>(f + 1) * n / k);
-    for (int pos = begin; pos < end; ++pos) fold_of[order[pos]] = f;
+    std::vector<int> order(basenames.size());
+    std::iota(order.begin(), order.end(), 0);
+    core::NumpyRandomState(seed).shuffle(order);
+    int position = 0;
+    for (int f = 0; f < k; ++f) {
+      const int size = n / k + (f < n % k ? 1 : 0);
+      for (int i = 0; i < size; ++i) fold_of[order[position++]] = f;
+    }
+  } else {
+    std::iota(fold_of.begin(), fold_of.end(), 0);  // leave one out: fold i validates on image i
   }
   std::vector<Fold> folds(k);
   for (int f = 0; f < k; ++f) folds[f].index = f;

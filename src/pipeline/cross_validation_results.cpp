@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "cross_validation_internal.hpp"
 #include "segoid/core/atomic_file.hpp"
@@ -17,6 +18,8 @@
 namespace segoid::pipeline {
 namespace fs = std::filesystem;
 namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool completed(const FoldResult& r) {
   return r.outcome == FoldOutcome::kTrained || r.outcome == FoldOutcome::kResumed ||
@@ -101,28 +104,39 @@ void write_results(const CvSummary& summary, const CvConfig& config) {
   io::CsvTable csv;
   csv.header.assign(contract::kFoldMetricsColumns.begin(), contract::kFoldMetricsColumns.end());
   csv.header.emplace_back(contract::kEpochsCompleted);
+  csv.header.emplace_back(contract::kValImages);
   for (const FoldResult& r : summary.folds) {
     if (!completed(r)) continue;
-    csv.rows.push_back({std::to_string(r.fold), join(r.validation, ";"), fmt::format("{:.6f}", r.best_val_dice),
+    // The Python SegOid's val_image: the name of a single validation image, else "N images".
+    const std::string val_image =
+        r.validation.size() == 1 ? r.validation.front() : fmt::format("{} images", r.validation.size());
+    csv.rows.push_back({std::to_string(r.fold), val_image, fmt::format("{:.6f}", r.best_val_dice),
                         std::to_string(r.best_epoch), fmt::format("{:.6f}", r.final_train_dice),
-                        fmt::format("{:.2f}", r.minutes), std::to_string(r.epochs_completed)});
+                        fmt::format("{:.2f}", r.minutes), std::to_string(r.epochs_completed),
+                        join(r.validation, ";")});
   }
   io::write_csv(dir / contract::kFoldMetricsCsv, csv);
 
+  // The Python SegOid's keys (in yaml.dump's sorted order), then SegOid's.
+  const bool any = summary.n_completed > 0;
   YAML::Emitter e;
   e.SetDoublePrecision(6);
   e << YAML::BeginMap;
-  e << YAML::Key << "best_val_dice" << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "mean" << YAML::Value << summary.mean_dice;
-  e << YAML::Key << "std" << YAML::Value << summary.std_dice;
-  e << YAML::Key << "min" << YAML::Value << summary.min_dice;
-  e << YAML::Key << "max" << YAML::Value << summary.max_dice;
   e << YAML::Key << "best_fold" << YAML::Value << summary.best_fold;
-  e << YAML::Key << "worst_fold" << YAML::Value << summary.worst_fold << YAML::EndMap;
-  e << YAML::Key << "total_time_min" << YAML::Value << summary.total_minutes;
-  e << YAML::Key << "n_folds" << YAML::Value << static_cast<int>(summary.folds.size());
-  e << YAML::Key << "n_completed" << YAML::Value << summary.n_completed;
-  e << YAML::Key << "strategy" << YAML::Value << to_string(config.cv.strategy);
+  e << YAML::Key << "best_fold_dice" << YAML::Value << (any ? summary.max_dice : kNaN);
+  e << YAML::Key << "cv_strategy" << YAML::Value << to_string(config.cv.strategy);
+  e << YAML::Key << "experiment_dir" << YAML::Value << config.cv_dir.string();
+  e << YAML::Key << "n_folds" << YAML::Value << summary.n_completed;  // Python: the folds with results
+  e << YAML::Key << "n_folds_completed" << YAML::Value << summary.n_completed;
+  e << YAML::Key << "total_training_time_min" << YAML::Value << summary.total_minutes;
+  e << YAML::Key << "val_dice" << YAML::Value << YAML::BeginMap;  // over the folds' best val Dice
+  e << YAML::Key << "max" << YAML::Value << (any ? summary.max_dice : kNaN);
+  e << YAML::Key << "mean" << YAML::Value << (any ? summary.mean_dice : kNaN);
+  e << YAML::Key << "min" << YAML::Value << (any ? summary.min_dice : kNaN);
+  e << YAML::Key << "std" << YAML::Value << (any ? summary.std_dice : kNaN) << YAML::EndMap;
+  e << YAML::Key << "worst_fold" << YAML::Value << summary.worst_fold;
+  e << YAML::Key << "worst_fold_dice" << YAML::Value << (any ? summary.min_dice : kNaN);
+  e << YAML::Key << "folds_planned" << YAML::Value << static_cast<int>(summary.folds.size());
   e << YAML::Key << "seed" << YAML::Value << config.cv.seed;
   e << YAML::Key << "source_manifest" << YAML::Value << config.cv.source_manifest.string();
   e << YAML::Key << "version" << YAML::Value << core::version();

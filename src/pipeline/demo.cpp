@@ -4,9 +4,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <utility>
 
 #include <fmt/format.h>
@@ -14,6 +17,7 @@
 #include "segoid/analysis/quantify.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/rng.hpp"
 #include "segoid/data/splits.hpp"
 #include "segoid/synth/synth_plate.hpp"
 #include "segoid/synth/synth_style.hpp"
@@ -48,6 +52,46 @@ void stage(int number, const std::string& what) {
   std::cout << fmt::format("\n[{}/7] {}\n", number, what) << std::flush;
 }
 
+// The demo's own 60/20/20 cut of a small group: largest-remainder counts with every split given
+// an image once there are three, so that each style keeps training, validation and test images
+// even at --images 5 (make_splits truncates as the Python tool does: 8 images give 4/1/3).
+// Rows are shuffled by core::Rng after sorting by basename; the demo's published scores were
+// measured on this split.
+data::SplitResult split_group(const data::Manifest& group, std::uint64_t seed) {
+  constexpr int kParts = 3;
+  constexpr double kRatios[kParts] = {0.6, 0.2, 0.2};
+  const int n = static_cast<int>(group.rows.size());
+  std::vector<int> counts(kParts);
+  std::vector<std::pair<double, int>> remainders;
+  int assigned = 0;
+  for (int k = 0; k < kParts; ++k) {
+    const double exact = n * kRatios[k];
+    counts[k] = static_cast<int>(std::floor(exact + 1e-9));
+    assigned += counts[k];
+    remainders.emplace_back(exact - counts[k], k);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (int i = 0; assigned < n; ++i, ++assigned) ++counts[remainders[i % kParts].second];
+  if (n >= kParts) {
+    for (int k = 0; k < kParts; ++k) {
+      if (counts[k] == 0) {
+        --counts[std::max_element(counts.begin(), counts.end()) - counts.begin()];
+        ++counts[k];
+      }
+    }
+  }
+  std::vector<int> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return group.rows[a].basename < group.rows[b].basename; });
+  core::Rng(seed).shuffle(order);
+  std::vector<int> part_of(n);
+  for (int i = 0; i < n; ++i) part_of[order[i]] = i < counts[0] ? 0 : i < counts[0] + counts[1] ? 1 : 2;
+  data::SplitResult result{{{}, group.columns}, {{}, group.columns}, {{}, group.columns}};
+  data::Manifest* parts[kParts] = {&result.train, &result.val, &result.test};
+  for (int i = 0; i < n; ++i) parts[part_of[i]]->rows.push_back(group.rows[i]);
+  return result;
+}
+
 // Splits every style's images 60/20/20 on its own, so the test set holds each style.
 data::SplitResult split_by_style(const data::SplitConfig& split) {
   const data::Manifest all = data::read_manifest(split.manifest);
@@ -60,7 +104,7 @@ data::SplitResult split_by_style(const data::SplitConfig& split) {
   data::SplitResult result{{{}, all.columns}, {{}, all.columns}, {{}, all.columns}};
   std::string meta = fmt::format("# segoid demo: split by style\nseed: {}\nstratify: style\n", split.seed);
   for (const auto& [style, group] : groups) {
-    const data::SplitResult part = data::make_splits(group, split);
+    const data::SplitResult part = split_group(group, split.seed);
     for (const auto& [from, to] : {std::pair{&part.train, &result.train}, {&part.val, &result.val}, {&part.test, &result.test}})
       to->rows.insert(to->rows.end(), from->rows.begin(), from->rows.end());
     meta += fmt::format("{}: {{train: {}, val: {}, test: {}}}\n", synth::synth_style_name(style), part.train.rows.size(),

@@ -37,6 +37,8 @@ constexpr int kMinObjectAreaPx = 100;      // the Python tool's post-processing 
 constexpr double kMatchIou = 0.5;          // IoU for matching objects when measuring offsets
 constexpr int kOverlayMaxSide = 1600;      // px; overlays are for eyes, not measurement
 constexpr std::uint64_t kSubsetStream = 0x5A17;  // seed stream for the training subset
+/// Written first into the run folder: a folder holding it is an earlier sanity check.
+constexpr char kSanityTrainCsv[] = "sanity_train.csv";
 
 // Keeps max(5, ceil(fraction * n)) training images (all when fewer), drawn from the seed.
 fs::path write_training_subset(const train::TrainConfig& config, double fraction, const fs::path& run_dir) {
@@ -53,7 +55,7 @@ fs::path write_training_subset(const train::TrainConfig& config, double fraction
   data::Manifest subset;
   subset.columns = manifest.columns;
   for (int i : order) subset.rows.push_back(manifest.rows[static_cast<std::size_t>(i)]);
-  const fs::path path = run_dir / "sanity_train.csv";
+  const fs::path path = run_dir / kSanityTrainCsv;
   data::write_manifest(path, subset);
   spdlog::info("training on {} of {} images (data_fraction, at least {})", keep, n, kMinTrainImages);
   return path;
@@ -72,8 +74,9 @@ fs::path write_loss_curve(const train::TrainResult& run, const fs::path& run_dir
 
 // Tiled predictions of the validation images, then offsets of matched objects and overlays.
 void predict_and_compare(const train::TrainConfig& config, const SanityCriteria& criteria,
-                         const fs::path& checkpoint, SanityResult& result) {
+                         const fs::path& checkpoint, const fs::path& cache_dir, SanityResult& result) {
   infer::PredictConfig predict;
+  predict.cache_dir = cache_dir;
   predict.checkpoint = checkpoint;
   predict.manifest = config.data.val_manifest;
   predict.data_root = config.data.data_root;
@@ -155,13 +158,18 @@ SanityResult run_sanity_check(const SanityConfig& sanity, const fs::path& config
 
   SanityResult result;
   result.run_dir = config.run_dir;
-  prepare_run_folder(result.run_dir, sanity_options.force, "output.run_dir");
+  // An earlier sanity check is replaced, as the Python SegOid re-runs into runs/sanity_check/;
+  // a folder holding anything else needs --force.
+  const bool earlier_check = fs::exists(result.run_dir / kSanityTrainCsv);
+  if (earlier_check && !sanity_options.force) spdlog::info("replacing the earlier sanity check in \"{}\"", result.run_dir.string());
+  prepare_run_folder(result.run_dir, sanity_options.force || earlier_check, "output.run_dir");
   config.data.train_manifest = write_training_subset(config, criteria.data_fraction, result.run_dir);
 
   train::TrainOptions options;
   options.config_path = config_path;
   options.run_dir = result.run_dir;
   options.weights_dir = sanity_options.weights_dir;
+  options.cache_dir = sanity_options.cache_dir;
   options.interrupt = sanity_options.interrupt;
   const train::TrainResult run = train::train_model(config, options);
   if (run.interrupted) throw Error("sanity check interrupted; run it again (with --force) to start over");
@@ -173,7 +181,7 @@ SanityResult run_sanity_check(const SanityConfig& sanity, const fs::path& config
 
   const fs::path checkpoint = !run.final_checkpoint.empty() ? run.final_checkpoint : run.best_checkpoint;
   if (checkpoint.empty()) throw ConfigError(config_path.string() + ": checkpointing must save the best or final model");
-  predict_and_compare(config, criteria, checkpoint, result);
+  predict_and_compare(config, criteria, checkpoint, sanity_options.cache_dir, result);
   judge(criteria, result);
   write_report(result, config_path);
   return result;

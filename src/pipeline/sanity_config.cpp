@@ -24,7 +24,7 @@ const core::ConfigTable<S>& criteria_table() {
       key<S>("exit_criteria.min_dice_improvement", &S::criteria, &K::min_dice_improvement)
           .help("GO needs the final validation Dice above this"),
       key<S>("exit_criteria.spatial_coherence_threshold", &S::criteria, &K::spatial_coherence_threshold).range(0, 1)
-          .help("GO needs the whole-image validation Dice above this"),
+          .help("GO needs the final validation Dice (over validation patches, as the Python tool) above this"),
       key<S>("exit_criteria.max_centroid_shift_px", &S::criteria, &K::max_centroid_shift_px).range(0, kNoLimit)
           .help("GO needs the mean matched-object centroid offset below this, pixels"),
   };

@@ -178,7 +178,7 @@ void ReviewSession::save() const {
     value["edits"] = entry.edits_json.empty() ? json::array() : json::parse(entry.edits_json);
     entries[item.basename] = std::move(value);
     if (entry.flagged) {
-      list << item.image_path.filename().string() << '\n';
+      list << item.basename << '\n';  // the image's stem, as the Python SegOid writes it
       csv.rows.push_back({item.image_path.string(), item.mask_path.string(), entry.reason, entry.reviewer,
                           entry.timestamp});
     }

@@ -174,7 +174,8 @@ core::ConfigTable<C> make_table() {
       key<C>("tensorboard.num_image_samples", &C::tensorboard, &TensorboardSection::num_image_samples).range(0, 64)
           .help("validation patches per panel"),
 
-      key<C>("output.run_dir", &C::run_dir).help("runs go to <run_dir>/train_YYYYMMDD_HHMMSS/")
+      key<C>("output.run_dir", &C::run_dir)
+          .help("train: each run in <run_dir>/train_YYYYMMDD_HHMMSS/; sanity_check: written into <run_dir> itself")
           .flag("--run-dir", {kTrain}).flag("--output-dir", {kSanity}),
       key<C>("validation.prediction_threshold", &C::prediction_threshold).range(0, 1)
           .help("probability above which a pixel is foreground (metrics, panels)"),

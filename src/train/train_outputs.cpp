@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// Scalars and, every image_interval epochs, the panel of the first validation samples.
+/// Scalars and, every image_interval epochs, an image | truth | prediction strip per validation sample.
 void log_tensorboard(Session& s, const EpochRecord& r) {
   const TensorboardSection& tb = s.setup.config.tensorboard;
   if (!s.outputs.tensorboard || r.epoch % tb.log_interval != 0) return;
@@ -36,8 +36,11 @@ void log_tensorboard(Session& s, const EpochRecord& r) {
     std::vector<data::Patch> samples;
     const std::size_t n = std::min<std::size_t>(tb.num_image_samples, val.size());
     for (std::size_t i = 0; i < n; ++i) samples.push_back(val[i * val.size() / n]);
-    w.add_image(contract::kTagPredictions,
-                make_panel(samples, predict_patches(s.setup, s.optimization.model, samples)), r.epoch);
+    const std::vector<cv::Mat> probabilities = predict_patches(s.setup, s.optimization.model, samples);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      w.add_image(fmt::format("{}{}{}", contract::kTagSamplePrefix, i, contract::kTagSampleSuffix),
+                  sample_strip(samples[i], probabilities[i]), r.epoch);
+    }
   }
   w.flush();
 }

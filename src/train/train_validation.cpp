@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Closing an epoch: its training metrics, BatchNorm recalibration, validation; prediction panels.
+// Closing an epoch: its training metrics, BatchNorm recalibration, validation; TensorBoard sample strips.
 #include <algorithm>
 #include <chrono>
 #include <opencv2/imgproc.hpp>
@@ -73,23 +73,13 @@ EpochMetrics validate(const Setup& setup, model::Unet& model, const Data& data) 
   return finalize_metrics(loss_sum, count, counts);
 }
 
-cv::Mat make_panel(const std::vector<data::Patch>& samples, const std::vector<cv::Mat>& probabilities) {
-  constexpr int kGap = 2;  // white separator, pixels
-  std::vector<cv::Mat> rows;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    cv::Mat image, truth, prediction;
-    samples[i].image.convertTo(image, CV_8U, 255.0);
-    samples[i].mask.convertTo(truth, CV_8U, 255.0);
-    probabilities[i].convertTo(prediction, CV_8U, 255.0);
-    const cv::Mat gap(image.rows, kGap, CV_8UC1, cv::Scalar(255));
-    cv::Mat row;
-    cv::hconcat(std::vector<cv::Mat>{image, gap, truth, gap, prediction}, row);
-    if (!rows.empty()) rows.emplace_back(kGap, row.cols, CV_8UC1, cv::Scalar(255));
-    rows.push_back(row);
-  }
-  cv::Mat panel;
-  cv::vconcat(rows, panel);
-  return panel;
+cv::Mat sample_strip(const data::Patch& sample, const cv::Mat& probability) {
+  cv::Mat image, truth, prediction, strip;
+  sample.image.convertTo(image, CV_8U, 255.0);
+  sample.mask.convertTo(truth, CV_8U, 255.0);
+  probability.convertTo(prediction, CV_8U, 255.0);
+  cv::hconcat(std::vector<cv::Mat>{image, truth, prediction}, strip);  // side by side, as the Python SegOid
+  return strip;
 }
 
 }  // namespace segoid::train

@@ -58,8 +58,9 @@ EpochRecord evaluate_epoch(const Setup& setup, model::Unet& model, const Data& d
 EpochMetrics validate(const Setup& setup, model::Unet& model, const Data& data);
 /// Probabilities (CV_32FC1) of the model for `patches` (eval mode, no grad).
 std::vector<cv::Mat> predict_patches(const Setup& setup, model::Unet& model, const std::vector<data::Patch>& patches);
-/// An 8-bit gray panel: one row per sample, image | ground truth | prediction (probability).
-cv::Mat make_panel(const std::vector<data::Patch>& samples, const std::vector<cv::Mat>& probabilities);
+/// An 8-bit gray strip of one sample, as the Python SegOid logs it: image | ground truth |
+/// prediction (probability), each patch-sized.
+cv::Mat sample_strip(const data::Patch& sample, const cv::Mat& probability);
 
 // train_outputs.cpp
 /// The result of a run before its first epoch here: its folder and, when resumed, the best checkpoint so far.

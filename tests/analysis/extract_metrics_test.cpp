@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "prediction_masks.hpp"
 #include "segoid/io/image_io.hpp"
+#include "python_columns.hpp"
 #include "test_support.hpp"
 
 namespace segoid::analysis {
@@ -52,11 +54,12 @@ TEST(ExtractMetricsTest, SingleValueHasNoStdAndTextCellNamesTheFile) {
   }
 }
 
-TEST(ExtractMetricsTest, MeasureColumnsLeaveOutIdentifiers) {
-  const std::vector<std::string> header = {"image_basename", "label", "area", "circularity", "bbox_min_row",
-                                           "area_px", "matched_true_label", "match_iou", "image",
-                                           "pixel_size_source"};
-  EXPECT_EQ(measure_columns(header), (std::vector<std::string>{"area", "circularity", "area_px"}));
+TEST(ExtractMetricsTest, DescribedColumnsArePythonsWithoutImageAndObjectId) {
+  std::vector<std::string> expected = test::python::kObjects;
+  expected.erase(std::remove(expected.begin(), expected.end(), "image"), expected.end());
+  expected.erase(std::remove(expected.begin(), expected.end(), "object_id"), expected.end());
+  EXPECT_EQ(described_columns(), expected);
+  EXPECT_EQ(expected.size(), 13u);
 }
 
 TEST(ExtractMetricsTest, WritesTablesAndSummaryStatistics) {
@@ -81,15 +84,16 @@ TEST(ExtractMetricsTest, WritesTablesAndSummaryStatistics) {
   const int circularity = stats.column_index("circularity");
   ASSERT_GT(area, 0);
   ASSERT_GT(circularity, 0);
-  // --pixel-size: the measure columns hold µm and µm², the *_px columns pixels (Python's layout).
-  const int area_px = stats.column_index("area_px");
-  ASSERT_GT(area_px, 0);
-  EXPECT_GT(stats.column_index("equivalent_diameter_px"), 0);
-  EXPECT_EQ(stats.column_index("label"), -1);
+  // Python's columns only; --pixel-size: area in µm², the bounding box in pixels.
+  EXPECT_EQ(stats.column_index("area_px"), -1);
+  EXPECT_EQ(stats.column_index("object_id"), -1);
+  EXPECT_EQ(stats.column_index("pixel_size_um"), -1);
+  const int bbox = stats.column_index("bbox_max_col");
+  ASSERT_GT(bbox, 0);
   EXPECT_EQ(stats.rows[0][area], "5");
   EXPECT_EQ(stats.rows[0][circularity], "4");  // the 2 px speck has no circularity
-  EXPECT_EQ(stats.rows[3][area_px], "2");      // min: the speck, 2 px
-  EXPECT_NEAR(std::stod(stats.rows[3][area]), 2 * 0.65 * 0.65, 1e-12);  // the same in µm²
+  EXPECT_NEAR(std::stod(stats.rows[3][area]), 2 * 0.65 * 0.65, 1e-12);  // min: the speck, 2 px, in µm²
+  EXPECT_EQ(stats.rows[7][bbox], "152");  // max: the speck's right edge (exclusive), pixels
 }
 
 TEST(ExtractMetricsTest, SummaryStatisticsEqualPandasDescribe) {
@@ -108,9 +112,9 @@ import numpy as np
 import pandas as pd
 out = sys.argv[1]
 objects = pd.read_csv(out + "/all_objects.csv")
-skip = {"image_basename", "label", "matched_true_label", "match_iou"}
-measures = [c for c in objects.columns if c not in skip and not c.startswith("bbox")]
-expected = objects[measures].describe()
+python_columns = sys.argv[2].split(",")
+expected = objects[python_columns].drop(columns=["image", "object_id"]).describe()
+measures = expected.columns
 actual = pd.read_csv(out + "/summary_statistics.csv", index_col=0)
 assert list(actual.index) == list(expected.index), (list(actual.index), list(expected.index))
 assert list(actual.columns) == list(expected.columns), (list(actual.columns), list(expected.columns))
@@ -122,8 +126,10 @@ print("ok", len(objects), "objects", len(measures), "measures")
 )";
   core::write_file_atomic(dir / "check.py", script);
   std::string output;
+  std::string columns;
+  for (const std::string& c : test::python::kObjects) columns += (columns.empty() ? "" : ",") + c;
   EXPECT_EQ(test::run_command("/usr/bin/python3 '" + (dir / "check.py").string() + "' '" +
-                                  (dir / "metrics").string() + "'",
+                                  (dir / "metrics").string() + "' " + columns,
                               &output),
             0)
       << output;

@@ -63,18 +63,25 @@ TEST(InstanceEvalTest, CountsMissesAndFalseAlarms) {
   EXPECT_DOUBLE_EQ(e.matches[0].iou, 1.0);
 }
 
-TEST(InstanceEvalTest, DetectionScoresFollowTheSharedConvention) {
-  // The 0/0 conventions are core::metrics' own (MetricsTest.EmptyConvention pins them); detection
-  // scores must be exactly those, for the undefined cases and an ordinary one.
-  for (const auto& [tp, fp, fn] : std::vector<std::array<long, 3>>{{0, 0, 0}, {0, 0, 4}, {0, 3, 0}, {6, 2, 4}}) {
-    const DetectionScores d = detection_scores(tp, fp, fn);
-    const core::Scores s = core::scores_from_counts(tp, fp, fn);
-    EXPECT_EQ(d.precision, s.precision) << tp << " " << fp << " " << fn;
-    EXPECT_EQ(d.recall, s.recall) << tp << " " << fp << " " << fn;
-    EXPECT_EQ(d.f1, s.f1) << tp << " " << fp << " " << fn;
+TEST(InstanceEvalTest, DetectionScoresAreThePythonSegOids) {
+  // The Python tool's definition: P = TP / (TP + FP), R = TP / (TP + FN), F1 = 2 P R / (P + R),
+  // each 0.0 when its denominator is 0, so an image with nothing to find and nothing found
+  // scores 0 (a pixel score gives 1 there, core::scores_from_counts).
+  for (long tp = 0; tp <= 4; ++tp) {
+    for (long fp = 0; fp <= 4; ++fp) {
+      for (long fn = 0; fn <= 4; ++fn) {
+        const double p = tp + fp > 0 ? static_cast<double>(tp) / (tp + fp) : 0.0;
+        const double r = tp + fn > 0 ? static_cast<double>(tp) / (tp + fn) : 0.0;
+        const double f1 = p + r > 0 ? 2 * p * r / (p + r) : 0.0;
+        const DetectionScores d = detection_scores(tp, fp, fn);
+        EXPECT_DOUBLE_EQ(d.precision, p) << tp << " " << fp << " " << fn;
+        EXPECT_DOUBLE_EQ(d.recall, r) << tp << " " << fp << " " << fn;
+        EXPECT_NEAR(d.f1, f1, 1e-15) << tp << " " << fp << " " << fn;
+      }
+    }
   }
-  EXPECT_EQ(detection_scores(0, 0, 0).f1, 1.0);  // nothing to find, nothing found
-  EXPECT_EQ(detection_scores(0, 0, 4).recall, 0.0);
+  EXPECT_EQ(detection_scores(0, 0, 0).f1, 0.0);
+  EXPECT_EQ(core::scores_from_counts(0, 0, 0).dice, 1.0);  // pixels keep their convention
 }
 
 TEST(InstanceEvalTest, RejectsMismatchedSizesAndBadThreshold) {

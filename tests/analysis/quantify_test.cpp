@@ -57,7 +57,8 @@ cv::Mat blank() { return cv::Mat(120, 160, CV_8UC1, cv::Scalar(0)); }
 
 // A scene: "a" has 3 true discs; the prediction finds two (one shifted by 3 px), misses one,
 // adds a false alarm, and both hold a 20 px speck that the 100 px area filter removes.
-// "b" is predicted exactly; "c" has a prediction but no ground truth.
+// "b" is predicted exactly; "c" is in the manifest without ground truth; "d" has a prediction
+// but is not in the manifest.
 struct Scene {
   test::TempDir dir;
   QuantifyConfig config;
@@ -78,12 +79,14 @@ struct Scene {
     io::write_mask_tiff(dir / "pred" / "a_pred_mask.tif", pred_a);
     io::write_mask_tiff(dir / "pred" / "b_pred_mask.tif", truth_b);
     io::write_mask_tiff(dir / "pred" / "c_pred_mask.tif", pred_c);
+    io::write_mask_tiff(dir / "pred" / "d_pred_mask.tif", pred_c);
     io::write_mask_tiff(dir / "data" / "masks" / "a_mask.tif", truth_a);
     io::write_mask_tiff(dir / "data" / "masks" / "b_mask.tif", truth_b);
     core::write_file_atomic(dir / "data" / "test.csv",
                             "basename,image_path,mask_path,notes\n"
                             "a,images/a.tif,masks/a_mask.tif,\n"
-                            "b,images/b.tif,masks/b_mask.tif,\"quoted, note\"\n");
+                            "b,images/b.tif,masks/b_mask.tif,\"quoted, note\"\n"
+                            "c,images/c.tif,,\n");
     config.pred_mask_dir = dir / "pred";
     config.gt_manifest = dir / "data" / "test.csv";
     config.data_root = dir / "data";
@@ -96,7 +99,8 @@ TEST(QuantifyTest, WritesMeasurementsAndDetectionScores) {
   Scene scene;
   const QuantifySummary s = run_quantify(scene.config);
   EXPECT_TRUE(s.failures.empty());
-  ASSERT_EQ(s.images.size(), 3u);
+  ASSERT_EQ(s.images.size(), 3u);  // the manifest's images only, as the Python SegOid (not d)
+  EXPECT_EQ(s.images[2].basename, "c");
   EXPECT_EQ(s.images_with_truth, 2);
   EXPECT_EQ(s.n_objects, 3 + 1 + 1);  // speck removed
   EXPECT_EQ(s.tp, 3);
@@ -176,12 +180,19 @@ TEST(QuantifyTest, PixelSizeAddsCalibratedColumns) {
   EXPECT_FALSE(fs::exists(scene.config.output_dir / "instance_eval.csv"));
 }
 
-TEST(QuantifyTest, TiffResolutionIsThePixelSizeWithoutTheOption) {
+TEST(QuantifyTest, TiffResolutionIsThePixelSizeOnlyWithAuto) {
   Scene scene;
   scene.config.gt_manifest.clear();
   cv::Mat disc = blank();
   cv::circle(disc, {80, 60}, 20, 255, cv::FILLED);
   io::write_mask_tiff(scene.dir / "pred" / "b_pred_mask.tif", disc, /*pixel_size_um=*/0.5);
+  // Without --pixel-size: pixels, as the Python SegOid, whatever the TIFF says.
+  EXPECT_EQ(run_quantify(scene.config).images.size(), 4u);  // no manifest: every prediction
+  const Rows plain = read_csv(scene.config.output_dir / "per_image" / "b_objects.csv");
+  EXPECT_EQ(plain[0].at("pixel_size_source"), "none");
+  EXPECT_EQ(plain[0].at("area"), plain[0].at("area_px"));
+  // --pixel-size auto: the TIFF calibration.
+  scene.config.pixel_size_from_tiff = true;
   run_quantify(scene.config);
   const Rows b = read_csv(scene.config.output_dir / "per_image" / "b_objects.csv");
   ASSERT_EQ(b.size(), 1u);
@@ -220,14 +231,22 @@ TEST(QuantifyTest, OutputsCarryThePythonColumnsFirst) {
 TEST(QuantifyTest, BadFilesAreRecordedAndOthersComplete) {
   Scene scene;
   core::write_file_atomic(scene.dir / "pred" / "b_pred_mask.tif", "not a tiff");
-  core::write_file_atomic(scene.config.gt_manifest, "basename,mask_path\na,masks/a_mask.tif\nb,masks/b_mask.tif\nz,masks/z.tif\n");
+  core::write_file_atomic(scene.config.gt_manifest,
+                          "basename,mask_path\na,masks/a_mask.tif\nb,masks/b_mask.tif\nz,masks/z.tif\ny,masks/y.tif\n");
+  io::write_mask_tiff(scene.dir / "pred" / "y_pred_mask.tif", blank());
   const QuantifySummary s = run_quantify(scene.config);
-  EXPECT_EQ(s.images.size(), 2u);  // a and c
-  ASSERT_EQ(s.failures.size(), 2u);
+  // z has no prediction: skipped with a warning (the Python SegOid's behaviour), not a failure.
+  // y's truth file is missing: measured without it. b is unreadable: a failure.
+  ASSERT_EQ(s.images.size(), 2u);
+  EXPECT_EQ(s.images[0].basename, "a");
+  EXPECT_EQ(s.images[1].basename, "y");
+  EXPECT_FALSE(s.images[1].has_truth);
+  EXPECT_EQ(s.skipped_without_prediction, 1);
+  ASSERT_EQ(s.failures.size(), 1u);
   const Rows errors = read_csv(scene.config.output_dir / "errors.csv");
-  ASSERT_EQ(errors.size(), 2u);
-  EXPECT_NE(errors[0].at("file").find("z_pred_mask.tif"), std::string::npos);
-  EXPECT_NE(errors[1].at("file").find("b_pred_mask.tif"), std::string::npos);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].at("file").find("b_pred_mask.tif"), std::string::npos);
+  EXPECT_EQ(read_csv(scene.config.output_dir / "instance_eval.csv").size(), 1u);  // a only
 }
 
 TEST(QuantifyTest, MismatchedSizesNameBothFiles) {
@@ -288,6 +307,16 @@ TEST(QuantifyTest, ConfigRejectsUnknownKeysAndBadRanges) {
   EXPECT_THROW(load_quantify_config(dir / "iou.yaml"), ConfigError);
   core::write_file_atomic(dir / "px.yaml", "calibration:\n  pixel_size_um: -1\n");
   EXPECT_THROW(load_quantify_config(dir / "px.yaml"), ConfigError);
+  core::write_file_atomic(dir / "word.yaml", "calibration:\n  pixel_size_um: tiff\n");
+  try {
+    load_quantify_config(dir / "word.yaml");
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("word.yaml"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("pixel_size_um"), std::string::npos) << e.what();
+  }
+  core::write_file_atomic(dir / "auto.yaml", "calibration:\n  pixel_size_um: auto\n");
+  EXPECT_TRUE(load_quantify_config(dir / "auto.yaml").pixel_size_from_tiff);
   core::write_file_atomic(dir / "ok.yaml", "calibration:\n  pixel_size_um: 0.65\noutput:\n  generate_plots: false\n");
   const QuantifyConfig ok = load_quantify_config(dir / "ok.yaml");
   EXPECT_DOUBLE_EQ(ok.pixel_size_um, 0.65);

@@ -47,6 +47,12 @@ TEST(CmdMakeSplitsTest, WritesSplitsDeterministically) {
                                    "--test-ratio 0.25 --output-dir '" + (dir / "halves").string() + "'";
   ASSERT_EQ(test::run_command(unstratified, &output), 0) << output;
   EXPECT_EQ(data::read_manifest(dir / "halves" / "train.csv").rows.size(), 6u);
+
+  // --help names the real default (none), not the value of a bare --stratify.
+  ASSERT_EQ(test::run_command(test::segoid_binary().string() + " make_splits --help", &output), 0);
+  EXPECT_EQ(output.find("coverage]"), std::string::npos) << output;
+  EXPECT_EQ(output.find("=coverage"), std::string::npos) << output;
+  EXPECT_NE(output.find("[none]"), std::string::npos) << output;
 }
 
 }  // namespace

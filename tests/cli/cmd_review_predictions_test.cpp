@@ -110,7 +110,7 @@ TEST(CmdReviewPredictionsTest, FinishFromThePageEndsTheCommandWithASummary) {
   EXPECT_NE(text.find("1 of 2 images flagged. Flagged list: " + (dir / "out/flagged.txt").string()), std::string::npos)
       << text;
   EXPECT_NE(text.find("rc=0"), std::string::npos) << text;
-  EXPECT_EQ(core::read_file(dir / "out/flagged.txt"), "B.tif\n");
+  EXPECT_EQ(core::read_file(dir / "out/flagged.txt"), "B\n");  // stems, as the Python SegOid
   EXPECT_NE(core::read_file(dir / "out/flagged.csv").find(",poor_boundary,ana,"), std::string::npos);
 }
 

@@ -33,7 +33,7 @@ TEST(CmdValidateDatasetTest, PlantedFaultsExitOneAndSummaryHasCounts) {
   EXPECT_TRUE(std::filesystem::exists(dir / "splits" / "qc_report.csv"));
 }
 
-TEST(CmdValidateDatasetTest, CleanFolderExitsZeroAndUsageErrorsExitTwo) {
+TEST(CmdValidateDatasetTest, CleanFolderAndUnconfirmedEmptyMaskExitZeroUsageErrorsTwo) {
   test::TempDir dir;
   const cv::Mat mask = test::disc_mask({30, 20}, 10);
   io::write_gray_tiff(dir / "w" / "images" / "a.tif", test::planted_image(mask));
@@ -44,6 +44,20 @@ TEST(CmdValidateDatasetTest, CleanFolderExitsZeroAndUsageErrorsExitTwo) {
                               &output),
             0)
       << output;
+  // As the Python SegOid: an empty mask nobody confirmed is a warning, not a failure (exit 0),
+  // and the image stays in all.csv with empty_confirmed False.
+  const cv::Mat empty = cv::Mat::zeros(mask.size(), CV_8UC1);
+  io::write_gray_tiff(dir / "w" / "images" / "b.tif", test::planted_image(empty));
+  io::write_mask_tiff(dir / "w" / "masks" / "b_mask.tif", empty);
+  EXPECT_EQ(test::run_command(test::segoid_binary().string() + " validate_dataset --input-dir " + quoted(dir / "w") +
+                                  " --output-dir " + quoted(dir / "out"),
+                              &output),
+            0)
+      << output;
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"(flagged\s+1)"))) << output;
+  const std::string all = core::read_file(dir / "out" / "all.csv");
+  EXPECT_NE(all.find("\nb,"), std::string::npos) << all;
+  EXPECT_NE(all.find(",False,"), std::string::npos) << all;
   EXPECT_EQ(test::run_command(test::segoid_binary().string() + " validate --output-dir x", &output), 2) << output;
   EXPECT_EQ(test::run_command(test::segoid_binary().string() + " validate --help", &output), 0) << output;
   EXPECT_NE(output.find("--confirm-empty"), std::string::npos);

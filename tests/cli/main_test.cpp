@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "segoid/core/atomic_file.hpp"
 #include "test_support.hpp"
 
 namespace segoid::cli {
@@ -78,6 +79,41 @@ TEST(MainTest, PythonNamesDispatchOnArgvZero) {
             3)
       << output;
   EXPECT_NE(output.find("nowhere"), std::string::npos) << output;
+}
+
+// argparse's habits, which the Python SegOid's scripts may rely on: an option given twice takes
+// the last value, a unique prefix of a long option stands for it, an ambiguous one is an error.
+TEST(MainTest, ArgparseHabitsLastValueAndAbbreviations) {
+  test::TempDir dir;
+  std::string manifest = "basename,image_path\n";
+  for (int i = 0; i < 5; ++i) manifest += "img" + std::to_string(i) + ",images/img" + std::to_string(i) + ".tif\n";
+  core::write_file_atomic(dir / "all.csv", manifest);
+  const std::string segoid = test::segoid_binary().string();
+  std::string output;
+  ASSERT_EQ(test::run_command(segoid + " make_splits --manifest " + (dir / "all.csv").string() + " --output-dir " +
+                                  (dir / "a").string() + " --seed 1 --seed 7 2>&1",
+                              &output),
+            0)
+      << output;
+  EXPECT_NE(core::read_file(dir / "a" / "split_meta.yaml").find("seed: 7"), std::string::npos);
+  ASSERT_EQ(test::run_command(segoid + " make_splits --manif " + (dir / "all.csv").string() + " --output-d=" +
+                                  (dir / "b").string() + " --se 3 2>&1",
+                              &output),
+            0)
+      << output;
+  EXPECT_NE(core::read_file(dir / "b" / "split_meta.yaml").find("seed: 3"), std::string::npos);
+  EXPECT_EQ(test::run_command(segoid + " make_splits --manifest " + (dir / "all.csv").string() + " --output-dir " +
+                                  (dir / "c").string() + " --s 3 2>&1",
+                              &output),
+            2);
+  EXPECT_NE(output.find("ambiguous option: --s could match --seed, --stratify"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir / "c"));
+  // Exact names win over prefixes (--output-dir is also a prefix of nothing else), and an
+  // unknown option is still refused.
+  EXPECT_EQ(test::run_command(segoid + " make_splits --manifest " + (dir / "all.csv").string() + " --output-dir " +
+                                  (dir / "d").string() + " --sead 3 2>&1",
+                              &output),
+            2);
 }
 
 }  // namespace

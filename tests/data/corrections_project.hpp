@@ -53,6 +53,18 @@ struct CorrectionsProject {
     c.source_model = (dir / "model.pt").string();
     return data::export_for_correction(c);
   }
+  /// An export of `flagged` found through a manifest (a and b) instead of the image folder.
+  data::ExportCorrectionConfig manifest_export(const std::filesystem::path& flagged,
+                                               const std::filesystem::path& output_dir) const {
+    core::write_file_atomic(dir / "all.csv", "basename,image_path\na,plates/a.tif\nb,plates/b.tif\n");
+    data::ExportCorrectionConfig c;
+    c.flagged = flagged;
+    c.manifest = dir / "all.csv";
+    c.data_root = dir.path();
+    c.pred_mask_dir = dir / "pred";
+    c.output_dir = output_dir;
+    return c;
+  }
   std::filesystem::path corrected(const std::string& basename) const {
     return workspace / "corrected_masks" / (basename + "_mask.tif");
   }

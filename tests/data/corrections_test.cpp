@@ -59,17 +59,30 @@ TEST(CorrectionsTest, ExportReadsTheFlaggedCsvAndAManifest) {
   core::write_file_atomic(p.dir / "flagged.csv",
                           "image_path,mask_path,flag_reason,reviewer,timestamp\n"
                           "plates/b.tif,pred/b_pred_mask.tif,missed_spheroid,ann,2026-01-01T00:00:00Z\n");
-  core::write_file_atomic(p.dir / "all.csv", "basename,image_path\na,plates/a.tif\nb,plates/b.tif\n");
-  ExportCorrectionConfig c;
-  c.flagged = p.dir / "flagged.csv";
-  c.manifest = p.dir / "all.csv";
-  c.data_root = p.dir.path();
-  c.pred_mask_dir = p.dir / "pred";
-  c.output_dir = p.workspace;
-  const auto entries = export_for_correction(c);
+  const auto entries = export_for_correction(p.manifest_export(p.dir / "flagged.csv", p.workspace));
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].basename, "b");
   EXPECT_TRUE(fs::exists(p.workspace / "predicted_masks/b_mask.tif"));
+}
+
+// The Python SegOid's review writes stems, one per line; its list finds the images in a folder
+// and in a manifest alike.
+TEST(CorrectionsTest, ExportReadsThePythonToolsStemList) {
+  CorrectionsProject p;
+  core::write_file_atomic(p.dir / "flagged.txt", "b\n");
+  EXPECT_EQ(p.export_workspace().at(0).image_file, "b.tif");
+  ExportCorrectionConfig c = p.manifest_export(p.dir / "flagged.txt", p.dir / "fix2");
+  EXPECT_EQ(export_for_correction(c).at(0).basename, "b");
+  core::write_file_atomic(p.dir / "flagged.txt", "nope\n");
+  c.output_dir = p.dir / "fix3";
+  c.manifest.clear();
+  c.image_dir = p.dir / "plates";
+  try {
+    export_for_correction(c);
+    FAIL() << "expected DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("nope"), std::string::npos) << e.what();
+  }
 }
 
 TEST(CorrectionsTest, ExportNamesAMissingPrediction) {

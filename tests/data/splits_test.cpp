@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// make_splits: fixed-seed regression assignment, ratio properties, stratification, errors.
+// make_splits: the Python SegOid's splits (pandas/NumPy fixtures), coverage buckets, errors, files.
 #include "segoid/data/splits.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "numpy_split_fixtures.hpp"
 #include "test_support.hpp"
 
 namespace segoid::data {
@@ -41,76 +42,89 @@ SplitConfig config_with(std::uint64_t seed, Stratify stratify = Stratify::kNone)
   return config;
 }
 
-// Regression fixture: the assignment for seed 42 was checked once (counts 6/2/2, all images
-// used once; stratified: coverage bins {00,03,06,09,02} and {05,08,01,04,07} each give one val
-// and one test image) and is frozen here so that any change of the algorithm or of core::Rng shows up.
-TEST(SplitsTest, Seed42AssignmentIsStable) {
-  const SplitResult result = make_splits(make_manifest(10), config_with(42));
-  EXPECT_EQ(names(result.train), (std::vector<std::string>{"img03", "img05", "img06", "img07", "img08", "img09"}));
-  EXPECT_EQ(names(result.val), (std::vector<std::string>{"img01", "img04"}));
-  EXPECT_EQ(names(result.test), (std::vector<std::string>{"img00", "img02"}));
-  const SplitResult stratified = make_splits(make_manifest(10), config_with(42, Stratify::kCoverage));
-  EXPECT_EQ(names(stratified.val), (std::vector<std::string>{"img01", "img03"}));
-  EXPECT_EQ(names(stratified.test), (std::vector<std::string>{"img02", "img05"}));
+std::vector<std::string> names_of_rows(const std::vector<std::int64_t>& rows) {
+  std::vector<std::string> out;
+  for (std::int64_t row : rows) out.push_back("img" + std::to_string(row));
+  return out;
 }
 
-TEST(SplitsTest, SameSeedSameSplitWhateverTheInputOrder) {
-  Manifest manifest = make_manifest(23);
-  const SplitResult a = make_splits(manifest, config_with(7));
-  std::reverse(manifest.rows.begin(), manifest.rows.end());
-  const SplitResult b = make_splits(manifest, config_with(7));
-  auto sorted = [](std::vector<std::string> v) {
-    std::sort(v.begin(), v.end());
-    return v;
-  };
-  EXPECT_EQ(sorted(names(a.train)), sorted(names(b.train)));
-  EXPECT_EQ(sorted(names(a.test)), sorted(names(b.test)));
-  EXPECT_NE(names(make_splits(make_manifest(23), config_with(8)).test), names(a.test));
-}
-
-TEST(SplitsTest, EveryImageOnceAndCountsFollowRatios) {
-  for (Stratify stratify : {Stratify::kNone, Stratify::kCoverage}) {
-    for (int n = 3; n <= 40; ++n) {
-      const SplitResult result = make_splits(make_manifest(n), config_with(n, stratify));
-      std::set<std::string> all;
-      for (const Manifest* part : {&result.train, &result.val, &result.test}) {
-        EXPECT_FALSE(part->rows.empty()) << "n=" << n;  // no split empty with >= 3 images
-        for (const auto& name : names(*part)) EXPECT_TRUE(all.insert(name).second) << name;
-      }
-      EXPECT_EQ(static_cast<int>(all.size()), n);
-      const std::vector<int> counts = split_counts(n, {0.6, 0.2, 0.2});
-      EXPECT_EQ(static_cast<int>(result.train.rows.size()), counts[0]);
-      EXPECT_EQ(static_cast<int>(result.val.rows.size()), counts[1]);
-      EXPECT_NEAR(result.test.rows.size(), 0.2 * n, 1.0) << "n=" << n;
+// The Python SegOid's make_splits, computed by pandas in /usr/bin/python3 (fixture script), for
+// many sizes, seeds, ratios and coverages: the same members in the same order; with --stratify,
+// the rows Python keeps split exactly as in Python and the empty-mask rows as their own bucket.
+TEST(SplitsTest, SameSplitsAsThePythonSegOid) {
+  const auto records = test::numpy_split_records("split");
+  ASSERT_GE(records.size(), 100u);
+  int with_unbinned = 0;
+  for (const auto& r : records) {
+    const std::uint64_t seed = std::stoull(r[0]);
+    const bool stratify = r[1] == "1";
+    const std::vector<double> ratios = test::fixture_doubles(r[2]);
+    const std::vector<double> coverage = test::fixture_doubles(r[3]);
+    if (coverage.empty()) continue;  // no rows: a DataError, tested below
+    Manifest manifest;
+    manifest.columns = {"basename", "image_path", "mask_coverage"};
+    for (std::size_t i = 0; i < coverage.size(); ++i) {
+      ManifestRow row;
+      row.basename = "img" + std::to_string(i);
+      row.image_path = "images/" + row.basename + ".tif";
+      row.mask_coverage = coverage[i];
+      manifest.rows.push_back(row);
     }
+    SplitConfig config = config_with(seed, stratify ? Stratify::kCoverage : Stratify::kNone);
+    config.ratios = ratios;
+    const SplitResult result = make_splits(manifest, config);
+    const std::string where = "seed " + r[0] + " stratify " + r[1] + " ratios " + r[2] + " coverage " + r[3];
+    const Manifest* parts[3] = {&result.train, &result.val, &result.test};
+    for (int k = 0; k < 3; ++k) {
+      // SegOid's fix; and the same without the rows Python drops.
+      EXPECT_EQ(names(*parts[k]), names_of_rows(test::fixture_ints(r[7 + k]))) << where;
+      std::vector<std::string> kept;
+      for (const ManifestRow& row : parts[k]->rows) {
+        if (!stratify || coverage_bucket(row.mask_coverage) >= 0) kept.push_back(row.basename);
+      }
+      EXPECT_EQ(kept, names_of_rows(test::fixture_ints(r[4 + k]))) << where;
+    }
+    with_unbinned += stratify && r[4] + r[5] + r[6] != r[7] + r[8] + r[9];
   }
+  EXPECT_GT(with_unbinned, 10);  // the fixture exercises the zero-coverage fix
 }
 
-TEST(SplitsTest, SplitCountsRounding) {
+TEST(SplitsTest, SixImagesGiveThreeOneTwo) {
+  EXPECT_EQ(split_counts(6, {0.6, 0.2, 0.2}), (std::vector<int>{3, 1, 2}));
   EXPECT_EQ(split_counts(10, {0.6, 0.2, 0.2}), (std::vector<int>{6, 2, 2}));
-  EXPECT_EQ(split_counts(6, {0.6, 0.2, 0.2}), (std::vector<int>{4, 1, 1}));
-  EXPECT_EQ(split_counts(3, {0.8, 0.1, 0.1}), (std::vector<int>{1, 1, 1}));
-  EXPECT_EQ(split_counts(2, {0.6, 0.2, 0.2}), (std::vector<int>{1, 1, 0}));
-  EXPECT_EQ(split_counts(7, {0.5, 0.5, 0.0}), (std::vector<int>{4, 3, 0}));
+  EXPECT_EQ(split_counts(2, {0.6, 0.2, 0.2}), (std::vector<int>{1, 0, 1}));
+  EXPECT_EQ(split_counts(7, {0.5, 0.5, 0.0}), (std::vector<int>{3, 3, 1}));  // int() truncates, test takes the rest
+  const SplitResult result = make_splits(make_manifest(6), config_with(42));
+  EXPECT_EQ(result.train.rows.size(), 3u);
+  EXPECT_EQ(result.val.rows.size(), 1u);
+  EXPECT_EQ(result.test.rows.size(), 2u);
 }
 
-TEST(SplitsTest, CoverageStratificationBalancesEachBin) {
-  // 20 images, bins of 5 by coverage: each bin gives 3 train, 1 val, 1 test.
-  const Manifest manifest = make_manifest(20);
-  const SplitResult result = make_splits(manifest, config_with(3, Stratify::kCoverage));
-  for (const Manifest* part : {&result.val, &result.test}) {
-    std::vector<int> bins;
-    for (const auto& row : part->rows) bins.push_back(static_cast<int>(*row.mask_coverage / 0.05 + 1e-9));
-    std::sort(bins.begin(), bins.end());
-    EXPECT_EQ(bins, (std::vector<int>{0, 1, 2, 3}));
-  }
-  Manifest missing = manifest;
-  missing.rows[4].mask_coverage.reset();
-  EXPECT_THROW(make_splits(missing, config_with(3, Stratify::kCoverage)), DataError);
+TEST(SplitsTest, CoverageBucketsArePandasCutBins) {
+  EXPECT_EQ(coverage_bucket(0.0), -1);
+  EXPECT_EQ(coverage_bucket(std::nullopt), -1);
+  EXPECT_EQ(coverage_bucket(1e-9), 0);
+  EXPECT_EQ(coverage_bucket(0.01), 0);  // right-closed
+  EXPECT_EQ(coverage_bucket(0.0100001), 1);
+  EXPECT_EQ(coverage_bucket(0.1), 1);
+  EXPECT_EQ(coverage_bucket(0.5), 2);
+  EXPECT_EQ(coverage_bucket(1.0), 3);
+  EXPECT_EQ(coverage_bucket(1.5), -1);
+}
+
+TEST(SplitsTest, SeedAboveNumpysRangeIsAConfigError) {
+  EXPECT_THROW(make_splits(make_manifest(5), config_with(std::uint64_t{1} << 32)), ConfigError);
+  EXPECT_NO_THROW(make_splits(make_manifest(5), config_with((std::uint64_t{1} << 32) - 1)));
 }
 
 TEST(SplitsTest, BadRatiosAreConfigErrors) {
   SplitConfig config;
+  config.ratios = {0.5, 0.2, 0.2};
+  EXPECT_THROW(make_splits(make_manifest(5), config), ConfigError);
+  config.ratios = {0.6, 0.2, 0.20002};  // numpy.isclose: 1e-5 relative is accepted, 2e-5 not
+  EXPECT_THROW(make_splits(make_manifest(5), config), ConfigError);
+  config.ratios = {0.6, 0.2, 0.200005};
+  EXPECT_NO_THROW(make_splits(make_manifest(5), config));
   config.ratios = {0.5, 0.2, 0.2};
   EXPECT_THROW(make_splits(make_manifest(5), config), ConfigError);
   config.ratios = {1.2, -0.1, -0.1};

@@ -71,12 +71,15 @@ TEST(ValidateDatasetTest, PlantedFaultsGetTheirStatus) {
   EXPECT_EQ(report.count(QcStatus::kFail), 5);
   EXPECT_EQ(report.count(QcStatus::kFlagged), 1);
   EXPECT_EQ(report.confirmed_empty(), 1);
-  EXPECT_EQ(report.exit_code(), 1);
+  EXPECT_EQ(report.exit_code(), 1);  // the failures; the flagged empty mask alone would give 0
   // Objects of passing masks: good_one, good_two (2), zero_one, png_mask.
   EXPECT_EQ(report.object_diameters_px.size(), 5U);
 
+  // Passing images and the unconfirmed empty one (kept with empty_confirmed False, as Python).
   const Manifest all = read_manifest(report.all_csv);
-  ASSERT_EQ(all.rows.size(), 5U);
+  ASSERT_EQ(all.rows.size(), 6U);
+  ASSERT_NE(all.find("empty_unconfirmed"), nullptr);
+  EXPECT_EQ(all.find("empty_unconfirmed")->empty_confirmed, std::optional<bool>(false));
   // Paths are relative to the data root (the input folder's parent), as the Python SegOid writes them.
   EXPECT_EQ(data_root_of(config), dir.path());
   for (const auto& row : all.rows) {
@@ -120,8 +123,13 @@ TEST(ValidateDatasetTest, AllCsvAndQcReportCarryThePythonColumns) {
   EXPECT_EQ(test::python::leading(qc.header, expected.size()), expected);
   const int validation = qc.column_index("validation_status");
   const int status = qc.column_index("status");
+  const int warnings = qc.column_index("warnings");
   for (const auto& row : qc.rows) {
-    EXPECT_EQ(row[validation], row[status] == "pass" ? "PASS" : "FAIL") << row[0];
+    // An unconfirmed empty mask is a PASS with Python's warning; status says "flagged".
+    EXPECT_EQ(row[validation], row[status] == "fail" ? "FAIL" : "PASS") << row[0];
+    if (row[status] == "flagged") {
+      EXPECT_EQ(row[warnings], "Empty mask - needs confirmation") << row[0];
+    }
   }
 }
 

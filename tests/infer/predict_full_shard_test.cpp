@@ -84,11 +84,11 @@ TEST(PredictShardTest, ShardsShareOneFolderAndCoverAllImagesOnce) {
   EXPECT_FALSE(fs::exists(dir / "out" / "predict_meta.yaml")) << "a shard wrote the unsharded run file";
   EXPECT_NE(core::read_file(dir / "out" / "predict_meta.shard-2-of-3.yaml").find("shard: 2/3"), std::string::npos);
 
-  // Re-running one shard into the folder is refused without --force, and --force touches only that shard.
+  // Re-running one shard into the folder replaces its own files only.
   int status = 0;
   const std::string again = run_predict(common + " --shard 2/3", &status);
-  EXPECT_EQ(status, 2) << again;
-  EXPECT_NE(again.find("--force"), std::string::npos) << again;
+  EXPECT_EQ(status, 0) << again;
+  EXPECT_EQ(files_in(dir / "out"), before) << "re-running shard 2 changed other shards' files";
   const std::string forced = run_predict(common + " --shard 2/3 --force", &status);
   EXPECT_EQ(status, 0) << forced;
   EXPECT_EQ(files_in(dir / "out"), before) << "--force on shard 2 changed other shards' files";

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <yaml-cpp/yaml.h>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -101,15 +102,27 @@ TEST(PredictFullTest, CorruptImageIsListedAndOthersComplete) {
   EXPECT_TRUE(fs::exists(dir / "out" / "predict_meta.yaml"));
   EXPECT_NE(core::read_file(dir / "out" / "predict_meta.yaml").find("tile_size: 64"), std::string::npos);
 
-  // A second run into the same folder must not mix with the first one silently.
-  const std::string again = run_cli(args, &status);
-  EXPECT_EQ(status, 2) << again;
-  EXPECT_NE(again.find("--force"), std::string::npos) << again;
+  // A second run over the same images replaces the first one's outputs without --force, as the
+  // Python SegOid's README re-runs with another --threshold; nothing of the first run survives.
   fs::remove(in / "e_corrupt.tif");
-  const std::string forced = run_cli(args + " --force --no-probabilities", &status);
-  EXPECT_EQ(status, 0) << forced;
+  const std::string again = run_cli(args + " --no-probabilities --threshold 0.3", &status);
+  EXPECT_EQ(status, 0) << again;
   EXPECT_FALSE(fs::exists(dir / "out" / "errors.csv")) << "stale errors.csv of the first run kept";
   EXPECT_FALSE(fs::exists(dir / "out" / "a_8bit_pred_prob.tif")) << "stale probability map kept";
+  EXPECT_DOUBLE_EQ(YAML::LoadFile((dir / "out" / "predict_meta.yaml").string())["inference"]["threshold"].as<double>(), 0.3);
+
+  // Predictions of other images would mix with this run's: refused unless --force deletes them.
+  io::write_gray_tiff(dir / "other" / "z.tif", plate(64, 64, CV_8U));
+  const std::string other_args = "--checkpoint " + tiny_checkpoint().string() + " --input " +
+                                 (dir / "other").string() + " --output-dir " + (dir / "out").string() + " --threads 2";
+  const std::string mixed = run_cli(other_args, &status);
+  EXPECT_EQ(status, 2) << mixed;
+  EXPECT_NE(mixed.find("--force"), std::string::npos) << mixed;
+  EXPECT_NE(mixed.find("a_8bit_pred_mask.tif"), std::string::npos) << mixed;
+  const std::string forced = run_cli(other_args + " --force", &status);
+  EXPECT_EQ(status, 0) << forced;
+  EXPECT_FALSE(fs::exists(dir / "out" / "a_8bit_pred_mask.tif"));
+  EXPECT_TRUE(fs::exists(dir / "out" / "z_pred_mask.tif"));
 }
 
 TEST(PredictFullTest, ManifestMasksGivePixelMetrics) {
@@ -146,8 +159,8 @@ TEST(PredictFullTest, ManifestMasksGivePixelMetrics) {
   EXPECT_NE(csv.find(fmt::format(",{},{}\n", m.pred_pixels, m.true_pixels)), std::string::npos) << csv;
 }
 
-// Issue 10 §6: an image whose truth mask is missing or of the wrong size is in errors.csv and
-// has no outputs; the counts agree with the files.
+// An image whose truth mask is of the wrong size is in errors.csv and has no outputs; one whose
+// truth file is missing is predicted without metrics, as the Python SegOid does (issue 28).
 TEST(PredictFullTest, BadTruthMasksLeaveNoOutputs) {
   test::TempDir dir;
   std::string manifest = "basename,image_path,mask_path\n";
@@ -167,26 +180,29 @@ TEST(PredictFullTest, BadTruthMasksLeaveNoOutputs) {
                                          " --output-dir " + (dir / "out").string() + " --threads 2",
                                      &status);
   EXPECT_EQ(status, 1) << output;
-  EXPECT_TRUE(fs::exists(dir / "out" / "good_pred_mask.tif"));
-  EXPECT_TRUE(fs::exists(dir / "out" / "good_pred_prob.tif"));
-  for (const char* name : {"missing", "wrong_size"}) {
-    EXPECT_FALSE(fs::exists(dir / "out" / (std::string(name) + "_pred_mask.tif"))) << name;
-    EXPECT_FALSE(fs::exists(dir / "out" / (std::string(name) + "_pred_prob.tif"))) << name;
+  for (const char* name : {"good", "missing"}) {
+    EXPECT_TRUE(fs::exists(dir / "out" / (std::string(name) + "_pred_mask.tif"))) << name;
+    EXPECT_TRUE(fs::exists(dir / "out" / (std::string(name) + "_pred_prob.tif"))) << name;
   }
+  EXPECT_NE(output.find("missing.tif\" of \"missing\" not found"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "wrong_size_pred_mask.tif"));
+  EXPECT_FALSE(fs::exists(dir / "out" / "wrong_size_pred_prob.tif"));
   const io::CsvTable errors = io::read_csv(dir / "out" / "errors.csv");
-  ASSERT_EQ(errors.rows.size(), 2u);
-  EXPECT_NE(errors.rows[0][1].find("missing.tif"), std::string::npos) << errors.rows[0][1];
-  EXPECT_NE(errors.rows[1][1].find("wrong_size.tif"), std::string::npos) << errors.rows[1][1];
-  EXPECT_NE(errors.rows[1][1].find("50x40"), std::string::npos) << errors.rows[1][1];
-  EXPECT_EQ(io::read_csv(dir / "out" / "pixel_metrics.csv").rows.size(), 1u);
+  ASSERT_EQ(errors.rows.size(), 1u);
+  EXPECT_NE(errors.rows[0][1].find("wrong_size.tif"), std::string::npos) << errors.rows[0][1];
+  EXPECT_NE(errors.rows[0][1].find("50x40"), std::string::npos) << errors.rows[0][1];
+  const io::CsvTable metrics = io::read_csv(dir / "out" / "pixel_metrics.csv");
+  ASSERT_EQ(metrics.rows.size(), 1u);  // only "good" has a truth to score against
+  EXPECT_EQ(metrics.rows[0][0], "good.tif");
   const std::string meta = core::read_file(dir / "out" / "predict_meta.yaml");
-  EXPECT_NE(meta.find("predicted: 1"), std::string::npos) << meta;
-  EXPECT_NE(meta.find("failed: 2"), std::string::npos) << meta;
-  EXPECT_NE(output.find("predicted 1/3"), std::string::npos) << output;
+  EXPECT_NE(meta.find("predicted: 2"), std::string::npos) << meta;
+  EXPECT_NE(meta.find("failed: 1"), std::string::npos) << meta;
+  EXPECT_NE(output.find("predicted 2/3"), std::string::npos) << output;
 }
 
-// Issue 10 §4: a TIFF's ImageJ calibration travels into the predicted mask and probability map,
-// and quantify_objects reports µm from it without --pixel-size.
+// Issue 10 §4: a TIFF's ImageJ calibration travels into the predicted mask and probability map;
+// quantify_objects reports pixels without --pixel-size (the Python SegOid's default) and µm from
+// the calibration with --pixel-size auto (issue 28).
 TEST(PredictFullTest, PixelSizeTravelsFromImageToQuantify) {
   test::TempDir dir;
   io::write_gray_tiff(dir / "in" / "plate.tif", plate(96, 80, CV_8U), /*pixel_size_um=*/0.8);
@@ -202,10 +218,20 @@ TEST(PredictFullTest, PixelSizeTravelsFromImageToQuantify) {
   std::string quantified;
   ASSERT_EQ(test::run_command(test::segoid_binary().string() + " quantify_objects --pred-mask-dir " +
                                   (dir / "out").string() + " --output-dir " + (dir / "metrics").string() +
+                                  " --min-object-area 0 --no-plots --pixel-size auto 2>&1",
+                              &quantified),
+            0)
+      << quantified;
+  ASSERT_EQ(test::run_command(test::segoid_binary().string() + " quantify_objects --pred-mask-dir " +
+                                  (dir / "out").string() + " --output-dir " + (dir / "pixels").string() +
                                   " --min-object-area 0 --no-plots 2>&1",
                               &quantified),
             0)
       << quantified;
+  const io::CsvTable in_pixels = io::read_csv(dir / "pixels" / "all_objects.csv");
+  ASSERT_EQ(in_pixels.rows.size(), 1u);
+  EXPECT_EQ(in_pixels.rows[0][in_pixels.column_index("pixel_size_source")], "none");
+  EXPECT_EQ(in_pixels.rows[0][in_pixels.column_index("area")], "7680");
   const io::CsvTable objects = io::read_csv(dir / "metrics" / "all_objects.csv");
   ASSERT_EQ(objects.rows.size(), 1u) << core::read_file(dir / "metrics" / "all_objects.csv");
   const auto cell = [&](const char* column) { return objects.rows[0][objects.column_index(column)]; };

@@ -108,21 +108,37 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   EXPECT_EQ(validated.size(), 3u);
   double squares = 0.0;
   for (double d : dice) squares += (d - sum / 3) * (d - sum / 3);
+  // summary.yaml with the Python SegOid's keys (aggregate_results plus run_cross_validation's).
   const YAML::Node summary = YAML::LoadFile((cv / "results/summary.yaml").string());
-  EXPECT_NEAR(summary["best_val_dice"]["mean"].as<double>(), sum / 3, 1e-5);
-  EXPECT_NEAR(summary["best_val_dice"]["std"].as<double>(), std::sqrt(squares / 2), 1e-5);  // sample std
-  EXPECT_NEAR(summary["best_val_dice"]["min"].as<double>(), lo, 1e-5);
-  EXPECT_NEAR(summary["best_val_dice"]["max"].as<double>(), hi, 1e-5);
-  EXPECT_EQ(summary["best_val_dice"]["best_fold"].as<int>(), best);
-  EXPECT_EQ(summary["best_val_dice"]["worst_fold"].as<int>(), worst);
-  EXPECT_NEAR(summary["total_time_min"].as<double>(), minutes, 0.05);
+  EXPECT_NEAR(summary["val_dice"]["mean"].as<double>(), sum / 3, 1e-5);
+  EXPECT_NEAR(summary["val_dice"]["std"].as<double>(), std::sqrt(squares / 2), 1e-5);  // sample std
+  EXPECT_NEAR(summary["val_dice"]["min"].as<double>(), lo, 1e-5);
+  EXPECT_NEAR(summary["val_dice"]["max"].as<double>(), hi, 1e-5);
+  EXPECT_EQ(summary["best_fold"].as<int>(), best);
+  EXPECT_NEAR(summary["best_fold_dice"].as<double>(), hi, 1e-5);
+  EXPECT_EQ(summary["worst_fold"].as<int>(), worst);
+  EXPECT_NEAR(summary["worst_fold_dice"].as<double>(), lo, 1e-5);
+  EXPECT_NEAR(summary["total_training_time_min"].as<double>(), minutes, 0.05);
   EXPECT_EQ(summary["n_folds"].as<int>(), 3);
-  EXPECT_EQ(summary["strategy"].as<std::string>(), "k_fold");
+  EXPECT_EQ(summary["n_folds_completed"].as<int>(), 3);
+  EXPECT_EQ(summary["cv_strategy"].as<std::string>(), "k_fold");
+  EXPECT_EQ(summary["experiment_dir"].as<std::string>(), cv.string());
   const std::string report = core::read_file(cv / "results/REPORT.md");
   EXPECT_NE(report.find("| 2 |"), std::string::npos) << report;
-  const YAML::Node meta = YAML::LoadFile((cv / "cv_meta.yaml").string());
-  EXPECT_EQ(meta["folds"].size(), 3u);
+  // folds/cv_meta.yaml, the Python SegOid's place and keys.
+  const YAML::Node meta = YAML::LoadFile((cv / "folds/cv_meta.yaml").string());
+  EXPECT_FALSE(fs::exists(cv / "cv_meta.yaml"));
+  ASSERT_EQ(meta["folds"].size(), 3u);
   EXPECT_EQ(meta["seed"].as<int>(), 3);
+  EXPECT_EQ(meta["n_folds"].as<int>(), 3);
+  EXPECT_EQ(meta["strategy"].as<std::string>(), "k_fold");
+  EXPECT_EQ(meta["source_manifest"].as<std::string>(), config.cv.source_manifest.string());
+  for (std::size_t f = 0; f < 3; ++f) {
+    EXPECT_EQ(meta["folds"][f]["fold"].as<std::size_t>(), f);
+    EXPECT_EQ(meta["folds"][f]["n_train"].as<int>(), 2);
+    EXPECT_EQ(meta["folds"][f]["n_val"].as<int>(), 1);
+    EXPECT_EQ(meta["folds"][f]["val_images"].as<std::vector<std::string>>(), first.folds[f].validation);
+  }
 
   // A crash after final_model.pt but before the marker: the fold resumes at its end (no steps)
   // and reports the same result.
@@ -174,10 +190,31 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("seed 3 -> 4"), std::string::npos) << e.what();
   }
-  // --folds outside the range is an error naming the fold count.
+  // --folds outside the range: skipped with a warning, as the Python SegOid; an error when no
+  // fold is left.
   CvOptions bad = options;
   bad.folds = {5};
   EXPECT_THROW(run_cross_validation(config, bad), ConfigError);
+  bad.folds = {2, 5};
+  EXPECT_EQ(run_cross_validation(config, bad).folds[2].outcome, FoldOutcome::kReused);
+}
+
+// A cv_dir of an earlier SegOid kept cv_meta.yaml beside folds/, under other key names; it is
+// still compared before anything runs, and a changed setting is refused.
+TEST(CrossValidationTest, EarlierCvMetaAtTheOldPlaceIsStillChecked) {
+  test::TempDir dir;
+  const fs::path manifest = write_dataset(dir.path());
+  const CvConfig config = tiny_config(dir.path(), manifest, /*epochs=*/1);
+  core::write_file_atomic(dir / "cv" / "cv_meta.yaml",
+                          "strategy: k_fold\nseed: 2\nn_folds: 3\nsource_manifest: " + manifest.string() +
+                              "\nfolds:\n  - index: 0\n    validation: [a]\n    training: [b, c]\n");
+  try {
+    run_cross_validation(config, CvOptions{});
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("seed 2 -> 3"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir / "cv" / "folds" / "fold_0")) << "a fold ran despite the changed seed";
 }
 
 TEST(CrossValidationTest, InterruptedFoldResumesAndCompletes) {

@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "numpy_split_fixtures.hpp"
 #include "segoid/core/error.hpp"
 #include "test_support.hpp"
 
@@ -139,6 +140,25 @@ TEST(CrossValidationTest, KFoldIsDeterministicForASeed) {
     differs = differs || a[f].validation != c[f].validation;
   }
   EXPECT_TRUE(differs) << "another seed should give another permutation";
+}
+
+// scikit-learn's KFold(k, shuffle=True, random_state=seed) in /usr/bin/python3 (fixture script):
+// the same validation images per fold, for many sizes, fold counts and seeds.
+TEST(CrossValidationTest, KFoldEqualsScikitLearnsKFold) {
+  const auto records = test::numpy_split_records("kfold");
+  ASSERT_GE(records.size(), 100u);
+  for (const auto& r : records) {
+    const std::uint64_t seed = std::stoull(r[0]);
+    const int n = std::stoi(r[1]);
+    const int k = std::stoi(r[2]);
+    const auto folds = assign_folds(names(n), CvStrategy::kKFold, k, seed);
+    ASSERT_EQ(static_cast<int>(folds.size()), k);
+    for (int f = 0; f < k; ++f) {
+      std::vector<std::string> expected;
+      for (std::int64_t row : test::fixture_ints(r[3 + f])) expected.push_back("img" + std::to_string(row));
+      EXPECT_EQ(folds[f].validation, expected) << "seed " << seed << " n " << n << " k " << k << " fold " << f;
+    }
+  }
 }
 
 TEST(CrossValidationTest, TooFewImagesOrFoldsIsAnError) {

@@ -41,8 +41,28 @@ TEST(SanityCheckTest, TinyRunWritesCurveOverlaysAndVerdict) {
   EXPECT_EQ(result.go, all);
   const std::string text = format_sanity_result(result);
   EXPECT_NE(text.find(result.go ? "GO:" : "NO-GO:"), std::string::npos) << text;
-  // A second run into the same folder is refused without force.
-  EXPECT_THROW(run_sanity_check(config, {}), ConfigError);
+}
+
+// As the Python SegOid re-runs into runs/sanity_check/, an earlier sanity check in the folder is
+// replaced without --force; a folder holding anything else is refused. (The runs stop at their
+// missing training manifest, after the folder was prepared.)
+TEST(SanityCheckTest, EarlierSanityCheckIsReplacedOtherFoldersRefused) {
+  test::TempDir dir;
+  const fs::path config = dir / "sanity.yaml";
+  core::write_file_atomic(config, test::tiny_sanity_config(dir.path(), ""));  // train.csv does not exist
+  core::write_file_atomic(dir / "sanity" / "sanity_train.csv", "basename,image_path\n");
+  core::write_file_atomic(dir / "sanity" / "loss_curve.csv", "stale\n");
+  EXPECT_THROW(run_sanity_check(config, {}), IoError);  // got past the folder check
+  EXPECT_FALSE(fs::exists(dir / "sanity" / "loss_curve.csv")) << "the earlier check was not replaced";
+  fs::remove_all(dir / "sanity");
+  core::write_file_atomic(dir / "sanity" / "notes.txt", "mine\n");
+  try {
+    run_sanity_check(config, {});
+    FAIL() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("--force"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::exists(dir / "sanity" / "notes.txt"));
 }
 
 }  // namespace

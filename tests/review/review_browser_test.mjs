@@ -217,7 +217,7 @@ try {
   assert.match(ended.stdout, /2 of 4 images flagged, 1 corrected\. Flagged list: .*flagged\.txt/);
 
   // 4. The flagged files and the corrected mask's pixels.
-  assert.equal(fs.readFileSync(flaggedList, 'utf8'), `${names[0]}\n${names[1]}\n`);
+  assert.equal(fs.readFileSync(flaggedList, 'utf8'), `${path.parse(names[0]).name}\n${path.parse(names[1]).name}\n`);
   const csv = fs.readFileSync(flaggedList.replace(/\.txt$/, '.csv'), 'utf8').trim().split('\n');
   assert.equal(csv[0], 'image_path,mask_path,flag_reason,reviewer,timestamp');
   assert.equal(csv.length, 3);

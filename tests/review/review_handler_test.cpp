@@ -113,7 +113,7 @@ TEST_F(ReviewHandlerTest, FlagsPersistAndSurviveARestart) {
   EXPECT_EQ(call("POST", "/api/flag", {{"name", "C"}}, R"({"flagged":false})").status, 200);
   EXPECT_EQ(call("POST", "/api/seen", {{"name", "A"}}).status, 200);
   EXPECT_EQ(call("POST", "/api/flag", {{"name", "A"}}, R"({"flagged":"yes"})").status, 400);
-  EXPECT_EQ(core::read_file(dir_ / "flagged.txt"), "B.tif\n");
+  EXPECT_EQ(core::read_file(dir_ / "flagged.txt"), "B\n");
   make_handler();  // a restart on the same folders
   const std::string session = call("GET", "/api/session").body;
   EXPECT_NE(session.find(R"("reason":"merged_objects")"), std::string::npos);

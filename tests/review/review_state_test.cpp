@@ -61,7 +61,7 @@ TEST(ReviewStateTest, FlagsAreWrittenInAllThreeFilesAndRestored) {
   session.entry(1).timestamp = "2026-12-01T08:00:00Z";
   session.entry(2).edits_json = R"([{"op":"reject","x":1,"y":2}])";
   session.save();
-  EXPECT_EQ(core::read_file(paths.flagged_list), "B.tif\n");
+  EXPECT_EQ(core::read_file(paths.flagged_list), "B\n");  // stems, as the Python SegOid
   const io::CsvTable csv = io::read_csv(paths.flagged_csv);
   EXPECT_EQ(csv.header, flagged_csv_columns());
   ASSERT_EQ(csv.rows.size(), 1u);

@@ -59,6 +59,12 @@ void expect_every_artefact(const TrainResult& r) {
   for (const auto& entry : fs::directory_iterator(r.run_dir / "tensorboard")) {
     event_files += entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0;
     EXPECT_GT(fs::file_size(entry.path()), 1000u);  // scalars and at least one PNG panel
+    // The Python SegOid's image tags: one strip per validation sample (num_image_samples = 2).
+    const std::string events = core::read_file(entry.path());
+    EXPECT_NE(events.find("Sample_0/Image_Mask_Prediction"), std::string::npos);
+    EXPECT_NE(events.find("Sample_1/Image_Mask_Prediction"), std::string::npos);
+    EXPECT_EQ(events.find("Sample_2/"), std::string::npos);
+    EXPECT_NE(events.find("Dice/val"), std::string::npos);
   }
   EXPECT_EQ(event_files, 1);
   const model::CheckpointInfo info = model::read_checkpoint_info(r.run_dir / "checkpoints/best_model.pt");

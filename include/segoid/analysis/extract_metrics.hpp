@@ -17,7 +17,8 @@ struct ExtractMetricsConfig {
   std::filesystem::path pred_mask_dir;           ///< folder of <basename>_pred_mask.tif
   std::filesystem::path output_dir = "metrics";  ///< per_image/, all_objects.csv, summary_statistics.csv, ...
   int min_object_area = 100;                     ///< px; smaller 8-connected objects are dropped
-  double pixel_size_um = 0.0;                    ///< µm per pixel; > 0 adds _um / _um2 columns
+  double pixel_size_um = 0.0;                    ///< µm per pixel for every image; 0 = pixels
+  bool pixel_size_from_tiff = false;             ///< each mask's TIFF calibration (--pixel-size auto)
 };
 
 /// pandas' describe() of some numeric columns: rows count, mean, std (sample, n - 1), min, 25%,
@@ -35,9 +36,10 @@ struct DescribeTable {
 DescribeTable describe_columns(const io::CsvTable& table, const std::vector<std::string>& columns,
                                const std::string& source);
 
-/// The measure columns of an all_objects.csv header: every column except the identifiers
-/// (image_basename, label), the bounding box and the ground-truth match columns.
-std::vector<std::string> measure_columns(const std::vector<std::string>& header);
+/// The columns summary_statistics.csv describes: the Python SegOid's per-object columns without
+/// image and object_id (its `drop(columns=['image', 'object_id']).describe()`), in its order;
+/// SegOid's extra columns (*_px, pixel_size_um, ...) are not described.
+std::vector<std::string> described_columns();
 
 /// The table as pandas' `describe().to_csv()` writes it: a header with an empty first cell and
 /// the column names, then one row per statistic; NaN as an empty cell.
@@ -45,7 +47,7 @@ std::string format_describe_csv(const DescribeTable& table);
 
 /// Measures every predicted mask as quantify_objects does without ground truth (per_image/,
 /// all_objects.csv, summary.csv, errors.csv, quantify_meta.yaml; no plots), then writes
-/// summary_statistics.csv: describe() of the measure columns of all_objects.csv. Atomic writes.
+/// summary_statistics.csv: describe() of described_columns() of all_objects.csv. Atomic writes.
 /// Throws ConfigError/IoError as run_quantify.
 QuantifySummary run_extract_metrics(const ExtractMetricsConfig& config);
 

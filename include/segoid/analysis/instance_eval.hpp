@@ -29,8 +29,10 @@ struct MatchedPair {
   double centroid_shift = 0;  ///< px, distance between the two objects' centroids
 };
 
-/// Precision, recall and F1 from object counts, by core::scores_from_counts: all 1 when there is
-/// neither a true nor a predicted object, any other 0/0 is 0.0. F1 = 2 TP / (2 TP + FP + FN).
+/// Precision, recall and F1 from object counts, by core::scores_from_counts, except that an image
+/// with neither a true nor a predicted object scores 0.0 as in the Python SegOid (whose
+/// instance_eval.csv and summary.csv means a notebook reads); any 0/0 is 0.0.
+/// F1 = 2 TP / (2 TP + FP + FN).
 struct DetectionScores {
   double precision = 0;
   double recall = 0;

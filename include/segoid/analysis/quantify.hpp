@@ -22,8 +22,11 @@ struct QuantifyConfig {
   int min_object_area = 100;                 ///< px; smaller 8-connected objects are dropped from
                                              ///< prediction AND ground truth before anything else
   double iou_threshold = 0.5;                ///< IoU in (0, 1]; matches below it are rejected
-  double pixel_size_um = 0.0;                ///< µm per pixel for every image; 0 = take each predicted
-                                             ///< mask's TIFF resolution tags, uncalibrated without them
+  /// µm per pixel for every image; 0 = pixels, as the Python SegOid without --pixel-size.
+  double pixel_size_um = 0.0;
+  /// Take each predicted mask's TIFF calibration instead (`--pixel-size auto`); images without
+  /// one stay in pixels. pixel_size_source in the tables says which was used.
+  bool pixel_size_from_tiff = false;
   bool generate_plots = true;                ///< write plots/ (done by report::run_quantify_report)
 };
 
@@ -38,6 +41,13 @@ QuantifyConfig load_quantify_config(const std::filesystem::path& path);
 
 /// Throws ConfigError unless the values are usable (pred_mask_dir set, ranges).
 void validate_quantify_config(const QuantifyConfig& config);
+
+/// Sets the pixel size from the text of --pixel-size or calibration.pixel_size_um: a number of
+/// µm per pixel (> 0), "auto" (each mask's TIFF calibration) or "null"/"none"/"" (pixels).
+/// Throws ConfigError naming `what` otherwise.
+void set_pixel_size(QuantifyConfig& config, const std::string& text, const std::string& what);
+/// The text set_pixel_size reads back: a number, "auto" or "null".
+std::string pixel_size_text(const QuantifyConfig& config);
 
 /// The measurements of one image.
 struct ImageQuantification {
@@ -60,7 +70,8 @@ struct QuantifyFailure {
 /// What run_quantify measured, for the console summary and the plots.
 struct QuantifySummary {
   QuantifyConfig config;                    ///< as resolved
-  std::vector<ImageQuantification> images;  ///< in basename order
+  std::vector<ImageQuantification> images;  ///< in manifest order, else basename order
+  int skipped_without_prediction = 0;       ///< manifest images with no predicted mask
   std::vector<QuantifyFailure> failures;    ///< also written to errors.csv
   long n_objects = 0;                       ///< predicted objects measured, all images
   long tp = 0, fp = 0, fn = 0;              ///< summed over images with ground truth
@@ -73,17 +84,21 @@ struct QuantifySummary {
   int images_with_truth = 0;
 };
 
-/// Measures every predicted mask in pred_mask_dir (those listed in the manifest with a mask_path
-/// are also matched against their ground truth) and writes, with the Python SegOid's columns
+/// Measures the predicted masks in pred_mask_dir and writes, with the Python SegOid's columns
 /// first (analysis/contract.hpp): per_image/<basename>_objects.csv and all_objects.csv
 /// (write_object_table), instance_eval.csv (images with truth), summary.csv (one wide row),
 /// summary_metrics.csv (SegOid's metric,value table; std is the sample std, n - 1),
 /// quantify_meta.yaml and errors.csv (file,reason; header only when all went well). Undefined
 /// values (NaN: circularity of a 1-2 px object) are written as empty cells, which pandas and R
 /// read as missing; undefined ratios follow core::scores_from_counts. Per-image CSVs of an earlier run for images not measured now are removed.
-/// A manifest image without a prediction, or an unreadable or mismatched file, is recorded in
-/// `failures` and skipped. Throws ConfigError/IoError when nothing can run
-/// (bad config, missing folder or manifest).
+/// Without gt_manifest every prediction is measured. With one, as the Python SegOid: only the
+/// manifest's images, in its order; a manifest image without a prediction is skipped with a
+/// warning; those with a mask_path whose file exists are matched against it. Unlike the Python
+/// tool, a manifest image without ground truth (no mask_path, or the file missing: a warning) is
+/// still measured, without an instance_eval.csv row; the Python tool leaves it out (and exits 1
+/// when no image has ground truth). An unreadable or mismatched file is recorded in `failures`
+/// and skipped. Throws ConfigError/IoError when nothing can run (bad config, missing folder or
+/// manifest).
 QuantifySummary run_quantify(const QuantifyConfig& config);
 
 /// A few human-readable lines: objects measured, detection P/R/F1 (micro, macro), mean matched

@@ -147,7 +147,8 @@ ConfigKey<Config> key(std::string name, Members... members) {
 }
 
 /// A row for an enum member, read and written as text: `to_text(config)` and
-/// `from_text(config, text)` convert; `choices` are the accepted texts.
+/// `from_text(config, text)` convert; `choices` are the accepted texts. With no choices, any
+/// text reaches from_text, which throws ConfigError naming the key for a bad one.
 template <class Config>
 ConfigKey<Config> enum_key(std::string name, std::vector<std::string> choices,
                            std::function<std::string(const Config&)> to_text,
@@ -211,7 +212,13 @@ std::set<std::string> read_table(ConfigNode& root, const ConfigTable<Config>& ta
       if (key.is_enum) {
         std::string text;
         present = detail::read_text(node, leaf, key, text);
-        if (present) key.text_set(config, text);
+        if (present) {
+          try {
+            key.text_set(config, text);  // a key without choices checks its text here
+          } catch (const ConfigError& e) {
+            throw ConfigError(node.file() + ": " + e.what());
+          }
+        }
       } else {
         present = detail::read_value(node, leaf, key, key.field(config));
       }
@@ -248,7 +255,8 @@ void copy_value(const ConfigKey<Config>& key, const Config& from, Config& to) {
 template <class Config>
 void emit_key_value(YAML::Emitter& out, const ConfigKey<Config>& key, const Config& config) {
   if (key.is_enum) {
-    out << key.text_get(config);
+    const std::string text = key.text_get(config);
+    if (text == "null") out << YAML::Null; else out << text;  // a text key's "no value", e.g. calibration.pixel_size_um
     return;
   }
   detail::emit_value(out, key, key.field(const_cast<Config&>(config)));  // only read

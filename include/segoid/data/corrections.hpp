@@ -14,9 +14,9 @@ constexpr const char* kCorrectionsRegistry = "corrections_registry.csv";  ///< i
 
 /// What `segoid export_for_correction` reads.
 struct ExportCorrectionConfig {
-  /// The flagged list: one image file name per line (review_predictions --output-flagged, as the
-  /// Python tool writes it), or the flagged CSV beside it (column image_path). Blank lines and
-  /// lines starting with '#' are skipped.
+  /// The flagged list: one image basename (stem) per line, as review_predictions --output-flagged
+  /// and the Python SegOid write it, or a file name with its extension; or the flagged CSV beside
+  /// it (column image_path). Blank lines and lines starting with '#' are skipped.
   std::filesystem::path flagged;
   std::filesystem::path image_dir;           ///< folder holding the flagged images (or use manifest)
   std::filesystem::path manifest;            ///< manifest CSV whose image_path column lists them

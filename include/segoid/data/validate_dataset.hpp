@@ -56,7 +56,8 @@ struct ValidationReport {
   int count(QcStatus status) const;
   int confirmed_empty() const;
   int orphan_masks() const;
-  /// 0 when every entry passed, 1 otherwise.
+  /// 0 when no entry failed (an unconfirmed empty mask is flagged, not failed: exit 0 as in the
+  /// Python SegOid), 1 otherwise.
   int exit_code() const;
   /// Median object diameter (px), 0 without objects.
   double median_diameter_px() const;
@@ -71,7 +72,8 @@ std::filesystem::path data_root_of(const CurateConfig& config);
 /// binary (0/255; a two-level {0, v} mask is thresholded with a warning, more levels fail),
 /// coverage, 8-connected object count, empty masks confirmed or flagged; orphan masks fail.
 /// A file that cannot be read fails with the reason and does not stop the run. Writes
-/// <output_dir>/all.csv (passing images), qc_report.csv (every entry, with status, reason,
+/// <output_dir>/all.csv (passing and flagged images: an unconfirmed empty mask is kept, with
+/// empty_confirmed False, as the Python SegOid keeps it), qc_report.csv (every entry, with status, reason,
 /// warnings) and curate_meta.yaml (options, version, counts, median_diameter_px,
 /// recommended_patch_px). Images listed in <input_dir>/corrections_registry.csv (import_corrections)
 /// get its source_model, corrector and date as the all.csv columns source_model, corrected_by and

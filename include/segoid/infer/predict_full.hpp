@@ -19,7 +19,7 @@ struct PredictConfig {
   std::vector<std::string> inputs;             ///< [input.images] files, folders or glob patterns
   std::filesystem::path output_dir = "inference";  ///< [output.output_dir]
   bool save_probabilities = true;              ///< [output.save_probabilities] write <name>_pred_prob.tif
-  bool force = false;                          ///< replace an earlier run's prediction files
+  bool force = false;                          ///< also delete predictions of other images in output_dir
   /// --resume: continue an interrupted run in output_dir: images whose outputs are all there (each
   /// written atomically, so present means complete) are kept, and only the rest are predicted.
   bool resume = false;
@@ -96,9 +96,11 @@ struct PredictSummary {
 /// `<basename>_pred_mask.tif` (0/255) and `<basename>_pred_prob.tif` (float32, optional); then
 /// `pixel_metrics.csv` for images with a manifest mask, `errors.csv` for images that failed, and
 /// `predict_meta.yaml` (with a shard: `pixel_metrics.shard-<i>-of-<n>.csv` etc., see shard_file_name).
-/// An earlier run's prediction files in the folder are an error unless config.force, which deletes
-/// them first (other files are left alone); a shard looks only at the files it would write itself,
-/// so shards sharing one folder do not refuse each other. With config.resume, earlier outputs stay
+/// Earlier outputs of the same images (and the run files) are replaced, as the Python SegOid
+/// re-runs into a folder; prediction files of other images are an error unless config.force,
+/// which deletes them first (other files are left alone); a shard looks only at the files it
+/// would write itself, so shards sharing one folder do not refuse each other. A manifest
+/// mask_path whose file is missing gives no metrics for that image (a warning), as in Python. With config.resume, earlier outputs stay
 /// and images that have them all are not predicted again (their pixel metrics are recomputed from
 /// the kept mask); temporary files of a killed run are removed. A failing image is logged
 /// and skipped. Throws ConfigError/ModelError/IoError for problems that stop the whole run.

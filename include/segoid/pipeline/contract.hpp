@@ -10,15 +10,16 @@ namespace segoid::pipeline::contract {
 inline constexpr char kFoldsDir[] = "folds";      ///< folds/fold_N/: one training run each
 inline constexpr char kResultsDir[] = "results";  ///< fold_metrics.csv, summary.yaml, REPORT.md
 inline constexpr char kFoldResultYaml[] = "fold_result.yaml";
-inline constexpr char kCvMetaYaml[] = "cv_meta.yaml";
+inline constexpr char kCvMetaYaml[] = "cv_meta.yaml";  ///< in folds/, as the Python SegOid
 inline constexpr char kCvConfigSnapshot[] = "cv_config.yaml";  ///< the config as given
 inline constexpr char kFoldMetricsCsv[] = "fold_metrics.csv";
 inline constexpr char kCvSummaryYaml[] = "summary.yaml";
 
-/// results/fold_metrics.csv: the Python SegOid's columns; val_image lists the fold's validation
-/// images separated by ';'; training_time_min is minutes.
+/// results/fold_metrics.csv: the Python SegOid's columns; val_image is the validation image's
+/// name, or "N images" for several (as Python writes it); training_time_min is minutes.
 inline constexpr std::array<const char*, 6> kFoldMetricsColumns = {
     "fold", "val_image", "best_val_dice", "best_epoch", "final_train_dice", "training_time_min"};
-inline constexpr char kEpochsCompleted[] = "epochs_completed";  ///< SegOid's extra column
+inline constexpr char kEpochsCompleted[] = "epochs_completed";  ///< SegOid's extra columns
+inline constexpr char kValImages[] = "val_images";  ///< every validation image, separated by ';'
 
 }  // namespace segoid::pipeline::contract

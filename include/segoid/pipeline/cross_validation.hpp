@@ -17,7 +17,7 @@ namespace segoid::pipeline {
 /// How images are split into folds.
 enum class CvStrategy {
   kLeaveOneOut,  ///< one fold per image, validated on that image
-  kKFold,        ///< a seeded permutation cut into n_folds groups whose sizes differ by at most 1
+  kKFold,        ///< scikit-learn's KFold(n_folds, shuffle=True, random_state=seed)
 };
 
 /// "leave_one_out" / "k_fold".
@@ -27,7 +27,7 @@ std::string to_string(CvStrategy strategy);
 struct CvSection {
   CvStrategy strategy = CvStrategy::kLeaveOneOut;
   std::filesystem::path source_manifest = "data/splits/all.csv";  ///< all labelled images (all.csv)
-  std::uint64_t seed = 42;  ///< k_fold permutation seed
+  std::uint64_t seed = 42;  ///< k_fold shuffle seed: NumPy RandomState, 0 to 2^32 - 1
   int n_folds = 5;          ///< k_fold only
 };
 
@@ -56,20 +56,24 @@ struct Fold {
   std::vector<std::string> training;
 };
 
-/// Splits `basenames` (manifest order) into folds. leave_one_out: fold i validates on image i.
-/// k_fold: core::Rng(seed) shuffles the images, then fold f takes positions
-/// [f n / k, (f + 1) n / k). Throws ConfigError when there are fewer than 2 images or, for k_fold,
-/// n_folds is < 2 or > the number of images.
+/// Splits `basenames` (manifest order) into folds, as the Python SegOid does. leave_one_out: fold
+/// i validates on image i. k_fold: the folds of scikit-learn's KFold(n_folds, shuffle=True,
+/// random_state=seed) (NumPy's RandomState shuffles the rows; the first n % k folds hold
+/// n / k + 1 images, the rest n / k). Throws ConfigError when there are fewer than 2 images, for
+/// a seed above 2^32 - 1, or, for k_fold, when n_folds is < 2 or > the number of images.
 std::vector<Fold> assign_folds(const std::vector<std::string>& basenames, CvStrategy strategy, int n_folds,
                                std::uint64_t seed);
 
 /// How one call of run_cross_validation runs, beside the config.
 struct CvOptions {
   std::filesystem::path config_path;  ///< the cv config, for messages and the resume hint
-  std::vector<int> folds;             ///< 0-based folds to run; empty = all
+  /// 0-based folds to run; empty = all. Folds out of range are skipped with a warning (as the
+  /// Python SegOid); ConfigError when none is left.
+  std::vector<int> folds;
   /// Discard existing folds and results in cv_dir (needed when the fold assignment changed).
   bool force = false;
   std::filesystem::path weights_dir;  ///< torchvision encoder weights folder (see TrainOptions)
+  std::filesystem::path cache_dir;    ///< per-machine speed-choice cache (see TrainOptions)
   /// Set (e.g. by a SIGINT handler) to stop the current fold with a resumable checkpoint.
   const std::atomic<bool>* interrupt = nullptr;
   /// Called after every optimizer step with (fold, 0-based epoch, 0-based step); for tests.
@@ -96,7 +100,6 @@ struct FoldResult {
 struct CvSummary {
   std::vector<FoldResult> folds;
   int n_completed = 0;  ///< folds with a fold_result.yaml
-  /// Statistics of best val Dice over completed folds (std is the population std, as numpy.std).
   /// Over completed folds' best_val_dice: std is the sample std (n - 1; NaN for one fold).
   double mean_dice = 0.0, std_dice = 0.0, min_dice = 0.0, max_dice = 0.0;
   int best_fold = -1, worst_fold = -1;  ///< folds of max_dice / min_dice; -1 when none completed
@@ -106,9 +109,10 @@ struct CvSummary {
   std::filesystem::path results_dir;
 };
 
-/// Runs (or resumes) cross-validation. Writes <cv_dir>/cv_meta.yaml, per fold
+/// Runs (or resumes) cross-validation. Writes <cv_dir>/folds/cv_meta.yaml, per fold
 /// <cv_dir>/folds/fold_N/{train.csv,val.csv, a full train run folder, fold_result.yaml (last)},
-/// and <cv_dir>/results/{fold_metrics.csv,summary.yaml,REPORT.md}. Folds with a fold_result.yaml
+/// and <cv_dir>/results/{fold_metrics.csv,summary.yaml,REPORT.md}, with the Python SegOid's keys
+/// and columns first. Folds with a fold_result.yaml
 /// are reused; a fold with checkpoints/interrupted.pt (or final_model.pt, or a periodic
 /// checkpoint) resumes from it. Throws ConfigError when cv_meta.yaml records another fold
 /// assignment or train config (unless options.force), DataError for a bad source manifest, and

@@ -38,8 +38,10 @@ SanityConfig load_sanity_config(const std::filesystem::path& path);
 
 /// How to run the check (the config's keys come from the file and its rows' flags).
 struct SanityOptions {
-  bool force = false;  ///< replace an existing, non-empty run folder
+  /// Replace a non-empty run folder that is not an earlier sanity check (one is always replaced).
+  bool force = false;
   std::filesystem::path weights_dir;
+  std::filesystem::path cache_dir;  ///< per-machine speed-choice cache (empty: measure, do not cache)
   const std::atomic<bool>* interrupt = nullptr;
 };
 

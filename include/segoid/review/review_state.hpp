@@ -66,7 +66,7 @@ struct ReviewEntry {
 /// Where the review state lives on disk.
 struct ReviewPaths {
   std::filesystem::path session_file;  ///< JSON with every entry; reloaded on restart
-  std::filesystem::path flagged_list;  ///< one flagged image file name per line (Python's format)
+  std::filesystem::path flagged_list;  ///< one flagged image basename (stem) per line (Python's format)
   std::filesystem::path flagged_csv;   ///< flagged_csv_columns(), one row per flagged image
 };
 

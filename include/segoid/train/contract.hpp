@@ -19,7 +19,10 @@ inline constexpr char kTagLossVal[] = "Loss/val";
 inline constexpr char kTagDiceTrain[] = "Dice/train";
 inline constexpr char kTagDiceVal[] = "Dice/val";
 inline constexpr char kTagLearningRate[] = "Learning_Rate";
-inline constexpr char kTagPredictions[] = "Predictions/val";  ///< image | truth | prediction panels
+/// Images: one per validation sample i, tagged kTagSamplePrefix + i + kTagSampleSuffix
+/// ("Sample_0/Image_Mask_Prediction"): the patch, its truth and the predicted probability side by side.
+inline constexpr char kTagSamplePrefix[] = "Sample_";
+inline constexpr char kTagSampleSuffix[] = "/Image_Mask_Prediction";
 // SegOid's extra scalars.
 inline constexpr char kTagIouTrain[] = "IoU/train";
 inline constexpr char kTagIouVal[] = "IoU/val";
