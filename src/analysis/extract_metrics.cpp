@@ -121,6 +121,7 @@ QuantifySummary run_extract_metrics(const ExtractMetricsConfig& config) {
   quantify.output_dir = config.output_dir;
   quantify.min_object_area = config.min_object_area;
   quantify.pixel_size_um = config.pixel_size_um;
+  quantify.write_roiset = config.write_roiset;
   quantify.gt_manifest.clear();  // measurements only
   quantify.generate_plots = false;
   QuantifySummary summary = run_quantify(quantify);

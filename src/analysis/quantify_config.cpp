@@ -28,6 +28,8 @@ const core::ConfigTable& quantify_config_table() {
           .help("um per pixel; a number adds _um / _um2 columns (null = uncalibrated)").flag("--pixel-size"),
       key<Q>("output.output_dir", &Q::output_dir).help("tables and plots/ go here").flag("--output-dir"),
       key<Q>("output.generate_plots", &Q::generate_plots).help("histograms, counts and detection plots in plots/"),
+      key<Q>("output.write_roiset", &Q::write_roiset)
+          .help("one Fiji RoiSet.zip per image in rois/ (polygon ROIs named by object_id)").flag("--roiset"),
   };
   return table;
 }

@@ -23,6 +23,7 @@ const bool kRegistered = register_command({
           ->check(CLI::NonNegativeNumber);
       sub.add_option("--pixel-size", config->pixel_size_um, "Pixel size in µm; adds _um/_um2 columns")
           ->check(CLI::NonNegativeNumber);
+      sub.add_flag("--roiset", config->write_roiset, "Also write rois/<basename>_RoiSet.zip (Fiji ROIs named by object_id)");
       sub.footer("summary_statistics.csv has pandas describe()'s layout: rows count, mean, std (sample), min, 25%,\n"
                  "50%, 75%, max; one column per measure of all_objects.csv.");
       return [config] {

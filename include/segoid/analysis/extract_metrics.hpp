@@ -18,6 +18,7 @@ struct ExtractMetricsConfig {
   std::filesystem::path output_dir = "metrics";  ///< per_image/, all_objects.csv, summary_statistics.csv, ...
   int min_object_area = 100;                     ///< px; smaller 8-connected objects are dropped
   double pixel_size_um = 0.0;                    ///< µm per pixel; > 0 adds _um / _um2 columns
+  bool write_roiset = false;                     ///< rois/<basename>_RoiSet.zip, as quantify_objects --roiset
 };
 
 /// pandas' describe() of some numeric columns: rows count, mean, std (sample, n - 1), min, 25%,
