@@ -14,7 +14,7 @@ PYTHON_NAMES ?= 0
 APT_PACKAGES := build-essential cmake pkg-config ccache git \
   libtorch-dev libopencv-dev libtiff-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev \
   nlohmann-json3-dev libprotobuf-dev protobuf-compiler libgtest-dev libgmock-dev \
-  libplplot-dev plplot-driver-cairo libcpp-httplib-dev \
+  libplplot-dev plplot-driver-cairo libcpp-httplib-dev libgsl-dev libpcre2-dev zlib1g-dev \
   python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
   python3-tifffile python3-yaml python3-sklearn python3-pandas \
   python3-pil libopenblas0-pthread
@@ -22,10 +22,14 @@ APT_PACKAGES := build-essential cmake pkg-config ccache git \
 # with its own npm, is used as it is); without them that one test skips.
 BROWSER_TOOLS := chromium:chromium node:nodejs npm:npm
 
+# make demo-plate: the synthetic plate assay through a trained model (the shipped one by default).
+MODEL ?= models/spheroid-base.pt
+DEMO_PLATE_OUT ?= $(shell mktemp -u /tmp/segoid-demo-plate-XXXXXX)
+
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 
-.PHONY: all deps build test demo bench fuzz clean install
+.PHONY: all deps build test demo demo-plate bench fuzz clean install
 
 all: build
 
@@ -56,6 +60,12 @@ test: build
 
 demo: build
 	$(BUILD_DIR)/segoid demo --out $(DEMO_OUT)
+
+# Synthetic assay -> predict -> quantify -> plate_summary, then the recovered IC50s and growth
+# rates against the truth. MODEL=path/to/checkpoint.pt picks another model.
+demo-plate: build
+	@[ -f "$(MODEL)" ] || { echo "demo-plate: no model at \"$(MODEL)\"; give MODEL=path/to/checkpoint.pt"; exit 2; }
+	$(BUILD_DIR)/segoid demo_plate --model $(MODEL) --out $(DEMO_PLATE_OUT)
 
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target bench
