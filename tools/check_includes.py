@@ -16,12 +16,13 @@ ALLOWED = {
     "core": {"core"},
     "io": {"core", "io"},
     "data": {"core", "io", "data"},
+    "synth": {"core", "io", "data", "synth"},
     "model": {"core", "io", "data", "model"},
     "train": {"core", "io", "data", "model", "train"},
     "infer": {"core", "io", "data", "model", "infer"},
     "analysis": {"core", "io", "analysis"},
     "report": {"core", "io", "analysis", "report"},
-    "pipeline": {"core", "io", "data", "model", "train", "infer", "analysis", "report", "pipeline"},
+    "pipeline": {"core", "io", "data", "synth", "model", "train", "infer", "analysis", "report", "pipeline"},
 }
 ALLOWED["cli"] = set(ALLOWED) | {"cli"}
 ALLOWED["bench"] = set(ALLOWED)
