@@ -17,7 +17,8 @@ PYTHON_NAMES ?= 0
 APT_BUILD := build-essential cmake pkg-config ccache git \
   libtorch-dev libopencv-dev libtiff-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev \
   nlohmann-json3-dev libprotobuf-dev protobuf-compiler libgtest-dev libgmock-dev \
-  libplplot-dev plplot-driver-cairo libcpp-httplib-dev libopenblas0-pthread
+  libplplot-dev plplot-driver-cairo libcpp-httplib-dev libgsl-dev libpcre2-dev zlib1g-dev \
+  libopenblas0-pthread
 # make test: the fixtures' references (Debian's python3 torch, torchvision, scikit-image, ...), the
 # fuzz targets (clang-14, libFuzzer), the workflow test (snakemake), the man page (help2man).
 APT_TEST := python3 python3-numpy python3-torch python3-torchvision python3-skimage python3-scipy \
@@ -29,10 +30,14 @@ APT_PACKAGE := dpkg-dev file help2man debootstrap
 # with its own npm, is used as it is); without them that one test skips.
 BROWSER_TOOLS := chromium:chromium node:nodejs npm:npm
 
+# make demo-plate: the synthetic plate assay through a trained model (the shipped one by default).
+MODEL ?= models/spheroid-base.pt
+DEMO_PLATE_OUT ?= $(shell mktemp -u /tmp/segoid-demo-plate-XXXXXX)
+
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 
-.PHONY: all deps deps-build deps-test deps-package configure build build-all test demo bench fuzz \
+.PHONY: all deps deps-build deps-test deps-package configure build build-all test demo demo-plate bench fuzz \
   package package-test install clean
 
 all: build
@@ -88,6 +93,12 @@ test: build-all
 
 demo: build
 	$(BUILD_DIR)/segoid demo --out $(DEMO_OUT)
+
+# Synthetic assay -> predict -> quantify -> plate_summary, then the recovered IC50s and growth
+# rates against the truth. MODEL=path/to/checkpoint.pt picks another model.
+demo-plate: build
+	@[ -f "$(MODEL)" ] || { echo "demo-plate: no model at \"$(MODEL)\"; give MODEL=path/to/checkpoint.pt"; exit 2; }
+	$(BUILD_DIR)/segoid demo_plate --model $(MODEL) --out $(DEMO_PLATE_OUT)
 
 bench: build-all
 	bash bench/run_all.sh $(BUILD_DIR)

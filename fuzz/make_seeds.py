@@ -209,6 +209,34 @@ def review_seeds():
         put("review_request", name, text)
 
 
+def plate_seeds(repo):
+    """Fiji ROI sets (through the independent writer of the tests) and plate layouts."""
+    sys.path.insert(0, str(repo / "tests" / "io"))
+    import imagej_roi_reference as roi
+    polygon = roi.encode(0, "17", points=[[3, 4], [9, 4], [9, 6], [12, 6], [12, 11], [3, 11]])
+    traced = roi.encode(8, "2", points=[[x, 0] for x in range(0, 40, 2)] + [[40, 30], [0, 30]])
+    sub_pixel = roi.encode(7, "sub", points=[[1.5, 2.25], [9.75, 2.25], [5, 8.5]], sub_pixel=True)
+    rect = roi.encode(1, "box", bounds=(4, 4, 10, 6))
+    oval = roi.encode(2, "oval", bounds=(2.5, 3, 20, 9.5), sub_pixel=True)
+    for name, members, method in [("polygons.zip", [polygon, traced], zipfile.ZIP_DEFLATED),
+                                  ("mixed_stored.zip", [polygon, sub_pixel, rect, oval], zipfile.ZIP_STORED),
+                                  ("not_rois.zip", [], zipfile.ZIP_DEFLATED)]:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=method) as z:
+            for i, member in enumerate(members):
+                z.writestr("%04d.roi" % i, member)
+            z.writestr("readme.txt", "x")
+        put("roiset", name, buf.getvalue())
+    put("roiset", "single.roi", polygon)
+    put("roiset", "oval.roi", oval)
+    put("layout", "layout.csv", "plate,well,compound,concentration,unit,replicate\n"
+                                "VID1,A1,cmpd-A,0.03,uM,1\nVID1,A2,cmpd-A,0.1,uM,1\nVID1,H12,vehicle,0,uM,1\n")
+    put("layout", "formats.csv", "well,plate_format,concentration\nAF48,1536,1e-3\nP24,1536,\n")
+    put("layout", "duplicate.csv", "well,compound\nA1,x\na01,y\n")
+    put("layout", "bad_concentration.csv", "well,concentration\nB2,ten\n")
+    put("layout", "quoted.csv", 'well,compound,notes\nC3,"a, b","say ""hi"""\n')
+
+
 def main():
     repo = pathlib.Path(__file__).resolve().parent.parent
     helper = sys.argv[1] if len(sys.argv) > 1 else None
@@ -217,6 +245,7 @@ def main():
     image_seeds(helper)
     torch_seeds()
     review_seeds()
+    plate_seeds(repo)
     total = sum(p.stat().st_size for p in ROOT.rglob("*") if p.is_file())
     print(f"seeds in {ROOT}: {sum(1 for p in ROOT.rglob('*') if p.is_file())} files, {total} bytes")
 

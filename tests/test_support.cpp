@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include "segoid/data/manifest.hpp"
@@ -38,6 +39,13 @@ fs::path shared_real_data_dir() {
 }
 
 fs::path build_dir() { return fs::path(SEGOID_BUILD_DIR); }
+
+fs::path test_model() {
+  const char* env = std::getenv("SEGOID_TEST_MODEL");
+  if (env != nullptr && *env != '\0' && fs::is_regular_file(env)) return fs::path(env);
+  const fs::path shipped = source_dir() / "models" / "spheroid-base.pt";
+  return fs::is_regular_file(shipped) ? shipped : fs::path();
+}
 
 int run_command(const std::string& command, std::string* output) {
   const std::string full = command + " 2>&1";

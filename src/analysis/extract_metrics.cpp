@@ -114,6 +114,7 @@ QuantifySummary run_extract_metrics(const ExtractMetricsConfig& config) {
   quantify.min_object_area = config.min_object_area;
   quantify.pixel_size_um = config.pixel_size_um;
   quantify.pixel_size_from_tiff = config.pixel_size_from_tiff;
+  quantify.write_roiset = config.write_roiset;
   quantify.gt_manifest.clear();  // measurements only
   quantify.generate_plots = false;
   QuantifySummary summary = run_quantify(quantify);

@@ -25,6 +25,18 @@ constexpr Calibrated kCalibrated[] = {
     {contract::kMinorAxisLength, 1, &RegionProps::minor_axis_length},
 };
 
+// SegOid's additions, written after every column above: unitless first, then calibrated ones.
+constexpr Calibrated kShapeRatios[] = {
+    {contract::kSolidity, 0, &RegionProps::solidity},
+    {contract::kConvexity, 0, &RegionProps::convexity},
+};
+constexpr Calibrated kShapeCalibrated[] = {
+    {contract::kFeretDiameterMax, 1, &RegionProps::feret_diameter_max},
+    {contract::kFeretDiameterMin, 1, &RegionProps::feret_diameter_min},
+    {contract::kVolumeSphere, 3, &RegionProps::volume_sphere},
+    {contract::kVolumeEllipsoid, 3, &RegionProps::volume_ellipsoid},
+};
+
 double scaled(const ObjectRecord& r, const Calibrated& c) {
   const double px = r.props.*c.value;
   return r.pixel_size_um > 0 ? px * std::pow(r.pixel_size_um, c.length_power) : px;
@@ -39,6 +51,9 @@ std::vector<std::string> object_table_header() {
                             contract::kMatchIou}) {
     header.emplace_back(extra);
   }
+  for (const Calibrated& c : kShapeRatios) header.emplace_back(c.column);
+  for (const Calibrated& c : kShapeCalibrated) header.emplace_back(c.column);
+  for (const Calibrated& c : kShapeCalibrated) header.push_back(std::string(c.column) + contract::kPxSuffix);
   return header;
 }
 
@@ -65,6 +80,9 @@ std::vector<std::string> object_table_row(const ObjectRecord& r) {
   row.push_back(r.pixel_size_source);
   row.push_back(r.matched_true_label > 0 ? std::to_string(r.matched_true_label) : "");
   row.push_back(r.matched_true_label > 0 ? csv::number(r.match_iou) : "");
+  for (const Calibrated& c : kShapeRatios) row.push_back(csv::number(p.*c.value));
+  for (const Calibrated& c : kShapeCalibrated) row.push_back(csv::number(scaled(r, c)));
+  for (const Calibrated& c : kShapeCalibrated) row.push_back(csv::number(p.*c.value));
   return row;
 }
 

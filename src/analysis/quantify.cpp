@@ -11,6 +11,7 @@
 
 #include "quantify_output.hpp"
 #include "segoid/analysis/contract.hpp"
+#include "segoid/analysis/object_outline.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
 #include "segoid/data/contract.hpp"
@@ -91,6 +92,9 @@ ImageQuantification quantify_image(const std::string& basename, const fs::path& 
   io::ImageMeta meta;
   const LabeledMask pred = read_objects(pred_path, config.min_object_area, &meta);
   result.objects = region_props(pred);
+  if (config.write_roiset) {
+    write_object_roiset(config.output_dir / contract::kRoiDir / (basename + contract::kRoiSetSuffix), pred);
+  }
   if (config.pixel_size_um > 0) {
     result.pixel_size_um = config.pixel_size_um;
     result.pixel_size_source = contract::kSourceOption;

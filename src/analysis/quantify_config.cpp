@@ -34,6 +34,8 @@ const core::ConfigTable<QuantifyConfig>& quantify_config_table() {
           .flag("--pixel-size"),
       key<Q>("output.output_dir", &Q::output_dir).help("tables and plots/ go here").flag("--output-dir"),
       key<Q>("output.generate_plots", &Q::generate_plots).help("histograms, counts and detection plots in plots/"),
+      key<Q>("output.write_roiset", &Q::write_roiset)
+          .help("one Fiji RoiSet.zip per image in rois/ (polygon ROIs named by object_id)").flag("--roiset"),
   };
   return table;
 }

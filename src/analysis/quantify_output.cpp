@@ -214,6 +214,25 @@ void write_summary_row(const fs::path& path, const SummaryRow& r) {
   core::write_file_atomic(path, csv::join_row(header) + csv::join_row(row));
 }
 
+namespace {
+
+// Removes the files "<basename><suffix>" of `dir` not named in `keep`.
+void remove_stale_per_image(const fs::path& dir, const std::string& suffix, const std::set<std::string>& keep) {
+  int stale = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+        !keep.count(name)) {
+      fs::remove(entry.path());
+      ++stale;
+    }
+  }
+  if (stale > 0) spdlog::info("removed {} file(s) of an earlier run from \"{}\"", stale, dir.string());
+}
+
+}  // namespace
+
 void write_quantify_outputs(const QuantifySummary& s) {
   const fs::path out = s.config.output_dir;
   std::vector<ObjectRecord> all;
@@ -251,21 +270,11 @@ void write_quantify_outputs(const QuantifySummary& s) {
     }
   }
   // Per-image files of an earlier run for images not measured now would mix silently: remove them.
-  int stale = 0;
-  std::error_code ec;
-  const std::string suffix = contract::kObjectsSuffix;
-  for (const auto& entry : fs::directory_iterator(out / contract::kPerImageDir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-        !written.count(name)) {
-      fs::remove(entry.path());
-      ++stale;
-    }
-  }
-  if (stale > 0) {
-    spdlog::info("removed {} per-image CSV(s) of an earlier run from \"{}\"", stale,
-                 (out / contract::kPerImageDir).string());
-  }
+  remove_stale_per_image(out / contract::kPerImageDir, contract::kObjectsSuffix, written);
+  std::set<std::string> roisets;
+  for (const auto& image : s.images) roisets.insert(image.basename + contract::kRoiSetSuffix);
+  if (!s.config.write_roiset) roisets.clear();
+  remove_stale_per_image(out / contract::kRoiDir, contract::kRoiSetSuffix, roisets);
   write_object_table(out / contract::kAllObjectsCsv, all);
   if (s.images_with_truth > 0 || !s.config.gt_manifest.empty()) {
     core::write_file_atomic(out / contract::kInstanceEvalCsv, eval);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "region_internal.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::analysis {
@@ -32,7 +33,6 @@ struct Sums {
   std::int64_t n = 0, sr = 0, sc = 0, srr = 0, scc = 0, src = 0;
   int min_row = std::numeric_limits<int>::max(), min_col = std::numeric_limits<int>::max();
   int max_row = -1, max_col = -1;
-  double perimeter = 0;
 };
 
 // n * sum(x y) - sum(x) sum(y) = n^2 * central moment; exact in 128 bits.
@@ -87,18 +87,16 @@ LabeledMask remove_small_objects(const LabeledMask& labeled, int min_area) {
   return out;
 }
 
-std::vector<RegionProps> region_props(const LabeledMask& labeled) {
-  const cv::Mat& labels = labeled.labels;
-  SEGOID_CHECK(labels.type() == CV_32SC1, "region_props expects CV_32SC1 labels");
+std::vector<double> label_perimeters(const cv::Mat& labels, int count) {
+  SEGOID_CHECK(labels.type() == CV_32SC1, "label_perimeters expects CV_32SC1 labels");
   const int rows = labels.rows;
   const int cols = labels.cols;
-  std::vector<Sums> sums(static_cast<std::size_t>(labeled.count) + 1);
+  std::vector<double> perimeter(static_cast<std::size_t>(count) + 1, 0.0);
   // Row pointers with a shared zero row beyond the image: no per-pixel bounds checks on rows.
   const std::vector<int> zero_row(static_cast<std::size_t>(cols), 0);
   auto label_row = [&](int row) { return row < 0 || row >= rows ? zero_row.data() : labels.ptr<int>(row); };
-
-  // Pass 1: moments, bounding boxes, and the border (object pixels with a 4-neighbour outside
-  // the object: the pixels a 4-connected erosion removes).
+  // Pass 1: the border (object pixels with a 4-neighbour outside the object: the pixels a
+  // 4-connected erosion removes).
   cv::Mat border(rows, cols, CV_8UC1, cv::Scalar(0));
   for (int row = 0; row < rows; ++row) {
     const int* up = label_row(row - 1);
@@ -108,24 +106,11 @@ std::vector<RegionProps> region_props(const LabeledMask& labeled) {
     for (int col = 0; col < cols; ++col) {
       const int label = line[col];
       if (label == 0) continue;
-      SEGOID_CHECK(label > 0 && label <= labeled.count, "label image holds a label outside 1..count");
-      Sums& s = sums[label];
-      ++s.n;
-      s.sr += row;
-      s.sc += col;
-      s.srr += static_cast<std::int64_t>(row) * row;
-      s.scc += static_cast<std::int64_t>(col) * col;
-      s.src += static_cast<std::int64_t>(row) * col;
-      s.min_row = std::min(s.min_row, row);
-      s.max_row = std::max(s.max_row, row);
-      s.min_col = std::min(s.min_col, col);
-      s.max_col = std::max(s.max_col, col);
       const int left = col > 0 ? line[col - 1] : 0;
       const int right = col + 1 < cols ? line[col + 1] : 0;
       border_line[col] = up[col] != label || down[col] != label || left != label || right != label;
     }
   }
-
   // Pass 2: classify border pixels by their border neighbours of the same object.
   static const std::array<double, 50> kWeights = perimeter_weights();
   const std::vector<std::uint8_t> zero_border(static_cast<std::size_t>(cols), 0);
@@ -143,10 +128,41 @@ std::vector<RegionProps> region_props(const LabeledMask& labeled) {
         return c >= 0 && c < cols && border_rows[1 + dr][c] && label_rows[1 + dr][c] == label;
       };
       const int edge = is_border(-1, 0) + is_border(1, 0) + is_border(0, -1) + is_border(0, 1);
-      const int diagonal = is_border(-1, -1) + is_border(-1, 1) + is_border(1, -1) + is_border(1, 1);
-      sums[label].perimeter += kWeights[1 + 2 * edge + 10 * diagonal];
+      const int diagonal = is_border(-1, -1) + is_border(1, -1) + is_border(-1, 1) + is_border(1, 1);
+      perimeter[static_cast<std::size_t>(label)] += kWeights[1 + 2 * edge + 10 * diagonal];
     }
   }
+  return perimeter;
+}
+
+std::vector<RegionProps> region_props(const LabeledMask& labeled) {
+  const cv::Mat& labels = labeled.labels;
+  SEGOID_CHECK(labels.type() == CV_32SC1, "region_props expects CV_32SC1 labels");
+  const int rows = labels.rows;
+  const int cols = labels.cols;
+  std::vector<Sums> sums(static_cast<std::size_t>(labeled.count) + 1);
+
+  // Moments and bounding boxes.
+  for (int row = 0; row < rows; ++row) {
+    const int* line = labels.ptr<int>(row);
+    for (int col = 0; col < cols; ++col) {
+      const int label = line[col];
+      if (label == 0) continue;
+      SEGOID_CHECK(label > 0 && label <= labeled.count, "label image holds a label outside 1..count");
+      Sums& s = sums[label];
+      ++s.n;
+      s.sr += row;
+      s.sc += col;
+      s.srr += static_cast<std::int64_t>(row) * row;
+      s.scc += static_cast<std::int64_t>(col) * col;
+      s.src += static_cast<std::int64_t>(row) * col;
+      s.min_row = std::min(s.min_row, row);
+      s.max_row = std::max(s.max_row, row);
+      s.min_col = std::min(s.min_col, col);
+      s.max_col = std::max(s.max_col, col);
+    }
+  }
+  const std::vector<double> perimeter = label_perimeters(labels, labeled.count);
 
   std::vector<RegionProps> props;
   props.reserve(static_cast<std::size_t>(labeled.count));
@@ -176,16 +192,19 @@ std::vector<RegionProps> region_props(const LabeledMask& labeled) {
     p.major_axis_length = static_cast<double>(4 * std::sqrt(l1));
     p.minor_axis_length = static_cast<double>(4 * std::sqrt(l2));
     p.eccentricity = l1 > 0 ? static_cast<double>(std::sqrt(1 - l2 / l1)) : 0.0;
-    p.perimeter = s.perimeter;
+    p.perimeter = perimeter[static_cast<std::size_t>(label)];
     p.equivalent_diameter = std::sqrt(4 * p.area / kPi);
-    p.circularity = s.perimeter > 0 ? 4 * kPi * p.area / (s.perimeter * s.perimeter)
+    p.circularity = p.perimeter > 0 ? 4 * kPi * p.area / (p.perimeter * p.perimeter)
                                     : std::numeric_limits<double>::quiet_NaN();
+    p.volume_sphere = kPi / 6 * p.equivalent_diameter * p.equivalent_diameter * p.equivalent_diameter;
+    p.volume_ellipsoid = kPi / 6 * p.major_axis_length * p.minor_axis_length * p.minor_axis_length;
     p.bbox_min_row = s.min_row;
     p.bbox_min_col = s.min_col;
     p.bbox_max_row = s.max_row + 1;
     p.bbox_max_col = s.max_col + 1;
     props.push_back(p);
   }
+  add_convex_measures(labeled, props);
   return props;
 }
 

@@ -25,6 +25,7 @@ const bool kRegistered = register_command({
       sub.add_option("--pixel-size", *pixel_size,
                      "Pixel size in µm: area in µm², lengths in µm; auto = each mask's TIFF calibration "
                      "[pixels, as the Python SegOid]");
+      sub.add_flag("--roiset", config->write_roiset, "Also write rois/<basename>_RoiSet.zip (Fiji ROIs named by object_id)");
       sub.footer("summary_statistics.csv has pandas describe()'s layout: rows count, mean, std (sample), min, 25%,\n"
                  "50%, 75%, max; one column per column of the Python SegOid's all_objects.csv but image and\n"
                  "object_id.");

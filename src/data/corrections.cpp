@@ -26,6 +26,8 @@
 #include "segoid/data/manifest.hpp"
 #include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
+#include "segoid/io/imagej_roi.hpp"
+#include "segoid/analysis/contract.hpp"
 
 namespace segoid::data {
 namespace fs = std::filesystem;
@@ -160,6 +162,19 @@ std::string check_mask(const fs::path& mask_path, const fs::path& image_path, cv
   return "";
 }
 
+/// The mask of a Fiji RoiSet.zip over its image: every area ROI filled (ImageJ's pixel-centre
+/// rule); returns the problem or "".
+std::string mask_from_roiset(const fs::path& roiset, const fs::path& image_path, cv::Mat& pixels) {
+  const io::ImageMeta image = io::read_image_meta(image_path);
+  pixels = cv::Mat::zeros(image.height, image.width, CV_8UC1);
+  for (const io::ImageJRoi& roi : io::read_roiset(roiset)) io::fill_imagej_roi(roi, pixels);
+  if (cv::countNonZero(pixels) == 0) {
+    return quoted(roiset) + ": its ROIs cover no pixel of " + quoted(image_path.filename()) + " (" +
+           std::to_string(image.width) + "x" + std::to_string(image.height) + ")";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::vector<WorkspaceEntry> export_for_correction(const ExportCorrectionConfig& config) {
@@ -276,13 +291,20 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
   if (ec) throw IoError("cannot read " + quoted(corrected_dir) + ": " + ec.message());
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {
+    const std::string name = file.filename().string();
+    const std::string roiset_suffix = analysis::contract::kRoiSetSuffix;
+    const bool roiset = name.size() > roiset_suffix.size() &&
+                        name.compare(name.size() - roiset_suffix.size(), roiset_suffix.size(), roiset_suffix) == 0;
     const std::string stem = file.stem().string();
     const std::string ext = extension_of(file);
-    const bool suffixed = stem.size() > 5 && stem.compare(stem.size() - 5, 5, kMaskSuffix) == 0;
-    const std::string basename = suffixed ? stem.substr(0, stem.size() - 5) : stem;
+    const bool suffixed = roiset || (stem.size() > 5 && stem.compare(stem.size() - 5, 5, kMaskSuffix) == 0);
+    const std::string basename = roiset     ? name.substr(0, name.size() - roiset_suffix.size())
+                                 : suffixed ? stem.substr(0, stem.size() - 5)
+                                            : stem;
     const auto found = by_basename.find(basename);
-    if (!suffixed || (ext != ".tif" && ext != ".tiff" && ext != ".png") || found == by_basename.end()) {
-      problems.push_back(quoted(file) + ": name does not follow <basename>_mask.tif for an image of this workspace" +
+    if (!suffixed || (!roiset && ext != ".tif" && ext != ".tiff" && ext != ".png") || found == by_basename.end()) {
+      problems.push_back(quoted(file) + ": name does not follow <basename>_mask.tif or <basename>" + roiset_suffix +
+                         " for an image of this workspace" +
                          (found != by_basename.end() || !suffixed ? " (expected \"" + basename + "_mask.tif\")" : ""));
       continue;
     }
@@ -298,12 +320,13 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
     }
     cv::Mat pixels;
     try {
-      const std::string problem = check_mask(file, config.workspace / kImagesDir / entry.image_file, pixels);
+      const fs::path image = config.workspace / kImagesDir / entry.image_file;
+      const std::string problem = roiset ? mask_from_roiset(file, image, pixels) : check_mask(file, image, pixels);
       if (!problem.empty()) {
         problems.push_back(problem);
         continue;
       }
-    } catch (const IoError& e) {
+    } catch (const Error& e) {  // unreadable files, bad ROIs
       problems.push_back(e.what());
       continue;
     }

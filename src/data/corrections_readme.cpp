@@ -32,6 +32,11 @@ std::string correction_readme(const std::filesystem::path& workspace, std::size_
 5. File > Save As > Tiff... into `corrected_masks/` with the same name `<basename>_mask.tif`.
    Do not resize or crop: the mask must keep the image's width and height.
 
+Or with ROIs: outline each spheroid (Freehand, Polygon, Wand, Oval or Rectangle selection; add
+each to the ROI Manager with `t`), then in the ROI Manager More > Save... into `corrected_masks/` as
+`<basename>_RoiSet.zip`. Each area ROI is filled as ImageJ fills it (pixels whose centre is inside);
+`segoid quantify_objects --roiset` writes such sets of predicted objects to start from.
+
 Leave an image out of `corrected_masks/` when its prediction needs no change or you have not
 done it yet: it stays `pending`.
 

@@ -102,6 +102,7 @@ std::vector<ZipEntry> read_zip_directory(std::uint64_t archive_size, const ZipRe
     }
     ZipEntry e;
     e.method = static_cast<std::uint16_t>(little(dir, at + 10, 2));
+    e.crc32 = static_cast<std::uint32_t>(little(dir, at + 16, 4));
     e.compressed_size = little(dir, at + 20, 4);
     e.uncompressed_size = little(dir, at + 24, 4);
     const std::size_t name_length = little(dir, at + 28, 2);

@@ -69,7 +69,8 @@ std::string style_label(const std::string& basename) {
 
 report::ReportSection prediction_section(const DemoReportInputs& in, const fs::path& assets) {
   report::ReportSection section{"Predictions on held-out test images",
-                                "Ground truth contours in green, predictions in red. Each plate is shown whole, "
+                                "Ground truth contours in green, predictions in red, each predicted object labelled "
+                                "with its object_id in metrics/all_objects.csv. Each plate is shown whole, "
                                 "then a full-resolution close-up.", {}, {}};
   const fs::path pixel_metrics = in.predicted.images_with_truth > 0
                                      ? fs::path(in.out_dir / "inference" / infer::contract::kPixelMetricsCsv) : fs::path();
@@ -89,7 +90,8 @@ report::ReportSection prediction_section(const DemoReportInputs& in, const fs::p
     const cv::Mat truth = io::read_image(data::resolve_data_path(row.mask_path, in.data_root)).pixels != 0;
     const cv::Mat pred = io::read_image(pred_path).pixels != 0;
     const fs::path whole = assets / (row.basename + "_overlay.jpg");
-    io::write_preview(whole, report::draw_overlay(image, truth, pred, /*thickness=*/3, kOverlaySide));
+    io::write_preview(whole, report::draw_overlay(image, truth, pred, /*thickness=*/3, kOverlaySide,
+                                                  in.measured.config.min_object_area));
     section.images.push_back({title + ": whole image", whole});
     const cv::Rect window = zoom_window(truth);
     const fs::path zoom = assets / (row.basename + "_zoom.png");

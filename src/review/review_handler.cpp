@@ -15,6 +15,7 @@
 #include <random>
 
 #include "review_cache.hpp"
+#include "segoid/analysis/quantify.hpp"
 #include "segoid/core/utc_time.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
@@ -32,6 +33,8 @@ constexpr size_t kBlobCacheBytes = size_t{512} << 20;
 constexpr int kMaxRegionSide = 4096;
 constexpr int kPrefetchAhead = 2;
 constexpr int kWorkerNice = 10;
+// Object IDs on the overlay are those of quantify_objects run with its default min_object_area.
+const int kIdMinObjectArea = analysis::QuantifyConfig{}.min_object_area;
 
 HttpResponse text(int status, const std::string& message) {
   HttpResponse response;
@@ -309,8 +312,9 @@ HttpResponse ReviewHandler::image(int index, const HttpRequest& request, bool th
   }
   if (layer == "overlay") {
     body = cache_->encoded(key, [&] {
-      const cv::Mat small = downscale(*current_mask(index), kPreviewSide, cv::INTER_AREA);
-      return encode_overlay_png(small > 127);
+      const auto mask = current_mask(index);
+      const cv::Mat small = downscale(*mask, kPreviewSide, cv::INTER_AREA);
+      return encode_overlay_png(small > 127, report::object_ids(*mask, kIdMinObjectArea), static_cast<double>(small.cols) / mask->cols);
     });
     return bytes("image/png", *body, true);
   }
@@ -340,8 +344,11 @@ HttpResponse ReviewHandler::region(int index, const HttpRequest& request) {
     cv::resize(plate->display(rect), out, cv::Size(out_w, out_h), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_NEAREST);
     return bytes("image/jpeg", encode_jpeg(out), false);
   }
-  cv::resize((*current_mask(index))(rect), out, cv::Size(out_w, out_h), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_NEAREST);
-  return bytes("image/png", encode_overlay_png(out > 127), false);
+  const auto mask = current_mask(index);
+  cv::resize((*mask)(rect), out, cv::Size(out_w, out_h), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_NEAREST);
+  return bytes("image/png", encode_overlay_png(out > 127, report::object_ids(*mask, kIdMinObjectArea),
+                                               static_cast<double>(out_w) / rect.width, rect.tl()),
+               false);
 }
 
 HttpResponse ReviewHandler::flag(int index, const std::string& body) {

@@ -204,9 +204,10 @@ std::string encode_jpeg(const cv::Mat& image) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-std::string encode_overlay_png(const cv::Mat& mask) {
+std::string encode_overlay_png(const cv::Mat& mask, const std::vector<report::ObjectId>& ids, double scale, cv::Point2d origin) {
   cv::Mat rgba(mask.size(), CV_8UC4, cv::Scalar(0, 0, 0, 0));
   rgba.setTo(cv::Scalar(40, 40, 255, 255), mask);  // BGRA: red
+  report::draw_object_ids(rgba, ids, scale, origin);
   std::vector<uchar> bytes;
   // Run-length zlib: masks are long runs, and this is several times faster than the default.
   cv::imencode(".png", rgba, bytes, {cv::IMWRITE_PNG_COMPRESSION, 1, cv::IMWRITE_PNG_STRATEGY, cv::IMWRITE_PNG_STRATEGY_RLE});

@@ -174,12 +174,15 @@ using Params = std::vector<std::pair<std::string, double>>;
 
 // --- the styles' scenes ------------------------------------------------------------------------
 
-void ula_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Params& params) {
+void ula_scene(Scene& scene, const CommonLook& c, const SynthConfig& config, core::Rng& rng, Params& params) {
   const int width = scene.structure.cols, height = scene.structure.rows;
   const bool bright = rng.bernoulli(0.5);  // bright spheroid in a dark well (oblique light), else dark
-  const double d = 35.0 * c.magnification;
+  const double drawn_d = 35.0 * c.magnification;
   // The wall stays in view: at high magnification the spheroid fills more of the well.
-  const double well_r = std::min(d * rng.uniform(1.8, 3.6), std::min(width, height) * rng.uniform(0.38, 0.62));
+  const double drawn_well_r = std::min(drawn_d * rng.uniform(1.8, 3.6), std::min(width, height) * rng.uniform(0.38, 0.62));
+  // A synthetic assay fixes both (the draws above still happen, so the rest of the scene is the same).
+  const double d = config.ula_spheroid_diameter > 0 ? config.ula_spheroid_diameter : drawn_d;
+  const double well_r = config.ula_well_radius > 0 ? config.ula_well_radius : drawn_well_r;
   const cv::Point2d well(width * rng.uniform(0.4, 0.6), height * rng.uniform(0.4, 0.6));
   const double centre_level = bright ? rng.uniform(0.25, 0.45) : rng.uniform(0.75, 1.0);
   const double falloff = rng.uniform(0.65, 0.92), power = rng.uniform(1.3, 2.5);
@@ -536,7 +539,7 @@ StyledImage synthesize_styled(const SynthConfig& config, SynthStyle style, std::
   scene.stain = cv::Mat::zeros(config.height, config.width, CV_32FC1);
   core::Rng object_rng(core::mix_seed(seed, kObjectStream));
   switch (style) {
-    case SynthStyle::kUlaRoundBottom: ula_scene(scene, common, object_rng, result.params); break;
+    case SynthStyle::kUlaRoundBottom: ula_scene(scene, common, config, object_rng, result.params); break;
     case SynthStyle::kFluorescence: fluorescence_scene(scene, common, object_rng, result.params); break;
     case SynthStyle::kPhaseContrast: phase_scene(scene, common, object_rng, result.params); break;
     case SynthStyle::kMatrigelDome: matrigel_scene(scene, common, object_rng, result.params); break;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 # Writes the regionprops fixtures: small binary masks (PNG) and scikit-image 0.19's measurements
-# of their 8-connected objects (expected.csv). Run once with Debian's python3:
+# of their 8-connected objects (expected.csv; expected_convex.csv for the convex-hull measures). Run once with Debian's python3:
 #   /usr/bin/python3 tests/analysis/make_regionprops_fixtures.py
 # The outputs are committed; tests only read them.
 import csv
@@ -77,6 +77,7 @@ def main():
     masks = {"blobs_a": blobs(rng), "blobs_b": blobs(rng, (120, 90), 10), "special": special(),
              "noise": noise(rng), "ellipses": ellipses(rng)}
     rows = []
+    convex_rows = []
     for name, mask in masks.items():
         io.imsave(os.path.join(OUT, name + ".png"), (mask * 255).astype(np.uint8), check_contrast=False)
         labels = measure.label(mask, connectivity=2)
@@ -88,10 +89,20 @@ def main():
                       p.eccentricity, circ, cx, cy, *p.bbox]
             rows.append([name, p.label] + [repr(float(v)) if not isinstance(v, (int, np.integer))
                                            else str(int(v)) for v in values])
+            # SegOid's additions: scikit-image's solidity and feret_diameter_max, and the convexity
+            # (perimeter of the convex hull image over the perimeter, both measure.perimeter).
+            hull_perimeter = measure.perimeter(p.image_convex)
+            convexity = hull_perimeter / perim if perim > 0 else float("nan")
+            convex_rows.append([name, p.label, repr(float(p.solidity)), repr(float(p.feret_diameter_max)),
+                                repr(float(convexity)), str(int(p.area_convex))])
     with open(os.path.join(OUT, "expected.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["mask", "label"] + COLUMNS)
         w.writerows(rows)
+    with open(os.path.join(OUT, "expected_convex.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["mask", "label", "solidity", "feret_diameter_max", "convexity", "area_convex"])
+        w.writerows(convex_rows)
     print(f"{len(rows)} objects in {len(masks)} masks -> {OUT}")
 
 

@@ -16,6 +16,7 @@
 #include "segoid/analysis/object_table.hpp"
 #include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
+#include "segoid/io/imagej_roi.hpp"
 #include "test_support.hpp"
 
 namespace segoid::analysis {
@@ -226,6 +227,47 @@ TEST(QuantifyTest, OutputsCarryThePythonColumnsFirst) {
   const io::CsvTable summary = io::read_csv(out / "summary.csv");
   EXPECT_EQ(test::python::leading(summary.header, test::python::kSummary.size()), test::python::kSummary);
   EXPECT_EQ(summary.rows.size(), 1u);
+}
+
+// The shape measures come after every column of before (issue 27), calibrated like the others.
+TEST(QuantifyTest, ShapeMeasuresFollowTheEarlierColumns) {
+  Scene scene;
+  scene.config.pixel_size_um = 0.5;
+  run_quantify(scene.config);
+  const io::CsvTable t = io::read_csv(scene.config.output_dir / "all_objects.csv");
+  const std::vector<std::string> tail = {"solidity", "convexity", "feret_diameter_max", "feret_diameter_min",
+                                         "volume_sphere", "volume_ellipsoid", "feret_diameter_max_px",
+                                         "feret_diameter_min_px", "volume_sphere_px", "volume_ellipsoid_px"};
+  ASSERT_GT(t.header.size(), tail.size());
+  EXPECT_EQ(std::vector<std::string>(t.header.end() - static_cast<std::ptrdiff_t>(tail.size()), t.header.end()), tail);
+  EXPECT_EQ(t.header[t.header.size() - tail.size() - 1], "match_iou");
+  const Rows all = read_csv(scene.config.output_dir / "all_objects.csv");
+  EXPECT_NEAR(std::stod(all[0].at("volume_sphere")), std::stod(all[0].at("volume_sphere_px")) * 0.125, 1e-3);
+  EXPECT_NEAR(std::stod(all[0].at("feret_diameter_max")), std::stod(all[0].at("feret_diameter_max_px")) * 0.5, 1e-6);
+  EXPECT_GT(std::stod(all[0].at("solidity")), 0.9);  // a disc of radius 12
+}
+
+// --roiset: one Fiji RoiSet.zip per image whose ROIs, filled, are the measured objects.
+TEST(QuantifyTest, RoiSetPerImageNamesObjectsByObjectId) {
+  Scene scene;
+  scene.config.write_roiset = true;
+  run_quantify(scene.config);
+  const fs::path rois = scene.config.output_dir / "rois";
+  for (const std::string image : {"a", "b", "c"}) {
+    const std::vector<io::ImageJRoi> set = io::read_roiset(rois / (image + "_RoiSet.zip"));
+    const Rows objects = read_csv(scene.config.output_dir / "per_image" / (image + "_objects.csv"));
+    ASSERT_EQ(set.size(), objects.size()) << image;
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      EXPECT_EQ(set[i].name, objects[i].at("object_id"));
+      cv::Mat filled = cv::Mat::zeros(120, 160, CV_8UC1);
+      io::fill_imagej_roi(set[i], filled);
+      EXPECT_EQ(cv::countNonZero(filled), std::stoi(objects[i].at("area"))) << image << " " << set[i].name;
+    }
+  }
+  // Without the option, a later run leaves no ROI sets behind.
+  scene.config.write_roiset = false;
+  run_quantify(scene.config);
+  EXPECT_FALSE(fs::exists(rois / "a_RoiSet.zip"));
 }
 
 TEST(QuantifyTest, BadFilesAreRecordedAndOthersComplete) {

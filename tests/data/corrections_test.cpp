@@ -14,6 +14,7 @@
 #include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
 #include "corrections_project.hpp"
+#include "segoid/io/imagej_roi.hpp"
 #include "test_support.hpp"
 
 namespace segoid::data {
@@ -147,6 +148,33 @@ TEST(CorrectionsTest, ImportHappyPathThroughValidateDataset) {
   EXPECT_EQ(read_corrections_registry(p.working).size(), 2u);
   io::write_mask_tiff(p.corrected("a"), fixed);
   EXPECT_NE(import_error(p).find("a_mask.tif"), std::string::npos);
+}
+
+// A Fiji RoiSet.zip is a corrected mask too: its area ROIs filled as ImageJ fills them.
+TEST(CorrectionsTest, RoiSetIsImportedAsAMask) {
+  CorrectionsProject p;
+  p.export_workspace();
+  const io::ImageJRoi square{"1", io::RoiType::kPolygon, {{10, 10}, {20, 10}, {20, 18}, {10, 18}}, {}};
+  const io::ImageJRoi oval{"2", io::RoiType::kOval, {}, cv::Rect2d(50, 30, 12, 12)};
+  io::write_roiset(p.workspace / "corrected_masks" / "a_RoiSet.zip", {square, oval});
+  const ImportCorrectionResult result = import_corrections(p.import_config());
+  EXPECT_EQ(result.imported, (std::vector<std::string>{"a"}));
+  const cv::Mat mask = io::read_image(p.working / "masks" / "a_mask.tif").pixels;
+  ASSERT_EQ(mask.size(), cv::Size(kWidth, kHeight));
+  EXPECT_EQ(cv::countNonZero(mask(cv::Rect(10, 10, 10, 8))), 80);  // the square's 10 x 8 pixels
+  EXPECT_EQ(mask.at<uchar>(36, 56), 255);                          // the oval's centre
+  EXPECT_EQ(mask.at<uchar>(5, 5), 0);
+  EXPECT_EQ(cv::countNonZero(mask), 80 + cv::countNonZero(mask(cv::Rect(50, 30, 12, 12))));
+}
+
+TEST(CorrectionsTest, RoiSetOutsideTheImageNamesTheFile) {
+  CorrectionsProject p;
+  p.export_workspace();
+  io::write_roiset(p.workspace / "corrected_masks" / "b_RoiSet.zip",
+                   {{"far", io::RoiType::kRect, {}, cv::Rect2d(500, 500, 10, 10)}});
+  const std::string error = import_error(p);
+  EXPECT_NE(error.find("b_RoiSet.zip"), std::string::npos) << error;
+  EXPECT_NE(error.find("cover no pixel"), std::string::npos) << error;
 }
 
 TEST(CorrectionsTest, SizeMismatchNamesTheFile) {

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Tests of the review page's pixels: border uncertainty, mask edits and their parser.
+// Tests of the review page's pixels: border uncertainty, mask edits and their parser, object IDs.
 #include "segoid/review/review_render.hpp"
 
 #include <gtest/gtest.h>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "../report/object_id_scene.hpp"
 #include "review_fixture.hpp"
 #include "segoid/core/error.hpp"
 
@@ -92,6 +94,25 @@ TEST(ReviewRenderTest, MalformedEditsAreDataErrors) {
     EXPECT_THROW(parse_mask_edits(bad), DataError) << bad;
   }
   EXPECT_TRUE(parse_mask_edits("[]").empty());
+}
+
+TEST(ReviewRenderTest, ReviewOverlayPngCarriesOpaqueIds) {
+  const cv::Mat mask = test::scene();
+  const std::vector<report::ObjectId> ids = report::object_ids(mask, 100);
+  const std::string png = encode_overlay_png(mask, ids);
+  const cv::Mat rgba = cv::imdecode(std::vector<uchar>(png.begin(), png.end()), cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(rgba.type(), CV_8UC4);
+  cv::Mat bgr;
+  cv::cvtColor(rgba, bgr, cv::COLOR_BGRA2BGR);
+  for (const report::ObjectId& id : ids) EXPECT_GT(test::white_near(bgr, id.centroid), 5) << id.id;
+  // A region of the mask at 2x: the IDs follow (origin and scale).
+  const cv::Rect rect(150, 100, 150, 100);
+  cv::Mat zoom;
+  cv::resize(mask(rect), zoom, cv::Size(300, 200), 0, 0, cv::INTER_NEAREST);
+  const std::string region = encode_overlay_png(zoom, ids, 2.0, rect.tl());
+  const cv::Mat region_rgba = cv::imdecode(std::vector<uchar>(region.begin(), region.end()), cv::IMREAD_UNCHANGED);
+  cv::cvtColor(region_rgba, bgr, cv::COLOR_BGRA2BGR);
+  EXPECT_GT(test::white_near(bgr, (ids[2].centroid - cv::Point2d(rect.tl())) * 2.0), 5);
 }
 
 }  // namespace

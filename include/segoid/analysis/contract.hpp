@@ -47,6 +47,17 @@ inline constexpr char kSourceTiff[] = "tiff";                    ///< the predic
 inline constexpr char kSourceNone[] = "none";                    ///< uncalibrated: values in px
 inline constexpr char kMatchedTrueLabel[] = "matched_true_label";
 inline constexpr char kMatchIou[] = "match_iou";
+// SegOid's shape measures, after all of the above (object_table_header has the order). With a
+// pixel size the Feret diameters are µm and the volumes µm³, their pixel values in *_px.
+inline constexpr char kSolidity[] = "solidity";
+inline constexpr char kConvexity[] = "convexity";
+inline constexpr char kFeretDiameterMax[] = "feret_diameter_max";
+inline constexpr char kFeretDiameterMin[] = "feret_diameter_min";
+inline constexpr char kVolumeSphere[] = "volume_sphere";        ///< pi/6 d³ of the equivalent diameter
+inline constexpr char kVolumeEllipsoid[] = "volume_ellipsoid";  ///< prolate: pi/6 major minor²
+/// Fiji ROI sets of quantify_objects/extract_metrics --roiset: rois/<basename>_RoiSet.zip.
+inline constexpr char kRoiDir[] = "rois";
+inline constexpr char kRoiSetSuffix[] = "_RoiSet.zip";
 
 // instance_eval.csv: Python's columns, then SegOid's.
 inline constexpr char kTp[] = "tp";
@@ -73,5 +84,33 @@ inline constexpr char kMicroF1[] = "micro_f1";
 inline constexpr char kIouMatchThreshold[] = "iou_match_threshold";
 inline constexpr std::array<const char*, 6> kSummaryExtraColumns = {
     kImagesWithTruth, kMicroPrecision, kMicroRecall, kMicroF1, kMeanCentroidShiftPx, kIouMatchThreshold};
+
+// plate_summary: its files (in --output-dir) and the columns other tools read.
+inline constexpr char kPerWellCsv[] = "per_well.csv";          ///< one row per plate, well and time point
+inline constexpr char kGrowthCsv[] = "growth.csv";             ///< one row per well
+inline constexpr char kDoseResponseCsv[] = "dose_response.csv";  ///< one row per compound and readout
+inline constexpr char kConditionsCsv[] = "conditions.csv";     ///< one row per condition and time point
+inline constexpr char kPlateImagesCsv[] = "per_image.csv";     ///< the measured images with their well and time
+inline constexpr char kPlateObjectsCsv[] = "objects.csv";      ///< all_objects.csv joined with well and time
+inline constexpr char kUnmatchedNamesCsv[] = "unmatched_names.csv";  ///< images left out, with the reason
+inline constexpr char kPlateSummaryMetaYaml[] = "plate_summary_meta.yaml";
+inline constexpr char kPlateReportHtml[] = "plate_report.html";
+inline constexpr char kPlate[] = "plate";
+inline constexpr char kWell[] = "well";      ///< normalised "A01"
+inline constexpr char kRow[] = "row";        ///< 1-based
+inline constexpr char kColumn[] = "column";  ///< 1-based
+inline constexpr char kField[] = "field";
+inline constexpr char kTimeH[] = "time_h";
+// Layout columns with a meaning (any others are carried along as conditions).
+inline constexpr char kCompound[] = "compound";
+inline constexpr char kConcentration[] = "concentration";
+inline constexpr char kReplicate[] = "replicate";
+inline constexpr char kPlateFormat[] = "plate_format";
+// Readouts per well (growth.csv) that dose_response.csv fits.
+inline constexpr char kGrowthRate[] = "growth_rate";          ///< 1/h: slope of ln(spheroid area) over time_h
+inline constexpr char kRelativeArea[] = "relative_area";      ///< spheroid area at the last time point / first
+inline constexpr char kRelativeVolume[] = "relative_volume";  ///< same for the sphere volume
+inline constexpr std::array<const char*, 9> kDoseResponseColumns = {
+    kCompound, "readout", "ic50", "hill", "top", "bottom", "ic50_low", "ic50_high", "converged"};
 
 }  // namespace segoid::analysis::contract

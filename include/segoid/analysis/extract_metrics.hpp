@@ -19,6 +19,7 @@ struct ExtractMetricsConfig {
   int min_object_area = 100;                     ///< px; smaller 8-connected objects are dropped
   double pixel_size_um = 0.0;                    ///< µm per pixel for every image; 0 = pixels
   bool pixel_size_from_tiff = false;             ///< each mask's TIFF calibration (--pixel-size auto)
+  bool write_roiset = false;                     ///< rois/<basename>_RoiSet.zip, as quantify_objects --roiset
 };
 
 /// pandas' describe() of some numeric columns: rows count, mean, std (sample, n - 1), min, 25%,

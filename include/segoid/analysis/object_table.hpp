@@ -25,7 +25,9 @@ struct ObjectRecord {
 
 /// The header: contract::kObjectColumns (Python's order), then area_px, perimeter_px,
 /// equivalent_diameter_px, major_axis_length_px, minor_axis_length_px, pixel_size_um,
-/// pixel_size_source, matched_true_label, match_iou.
+/// pixel_size_source, matched_true_label, match_iou; then SegOid's solidity, convexity,
+/// feret_diameter_max, feret_diameter_min, volume_sphere, volume_ellipsoid (µm / µm³ with a pixel
+/// size) and the pixel values of the last four in *_px.
 std::vector<std::string> object_table_header();
 
 /// One row for `record`. With a pixel size, area is µm² and perimeter, equivalent diameter and

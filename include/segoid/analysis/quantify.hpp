@@ -28,6 +28,8 @@ struct QuantifyConfig {
   /// one stay in pixels. pixel_size_source in the tables says which was used.
   bool pixel_size_from_tiff = false;
   bool generate_plots = true;                ///< write plots/ (done by report::run_quantify_report)
+  bool write_roiset = false;                 ///< write rois/<basename>_RoiSet.zip: one Fiji polygon
+                                             ///< ROI per object, named by its object_id
 };
 
 /// Every key of quantify.yaml (name, member, range or choices, help); see core/config_table.hpp.
@@ -88,7 +90,8 @@ struct QuantifySummary {
 /// first (analysis/contract.hpp): per_image/<basename>_objects.csv and all_objects.csv
 /// (write_object_table), instance_eval.csv (images with truth), summary.csv (one wide row),
 /// summary_metrics.csv (SegOid's metric,value table; std is the sample std, n - 1),
-/// quantify_meta.yaml and errors.csv (file,reason; header only when all went well). Undefined
+/// quantify_meta.yaml and errors.csv (file,reason; header only when all went well); with
+/// write_roiset, rois/<basename>_RoiSet.zip (analysis::write_object_roiset). Undefined
 /// values (NaN: circularity of a 1-2 px object) are written as empty cells, which pandas and R
 /// read as missing; undefined ratios follow core::scores_from_counts. Per-image CSVs of an earlier run for images not measured now are removed.
 /// Without gt_manifest every prediction is measured. With one, as the Python SegOid: only the

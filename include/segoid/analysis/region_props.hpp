@@ -42,6 +42,16 @@ struct RegionProps {
   int bbox_min_col = 0;              ///< first column (inclusive)
   int bbox_max_row = 0;              ///< last row + 1 (exclusive, as scikit-image)
   int bbox_max_col = 0;              ///< last column + 1 (exclusive)
+  // SegOid's shape measures beyond the Python tool's (README, "Object measures"). The convex hull
+  // is scikit-image's: the pixel centres inside the hull of every pixel's edge midpoints.
+  double solidity = 0;               ///< area / convex hull area (scikit-image `solidity`)
+  double convexity = 0;              ///< perimeter of the convex hull image / perimeter, both as
+                                     ///< `perimeter`; 1 for convex objects; NaN when P = 0
+  double feret_diameter_max = 0;     ///< px, scikit-image 0.19's: the largest distance between
+                                     ///< border edge midpoints of the convex hull image
+  double feret_diameter_min = 0;     ///< px, the narrowest caliper width of the same points
+  double volume_sphere = 0;          ///< px³, pi/6 d³ of the equivalent diameter
+  double volume_ellipsoid = 0;       ///< px³, prolate ellipsoid of the axes: pi/6 major minor²
 };
 
 /// Measures every object of `labeled` in one pass over the image: O(H W + count).

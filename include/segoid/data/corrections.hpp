@@ -64,7 +64,9 @@ struct ImportCorrectionResult {
 
 /// Validates every file in <workspace>/corrected_masks/ and imports them all or none: each must be
 /// named <basename>_mask.<tif|tiff|png> for a basename of the workspace, be a one-channel 8-bit
-/// mask with values 0/255 only, have its image's width and height, and its basename must not
+/// mask with values 0/255 only, have its image's width and height, or be a Fiji ROI set named
+/// <basename>_RoiSet.zip whose area ROIs (filled as ImageJ fills them, io::fill_imagej_roi)
+/// cover some of the image; and its basename must not
 /// exist yet in target_dir (images/<basename>.* or masks/<basename>_mask.*). Then copies each
 /// image to target_dir/images/ and writes its mask to target_dir/masks/<basename>_mask.tif,
 /// appends one row per pair to the registry (basename, image_path, mask_path, source_model,

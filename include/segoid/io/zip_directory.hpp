@@ -17,6 +17,7 @@ struct ZipEntry {
   std::uint64_t compressed_size = 0;
   std::uint64_t uncompressed_size = 0;
   std::uint64_t local_header_offset = 0;
+  std::uint32_t crc32 = 0;  ///< CRC-32 of the uncompressed data, as declared
 };
 
 /// Reads `n` bytes at `offset` of an archive of known size; returns fewer only past the end.

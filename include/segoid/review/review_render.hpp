@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "segoid/report/overlay.hpp"
 #include "segoid/review/review_state.hpp"
 
 namespace segoid::review {
@@ -71,8 +72,11 @@ cv::Mat downscale(const cv::Mat& image, int max_side, int interpolation);
 /// JPEG bytes of an 8-bit gray or BGR image (quality 90).
 std::string encode_jpeg(const cv::Mat& image);
 /// PNG bytes of the mask as an RGBA overlay: foreground red, opaque; background transparent.
-/// The page shows it at the --overlay-alpha opacity. `mask` CV_8UC1.
-std::string encode_overlay_png(const cv::Mat& mask);
+/// The page shows it at the --overlay-alpha opacity. `mask` CV_8UC1. `ids` (object_ids of the
+/// full-resolution mask) are written at their centroids, a full-resolution point p landing at
+/// (p - origin) * scale, so the page shows the object_id of quantify_objects' CSVs.
+std::string encode_overlay_png(const cv::Mat& mask, const std::vector<report::ObjectId>& ids = {}, double scale = 1.0,
+                               cv::Point2d origin = {0, 0});
 /// The thumbnail of the grid: the image with the mask blended in red at `alpha`, longer side
 /// kThumbnailSide, as JPEG.
 std::string render_thumbnail(const ReviewPlate& plate, const cv::Mat& mask, double alpha);

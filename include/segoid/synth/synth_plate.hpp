@@ -58,6 +58,12 @@ struct SynthConfig {
   /// Fraction of styled images (not flat-well) with a burned-in scale bar and time stamp, as
   /// instrument exports have; rgb-jpeg images always have them. [0, 1]
   double overlay_fraction = 0.4;
+
+  /// ula-round-bottom only, for synthetic assays (synth/synth_assay): > 0 fixes the spheroid's
+  /// nominal equivalent diameter, px, instead of drawing it (everything else is drawn as before).
+  double ula_spheroid_diameter = 0.0;
+  /// ula-round-bottom only: > 0 fixes the well radius, px, so a growing spheroid keeps its well.
+  double ula_well_radius = 0.0;
 };
 
 /// One spheroid as drawn.
