@@ -11,5 +11,7 @@ namespace segoid::analysis::csv {
 std::string join_row(const std::vector<std::string>& fields);
 /// A number for CSV: integers as integers, others with 10 significant digits, NaN as "".
 std::string number(double value);
+/// The finite number `text` spells out entirely ("12", "1e-3", " 2" is not), or NaN.
+double parse_number(const std::string& text);
 
 }  // namespace segoid::analysis::csv

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 
+#include "csv_lite.hpp"
 #include "segoid/analysis/contract.hpp"
 #include "segoid/analysis/plate_names.hpp"
 #include "segoid/core/atomic_file.hpp"
@@ -22,18 +23,6 @@ constexpr PlateFormat kFormats[] = {{96, 8, 12}, {384, 16, 24}, {1536, 32, 48}};
 std::string trim(const std::string& s) {
   const auto first = s.find_first_not_of(" \t");
   return first == std::string::npos ? "" : s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
-// A plain decimal number ("10", "0.5", "1e-3"); NaN otherwise.
-double number_or_nan(const std::string& text) {
-  if (text.empty() || text.size() > 64) return std::nan("");
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(text, &used);
-    return used == text.size() && std::isfinite(value) ? value : std::nan("");
-  } catch (const std::exception&) {
-    return std::nan("");
-  }
 }
 
 }  // namespace
@@ -99,14 +88,14 @@ PlateLayout parse_plate_layout(const std::string& text, const std::string& sourc
       if (static_cast<int>(c) != well_col && static_cast<int>(c) != plate_col) values.push_back(trim(row[c]));
     }
     if (concentration >= 0 && !values[concentration].empty()) {
-      const double value = number_or_nan(values[concentration]);
+      const double value = csv::parse_number(values[concentration]);
       if (!(value >= 0)) {
         throw DataError(fmt::format("{}: well {} has concentration \"{}\", expected a non-negative number", where,
                                     parsed->well, values[concentration]));
       }
     }
     if (format_col >= 0 && format_wells == 0) {
-      const double wells = number_or_nan(values[format_col]);
+      const double wells = csv::parse_number(values[format_col]);
       if (wells != 96 && wells != 384 && wells != 1536) {
         throw DataError(fmt::format("{}: plate_format \"{}\", expected 96, 384 or 1536", where, values[format_col]));
       }

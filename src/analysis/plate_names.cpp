@@ -14,6 +14,8 @@
 #include <map>
 #include <set>
 
+#include "csv_lite.hpp"
+#include "segoid/analysis/contract.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::analysis {
@@ -41,7 +43,14 @@ const std::map<std::string, std::string>& presets() {
   return kPresets;
 }
 
-const std::set<std::string> kGroups = {"plate", "well", "row", "col", "field", "time", "day", "hour", "minute"};
+// The groups a pattern may name; plate, well, row and field are the columns they fill.
+constexpr const char* kPlateGroup = contract::kPlate;
+constexpr const char* kWellGroup = contract::kWell;
+constexpr const char* kRowGroup = contract::kRow;
+constexpr const char* kFieldGroup = contract::kField;
+constexpr const char* kColGroup = "col";
+const std::set<std::string> kGroups = {kPlateGroup, kWellGroup, kRowGroup, kColGroup, kFieldGroup,
+                                       "time", "day", "hour", "minute"};
 
 // "A" -> 1, "AF" -> 32; 0 when not letters.
 int row_of_letters(const std::string& letters) {
@@ -63,27 +72,17 @@ int small_integer(const std::string& digits) {
   return std::stoi(digits);
 }
 
-// A finite non-negative decimal ("12", "1.5"), or NaN.
-double decimal(const std::string& text) {
-  if (text.empty() || text.size() > 32) return std::nan("");
-  std::size_t used = 0;
-  try {
-    const double value = std::stod(text, &used);
-    return used == text.size() && std::isfinite(value) && value >= 0 ? value : std::nan("");
-  } catch (const std::exception&) {
-    return std::nan("");
-  }
-}
-
 }  // namespace
 
 std::vector<std::string> name_presets() { return {"incucyte", "imagexpress", "operetta", "cytation"}; }
 
-std::string well_label(int row, int column) {
+std::string row_label(int row) {
   std::string letters;
   for (int r = row; r > 0; r = (r - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (r - 1) % 26));
-  return fmt::format("{}{:02d}", letters, column);
+  return letters;
 }
+
+std::string well_label(int row, int column) { return fmt::format("{}{:02d}", row_label(row), column); }
 
 struct NamePattern::Impl {
   std::string regex;
@@ -131,7 +130,7 @@ NamePattern::NamePattern(const std::string& spec, double time_step_h) : impl_(st
     }
     impl_->groups.insert(name);
   }
-  if (!impl_->groups.count("well") && !(impl_->groups.count("row") && impl_->groups.count("col"))) {
+  if (!impl_->groups.count(kWellGroup) && !(impl_->groups.count(kRowGroup) && impl_->groups.count(kColGroup))) {
     throw ConfigError(fmt::format("--names \"{}\": the pattern names no well: add a group (?<well>...) or both "
                                   "(?<row>...) and (?<col>...)", spec));
   }
@@ -167,35 +166,35 @@ std::optional<WellImage> NamePattern::parse(const std::string& name, std::string
     value[group] = buffer.substr(0, size);
   }
   WellImage out;
-  out.plate = value["plate"];
-  if (!value["well"].empty()) {
-    const std::string& well = value["well"];
+  out.plate = value[kPlateGroup];
+  if (!value[kWellGroup].empty()) {
+    const std::string& well = value[kWellGroup];
     const std::size_t digits = well.find_first_of("0123456789");
     out.row = digits == std::string::npos ? 0 : row_of_letters(well.substr(0, digits));
     out.column = digits == std::string::npos ? -1 : small_integer(well.substr(digits));
     if (out.row == 0 || out.column < 0) return reject("well \"" + well + "\" is not a row letter and a column number");
   } else {
-    const std::string& row = value["row"];
+    const std::string& row = value[kRowGroup];
     out.row = std::isdigit(static_cast<unsigned char>(row.empty() ? 'x' : row[0])) ? small_integer(row) : row_of_letters(row);
-    out.column = small_integer(value["col"]);
+    out.column = small_integer(value[kColGroup]);
     if (out.row <= 0 || out.column < 0) {
-      return reject("row \"" + row + "\" and column \"" + value["col"] + "\" do not name a well");
+      return reject("row \"" + row + "\" and column \"" + value[kColGroup] + "\" do not name a well");
     }
   }
   if (out.row > kMaxRow || out.column < 1 || out.column > kMaxColumn) {
     return reject(fmt::format("well row {} column {} lies outside a 1536-well plate (A-AF, 1-48)", out.row, out.column));
   }
   out.well = well_label(out.row, out.column);
-  if (value.count("field") && !value["field"].empty()) {
-    out.field = small_integer(value["field"]);
-    if (out.field < 0) return reject("field \"" + value["field"] + "\" is not a number");
+  if (!value[kFieldGroup].empty()) {
+    out.field = small_integer(value[kFieldGroup]);
+    if (out.field < 0) return reject("field \"" + value[kFieldGroup] + "\" is not a number");
   }
   double hours = 0;
   for (const auto& [group, scale] : std::vector<std::pair<std::string, double>>{
            {"time", impl_->time_step_h}, {"day", kHoursPerDay}, {"hour", 1.0}, {"minute", 1.0 / kMinutesPerHour}}) {
     if (!value.count(group) || value[group].empty()) continue;
-    const double v = decimal(value[group]);
-    if (std::isnan(v)) return reject(group + " \"" + value[group] + "\" is not a number");
+    const double v = csv::parse_number(value[group]);
+    if (!(v >= 0)) return reject(group + " \"" + value[group] + "\" is not a non-negative number");
     hours += v * scale;
     out.has_time = true;
   }

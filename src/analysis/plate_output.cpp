@@ -7,6 +7,7 @@
 
 #include "csv_lite.hpp"
 #include "plate_internal.hpp"
+#include "segoid/data/contract.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/utc_time.hpp"
 #include "segoid/core/version.hpp"
@@ -39,7 +40,7 @@ void write_table(const fs::path& path, std::vector<std::string> header, const st
 
 void write_per_well(const PlateSummary& s, const fs::path& path) {
   std::vector<std::string> header = {contract::kPlate, contract::kWell, contract::kRow, contract::kColumn, contract::kTimeH,
-                                     "fields", "object_count", "total_area", "mean_area", "mean_equivalent_diameter",
+                                     "fields", data::contract::kObjectCount, "total_area", "mean_area", "mean_equivalent_diameter",
                                      "mean_circularity", "spheroid_image", "spheroid_object_id", "spheroid_area",
                                      "spheroid_equivalent_diameter", "spheroid_circularity", "spheroid_solidity",
                                      "spheroid_volume", contract::kRelativeArea, contract::kRelativeVolume, "area_unit"};
@@ -124,7 +125,7 @@ void write_images_and_objects(const PlateSummary& s, const io::CsvTable& objects
     rows.push_back(std::move(row));
   }
   write_table(out / contract::kPlateImagesCsv, {contract::kImage, contract::kPlate, contract::kWell, contract::kRow,
-                                               contract::kColumn, contract::kField, contract::kTimeH, "object_count"}, rows);
+                                               contract::kColumn, contract::kField, contract::kTimeH, data::contract::kObjectCount}, rows);
   const int image = objects.column_index(contract::kImage);
   std::vector<std::string> header = objects.header;
   append(header, {contract::kPlate, contract::kWell, contract::kRow, contract::kColumn, contract::kField, contract::kTimeH});
@@ -157,7 +158,7 @@ void write_meta(const PlateSummary& s, const fs::path& path) {
   y << YAML::Key << "names" << YAML::Value << c.names;
   y << YAML::Key << "names_regex" << YAML::Value << NamePattern(c.names, c.time_step_h).regex();
   y << YAML::Key << "time_step_h" << YAML::Value << c.time_step_h;
-  y << YAML::Key << "plate_format" << YAML::Value << s.layout.format.wells;
+  y << YAML::Key << contract::kPlateFormat << YAML::Value << s.layout.format.wells;
   y << YAML::Key << "spheroid" << YAML::Value << (c.spheroid == SpheroidChoice::kCentral ? "central" : "largest");
   y << YAML::Key << "readouts" << YAML::Value << YAML::Flow << c.readouts;
   y << YAML::Key << "area_unit" << YAML::Value << s.area_unit;

@@ -16,6 +16,7 @@
 #include <set>
 #include <tuple>
 
+#include "csv_lite.hpp"
 #include "plate_internal.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/infer/contract.hpp"
@@ -49,12 +50,8 @@ double cell_number(const io::CsvTable& table, std::size_t row, int column, const
   if (column < 0) return kNaN;
   const std::string& cell = table.rows[row][column];
   if (cell.empty()) return kNaN;
-  try {
-    std::size_t used = 0;
-    const double value = std::stod(cell, &used);
-    if (used == cell.size()) return value;
-  } catch (const std::exception&) {
-  }
+  const double value = csv::parse_number(cell);
+  if (!std::isnan(value)) return value;
   throw DataError(fmt::format("\"{}\" line {}: column \"{}\" holds \"{}\", expected a number", path.string(),
                               table.row_lines[row], table.header[column], cell));
 }

@@ -61,7 +61,8 @@ const bool kRegistered = register_command({
                                                    "(default growth_rate,relative_area)");
       sub.add_option("--map-measure", c.map_measure, "growth.csv column drawn as the plate map")->capture_default_str();
       sub.add_flag("--no-plots", opts->no_plots, "Do not write plots/ and plate_report.html");
-      sub.footer("Names that do not match --names are listed in unmatched_names.csv and left out, never guessed.\n"
+      sub.footer("Names that do not match --names are listed in unmatched_names.csv and left out, never guessed\n"
+                 "(exit 1; everything else is still written).\n"
                  "dose_response.csv: compound, readout, ic50, hill, top, bottom, ic50_low, ic50_high, converged, ...;\n"
                  "ic50 is empty when the fit did not converge or lies outside the tested range (see its note).");
       return [opts] {
@@ -71,7 +72,7 @@ const bool kRegistered = register_command({
         config.generate_plots = !opts->no_plots;
         const analysis::PlateSummary summary = report::run_plate_summary_report(config);
         std::cout << analysis::format_plate_summary(summary);
-        return 0;
+        return summary.unmatched.empty() ? 0 : 1;  // some names were left out (unmatched_names.csv)
       };
     }});
 

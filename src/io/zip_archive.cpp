@@ -10,13 +10,17 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/io/zip_directory.hpp"
+#include "zip_bytes.hpp"
 
 namespace segoid::io {
 namespace {
 
-constexpr std::uint32_t kLocalSignature = 0x04034b50;
-constexpr std::uint32_t kCentralSignature = 0x02014b50;
-constexpr std::uint32_t kEndSignature = 0x06054b50;
+using zip_detail::fail;
+using zip_detail::kCentralSignature;
+using zip_detail::kEndSignature;
+using zip_detail::kLocalSignature;
+using zip_detail::little;
+using zip_detail::put_little;
 constexpr std::size_t kLocalSize = 30;
 constexpr std::uint16_t kStored = 0;
 constexpr std::uint16_t kDeflate = 8;
@@ -25,20 +29,6 @@ constexpr std::uint16_t kUtf8NameFlag = 0x0800;
 constexpr std::uint16_t kDosDate1980 = (0 << 9) | (1 << 5) | 1;  // 1980-01-01
 constexpr int kRawDeflateBits = -15;                             // raw deflate stream, 32 KiB window
 constexpr int kMemLevel = 8;
-
-[[noreturn]] void fail(const std::string& source, const std::string& what) {
-  throw IoError("cannot read \"" + source + "\": " + what);
-}
-
-std::uint64_t little(const std::string& b, std::size_t at, int n) {
-  std::uint64_t value = 0;
-  for (int i = n - 1; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(b[at + i]);
-  return value;
-}
-
-void put(std::string& out, std::uint64_t value, int n) {
-  for (int i = 0; i < n; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
-}
 
 std::uint32_t crc_of(const std::string& bytes) {
   uLong crc = crc32(0L, Z_NULL, 0);
@@ -150,41 +140,41 @@ std::string make_zip_archive(const std::vector<ZipFile>& files) {
     if (offset > kMax32) throw IoError("cannot write a zip over 4 GiB (no zip64)");
     // Fields shared by the local header (from offset 4) and the directory entry (from offset 6).
     std::string common;
-    put(common, kVersionNeeded, 2);
+    put_little(common, kVersionNeeded, 2);
     // Bit 11: the name is UTF-8 (as Java's ZipOutputStream marks it); readers assume CP437 otherwise.
     const bool ascii = std::all_of(file.name.begin(), file.name.end(), [](char c) { return (c & 0x80) == 0; });
-    put(common, ascii ? 0 : kUtf8NameFlag, 2);
-    put(common, method, 2);
-    put(common, 0, 2);  // time 00:00
-    put(common, kDosDate1980, 2);
-    put(common, crc, 4);
-    put(common, data.size(), 4);
-    put(common, file.bytes.size(), 4);
-    put(common, file.name.size(), 2);
-    put(common, 0, 2);  // extra field length
-    put(archive, kLocalSignature, 4);
+    put_little(common, ascii ? 0 : kUtf8NameFlag, 2);
+    put_little(common, method, 2);
+    put_little(common, 0, 2);  // time 00:00
+    put_little(common, kDosDate1980, 2);
+    put_little(common, crc, 4);
+    put_little(common, data.size(), 4);
+    put_little(common, file.bytes.size(), 4);
+    put_little(common, file.name.size(), 2);
+    put_little(common, 0, 2);  // extra field length
+    put_little(archive, kLocalSignature, 4);
     archive += common + file.name + data;
-    put(directory, kCentralSignature, 4);
-    put(directory, kVersionNeeded, 2);  // made by: 2.0, MS-DOS attributes
+    put_little(directory, kCentralSignature, 4);
+    put_little(directory, kVersionNeeded, 2);  // made by: 2.0, MS-DOS attributes
     directory += common;
-    put(directory, 0, 2);  // comment length
-    put(directory, 0, 2);  // disk number
-    put(directory, 0, 2);  // internal attributes
-    put(directory, 0, 4);  // external attributes
-    put(directory, offset, 4);
+    put_little(directory, 0, 2);  // comment length
+    put_little(directory, 0, 2);  // disk number
+    put_little(directory, 0, 2);  // internal attributes
+    put_little(directory, 0, 4);  // external attributes
+    put_little(directory, offset, 4);
     directory += file.name;
   }
   const std::uint64_t directory_at = archive.size();
   if (directory_at + directory.size() > kMax32) throw IoError("cannot write a zip over 4 GiB (no zip64)");
   archive += directory;
-  put(archive, kEndSignature, 4);
-  put(archive, 0, 2);  // this disk
-  put(archive, 0, 2);  // directory's disk
-  put(archive, files.size(), 2);
-  put(archive, files.size(), 2);
-  put(archive, directory.size(), 4);
-  put(archive, directory_at, 4);
-  put(archive, 0, 2);  // comment length
+  put_little(archive, kEndSignature, 4);
+  put_little(archive, 0, 2);  // this disk
+  put_little(archive, 0, 2);  // directory's disk
+  put_little(archive, files.size(), 2);
+  put_little(archive, files.size(), 2);
+  put_little(archive, directory.size(), 4);
+  put_little(archive, directory_at, 4);
+  put_little(archive, 0, 2);  // comment length
   return archive;
 }
 

@@ -6,33 +6,26 @@
 #include <fstream>
 
 #include "segoid/core/error.hpp"
+#include "zip_bytes.hpp"
 
 namespace segoid::io {
 namespace {
 
-constexpr std::uint32_t kEndSignature = 0x06054b50;
+using zip_detail::fail;
+using zip_detail::kCentralSignature;
+using zip_detail::kCentralSize;
+using zip_detail::kEndSignature;
+using zip_detail::little;
 constexpr std::uint32_t kZip64EndSignature = 0x06064b50;
 constexpr std::uint32_t kZip64LocatorSignature = 0x07064b50;
-constexpr std::uint32_t kCentralSignature = 0x02014b50;
 constexpr std::uint64_t kEndSize = 22;
 constexpr std::uint64_t kMaxComment = 0xFFFF;
 constexpr std::uint64_t kLocatorSize = 20;
 constexpr std::uint64_t kZip64EndSize = 56;
-constexpr std::uint64_t kCentralSize = 46;
 constexpr std::uint16_t kZip64ExtraId = 0x0001;
 /// Deflate cannot expand data by more than about 1032:1 (258-byte matches in 2 bits).
 constexpr std::uint64_t kMaxDeflateRatio = 1032;
 constexpr std::uint64_t kDeflateSlack = 1024;
-
-[[noreturn]] void fail(const std::string& source, const std::string& what) {
-  throw IoError("cannot read \"" + source + "\": " + what);
-}
-
-std::uint64_t little(const std::string& b, std::size_t at, int n) {
-  std::uint64_t value = 0;
-  for (int i = n - 1; i >= 0; --i) value = (value << 8) | static_cast<unsigned char>(b[at + i]);
-  return value;
-}
 
 /// Applies the zip64 extended-information extra field to sizes and offset saturated at 0xFFFFFFFF.
 void apply_zip64(const std::string& extra, ZipEntry& e, const std::string& source) {

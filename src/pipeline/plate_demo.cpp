@@ -97,7 +97,7 @@ PlateDemoResult run_plate_demo(const PlateDemoOptions& options) {
   plate.metrics_dir = quantify.output_dir;
   plate.layout = assay.layout_csv;
   plate.names = "incucyte";
-  plate.output_dir = out / "plate";
+  plate.output_dir = out / "plate_summary";
   const analysis::PlateSummary summary = report::run_plate_summary_report(plate);
 
   PlateDemoResult result;
@@ -115,10 +115,10 @@ PlateDemoResult run_plate_demo(const PlateDemoOptions& options) {
   for (const analysis::WellGrowth& g : summary.growth) fitted[g.well] = g.growth_rate;
   for (const auto& row : wells.rows) {
     // The truth names wells as Incucyte does (A1); plate_summary normalises them (A01).
-    const std::string name = row[wells.column_index("well")];
+    const std::string name = row[wells.column_index(analysis::contract::kWell)];
     const std::string normalised = name.substr(0, 1) + (name.size() == 2 ? "0" : "") + name.substr(1);
     const auto found = fitted.find(normalised);
-    result.growth_rates.push_back({name + " growth rate", std::stod(row[wells.column_index("growth_rate")]),
+    result.growth_rates.push_back({name + " growth rate", std::stod(row[wells.column_index(analysis::contract::kGrowthRate)]),
                                    found == fitted.end() ? std::nan("") : found->second});
   }
   std::string csv = "what,truth,recovered,relative_error\n";

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "plot_stream.hpp"
+#include "segoid/analysis/plate_names.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::report {
@@ -60,9 +61,7 @@ void plot_curves(const std::vector<CurveSeries>& series, const fs::path& png, co
   }
   PlotStream plot(png, spec);
   if (!any) {
-    draw_frame(0, 1, 0, 1, spec);
-    plptex(0.5, 0.5, 1, 0, 0.5, "no data");
-    plot.commit();
+    commit_no_data(plot, spec);
     return;
   }
   if (x_hi <= x_lo) x_lo -= 0.5, x_hi += 0.5;
@@ -108,9 +107,7 @@ void plot_points_and_curve(const std::vector<double>& x, const std::vector<doubl
   }
   PlotStream plot(png, spec);
   if (lx.empty()) {
-    draw_frame(0, 1, 0, 1, spec);
-    plptex(0.5, 0.5, 1, 0, 0.5, "no data");
-    plot.commit();
+    commit_no_data(plot, spec);
     return;
   }
   double x_lo = *std::min_element(lx.begin(), lx.end()), x_hi = *std::max_element(lx.begin(), lx.end());
@@ -170,9 +167,7 @@ void plot_plate_map(int rows, int columns, const std::vector<double>& values, co
     plmtex("t", 0.8, (c + 0.5) / columns, 0.5, std::to_string(c + 1).c_str());
   }
   for (int r = 0; r < rows; ++r) {
-    std::string letters;
-    for (int k = r + 1; k > 0; k = (k - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (k - 1) % 26));
-    plmtex("lv", 0.8, 1.0 - (r + 0.5) / rows, 1.0, letters.c_str());
+    plmtex("lv", 0.8, 1.0 - (r + 0.5) / rows, 1.0, analysis::row_label(r + 1).c_str());
   }
   plschr(0, kTextScale);
   plmtex("t", 2.6, 0.5, 0.5, spec.title.c_str());

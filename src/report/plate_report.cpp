@@ -71,7 +71,7 @@ std::vector<fs::path> write_plate_plots(const analysis::PlateSummary& s, const f
                                  : "no IC50: " + d.note;
     const fs::path png = plots_dir / ("dose_" + file_token(d.compound) + "_" + d.readout + ".png");
     plot_points_and_curve(d.concentration, d.response, cx, cy, note, png,
-                          PlotSpec{"Dose-response: " + d.compound, "concentration" + (d.unit.empty() ? "" : " (" + d.unit + ")"),
+                          PlotSpec{"Dose-response: " + d.compound, analysis::contract::kConcentration + std::string(d.unit.empty() ? "" : " (" + d.unit + ")"),
                                    d.readout == analysis::contract::kGrowthRate ? "growth rate (1/h)" : d.readout, "",
                                    1000, 700});
     written.push_back(png);
@@ -89,7 +89,7 @@ std::vector<fs::path> write_plate_plots(const analysis::PlateSummary& s, const f
     values[static_cast<std::size_t>(g.row - 1) * columns + (g.column - 1)] = analysis::plate_readout(g, s.config.map_measure);
   }
   for (const auto& [plate, values] : maps) {
-    const fs::path png = plots_dir / ("plate_map_" + file_token(plate.empty() ? "plate" : plate) + ".png");
+    const fs::path png = plots_dir / ("plate_map_" + file_token(plate.empty() ? analysis::contract::kPlate : plate) + ".png");
     plot_plate_map(rows, columns, values, png,
                    PlotSpec{fmt::format("{}{}", plate.empty() ? "" : plate + ": ", s.config.map_measure), "", s.config.map_measure,
                             "", columns > 24 ? 1400 : 1100, columns > 24 ? 900 : 750});

@@ -95,6 +95,12 @@ void draw_frame(double x_min, double x_max, double y_min, double y_max, const Pl
   plmtex("l", 4.5, 0.5, 0.5, spec.y_label.c_str());
 }
 
+void commit_no_data(PlotStream& plot, const PlotSpec& spec) {
+  draw_frame(0, 1, 0, 1, spec);
+  plptex(0.5, 0.5, 1, 0, 0.5, "no data");
+  plot.commit();
+}
+
 void fill_rect(double x0, double x1, double y0, double y1, PLINT colour) {
   PLFLT xs[4] = {x0, x1, x1, x0};
   PLFLT ys[4] = {y0, y0, y1, y1};

@@ -44,6 +44,9 @@ class PlotStream {
 void draw_frame(double x_min, double x_max, double y_min, double y_max, const PlotSpec& spec,
                 const char* x_options = "bcnst", const char* y_options = "bcnstv");
 
+/// An empty frame saying "no data", committed: what a plot of nothing shows.
+void commit_no_data(PlotStream& plot, const PlotSpec& spec);
+
 /// A filled rectangle in colour-map-0 slot `colour`.
 void fill_rect(double x0, double x1, double y0, double y1, PLINT colour);
 

@@ -52,9 +52,7 @@ void plot_histogram(const std::vector<double>& values, const fs::path& png, cons
   std::sort(v.begin(), v.end());
   PlotStream plot(png, spec);
   if (v.empty()) {
-    draw_frame(0, 1, 0, 1, spec);
-    plptex(0.5, 0.5, 1, 0, 0.5, "no data");
-    plot.commit();
+    commit_no_data(plot, spec);
     return;
   }
   const double lo = v.front(), hi = v.back();
@@ -229,9 +227,7 @@ void plot_lines(const std::vector<double>& x, const std::vector<std::pair<std::s
   }
   PlotStream plot(png, spec);
   if (!any) {
-    draw_frame(0, 1, 0, 1, spec);
-    plptex(0.5, 0.5, 1, 0, 0.5, "no data");
-    plot.commit();
+    commit_no_data(plot, spec);
     return;
   }
   if (x_hi <= x_lo) { x_lo -= 0.5; x_hi += 0.5; }

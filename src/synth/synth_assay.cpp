@@ -13,6 +13,7 @@
 #include "segoid/core/progress.hpp"
 #include "segoid/core/rng.hpp"
 #include "segoid/data/contract.hpp"
+#include "segoid/synth/synth_plate.hpp"
 #include "segoid/synth/synth_style.hpp"
 #include "segoid/io/image_io.hpp"
 
@@ -37,12 +38,6 @@ struct Well {
   double initial_diameter = 0;  ///< px
 };
 
-std::string row_letters(int row) {  // 0-based
-  std::string letters;
-  for (int r = row + 1; r > 0; r = (r - 1) / 26) letters.insert(letters.begin(), static_cast<char>('A' + (r - 1) % 26));
-  return letters;
-}
-
 // Incucyte's time stamp: 00d04h00m.
 std::string incucyte_time(double hours) {
   const long minutes = std::lround(hours * 60);
@@ -55,7 +50,7 @@ std::vector<Well> plan_wells(const SynthAssayConfig& c) {
   int row = 0;
   core::Rng jitter(core::mix_seed(c.seed, kJitterStream));
   const auto add = [&](int col, const std::string& compound, double conc, int replicate, double rate) {
-    Well w{row_letters(row) + std::to_string(col + 1), compound, conc, replicate, rate, 0};
+    Well w{data::well_name(row * columns + col, columns), compound, conc, replicate, rate, 0};
     w.initial_diameter = c.initial_diameter * (1 + jitter.uniform(-c.initial_jitter, c.initial_jitter));
     wells.push_back(w);
   };

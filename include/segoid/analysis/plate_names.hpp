@@ -24,6 +24,9 @@ struct WellImage {
 /// The names of the presets, in the order `--help` lists them.
 std::vector<std::string> name_presets();
 
+/// Row letters of a 1-based row: 1 -> "A", 26 -> "Z", 27 -> "AA".
+std::string row_label(int row);
+
 /// Well name of a 1-based row and column: (1, 1) -> "A01", (27, 3) -> "AA03".
 std::string well_label(int row, int column);
 

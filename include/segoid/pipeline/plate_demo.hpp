@@ -13,7 +13,7 @@ namespace segoid::pipeline {
 
 struct PlateDemoOptions {
   std::filesystem::path model;    ///< a SegOid (or Python SegOid) checkpoint
-  std::filesystem::path out_dir;  ///< assay/, inference/, metrics/, plate/, recovery.csv
+  std::filesystem::path out_dir;  ///< assay/, inference/, metrics/, plate_summary/, recovery.csv
   bool force = false;             ///< replace the outputs of an earlier run in out_dir
   synth::SynthAssayConfig assay;  ///< the assay drawn (defaults: 2 compounds x 8 concentrations, 5 times)
   int threads = 0;                ///< LibTorch threads; 0 = all cores
@@ -35,13 +35,13 @@ struct PlateDemoResult {
   std::vector<Recovery> ic50;          ///< per compound (growth_rate readout)
   std::vector<Recovery> growth_rates;  ///< per well
   double detection_f1 = 0;             ///< predicted objects against the true masks (IoU >= 0.5)
-  std::filesystem::path report_html;   ///< plate/plate_report.html
+  std::filesystem::path report_html;   ///< plate_summary/plate_report.html
   double seconds = 0;
 };
 
 /// Writes the assay (options.assay) to out_dir/assay, predicts it with options.model into
 /// out_dir/inference, quantifies it against the true masks into out_dir/metrics, runs
-/// plate_summary (Incucyte names, the assay's layout) into out_dir/plate and writes
+/// plate_summary (Incucyte names, the assay's layout) into out_dir/plate_summary and writes
 /// out_dir/recovery.csv (what, truth, recovered, relative_error). Throws like the stages.
 PlateDemoResult run_plate_demo(const PlateDemoOptions& options);
 
