@@ -50,7 +50,7 @@ std::vector<Well> plan_wells(const SynthAssayConfig& c) {
   int row = 0;
   core::Rng jitter(core::mix_seed(c.seed, kJitterStream));
   const auto add = [&](int col, const std::string& compound, double conc, int replicate, double rate) {
-    Well w{data::well_name(row * columns + col, columns), compound, conc, replicate, rate, 0};
+    Well w{well_name(row * columns + col, columns), compound, conc, replicate, rate, 0};
     w.initial_diameter = c.initial_diameter * (1 + jitter.uniform(-c.initial_jitter, c.initial_jitter));
     wells.push_back(w);
   };
