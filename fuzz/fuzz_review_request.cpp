@@ -10,8 +10,8 @@
 #include <string>
 
 #include "fuzz_support.hpp"
-#include "report/review_fixture.hpp"
-#include "report/review_routes.hpp"
+#include "review/review_fixture.hpp"
+#include "review/review_routes.hpp"
 #include "segoid/review/review_handler.hpp"
 
 namespace {

@@ -40,7 +40,7 @@ std::string other_value(const core::KeyRules& key, const std::string& current) {
     if (choice != current) return choice;
   }
   // The one free-text key, calibration.pixel_size_um (a number, auto or null), takes a number.
-  if (key.text_get && key.allowed.empty()) return current == "0.5" ? "0.25" : "0.5";
+  if (key.is_enum && key.allowed.empty()) return current == "0.5" ? "0.25" : "0.5";
   const std::string type = key.type_name();
   if (type == "bool") return current == "true" ? "false" : "true";
   const double lo = std::isfinite(key.min) ? key.min : 0.0;

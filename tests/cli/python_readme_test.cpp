@@ -3,6 +3,7 @@
 // run through its command names (links to segoid) on a small synthetic project; each exits as the
 // Python tool does (or as README "Differences from the Python SegOid" says), and every output
 // reads with the pandas calls of the Python tool's code (readme_project/reads.py).
+// CTest label: e2e
 #include <gtest/gtest.h>
 
 #include <filesystem>

@@ -2,6 +2,7 @@
 // The synthetic assay through the command line: synth_assay -> predict_full (a trained model) ->
 // quantify_objects -> plate_summary recovers every IC50 within 10% and growth rate within 5%
 // from the PREDICTED masks. Needs a model (test::test_model); skips without one.
+// CTest label: e2e
 #include "segoid/pipeline/plate_demo.hpp"
 
 #include <gtest/gtest.h>
