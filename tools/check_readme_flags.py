@@ -50,7 +50,7 @@ def readme_rows(readme):
     rows = {}
     for line in open(readme, encoding="utf-8"):
         match = re.match(r"\| `([a-z_]+)`", line)
-        if match:
+        if match and match.group(1) not in rows:  # the CLI table comes first; later tables cite commands too
             text = line.replace("--[no-]", "--")  # "--[no-]x" lists --x ...
             text += " " + line.replace("--[no-]", "--no-")  # ... and --no-x
             rows[match.group(1)] = set(LONG.findall(text))

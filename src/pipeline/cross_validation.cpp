@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // cv_meta.yaml keys: the Python SegOid's fold lists, then SegOid's.
-constexpr char kValImage[] = "val_image";    ///< leave_one_out: the one validation image
+constexpr const char* kValImage = contract::kFoldMetricsColumns[1];  ///< leave_one_out: the one validation image
 constexpr char kTrainImages[] = "train_images";
 constexpr char kResolvedManifest[] = "source_manifest_resolved";
 

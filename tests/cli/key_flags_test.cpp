@@ -83,7 +83,7 @@ TEST(KeyFlagsTest, EveryCommandOffersTheFlagsItHadBeforeTheTable) {
         "--smooth-radius", "--split-touching", "--min-mean-probability", "--output-dir,-o", "--device", "--threads", "--inference-form"}},
       {"quantify_objects",
        {"--pred-mask-dir", "--gt-manifest", "--data-root", "--min-object-area", "--iou-threshold", "--pixel-size",
-        "--output-dir"}},
+        "--output-dir", "--roiset"}},
       {"train", {"--epochs", "--memory-format", "--max-minutes", "--run-dir"}},
       {"sanity_check",
        {"--train-manifest", "--val-manifest", "--patch-size", "--patches-per-image", "--epochs", "--batch-size",
