@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
   cv::setNumThreads(1);  // single thread: what one background worker delivers
   const auto images =
       std::make_shared<const std::vector<segoid::data::TrainingImage>>(synthetic_plates());
-  segoid::data::SamplingConfig sampling;  // patch 256, 16 per image, ratio 0.7
+  segoid::data::SamplingConfig sampling;  // patch 256, ratio 0.7
+  sampling.patches_per_image = 16;
   segoid::data::AugmentConfig augment;
   segoid::data::AugmentConfig plain;
   plain.enabled = false;

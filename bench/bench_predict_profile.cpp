@@ -34,10 +34,11 @@ int main(int argc, char** argv) {
     options.device = "cpu";
     options.threads = argc > 6 ? std::stoi(argv[6]) : 0;
     options.form = "auto";  // no cache: the first-use measurement is part of the start-up shown
+    options.tile_size = argc > 3 ? std::stoi(argv[3]) : 0;  // 0: the checkpoint's
     const infer::Predictor predictor = infer::Predictor::load(argv[1], options);
     const double load_s = since(t_load);
     infer::TilingOptions tiling;
-    tiling.tile_size = argc > 3 && std::stoi(argv[3]) > 0 ? std::stoi(argv[3]) : predictor.description().patch_size;
+    tiling.tile_size = predictor.runtime().tile_size;
     tiling.overlap = argc > 4 ? std::stod(argv[4]) : 0.25;
     tiling.batch_size = argc > 5 ? std::stoi(argv[5]) : 4;
 
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
     const double read_s = since(t);
     t = Clock::now();
     const cv::Mat image =
-        io::normalize_intensity(raw.pixels, io::parse_normalization(predictor.description().normalization));
+        io::normalize_intensity(raw.pixels, predictor.checkpoint().model.normalization);
     const double normalize_s = since(t);
     const double model_before = predictor.model_seconds();
     t = Clock::now();
@@ -78,8 +79,8 @@ int main(int argc, char** argv) {
                              "{} thread(s), inference form {} ({})\n",
                              image.cols, image.rows, tiling.tile_size, tiling.overlap, tiling.batch_size, tiles,
                              tiles * double(tiling.tile_size) * tiling.tile_size / image.total(),
-                             predictor.description().threads, predictor.description().form,
-                             predictor.description().form_source);
+                             predictor.runtime().threads, predictor.runtime().form,
+                             predictor.runtime().form_source);
     const auto row = [&](const char* what, double s) {
       std::cout << fmt::format("  {:<34} {:8.3f} s  {:5.1f}%\n", what, s, 100.0 * s / total_s);
     };

@@ -26,11 +26,11 @@ int main(int argc, char** argv) {
     infer::PredictorOptions options;
     options.device = "cpu";
     options.threads = argc > 4 ? std::stoi(argv[4]) : 0;
+    options.form = "";  // the flags' form, no measurement
+    options.tile_size = argc > 3 ? std::stoi(argv[3]) : 0;  // 0: the checkpoint's
     const infer::Predictor predictor = infer::Predictor::load(argv[1], options);
-    const int requested = argc > 3 ? std::stoi(argv[3]) : 0;
-    const int tile = requested > 0 ? requested : predictor.description().patch_size;
-    cv::Mat image = io::normalize_intensity(io::read_image(argv[2]).pixels,
-                                            io::parse_normalization(predictor.description().normalization));
+    const int tile = predictor.runtime().tile_size;
+    cv::Mat image = io::normalize_intensity(io::read_image(argv[2]).pixels, predictor.checkpoint().model.normalization);
     // The whole-image pass needs sides that are multiples of 32: crop the remainder.
     image = image(cv::Rect(0, 0, image.cols / 32 * 32, image.rows / 32 * 32)).clone();
     const cv::Mat whole = predictor.predict({image})[0];

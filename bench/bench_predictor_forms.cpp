@@ -23,7 +23,13 @@ int main(int argc, char** argv) {
     cv::randu(image, 0.0, 1.0);
     for (bool fold : {false, true}) {
       for (bool channels_last : {false, true}) {
-        const infer::Predictor predictor = infer::Predictor::load(argv[1], {"cpu", threads, channels_last, fold});
+        infer::PredictorOptions options;
+        options.device = "cpu";
+        options.threads = threads;
+        options.channels_last = channels_last;
+        options.fold_batchnorm = fold;
+        options.form = "";  // the two flags decide, not the measured choice
+        const infer::Predictor predictor = infer::Predictor::load(argv[1], options);
         for (int batch : {1, 4, 8}) {
           const std::vector<cv::Mat> tiles(batch, image);
           predictor.predict(tiles);  // warm-up: oneDNN picks kernels on the first call

@@ -19,11 +19,10 @@
 #include "csv_lite.hpp"
 #include "segoid/analysis/contract.hpp"
 #include "segoid/analysis/object_table.hpp"
-#include "segoid/core/utc_time.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/metrics.hpp"
+#include "segoid/core/provenance.hpp"
 #include "segoid/infer/contract.hpp"
-#include "segoid/core/version.hpp"
 
 namespace segoid::analysis {
 namespace fs = std::filesystem;
@@ -127,36 +126,27 @@ SummaryRow summary_row(const QuantifySummary& s) {
   return row;
 }
 
+/// An absolute path, or empty for an empty one (an optional path left unset).
+fs::path absolute_or_empty(const fs::path& path) { return path.empty() ? path : fs::absolute(path); }
+
+/// quantify_meta.yaml: provenance, the resolved config's rows with what the run adds in their
+/// sections, and the results.
 void write_meta(const QuantifySummary& s, const fs::path& path) {
-  const QuantifyConfig& c = s.config;
+  QuantifyConfig resolved = s.config;
+  resolved.pred_mask_dir = fs::absolute(resolved.pred_mask_dir);
+  resolved.gt_manifest = absolute_or_empty(resolved.gt_manifest);
+  resolved.data_root = absolute_or_empty(resolved.data_root);
+  resolved.output_dir = fs::absolute(resolved.output_dir);
+  YAML::Node sections = core::snapshot_node(quantify_config_table(), resolved);
+  sections["analysis"]["connectivity"] = 8;
+  sections["calibration"][contract::kPixelSizeSource] =
+      resolved.pixel_size_um > 0     ? contract::kSourceOption
+      : resolved.pixel_size_from_tiff ? "per image: TIFF resolution tags of the predicted mask, else none"
+                                      : contract::kSourceNone;
   YAML::Emitter y;
-  y.SetDoublePrecision(12);  // 0.65, not 0.65000000000000002
   y << YAML::BeginMap;
-  y << YAML::Key << "segoid_version" << YAML::Value << core::version();
-  y << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
-  y << YAML::Key << "created_utc" << YAML::Value << core::utc_timestamp_now();
-  y << YAML::Key << "input" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "pred_mask_dir" << YAML::Value << fs::absolute(c.pred_mask_dir).string();
-  y << YAML::Key << "gt_manifest" << YAML::Value
-    << (c.gt_manifest.empty() ? std::string() : fs::absolute(c.gt_manifest).string());
-  y << YAML::Key << "data_root" << YAML::Value << (c.data_root.empty() ? std::string() : fs::absolute(c.data_root).string());
-  y << YAML::EndMap;
-  y << YAML::Key << "analysis" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "min_object_area" << YAML::Value << c.min_object_area;
-  y << YAML::Key << contract::kIouMatchThreshold << YAML::Value << c.iou_threshold;
-  y << YAML::Key << "connectivity" << YAML::Value << 8;
-  y << YAML::EndMap;
-  y << YAML::Key << "calibration" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << contract::kPixelSizeUm << YAML::Value << c.pixel_size_um;
-  y << YAML::Key << contract::kPixelSizeSource << YAML::Value
-    << (c.pixel_size_um > 0           ? contract::kSourceOption
-        : c.pixel_size_from_tiff ? "per image: TIFF resolution tags of the predicted mask, else none"
-                                      : contract::kSourceNone);
-  y << YAML::EndMap;
-  y << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "output_dir" << YAML::Value << fs::absolute(c.output_dir).string();
-  y << YAML::Key << "generate_plots" << YAML::Value << c.generate_plots;
-  y << YAML::EndMap;
+  core::emit_provenance(y);
+  for (const auto& section : sections) y << YAML::Key << section.first << YAML::Value << section.second;
   y << YAML::Key << "results" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "images" << YAML::Value << s.images.size();
   y << YAML::Key << contract::kImagesWithTruth << YAML::Value << s.images_with_truth;

@@ -34,8 +34,7 @@ const bool kRegistered = register_command({
         spdlog::info("wrote {} (Python: model.load_state_dict(torch.load(path)['model_state_dict']))",
                      options->output);
         // The Python tool knows no model.image_scale: its users must resize by hand.
-        const model::CheckpointInfo info = model::read_checkpoint_info(options->input);
-        const double scale = model::model_config_number(info, "image_scale", 1.0);
+        const double scale = model::read_model_description(options->input).image_scale;
         if (scale != 1.0) {
           spdlog::warn("{} saw its images resized by {} (model.image_scale); Python SegOid predicts images as "
                        "they are, so resize them by {} first",

@@ -21,7 +21,7 @@ const bool kRegistered = register_command({
       sub.add_option("CKPT", options->checkpoint, "SegOid .pt or Python SegOid .pth checkpoint")->required();
       sub.add_flag("--json", options->json, "Print a JSON object instead of text");
       return [options] {
-        const model::ModelDescription description = model::describe_checkpoint(options->checkpoint);
+        const model::ModelInfo description = model::describe_checkpoint(options->checkpoint);
         std::cout << (options->json ? model::model_description_json(description)
                                     : model::format_model_description(description));
         return 0;

@@ -47,7 +47,7 @@ std::function<int()> setup(CLI::App& sub) {
     keys->apply(config);
     if (inputs->count()) config.inputs = f->inputs;
     if (no_prob->count()) config.save_probabilities = false;
-    config.cache_dir = speed_cache_dir();
+    config.runtime.cache_dir = speed_cache_dir();
     config.force = f->force;
     config.resume = f->resume;
     if (shard->count()) infer::parse_shard(f->shard, config.shard_index, config.shard_count);

@@ -16,25 +16,11 @@
 namespace segoid::data {
 namespace {
 
-void require_unit(double value, const char* key) {
-  if (!(value >= 0.0 && value <= 1.0)) {
-    throw ConfigError(std::string("dataset.augmentation.") + key + " must be in [0, 1], got " +
-                      std::to_string(value));
-  }
-}
-
 // cv::rotate writes through transpose, which cannot work in place on non-square mats.
 void rotate_in_place(cv::Mat& mat, int code) {
   cv::Mat rotated;
   cv::rotate(mat, rotated, code);
   mat = rotated;
-}
-
-void require_range(double value, double lo, double hi, const char* key) {
-  if (!(value >= lo && value <= hi)) {
-    throw ConfigError(std::string("dataset.augmentation.") + key + " must be in [" + std::to_string(lo) + ", " +
-                      std::to_string(hi) + "], got " + std::to_string(value));
-  }
 }
 
 double log_uniform(core::Rng& rng, double lo, double hi) { return std::exp(rng.uniform(std::log(lo), std::log(hi))); }
@@ -93,28 +79,71 @@ void add_noise(cv::Mat& image, double sd, core::Rng& rng) {
 
 }  // namespace
 
-void validate(const AugmentConfig& config) {
-  require_unit(config.horizontal_flip, "horizontal_flip");
-  require_unit(config.vertical_flip, "vertical_flip");
-  require_unit(config.rotate_90, "rotate_90");
-  require_unit(config.brightness_limit, "brightness_limit");
-  require_unit(config.contrast_limit, "contrast_limit");
-  require_unit(config.brightness_contrast, "brightness_contrast");
-  for (const auto& [p, key] : {std::pair{config.scale, "scale"}, {config.grid_distortion, "grid_distortion"},
-                               {config.gamma, "gamma"}, {config.blur, "blur"}, {config.noise, "noise"},
-                               {config.invert, "invert"}}) {
-    require_unit(p, key);
+const core::ConfigTable<AugmentConfig>& augment_config_table() {
+  using core::key;
+  using A = AugmentConfig;
+  // Every dataset.augmentation.* key, in file order; see core/config_table.hpp.
+  static const core::ConfigTable<A> table = {
+      key<A>("dataset.augmentation.enabled", &A::enabled)
+          .help("augment training patches (image and mask move together)"),
+      key<A>("dataset.augmentation.horizontal_flip", &A::horizontal_flip).range(0, 1)
+          .help("probability of a horizontal flip"),
+      key<A>("dataset.augmentation.vertical_flip", &A::vertical_flip).range(0, 1)
+          .help("probability of a vertical flip"),
+      key<A>("dataset.augmentation.rotate_90", &A::rotate_90).range(0, 1)
+          .help("probability of a 90/180/270 degree rotation"),
+      key<A>("dataset.augmentation.brightness_limit", &A::brightness_limit).range(0, 1)
+          .help("additive brightness shift within +-limit (image in [0, 1])"),
+      key<A>("dataset.augmentation.contrast_limit", &A::contrast_limit).range(0, 1)
+          .help("contrast gain within 1 +- limit"),
+      key<A>("dataset.augmentation.brightness_contrast", &A::brightness_contrast)
+          .range(0, 1).help("probability of the brightness/contrast change (albumentations' p)"),
+      // Robustness transforms (SegOid's own): each is off unless a config names its probability.
+      key<A>("dataset.augmentation.scale", &A::scale).range(0, 1)
+          .help("probability of a zoom about the patch centre (mask: nearest)"),
+      key<A>("dataset.augmentation.scale_min", &A::scale_min).range(0.25, 1)
+          .help("smallest zoom factor (drawn log-uniform up to scale_max)"),
+      key<A>("dataset.augmentation.scale_max", &A::scale_max).range(1, 4)
+          .help("largest zoom factor"),
+      key<A>("dataset.augmentation.grid_distortion", &A::grid_distortion).range(0, 1)
+          .help("probability of a smooth grid warp (image and mask)"),
+      key<A>("dataset.augmentation.grid_cells", &A::grid_cells).range(1, 16)
+          .help("grid cells per side"),
+      key<A>("dataset.augmentation.grid_magnitude", &A::grid_magnitude).range(0, 0.5)
+          .help("largest shift of a grid corner, fraction of a cell"),
+      key<A>("dataset.augmentation.gamma", &A::gamma).range(0, 1)
+          .help("probability of out = in^g"),
+      key<A>("dataset.augmentation.gamma_min", &A::gamma_min).range(0.2, 1)
+          .help("smallest exponent g (drawn log-uniform up to gamma_max)"),
+      key<A>("dataset.augmentation.gamma_max", &A::gamma_max).range(1, 5)
+          .help("largest exponent g"),
+      key<A>("dataset.augmentation.blur", &A::blur).range(0, 1)
+          .help("probability of a Gaussian blur (defocus)"),
+      key<A>("dataset.augmentation.blur_sigma_min", &A::blur_sigma_min).range(0, 10)
+          .help("smallest blur sigma, px"),
+      key<A>("dataset.augmentation.blur_sigma_max", &A::blur_sigma_max).range(0, 10)
+          .help("largest blur sigma, px (>= blur_sigma_min)"),
+      key<A>("dataset.augmentation.noise", &A::noise).range(0, 1)
+          .help("probability of additive Gaussian noise (clipped to [0, 1])"),
+      key<A>("dataset.augmentation.noise_sd_min", &A::noise_sd_min).range(0, 0.5)
+          .help("smallest noise sd, intensity units of the normalized image"),
+      key<A>("dataset.augmentation.noise_sd_max", &A::noise_sd_max).range(0, 0.5)
+          .help("largest noise sd (>= noise_sd_min)"),
+      key<A>("dataset.augmentation.invert", &A::invert).range(0, 1)
+          .help("probability of out = 1 - in (dark-on-bright <-> bright-on-dark)"),
+  };
+  return table;
+}
+
+void validate(const AugmentConfig& config, const std::string& origin) {
+  core::validate_table(augment_config_table(), config, origin);
+  // Checks across keys (a row checks one key).
+  if (config.blur_sigma_max < config.blur_sigma_min) {
+    throw ConfigError(origin + ": dataset.augmentation.blur_sigma_max must be >= blur_sigma_min");
   }
-  require_range(config.scale_min, 0.25, 1.0, "scale_min");
-  require_range(config.scale_max, 1.0, 4.0, "scale_max");
-  require_range(config.grid_cells, 1, 16, "grid_cells");
-  require_range(config.grid_magnitude, 0.0, 0.5, "grid_magnitude");
-  require_range(config.gamma_min, 0.2, 1.0, "gamma_min");
-  require_range(config.gamma_max, 1.0, 5.0, "gamma_max");
-  require_range(config.blur_sigma_min, 0.0, 10.0, "blur_sigma_min");
-  require_range(config.blur_sigma_max, config.blur_sigma_min, 10.0, "blur_sigma_max");
-  require_range(config.noise_sd_min, 0.0, 0.5, "noise_sd_min");
-  require_range(config.noise_sd_max, config.noise_sd_min, 0.5, "noise_sd_max");
+  if (config.noise_sd_max < config.noise_sd_min) {
+    throw ConfigError(origin + ": dataset.augmentation.noise_sd_max must be >= noise_sd_min");
+  }
 }
 
 void augment_pair(cv::Mat& image, cv::Mat& mask, const AugmentConfig& config, core::Rng& rng) {

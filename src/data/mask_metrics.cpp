@@ -37,12 +37,9 @@ PixelMetrics pixel_metrics(const cv::Mat& predicted, const cv::Mat& truth) {
     m.true_pixels += tru;
     m.true_positive += both;
   }
-  const core::Scores s = core::scores_from_counts(m.true_positive, m.pred_pixels - m.true_positive,
-                                                  m.true_pixels - m.true_positive);
-  m.dice = s.dice;
-  m.iou = s.iou;
-  m.precision = s.precision;
-  m.recall = s.recall;
+  core::assign_scores(core::scores_from_counts(m.true_positive, m.pred_pixels - m.true_positive,
+                                               m.true_pixels - m.true_positive),
+                      m);
   return m;
 }
 

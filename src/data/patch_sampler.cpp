@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/unet_size.hpp"
 
 namespace segoid::data {
 namespace {
@@ -44,20 +45,32 @@ double coverage(const cv::Mat& mask_patch) {
 
 }  // namespace
 
-void validate(const SamplingConfig& config) {
-  const auto fail = [](const std::string& key, const std::string& expected, double value) {
-    throw ConfigError("dataset." + key + " must be " + expected + ", got " + std::to_string(value));
+const core::ConfigTable<SamplingConfig>& sampling_config_table() {
+  using core::key;
+  using S = SamplingConfig;
+  constexpr double kNoLimit = 1e6;  ///< counts without a natural limit
+  // Every dataset.* key (not dataset.augmentation.*), in file order; see core/config_table.hpp.
+  static const core::ConfigTable<S> table = {
+      key<S>("dataset.patch_size", &S::patch_size)
+          .range(core::kUnetSizeMultiple, 8192).multiple_of(core::kUnetSizeMultiple)
+          .help("training patch side, pixels; about 2.5x the spheroid diameter").flag("--patch-size", {"sanity_check"}),
+      key<S>("dataset.patches_per_image", &S::patches_per_image).range(1, kNoLimit)
+          .help("patches per image per epoch (validation: a fixed set of as many)")
+          .flag("--patches-per-image", {"sanity_check"}),
+      key<S>("dataset.positive_ratio", &S::positive_ratio).range(0, 1)
+          .help("share of patches centred on a foreground pixel"),
+      key<S>("dataset.negative_threshold", &S::negative_threshold).range(0, 1)
+          .help("a negative patch covers less than this fraction of foreground"),
+      // Beyond 0.5 the chosen foreground pixel could fall outside its own patch.
+      key<S>("dataset.max_jitter", &S::max_jitter).range(0, 0.5)
+          .help("positive centre moved by up to this fraction of patch_size"),
   };
-  if (config.patch_size < 1) fail("patch_size", ">= 1", config.patch_size);
-  if (config.patches_per_image < 1) fail("patches_per_image", ">= 1", config.patches_per_image);
-  if (!(config.positive_ratio >= 0.0 && config.positive_ratio <= 1.0))
-    fail("positive_ratio", "in [0, 1]", config.positive_ratio);
-  if (!(config.negative_threshold >= 0.0 && config.negative_threshold <= 1.0))
-    fail("negative_threshold", "in [0, 1]", config.negative_threshold);
-  // Beyond 0.5 the chosen foreground pixel could fall outside its own patch.
-  if (!(config.max_jitter >= 0.0 && config.max_jitter <= 0.5))
-    fail("max_jitter", "in [0, 0.5]", config.max_jitter);
-  if (config.negative_retries < 1) fail("negative_retries", ">= 1", config.negative_retries);
+  return table;
+}
+
+void validate(const SamplingConfig& config, const std::string& origin) {
+  core::validate_table(sampling_config_table(), config, origin);
+  if (config.negative_retries < 1) throw ConfigError(origin + ": negative_retries must be >= 1");
 }
 
 cv::Mat extract_reflect(const cv::Mat& src, cv::Point origin, int size) {
@@ -71,22 +84,13 @@ cv::Mat extract_reflect(const cv::Mat& src, cv::Point origin, int size) {
     cols[i] = cv::borderInterpolate(origin.x + i, src.cols, cv::BORDER_REFLECT_101);
   }
   cv::Mat dst(size, size, src.type());
-  switch (src.elemSize()) {
-    case 1:
-      gather<std::uint8_t>(src, rows, cols, dst);
-      break;
-    case 2:
-      gather<std::uint16_t>(src, rows, cols, dst);
-      break;
-    case 4:
-      gather<std::uint32_t>(src, rows, cols, dst);
-      break;
-    case 8:
-      gather<std::uint64_t>(src, rows, cols, dst);
-      break;
-    default:
-      SEGOID_CHECK(false, "extract_reflect: unsupported element size");
-  }
+  // Pixels are copied as raw bytes, so every single-channel type is one of four widths.
+  const std::size_t bytes = src.elemSize();
+  if (bytes == 1) gather<std::uint8_t>(src, rows, cols, dst);
+  else if (bytes == 2) gather<std::uint16_t>(src, rows, cols, dst);
+  else if (bytes == 4) gather<std::uint32_t>(src, rows, cols, dst);
+  else if (bytes == 8) gather<std::uint64_t>(src, rows, cols, dst);
+  else throw Error("internal check failed: extract_reflect: unsupported element size");
   return dst;
 }
 

@@ -13,9 +13,10 @@
 #include <numeric>
 
 #include "segoid/core/atomic_file.hpp"
+#include "segoid/core/enum_words.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/numpy_random.hpp"
-#include "segoid/core/version.hpp"
+#include "segoid/core/provenance.hpp"
 #include "segoid/data/contract.hpp"
 
 namespace segoid::data {
@@ -56,13 +57,9 @@ void shuffle_and_cut(const std::vector<int>& rows, const SplitConfig& config, st
 
 }  // namespace
 
-std::string to_string(Stratify stratify) { return stratify == Stratify::kNone ? "none" : "coverage"; }
-
-Stratify parse_stratify(const std::string& text) {
-  if (text == "none") return Stratify::kNone;
-  if (text == "coverage") return Stratify::kCoverage;
-  throw ConfigError("unknown --stratify \"" + text + "\": expected \"none\" or \"coverage\"");
-}
+const core::EnumWords<Stratify> kStratifyWords{{Stratify::kNone, "none"}, {Stratify::kCoverage, "coverage"}};
+std::string to_string(Stratify stratify) { return kStratifyWords.word(stratify); }
+Stratify parse_stratify(const std::string& text) { return kStratifyWords.parse(text, "--stratify"); }
 
 std::vector<int> split_counts(int n, const std::vector<double>& ratios) {
   check_ratios(ratios);
@@ -124,8 +121,7 @@ SplitResult run_make_splits(const SplitConfig& config) {
   YAML::Emitter yaml;
   yaml.SetDoublePrecision(15);  // 0.6, not 0.59999999999999998
   yaml << YAML::BeginMap;
-  yaml << YAML::Key << "segoid_version" << YAML::Value << core::version();
-  yaml << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
+  core::emit_provenance(yaml, /*with_time=*/false);  // identical on every platform: no time
   yaml << YAML::Key << "manifest" << YAML::Value << config.manifest.generic_string();
   yaml << YAML::Key << "seed" << YAML::Value << config.seed;
   yaml << YAML::Key << "stratify" << YAML::Value << to_string(config.stratify);

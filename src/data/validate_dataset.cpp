@@ -16,10 +16,10 @@
 #include <set>
 #include <thread>
 
+#include "segoid/core/provenance.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
-#include "segoid/core/version.hpp"
 #include "segoid/data/corrections.hpp"
 #include "segoid/data/contract.hpp"
 #include "segoid/io/image_io.hpp"
@@ -171,8 +171,7 @@ void write_curate_meta(const ValidationReport& report) {
   YAML::Emitter yaml;
   yaml.SetDoublePrecision(15);
   yaml << YAML::BeginMap;
-  yaml << YAML::Key << "segoid_version" << YAML::Value << core::version();
-  yaml << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
+  core::emit_provenance(yaml, /*with_time=*/false);
   yaml << YAML::Key << "config" << YAML::Value << YAML::BeginMap;
   yaml << YAML::Key << "input_dir" << YAML::Value << config.input_dir.generic_string();
   yaml << YAML::Key << "output_dir" << YAML::Value << config.output_dir.generic_string();

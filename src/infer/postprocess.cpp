@@ -19,11 +19,9 @@ constexpr int kEightConnected = 8;
 constexpr int kFourConnected = 4;
 constexpr unsigned char kForeground = 255;
 
-void check_mask(const cv::Mat& mask, const char* what) {
+/// `mask` as 0/255, after checking that it is a non-empty CV_8UC1 (`what` names the caller).
+cv::Mat binarize(const cv::Mat& mask, const char* what) {
   SEGOID_CHECK(!mask.empty() && mask.type() == CV_8UC1, std::string(what) + ": mask must be non-empty CV_8UC1");
-}
-
-cv::Mat binarize(const cv::Mat& mask) {
   cv::Mat out;
   cv::compare(mask, 0, out, cv::CMP_NE);
   return out;
@@ -109,27 +107,25 @@ cv::Mat threshold_probability(const cv::Mat& probability, double threshold) {
 }
 
 cv::Mat remove_small_objects(const cv::Mat& mask, int min_area) {
-  check_mask(mask, "remove_small_objects");
-  cv::Mat binary = binarize(mask);
+  cv::Mat binary = binarize(mask, "remove_small_objects");
   if (min_area > 1) filter_objects_in_place(binary, min_area, nullptr, 0.0);
   return binary;
 }
 
 cv::Mat remove_unsure_objects(const cv::Mat& mask, const cv::Mat& probability, double min_mean) {
-  check_mask(mask, "remove_unsure_objects");
+  cv::Mat binary = binarize(mask, "remove_unsure_objects");
   SEGOID_CHECK(probability.type() == CV_32FC1 && probability.size() == mask.size(),
                "remove_unsure_objects: probability must be CV_32FC1 of the mask's size");
-  cv::Mat binary = binarize(mask);
   if (min_mean > 0.0) filter_objects_in_place(binary, 0, &probability, min_mean);
   return binary;
 }
 
 cv::Mat fill_holes(const cv::Mat& mask) {
-  check_mask(mask, "fill_holes");
+  const cv::Mat binary = binarize(mask, "fill_holes");
   // Surround with one background pixel so that all border-connected background is one region,
   // flood it from the corner, and whatever background remains unreached is a hole.
   cv::Mat padded;
-  cv::copyMakeBorder(binarize(mask), padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+  cv::copyMakeBorder(binary, padded, 1, 1, 1, 1, cv::BORDER_CONSTANT, cv::Scalar(0));
   constexpr unsigned char kOutside = 128;
   cv::floodFill(padded, cv::Point(0, 0), cv::Scalar(kOutside), nullptr, cv::Scalar(0), cv::Scalar(0),
                 kFourConnected);
@@ -140,8 +136,7 @@ cv::Mat fill_holes(const cv::Mat& mask) {
 }
 
 cv::Mat smooth_mask(const cv::Mat& mask, int radius) {
-  check_mask(mask, "smooth_mask");
-  cv::Mat binary = binarize(mask);
+  cv::Mat binary = binarize(mask, "smooth_mask");
   if (radius <= 0) return binary;
   const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(2 * radius + 1, 2 * radius + 1));
   cv::Mat opened;
@@ -152,9 +147,8 @@ cv::Mat smooth_mask(const cv::Mat& mask, int radius) {
 }
 
 cv::Mat split_touching(const cv::Mat& mask, double neck_ratio) {
-  check_mask(mask, "split_touching");
+  cv::Mat binary = binarize(mask, "split_touching");
   SEGOID_CHECK(neck_ratio > 0.0 && neck_ratio < 1.0, "split_touching: neck_ratio must be in (0, 1)");
-  cv::Mat binary = binarize(mask);
   cv::Mat components;
   cv::Mat stats;
   cv::Mat centroids;

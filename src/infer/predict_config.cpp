@@ -63,6 +63,9 @@ std::vector<std::string> inference_form_choices() {
 const core::ConfigTable<PredictConfig>& predict_config_table() {
   using core::key;
   using P = PredictConfig;
+  using T = TilingOptions;
+  using Q = PostprocessOptions;
+  using R = PredictorOptions;
   constexpr double kNoLimit = 1e9;
   constexpr int kMaxTile = 1 << 16;
   // Every key of predict.yaml, in file order. Add a key here (see core/config_table.hpp).
@@ -74,43 +77,45 @@ const core::ConfigTable<PredictConfig>& predict_config_table() {
           .flag("--manifest"),
       key<P>("input.data_root", &P::data_root).help("base of relative manifest paths").flag("--data-root"),
       key<P>("input.images", &P::inputs).help("files, folders or glob patterns, e.g. [\"plates/*.tif\"]"),
-      key<P>("inference.tile_size", &P::tile_size).range(0, kMaxTile).multiple_of(core::kUnetSizeMultiple)
+      key<P>("inference.tile_size", &P::tiling, &T::tile_size).range(0, kMaxTile).multiple_of(core::kUnetSizeMultiple)
           .help("tile side, pixels; 0 = the checkpoint's training patch size; an image smaller than a tile "
                 "gets the largest multiple of 32 that fits")
           .flag("--tile-size"),
-      key<P>("inference.overlap", &P::overlap).range_below(0, 1).help("fraction of a tile shared with its neighbours")
+      key<P>("inference.overlap", &P::tiling, &T::overlap).range_below(0, 1).help("fraction of a tile shared with its neighbours")
           .flag("--overlap"),
-      key<P>("inference.threshold", &P::threshold).range(0, 1).help("foreground where probability > threshold")
+      key<P>("inference.threshold", &P::postprocess, &Q::threshold).range(0, 1).help("foreground where probability > threshold")
           .flag("--threshold"),
-      key<P>("inference.batch_size", &P::batch_size).range(1, kNoLimit).help("tiles per forward pass")
+      key<P>("inference.batch_size", &P::tiling, &T::batch_size).range(1, kNoLimit).help("tiles per forward pass")
           .flag("--batch-size"),
-      key<P>("inference.blend", &P::blend).choices({"gaussian", "mean"})
+      core::enum_key<P>(
+          "inference.blend", {"gaussian", "mean"}, [](const P& c) { return to_string(c.tiling.blend); },
+          [](P& c, const std::string& text) { c.tiling.blend = parse_blend_mode(text); })
           .help("gaussian (no seams, nnU-Net) or mean (Python SegOid)").flag("--blend"),
-      key<P>("inference.edge_margin", &P::edge_margin).range(-1, kNoLimit)
+      key<P>("inference.edge_margin", &P::tiling, &T::edge_margin).range(-1, kNoLimit)
           .help("pixels dropped at tile sides inside the image; -1 = overlap / 4").flag("--edge-margin"),
-      key<P>("inference.tta", &P::tta).help("flip test-time augmentation (4x slower)").flag("--tta"),
+      key<P>("inference.tta", &P::tiling, &T::flip_tta).help("flip test-time augmentation (4x slower)").flag("--tta"),
       key<P>("inference.scale", &P::scale).range(io::kMinImageScale, io::kMaxImageScale)
           .help("resize images by this factor for the model (0.25: objects 4x larger than in training)")
           .flag("--scale"),
-      key<P>("postprocess.min_object_area", &P::min_object_area).range(0, kNoLimit)
+      key<P>("postprocess.min_object_area", &P::postprocess, &Q::min_object_area).range(0, kNoLimit)
           .help("pixels; smaller objects are removed").flag("--min-object-area"),
-      key<P>("postprocess.fill_holes", &P::fill_holes).help("fill holes inside objects")
+      key<P>("postprocess.fill_holes", &P::postprocess, &Q::fill_holes).help("fill holes inside objects")
           .flag("--fill-holes,!--no-fill-holes"),
-      key<P>("postprocess.smooth_radius", &P::smooth_radius).range(0, kNoLimit)
+      key<P>("postprocess.smooth_radius", &P::postprocess, &Q::smooth_radius).range(0, kNoLimit)
           .help("pixels; > 0 opens then closes the mask with a disc").flag("--smooth-radius"),
-      key<P>("postprocess.split_touching", &P::split_touching)
+      key<P>("postprocess.split_touching", &P::postprocess, &Q::split_touching)
           .help("cut touching objects apart at their necks (distance-transform watershed)").flag("--split-touching"),
-      key<P>("postprocess.split_neck_ratio", &P::split_neck_ratio).range(0.05, 0.95)
+      key<P>("postprocess.split_neck_ratio", &P::postprocess, &Q::split_neck_ratio).range(0.05, 0.95)
           .help("cut where an object narrows below this fraction of its widest part"),
-      key<P>("postprocess.min_mean_probability", &P::min_mean_probability).range(0, 1)
+      key<P>("postprocess.min_mean_probability", &P::postprocess, &Q::min_mean_probability).range(0, 1)
           .help("objects whose mean probability is lower are removed; 0 = keep all").flag("--min-mean-probability"),
       key<P>("output.output_dir", &P::output_dir).help("masks, probability maps and run files go here")
           .flag("--output-dir,-o"),
       key<P>("output.save_probabilities", &P::save_probabilities).help("also write <name>_pred_prob.tif (float32)"),
-      key<P>("runtime.device", &P::device).choices({"auto", "cpu", "cuda"}).help("where the network runs")
+      key<P>("runtime.device", &P::runtime, &R::device).choices({"auto", "cpu", "cuda"}).help("where the network runs")
           .flag("--device"),
-      key<P>("runtime.threads", &P::threads).range(0, 4096).help("CPU threads; 0 = all cores").flag("--threads"),
-      key<P>("runtime.inference_form", &P::inference_form).choices(inference_form_choices())
+      key<P>("runtime.threads", &P::runtime, &R::threads).range(0, 4096).help("CPU threads; 0 = all cores").flag("--threads"),
+      key<P>("runtime.inference_form", &P::runtime, &R::form).choices(inference_form_choices())
           .help("auto (measured once per machine, cached) or a fixed form of the network")
           .flag("--inference-form"),
   };

@@ -14,7 +14,7 @@
 #include "segoid/core/choice_cache.hpp"
 #include "segoid/core/cpu_info.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/io/image_scale.hpp"
+#include "segoid/core/unet_size.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/inference_form.hpp"
 #include "segoid/model/layout_choice.hpp"
@@ -24,8 +24,6 @@
 namespace segoid::infer {
 namespace {
 
-/// The U-Net's encoder downsamples 5 times.
-constexpr int kSizeMultiple = 32;
 const char* const kBf16Form = kInferenceFormBf16;
 constexpr const char* kCacheKind = "inference_form";
 constexpr int kProbeRounds = 2;             ///< timed forwards per form, interleaved, after one warm-up
@@ -169,45 +167,42 @@ model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOption
 struct Predictor::Impl {
   Form form;
   torch::Device device{torch::kCPU};
-  ModelDescription description;
+  model::CheckpointInfo checkpoint;
+  PredictorRuntime runtime;
   double model_seconds = 0.0;
 };
 
 Predictor Predictor::load(const std::filesystem::path& checkpoint, const PredictorOptions& options) {
   auto impl = std::make_shared<Impl>();
-  impl->description.threads = model::configure_threads(options.threads);
-  impl->description.device = model::resolve_device(options.device);
-  impl->device = torch::Device(impl->description.device == "cuda" ? torch::kCUDA : torch::kCPU);
+  PredictorRuntime& r = impl->runtime;
+  r.threads = model::configure_threads(options.threads);
+  r.device = model::resolve_device(options.device);
+  impl->device = torch::Device(r.device == "cuda" ? torch::kCUDA : torch::kCPU);
   model::LoadedCheckpoint loaded = model::load_checkpoint(checkpoint, impl->device);
   loaded.model->eval();
+  impl->checkpoint = loaded.info;
+  const model::ModelDescription& described = loaded.info.model;
+  // "Tile size 0 = the checkpoint's": resolved here, once, for the form probe and for the caller.
+  r.tile_size = options.tile_size > 0 ? options.tile_size : described.default_tile_size();
+  if (!core::is_unet_size(r.tile_size)) {
+    throw ConfigError(fmt::format("checkpoint \"{}\" has patch size {}, not a multiple of {}; give --tile-size",
+                                  checkpoint.string(), r.tile_size, core::kUnetSizeMultiple));
+  }
   const bool on_cpu = impl->device.is_cpu();
   const model::SpeedChoice form =
-      choose_form(loaded.model, options, on_cpu, impl->description.threads, loaded.info.in_channels,
-                  options.probe_tile > 0 ? options.probe_tile : loaded.info.patch_size);
+      choose_form(loaded.model, options, on_cpu, r.threads, described.in_channels, r.tile_size);
   if (form.choice == kBf16Form && !on_cpu) throw ConfigError("inference form " + form.choice + " is CPU-only");
   impl->form = make_form(loaded.model, form.choice, on_cpu, /*share=*/true);
-  ModelDescription& d = impl->description;
-  d.checkpoint = checkpoint;
-  d.encoder = loaded.info.encoder;
-  d.in_channels = loaded.info.in_channels;
-  d.normalization = loaded.info.normalization;
-  d.patch_size = loaded.info.patch_size;
-  d.epoch = loaded.info.epoch;
-  d.best_val_dice = loaded.info.best_val_dice;
-  d.training_pixel_size = model::model_config_number(loaded.info, "training_pixel_size", 0.0);
-  d.image_scale = model::model_config_number(loaded.info, "image_scale", 1.0);
-  if (!(d.image_scale >= io::kMinImageScale && d.image_scale <= io::kMaxImageScale)) {
-    throw ModelError(fmt::format("checkpoint \"{}\": model.image_scale {} is outside {}-{}", checkpoint.string(),
-                                 d.image_scale, io::kMinImageScale, io::kMaxImageScale));
-  }
-  d.form = form.choice;
-  d.form_source = form.source;
-  d.form_rates = form.rates;
+  r.form = form.choice;
+  r.form_source = form.source;
+  r.form_rates = form.rates;
   if (form.source != "flags") spdlog::info("inference form {}", form.describe("tiles"));
   return Predictor(std::move(impl));
 }
 
-const ModelDescription& Predictor::description() const { return impl_->description; }
+const model::CheckpointInfo& Predictor::checkpoint() const { return impl_->checkpoint; }
+
+const PredictorRuntime& Predictor::runtime() const { return impl_->runtime; }
 
 double Predictor::model_seconds() const { return impl_->model_seconds; }
 
@@ -215,9 +210,9 @@ std::vector<cv::Mat> Predictor::predict(const std::vector<cv::Mat>& tiles) const
   if (tiles.empty()) return {};
   const int rows = tiles.front().rows;
   const int cols = tiles.front().cols;
-  if (rows % kSizeMultiple != 0 || cols % kSizeMultiple != 0) {
+  if (!core::is_unet_size(rows) || !core::is_unet_size(cols)) {
     throw ModelError("tile size " + std::to_string(cols) + "x" + std::to_string(rows) +
-                     " is not a multiple of " + std::to_string(kSizeMultiple) + " as the U-Net needs");
+                     " is not a multiple of " + std::to_string(core::kUnetSizeMultiple) + " as the U-Net needs");
   }
   const auto start = std::chrono::steady_clock::now();
   const auto n = static_cast<int64_t>(tiles.size());
@@ -229,7 +224,7 @@ std::vector<cv::Mat> Predictor::predict(const std::vector<cv::Mat>& tiles) const
     cv::Mat target(rows, cols, CV_32FC1, input[i].data_ptr<float>());
     tile.copyTo(target);  // handles non-contiguous views
   }
-  const int in_channels = impl_->description.in_channels;
+  const int in_channels = impl_->checkpoint.model.in_channels;
   std::vector<cv::Mat> out;
   {
     torch::InferenceMode guard;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "segoid/core/enum_words.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::infer {
@@ -50,15 +51,150 @@ cv::Mat unflip(const cv::Mat& map, int code) {
   return out;
 }
 
+/// Where an image of `size` lies inside the padded image (padding split evenly on both sides).
+cv::Rect padded_region(cv::Size size, cv::Size padded) {
+  return cv::Rect((padded.width - size.width) / 2, (padded.height - size.height) / 2, size.width, size.height);
+}
+
+/// `image` reflect-padded to `padded` (only the axes shorter than a tile), or `image` itself.
+cv::Mat pad_to(const cv::Mat& image, cv::Size padded, const cv::Rect& inner) {
+  if (padded == image.size()) return image;
+  cv::Mat source;
+  cv::copyMakeBorder(image, source, inner.y, padded.height - image.rows - inner.y, inner.x,
+                     padded.width - image.cols - inner.x, cv::BORDER_REFLECT_101);
+  return source;
+}
+
+/// The tiles of one image run through the predictor, a batch at a time, with flip TTA.
+struct TiledRun {
+  struct Position {
+    int row_idx;
+    int col_idx;
+  };
+  TiledRun(const cv::Mat& source, const ImageTiling& plan, const TilePredictor& predict_batch,
+           const TileProgress& progress)
+      : source(source), plan(plan), predict_batch(predict_batch), progress(progress) {
+    for (int r = 0; r < static_cast<int>(plan.rows.size()); ++r) {
+      for (int c = 0; c < static_cast<int>(plan.cols.size()); ++c) positions.push_back({r, c});
+    }
+  }
+
+  /// The summed (not yet averaged) probability maps of the tiles [start, end) over all flips.
+  std::vector<cv::Mat> predict(std::size_t start, std::size_t end) const {
+    const int tile = plan.options.tile_size;
+    std::vector<cv::Mat> summed(end - start);
+    std::vector<cv::Mat> batch;
+    for (int f = 0; f < flips(); ++f) {
+      const int code = kFlipCodes[f];
+      batch.clear();
+      for (std::size_t t = start; t < end; ++t) {
+        const cv::Mat view = source(cv::Rect(plan.cols[positions[t].col_idx], plan.rows[positions[t].row_idx], tile, tile));
+        batch.push_back(code == kNoFlip ? view : unflip(view, code));  // flip is its own inverse
+      }
+      const std::vector<cv::Mat> probs = predict_batch(batch);
+      check_maps(probs, batch.size(), tile);
+      for (std::size_t i = 0; i < probs.size(); ++i) {
+        const cv::Mat p = unflip(probs[i], code);
+        if (summed[i].empty()) {
+          summed[i] = p.clone();
+        } else {
+          summed[i] += p;
+        }
+      }
+      if (progress) progress(static_cast<int>(end - start));
+    }
+    return summed;
+  }
+
+  int flips() const { return plan.options.flip_tta ? 4 : 1; }
+
+  static void check_maps(const std::vector<cv::Mat>& probs, std::size_t expected, int tile) {
+    if (probs.size() != expected) {
+      throw Error("tile predictor returned " + std::to_string(probs.size()) + " maps for " + std::to_string(expected) +
+                  " tiles");
+    }
+    for (const cv::Mat& p : probs) {
+      if (p.type() != CV_32FC1 || p.rows != tile || p.cols != tile) {
+        throw Error("tile predictor returned a map that is not " + std::to_string(tile) + "x" + std::to_string(tile) +
+                    " CV_32FC1");
+      }
+    }
+  }
+
+  const cv::Mat& source;
+  const ImageTiling& plan;
+  const TilePredictor& predict_batch;
+  const TileProgress& progress;
+  std::vector<Position> positions;
+};
+
+/// The weighted sum of tile maps over the padded image. Tile weights are outer products
+/// w_row x w_col over a product grid, so their sum is the outer product of the 1-D sums: no
+/// H x W weight accumulator is needed.
+class Blend {
+ public:
+  explicit Blend(const ImageTiling& plan)
+      : accumulator_(plan.padded, CV_32FC1, cv::Scalar(0)),
+        row_sum_(plan.padded.height, 0.0),
+        col_sum_(plan.padded.width, 0.0) {
+    const int tile = plan.options.tile_size;
+    const std::vector<float> profile = blend_profile(tile, plan.options.blend);
+    for (int origin : plan.rows) {
+      row_weights_.push_back(axis_weights(profile, origin, plan.padded.height, plan.edge_margin));
+      for (int i = 0; i < tile; ++i) row_sum_[origin + i] += row_weights_.back()[i];
+    }
+    for (int origin : plan.cols) {
+      col_weights_.push_back(axis_weights(profile, origin, plan.padded.width, plan.edge_margin));
+      for (int i = 0; i < tile; ++i) col_sum_[origin + i] += col_weights_.back()[i];
+    }
+  }
+
+  /// Adds the flip-summed maps of run.positions[start, start + summed.size()).
+  void add(const TiledRun& run, std::size_t start, const std::vector<cv::Mat>& summed) {
+    const int tile = run.plan.options.tile_size;
+    const float scale = 1.0f / static_cast<float>(run.flips());
+    for (std::size_t i = 0; i < summed.size(); ++i) {
+      const TiledRun::Position& ref = run.positions[start + i];
+      const std::vector<float>& wr = row_weights_[ref.row_idx];
+      const std::vector<float>& wc = col_weights_[ref.col_idx];
+      const int y0 = run.plan.rows[ref.row_idx];
+      const int x0 = run.plan.cols[ref.col_idx];
+      for (int y = 0; y < tile; ++y) {
+        if (wr[y] == 0.0f) continue;
+        const float* p = summed[i].ptr<float>(y);
+        float* acc = accumulator_.ptr<float>(y0 + y) + x0;
+        const float row_scale = wr[y] * scale;
+        for (int x = 0; x < tile; ++x) acc[x] += p[x] * (row_scale * wc[x]);
+      }
+    }
+  }
+
+  /// The accumulator divided by the weight sum at every pixel.
+  cv::Mat normalized() {
+    for (int y = 0; y < accumulator_.rows; ++y) {
+      float* acc = accumulator_.ptr<float>(y);
+      for (int x = 0; x < accumulator_.cols; ++x) {
+        const double total = row_sum_[y] * col_sum_[x];
+        SEGOID_CHECK(total > 0.0, "predict_tiled: a pixel received no tile weight");
+        acc[x] = static_cast<float>(acc[x] / total);
+      }
+    }
+    return accumulator_;
+  }
+
+ private:
+  cv::Mat accumulator_;
+  std::vector<double> row_sum_;
+  std::vector<double> col_sum_;
+  std::vector<std::vector<float>> row_weights_;
+  std::vector<std::vector<float>> col_weights_;
+};
+
 }  // namespace
 
-std::string to_string(BlendMode mode) { return mode == BlendMode::kGaussian ? "gaussian" : "mean"; }
-
-BlendMode parse_blend_mode(const std::string& text) {
-  if (text == "gaussian") return BlendMode::kGaussian;
-  if (text == "mean") return BlendMode::kMean;
-  throw ConfigError("blend must be gaussian or mean, got '" + text + "'");
-}
+const core::EnumWords<BlendMode> kBlendWords{{BlendMode::kGaussian, "gaussian"}, {BlendMode::kMean, "mean"}};
+std::string to_string(BlendMode mode) { return kBlendWords.word(mode); }
+BlendMode parse_blend_mode(const std::string& text) { return kBlendWords.parse(text, "blend"); }
 
 std::vector<int> plan_axis(int length, int tile, double overlap) {
   check_tiling(tile, overlap);
@@ -93,6 +229,22 @@ TilingOptions fit_tiling(cv::Size image, const TilingOptions& options) {
     fitted.edge_margin = std::min(options.edge_margin, overlap_px / 2);
   }
   return fitted;
+}
+
+int ImageTiling::tiles() const {
+  return static_cast<int>(rows.size() * cols.size()) * (options.flip_tta ? 4 : 1);
+}
+
+ImageTiling plan_image(cv::Size image, const TilingOptions& options) {
+  ImageTiling plan;
+  plan.options = fit_tiling(image, options);
+  const int tile = plan.options.tile_size;
+  check_tiling(tile, plan.options.overlap);
+  plan.padded = cv::Size(std::max(image.width, tile), std::max(image.height, tile));
+  plan.rows = plan_axis(plan.padded.height, tile, plan.options.overlap);
+  plan.cols = plan_axis(plan.padded.width, tile, plan.options.overlap);
+  plan.edge_margin = resolve_edge_margin(plan.options);
+  return plan;
 }
 
 int count_tiles(cv::Size image, const TilingOptions& options) {
@@ -131,112 +283,30 @@ std::vector<float> blend_profile(int tile, BlendMode mode) {
   return profile;
 }
 
-cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, const TilingOptions& requested,
+cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, const TilingOptions& options,
+                      const TileProgress& progress) {
+  SEGOID_CHECK(!image.empty(), "predict_tiled: image must be non-empty CV_32FC1");
+  return predict_tiled(image, predict_batch, plan_image(image.size(), options), progress);
+}
+
+cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, const ImageTiling& plan,
                       const TileProgress& progress) {
   SEGOID_CHECK(!image.empty() && image.type() == CV_32FC1, "predict_tiled: image must be non-empty CV_32FC1");
-  SEGOID_CHECK(requested.batch_size >= 1, "predict_tiled: batch_size must be >= 1");
-  const TilingOptions options = fit_tiling(image.size(), requested);
-  const int tile = options.tile_size;
-  const int margin = resolve_edge_margin(options);
-
-  // Reflect-pad only the axes shorter than a tile, split evenly on both sides.
-  const int padded_h = std::max(image.rows, tile);
-  const int padded_w = std::max(image.cols, tile);
-  const int pad_top = (padded_h - image.rows) / 2;
-  const int pad_left = (padded_w - image.cols) / 2;
-  cv::Mat source = image;
-  if (padded_h != image.rows || padded_w != image.cols) {
-    cv::copyMakeBorder(image, source, pad_top, padded_h - image.rows - pad_top, pad_left,
-                       padded_w - image.cols - pad_left, cv::BORDER_REFLECT_101);
+  SEGOID_CHECK(plan.options.batch_size >= 1, "predict_tiled: batch_size must be >= 1");
+  SEGOID_CHECK(plan.padded == cv::Size(std::max(image.cols, plan.options.tile_size),
+                                       std::max(image.rows, plan.options.tile_size)),
+               "predict_tiled: the tiling was planned for another image size");
+  const cv::Rect inner = padded_region(image.size(), plan.padded);
+  const cv::Mat source = pad_to(image, plan.padded, inner);
+  Blend blend(plan);
+  TiledRun run{source, plan, predict_batch, progress};
+  for (std::size_t start = 0; start < run.positions.size(); start += plan.options.batch_size) {
+    const std::size_t end = std::min(run.positions.size(), start + static_cast<std::size_t>(plan.options.batch_size));
+    blend.add(run, start, run.predict(start, end));
   }
-
-  const std::vector<int> rows = plan_axis(padded_h, tile, options.overlap);
-  const std::vector<int> cols = plan_axis(padded_w, tile, options.overlap);
-  const std::vector<float> profile = blend_profile(tile, options.blend);
-  std::vector<std::vector<float>> row_weights;
-  std::vector<std::vector<float>> col_weights;
-  // Tile weights are outer products w_row x w_col over a product grid, so their sum is the outer
-  // product of the 1-D sums: no H x W weight accumulator is needed.
-  std::vector<double> row_sum(padded_h, 0.0);
-  std::vector<double> col_sum(padded_w, 0.0);
-  for (int origin : rows) {
-    row_weights.push_back(axis_weights(profile, origin, padded_h, margin));
-    for (int i = 0; i < tile; ++i) row_sum[origin + i] += row_weights.back()[i];
-  }
-  for (int origin : cols) {
-    col_weights.push_back(axis_weights(profile, origin, padded_w, margin));
-    for (int i = 0; i < tile; ++i) col_sum[origin + i] += col_weights.back()[i];
-  }
-
-  struct TileRef {
-    int row_idx;
-    int col_idx;
-  };
-  std::vector<TileRef> plan;
-  for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
-    for (int c = 0; c < static_cast<int>(cols.size()); ++c) plan.push_back({r, c});
-  }
-
-  cv::Mat accumulator(padded_h, padded_w, CV_32FC1, cv::Scalar(0));
-  const int flips = options.flip_tta ? 4 : 1;
-  std::vector<cv::Mat> batch;
-  std::vector<cv::Mat> summed;
-  for (std::size_t start = 0; start < plan.size(); start += options.batch_size) {
-    const std::size_t end = std::min(plan.size(), start + static_cast<std::size_t>(options.batch_size));
-    summed.assign(end - start, cv::Mat());
-    for (int f = 0; f < flips; ++f) {
-      const int code = kFlipCodes[f];
-      batch.clear();
-      for (std::size_t t = start; t < end; ++t) {
-        const cv::Mat view = source(cv::Rect(cols[plan[t].col_idx], rows[plan[t].row_idx], tile, tile));
-        batch.push_back(code == kNoFlip ? view : unflip(view, code));  // flip is its own inverse
-      }
-      const std::vector<cv::Mat> probs = predict_batch(batch);
-      if (probs.size() != batch.size()) {
-        throw Error("tile predictor returned " + std::to_string(probs.size()) + " maps for " +
-                    std::to_string(batch.size()) + " tiles");
-      }
-      for (std::size_t i = 0; i < probs.size(); ++i) {
-        if (probs[i].type() != CV_32FC1 || probs[i].rows != tile || probs[i].cols != tile) {
-          throw Error("tile predictor returned a map that is not " + std::to_string(tile) + "x" +
-                      std::to_string(tile) + " CV_32FC1");
-        }
-        const cv::Mat p = unflip(probs[i], code);
-        if (summed[i].empty()) {
-          summed[i] = p.clone();
-        } else {
-          summed[i] += p;
-        }
-      }
-      if (progress) progress(static_cast<int>(end - start));
-    }
-    const float scale = 1.0f / static_cast<float>(flips);
-    for (std::size_t i = 0; i < summed.size(); ++i) {
-      const TileRef& ref = plan[start + i];
-      const std::vector<float>& wr = row_weights[ref.row_idx];
-      const std::vector<float>& wc = col_weights[ref.col_idx];
-      const int y0 = rows[ref.row_idx];
-      const int x0 = cols[ref.col_idx];
-      for (int y = 0; y < tile; ++y) {
-        if (wr[y] == 0.0f) continue;
-        const float* p = summed[i].ptr<float>(y);
-        float* acc = accumulator.ptr<float>(y0 + y) + x0;
-        const float row_scale = wr[y] * scale;
-        for (int x = 0; x < tile; ++x) acc[x] += p[x] * (row_scale * wc[x]);
-      }
-    }
-  }
-
-  for (int y = 0; y < padded_h; ++y) {
-    float* acc = accumulator.ptr<float>(y);
-    for (int x = 0; x < padded_w; ++x) {
-      const double total = row_sum[y] * col_sum[x];
-      SEGOID_CHECK(total > 0.0, "predict_tiled: a pixel received no tile weight");
-      acc[x] = static_cast<float>(acc[x] / total);
-    }
-  }
+  cv::Mat accumulator = blend.normalized();
   if (source.data == image.data) return accumulator;
-  return accumulator(cv::Rect(pad_left, pad_top, image.cols, image.rows)).clone();
+  return accumulator(inner).clone();
 }
 
 }  // namespace segoid::infer

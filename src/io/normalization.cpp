@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "segoid/core/enum_words.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::io {
@@ -73,13 +74,10 @@ cv::Mat scale_and_clip(const cv::Mat& pixels, double low, double high) {
 
 }  // namespace
 
-std::string to_string(Normalization n) { return n == Normalization::kRange ? "range" : "percentile"; }
-
-Normalization parse_normalization(const std::string& text) {
-  if (text == "range") return Normalization::kRange;
-  if (text == "percentile") return Normalization::kPercentile;
-  throw ConfigError("unknown normalization \"" + text + "\": expected \"range\" or \"percentile\"");
-}
+const core::EnumWords<Normalization> kNormalizationWords{{Normalization::kRange, "range"},
+                                                         {Normalization::kPercentile, "percentile"}};
+std::string to_string(Normalization n) { return kNormalizationWords.word(n); }
+Normalization parse_normalization(const std::string& text) { return kNormalizationWords.parse(text, "normalization"); }
 
 cv::Mat normalize_intensity(const cv::Mat& pixels, Normalization mode) {
   SEGOID_CHECK(pixels.channels() == 1 && (pixels.depth() == CV_8U || pixels.depth() == CV_16U || pixels.depth() == CV_32F),

@@ -43,7 +43,6 @@ class TiffHandle {
   TIFF* tif_ = nullptr;
   std::unique_ptr<TiffMessages> messages_;  // stable address handed to libtiff as user data
   TiffMessages* previous_ = nullptr;
-  std::size_t baseline_ = 0;        // collector of an enclosing handle on this thread
 };
 
 /// "cannot read \"<path>\": <problem>" as an IoError.

@@ -89,9 +89,12 @@ void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointIn
   if (options.folded_batchnorm) {
     throw ModelError("cannot save " + quoted(path) + ": the model is in inference form (folded BatchNorm)");
   }
-  if (options.encoder != info.encoder || options.in_channels != info.in_channels || options.classes != info.classes) {
-    throw ModelError("cannot save " + quoted(path) + ": info says " + info.encoder + "/" +
-                     std::to_string(info.in_channels) + "->" + std::to_string(info.classes) + " but the model is " +
+  const ModelDescription& described = info.model;
+  if (options.encoder != described.encoder || options.in_channels != described.in_channels ||
+      options.classes != described.classes) {
+    throw ModelError("cannot save " + quoted(path) + ": info says " + described.encoder + "/" +
+                     std::to_string(described.in_channels) + "->" + std::to_string(described.classes) +
+                     " but the model is " +
                      options.encoder + "/" + std::to_string(options.in_channels) + "->" +
                      std::to_string(options.classes));
   }
@@ -149,7 +152,7 @@ LoadedCheckpoint load_checkpoint(const fs::path& path, const torch::Device& devi
     }
     PythonCheckpoint python = read_python_checkpoint(path);
     loaded.info = python.info;
-    loaded.model = Unet(unet_options(loaded.info));
+    loaded.model = Unet(unet_options(loaded.info.model));
     load_state_dict(*loaded.model, python.model_state_dict, path.string());
     loaded.model->to(device);
     return loaded;
@@ -165,7 +168,7 @@ LoadedCheckpoint load_checkpoint(const fs::path& path, const torch::Device& devi
     entries.emplace_back(item.key().toStringRef(), item.value().toTensor());
   }
   try {
-    loaded.model = Unet(unet_options(loaded.info));
+    loaded.model = Unet(unet_options(loaded.info.model));
   } catch (const ModelError& e) {
     throw ModelError("checkpoint " + quoted(path) + ": " + e.what());
   }
@@ -193,5 +196,7 @@ CheckpointInfo read_checkpoint_info(const fs::path& path) {
   torch::serialize::InputArchive archive = open_archive(path);
   return read_info(archive, path);
 }
+
+ModelDescription read_model_description(const fs::path& checkpoint) { return read_checkpoint_info(checkpoint).model; }
 
 }  // namespace segoid::model

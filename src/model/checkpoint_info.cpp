@@ -2,10 +2,12 @@
 // The checkpoint info document: one structured JSON (version 2), and reading version 1's strings.
 #include "segoid/model/checkpoint_info.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 #include "segoid/core/error.hpp"
+#include "segoid/io/image_scale.hpp"
 
 namespace segoid::model {
 namespace {
@@ -92,25 +94,56 @@ Json parse_json_text(const std::string& text, const char* what) {
   }
 }
 
-}  // namespace
-
-double model_config_number(const CheckpointInfo& info, const char* key, double absent) {
-  if (info.config_yaml.empty()) return absent;
+/// model.<key> of an embedded training config as a number, or `absent`: where checkpoints written
+/// before the description had these keys kept them.
+double config_number(const std::string& config_yaml, const char* key, double absent) {
+  if (config_yaml.empty()) return absent;
   try {
-    const YAML::Node node = YAML::Load(info.config_yaml)["model"][key];
+    const YAML::Node node = YAML::Load(config_yaml)["model"][key];
     return node && node.IsScalar() ? node.as<double>() : absent;
   } catch (const YAML::Exception&) {
     return absent;
   }
 }
 
-UnetOptions unet_options(const CheckpointInfo& info) {
-  UnetOptions options;
-  options.encoder = info.encoder;
-  options.in_channels = info.in_channels;
-  options.classes = info.classes;
-  return options;
+/// The one writer of the model description into the info document.
+void description_to_json(const ModelDescription& d, Json& j) {
+  j["architecture"] = d.architecture;
+  j["encoder"] = d.encoder;
+  j["in_channels"] = d.in_channels;
+  j["classes"] = d.classes;
+  j["normalization"] = io::to_string(d.normalization);
+  j["patch_size"] = d.patch_size;
+  j["image_scale"] = d.image_scale;
+  j["training_pixel_size"] = d.training_pixel_size;
 }
+
+/// The one reader: every layout since format version 1 (see ModelDescription).
+ModelDescription description_from_json(const Json& j, const std::string& config_yaml, const std::string& source) {
+  ModelDescription d;
+  d.architecture = j.value("architecture", d.architecture);
+  j.at("encoder").get_to(d.encoder);
+  j.at("in_channels").get_to(d.in_channels);
+  j.at("classes").get_to(d.classes);
+  try {
+    d.normalization = io::parse_normalization(j.at("normalization").get<std::string>());
+  } catch (const ConfigError& e) {
+    throw ModelError("checkpoint \"" + source + "\": " + e.what());
+  }
+  j.at("patch_size").get_to(d.patch_size);
+  d.image_scale = j.contains("image_scale") ? j.at("image_scale").get<double>()
+                                            : config_number(config_yaml, "image_scale", d.image_scale);
+  d.training_pixel_size = j.contains("training_pixel_size")
+                              ? j.at("training_pixel_size").get<double>()
+                              : config_number(config_yaml, "training_pixel_size", d.training_pixel_size);
+  if (!(d.image_scale >= io::kMinImageScale && d.image_scale <= io::kMaxImageScale)) {
+    throw ModelError(fmt::format("checkpoint \"{}\": model.image_scale {} is outside {}-{}", source, d.image_scale,
+                                 io::kMinImageScale, io::kMaxImageScale));
+  }
+  return d;
+}
+
+}  // namespace
 
 std::string info_to_json(const CheckpointInfo& info) {
   Json config = nullptr;
@@ -124,11 +157,7 @@ std::string info_to_json(const CheckpointInfo& info) {
   Json j;
   j["format"] = kFormatName;
   j["format_version"] = kCheckpointFormatVersion;
-  j["encoder"] = info.encoder;
-  j["in_channels"] = info.in_channels;
-  j["classes"] = info.classes;
-  j["normalization"] = info.normalization;
-  j["patch_size"] = info.patch_size;
+  description_to_json(info.model, j);
   j["epoch"] = info.epoch;
   j["best_epoch"] = info.best_epoch;
   j["best_val_dice"] = info.best_val_dice;
@@ -161,11 +190,6 @@ CheckpointInfo info_from_json(const std::string& json, const std::string& source
       throw ModelError("checkpoint \"" + source + "\" has format version " + std::to_string(version) +
                        ", this SegOid reads up to " + std::to_string(kCheckpointFormatVersion) + ": update SegOid");
     }
-    j.at("encoder").get_to(info.encoder);
-    j.at("in_channels").get_to(info.in_channels);
-    j.at("classes").get_to(info.classes);
-    j.at("normalization").get_to(info.normalization);
-    j.at("patch_size").get_to(info.patch_size);
     j.at("epoch").get_to(info.epoch);
     j.at("best_epoch").get_to(info.best_epoch);
     j.at("best_val_dice").get_to(info.best_val_dice);
@@ -180,6 +204,7 @@ CheckpointInfo info_from_json(const std::string& json, const std::string& source
       if (!j.at("history").is_null()) info.history_json = j.at("history").dump();
       if (!j.at("trainer_state").is_null()) info.trainer_state_json = j.at("trainer_state").dump();
     }
+    info.model = description_from_json(j, info.config_yaml, source);
     // Absent in checkpoints written before they were recorded.
     info.encoder_weights_file = j.value("encoder_weights_file", std::string());
     info.encoder_weights_sha256 = j.value("encoder_weights_sha256", std::string());

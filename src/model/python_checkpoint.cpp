@@ -31,9 +31,9 @@ void infer_architecture(const StateDict& weights, CheckpointInfo& info, const fs
     throw ModelError("\"" + path.string() +
                      "\" is not an smp Unet checkpoint: encoder.conv1.weight or segmentation_head.0.weight missing");
   }
-  info.in_channels = static_cast<int>(conv1->size(1));
-  info.classes = static_cast<int>(head->size(0));
-  info.encoder = find_entry(weights, "encoder.layer3.5.conv1.weight") != nullptr ? "resnet34" : "resnet18";
+  info.model.in_channels = static_cast<int>(conv1->size(1));
+  info.model.classes = static_cast<int>(head->size(0));
+  info.model.encoder = find_entry(weights, "encoder.layer3.5.conv1.weight") != nullptr ? "resnet34" : "resnet18";
 }
 
 /// history: {name: [numbers]} -> JSON text; other shapes are skipped.
@@ -118,7 +118,7 @@ PythonCheckpoint read_python_checkpoint(const fs::path& path) {
   if (info_it != dict.end() && info_it->value().isString()) {
     info = info_from_json(info_it->value().toStringRef(), path.string());  // one of our exports
   } else {
-    info.normalization = "range";  // the Python tool scales by 1/255
+    info.model.normalization = io::Normalization::kRange;  // the Python tool scales by 1/255
     info.epoch = static_cast<int>(number_or(dict, "epoch", 0));
     info.best_epoch = info.epoch;
     info.best_val_dice = number_or(dict, "best_val_dice", 0.0);
@@ -128,7 +128,13 @@ PythonCheckpoint read_python_checkpoint(const fs::path& path) {
     // The Python tool saves its train.yaml as a dict under "config"; JSON text is valid YAML.
     const auto config_it = dict.find(c10::IValue(std::string("config")));
     if (config_it != dict.end() && config_it->value().isGenericDict()) {
-      info.config_yaml = value_to_json(config_it->value()).dump(2);
+      const nlohmann::json config = value_to_json(config_it->value());
+      info.config_yaml = config.dump(2);
+      // Its training patch size, when the config records one (else unknown: 0).
+      const nlohmann::json dataset = config.value("dataset", nlohmann::json::object());
+      if (dataset.is_object() && dataset.contains("patch_size") && dataset["patch_size"].is_number_integer()) {
+        info.model.patch_size = dataset["patch_size"].get<int>();
+      }
     }
   }
   infer_architecture(checkpoint.model_state_dict, info, path);

@@ -2,7 +2,6 @@
 // LibTorch thread and device set-up.
 #include "segoid/model/torch_runtime.hpp"
 
-#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <thread>
@@ -28,7 +27,5 @@ std::string resolve_device(const std::string& requested) {
   }
   throw ConfigError("device must be auto, cpu or cuda, got '" + requested + "'");
 }
-
-void init_worker_thread() { at::init_num_threads(); }
 
 }  // namespace segoid::model

@@ -10,10 +10,10 @@
 #include <map>
 
 #include "cross_validation_internal.hpp"
+#include "segoid/core/provenance.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
-#include "segoid/core/version.hpp"
 #include "segoid/data/manifest.hpp"
 #include "segoid/train/trainer.hpp"
 #include "segoid/train/contract.hpp"
@@ -78,9 +78,7 @@ std::string meta_yaml(const CvConfig& config, const std::vector<Fold>& folds) {
   e << YAML::Key << "train_config" << YAML::Value << YAML::BeginMap;
   train::emit_train_config(e, fingerprint_config(config.train));
   e << YAML::EndMap;
-  e << YAML::Key << "segoid" << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "version" << YAML::Value << core::version();
-  e << YAML::Key << "git_hash" << YAML::Value << core::git_hash() << YAML::EndMap;
+  core::emit_provenance(e, /*with_time=*/false);  // compared by a resumed run: no time
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }

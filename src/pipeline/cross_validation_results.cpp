@@ -11,9 +11,11 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/metrics.hpp"
-#include "segoid/pipeline/contract.hpp"
+#include "segoid/core/provenance.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/io/csv.hpp"
+#include "segoid/pipeline/contract.hpp"
+#include "segoid/report/report_document.hpp"
 
 namespace segoid::pipeline {
 namespace fs = std::filesystem;
@@ -37,11 +39,38 @@ std::string outcome_name(FoldOutcome o) {
   return "not run";
 }
 
-/// A Markdown table cell: '|' would end the cell.
-std::string md_cell(const std::string& text) {
-  std::string out;
-  for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
-  return out;
+/// REPORT.md of a cross-validation: the folds' table and the Dice over them.
+report::ReportDocument cv_report(const CvSummary& summary, const CvConfig& config) {
+  report::ReportDocument doc;
+  doc.title = "Cross-validation report";
+  doc.headline = {{"strategy", fmt::format("{} ({} folds, seed {})", to_string(config.cv.strategy),
+                                           summary.folds.size(), config.cv.seed)},
+                  {"images", config.cv.source_manifest.string()},
+                  {"completed folds", fmt::format("{} of {}", summary.n_completed, summary.folds.size())},
+                  {"SegOid", core::version_banner()}};
+  if (summary.n_completed > 0) {
+    doc.headline.emplace_back(
+        fmt::format("best validation Dice over {} fold(s)", summary.n_completed),
+        fmt::format("mean {:.4f} ± {:.4f} (std), min {:.4f}, max {:.4f}", summary.mean_dice, summary.std_dice,
+                    summary.min_dice, summary.max_dice));
+  }
+  report::ReportSection folds;
+  folds.title = "Folds";
+  folds.text = "Each fold is a full training run in `folds/fold_N/` (train.csv, val.csv, config.yaml, "
+               "val_metrics.csv, checkpoints/, tensorboard/); `cv_meta.yaml` lists the images of every fold.";
+  report::ReportTable table{"", {"Fold", "Validation images", "Best val Dice", "Best epoch", "Epochs", "Minutes"}, {}};
+  for (const FoldResult& r : summary.folds) {
+    if (completed(r)) {
+      table.rows.push_back({std::to_string(r.fold), join(r.validation, "; "), fmt::format("{:.4f}", r.best_val_dice),
+                            std::to_string(r.best_epoch), std::to_string(r.epochs_completed),
+                            fmt::format("{:.1f}", r.minutes)});
+    } else {
+      table.rows.push_back({std::to_string(r.fold), join(r.validation, "; "), outcome_name(r.outcome), "", "", ""});
+    }
+  }
+  folds.tables.push_back(std::move(table));
+  doc.sections.push_back(std::move(folds));
+  return doc;
 }
 
 }  // namespace
@@ -59,7 +88,7 @@ void write_fold_result(const fs::path& path, const FoldResult& result, const Fol
   e << YAML::Key << "final_train_dice" << YAML::Value << result.final_train_dice;
   e << YAML::Key << "minutes" << YAML::Value << result.minutes;
   e << YAML::Key << "best_checkpoint" << YAML::Value << best_checkpoint.string();
-  e << YAML::Key << "segoid_version" << YAML::Value << core::version();
+  core::emit_provenance(e);
   e << YAML::EndMap;
   core::write_file_atomic(path, std::string(e.c_str()) + "\n");
 }
@@ -139,33 +168,11 @@ void write_results(const CvSummary& summary, const CvConfig& config) {
   e << YAML::Key << "folds_planned" << YAML::Value << static_cast<int>(summary.folds.size());
   e << YAML::Key << "seed" << YAML::Value << config.cv.seed;
   e << YAML::Key << "source_manifest" << YAML::Value << config.cv.source_manifest.string();
-  e << YAML::Key << "version" << YAML::Value << core::version();
-  e << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
+  core::emit_provenance(e);
   e << YAML::EndMap;
   core::write_file_atomic(dir / contract::kCvSummaryYaml, std::string(e.c_str()) + "\n");
 
-  std::string md = "# Cross-validation report\n\n";
-  md += fmt::format("Strategy **{}** ({} folds, seed {}) on `{}`; SegOid {} ({}).\n\n", to_string(config.cv.strategy),
-                    summary.folds.size(), config.cv.seed, config.cv.source_manifest.string(), core::version(),
-                    core::git_hash());
-  md += fmt::format("Completed folds: {} of {}.\n\n", summary.n_completed, summary.folds.size());
-  md += "| Fold | Validation images | Best val Dice | Best epoch | Epochs | Minutes |\n";
-  md += "|---:|---|---:|---:|---:|---:|\n";
-  for (const FoldResult& r : summary.folds) {
-    if (completed(r)) {
-      md += fmt::format("| {} | {} | {:.4f} | {} | {} | {:.1f} |\n", r.fold, md_cell(join(r.validation, "; ")),
-                        r.best_val_dice, r.best_epoch, r.epochs_completed, r.minutes);
-    } else {
-      md += fmt::format("| {} | {} | {} | | | |\n", r.fold, md_cell(join(r.validation, "; ")), outcome_name(r.outcome));
-    }
-  }
-  if (summary.n_completed > 0) {
-    md += fmt::format("\n**Best validation Dice over {} fold(s):** mean {:.4f} ± {:.4f} (std), min {:.4f}, max {:.4f}.\n",
-                      summary.n_completed, summary.mean_dice, summary.std_dice, summary.min_dice, summary.max_dice);
-  }
-  md += "\nEach fold is a full training run in `folds/fold_N/` (train.csv, val.csv, config.yaml, "
-        "val_metrics.csv, checkpoints/, tensorboard/); `cv_meta.yaml` lists the images of every fold.\n";
-  core::write_file_atomic(dir / "REPORT.md", md);
+  report::write_markdown_report(dir / "REPORT.md", cv_report(summary, config));
 }
 
 std::string format_cv_summary(const CvSummary& summary, const CvConfig& config) {

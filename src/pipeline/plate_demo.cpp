@@ -77,9 +77,9 @@ PlateDemoResult run_plate_demo(const PlateDemoOptions& options) {
   predict.output_dir = out / "inference";
   predict.save_probabilities = false;
   predict.force = options.force;
-  predict.min_object_area = kMinObjectAreaPx;
-  predict.threads = options.threads;
-  predict.cache_dir = options.cache_dir;
+  predict.postprocess.min_object_area = kMinObjectAreaPx;
+  predict.runtime.threads = options.threads;
+  predict.runtime.cache_dir = options.cache_dir;
   infer::run_predict_full(predict);
 
   std::cout << "[3/4] measuring the spheroids (and matching them to the true masks)\n";

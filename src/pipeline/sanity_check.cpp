@@ -13,11 +13,11 @@
 
 #include "segoid/analysis/instance_eval.hpp"
 #include "segoid/analysis/region_props.hpp"
+#include "segoid/core/provenance.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/rng.hpp"
-#include "segoid/core/version.hpp"
 #include "segoid/data/manifest.hpp"
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/io/image_io.hpp"
@@ -76,15 +76,15 @@ fs::path write_loss_curve(const train::TrainResult& run, const fs::path& run_dir
 void predict_and_compare(const train::TrainConfig& config, const SanityCriteria& criteria,
                          const fs::path& checkpoint, const fs::path& cache_dir, SanityResult& result) {
   infer::PredictConfig predict;
-  predict.cache_dir = cache_dir;
+  predict.runtime.cache_dir = cache_dir;
   predict.checkpoint = checkpoint;
   predict.manifest = config.data.val_manifest;
   predict.data_root = config.data.data_root;
   predict.output_dir = result.run_dir / "predictions";
   predict.save_probabilities = false;
-  predict.min_object_area = kMinObjectAreaPx;
-  predict.device = config.device;
-  predict.threads = config.threads;
+  predict.postprocess.min_object_area = kMinObjectAreaPx;
+  predict.runtime.device = config.device;
+  predict.runtime.threads = config.threads;
   const infer::PredictSummary summary = infer::run_predict_full(predict);
   result.image_dice = summary.mean_dice;
 
@@ -141,7 +141,8 @@ void write_report(const SanityResult& r, const fs::path& config_path) {
   out << YAML::Key << "whole_image_dice" << YAML::Value << r.image_dice;
   out << YAML::Key << "mean_centroid_shift_px" << YAML::Value << r.mean_centroid_shift_px;
   out << YAML::Key << "matched_objects" << YAML::Value << r.matched_objects;
-  out << YAML::Key << "segoid_version" << YAML::Value << core::version_banner() << YAML::EndMap;
+  core::emit_provenance(out);
+  out << YAML::EndMap;
   core::write_file_atomic(r.run_dir / "sanity_report.yaml", std::string(out.c_str()) + "\n");
 }
 

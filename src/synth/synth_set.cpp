@@ -2,6 +2,7 @@
 // Writes a synthetic plate set: image/mask TIFF pairs, a truth table and the resolved config.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include <chrono>
 #include <sstream>
@@ -9,7 +10,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/progress.hpp"
-#include "segoid/core/version.hpp"
+#include "segoid/core/provenance.hpp"
 #include "segoid/synth/synth_plate.hpp"
 #include "segoid/synth/synth_style.hpp"
 #include "segoid/io/image_io.hpp"
@@ -26,10 +27,13 @@ bool is_non_empty_dir(const fs::path& dir) {
 }
 
 std::string config_yaml(const SynthConfig& c, int n_images) {
+  YAML::Emitter provenance;
+  provenance << YAML::BeginMap;
+  core::emit_provenance(provenance, /*with_time=*/false);  // the same seed gives the same files
+  provenance << YAML::EndMap;
   std::ostringstream out;
   out << "# segoid synth: resolved configuration\n"
-      << "segoid_version: " << core::version() << "\n"
-      << "git_hash: " << core::git_hash() << "\n"
+      << provenance.c_str() << "\n"
       << "images: " << n_images << "\n"
       << "seed: " << c.seed << "\n"
       << "style: " << c.style << "\n"

@@ -105,6 +105,17 @@ void place_field(Scene& scene, core::Rng& rng, const FieldPlan& plan) {
   }
 }
 
+/// A field of objects min_diameter..min_diameter x `spread` px across, covering a random 8-25% of
+/// the image (2 to 40 objects), placed on `scene`.
+void place_sparse_field(Scene& scene, core::Rng& rng, double min_diameter, double spread) {
+  FieldPlan plan;
+  plan.min_diameter = min_diameter;
+  plan.max_diameter = plan.min_diameter * spread;
+  const double mean_area = 0.25 * kPi * plan.min_diameter * plan.max_diameter;
+  plan.count = std::clamp(static_cast<int>(rng.uniform(0.08, 0.25) * scene.structure.total() / mean_area), 2, 40);
+  place_field(scene, rng, plan);
+}
+
 // Multiplies a linear gradient, off-centre vignetting and blotches into the light field.
 void apply_illumination(const CommonLook& c, core::Rng& rng, cv::Mat& light) {
   const double half_diagonal = 0.5 * std::hypot(light.cols, light.rows);
@@ -230,12 +241,7 @@ void ula_scene(Scene& scene, const CommonLook& c, const SynthConfig& config, cor
 void fluorescence_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Params& params) {
   const double background = rng.uniform(0.01, 0.06);
   scene.structure.setTo(background);
-  FieldPlan plan;
-  plan.min_diameter = 18.0 * c.magnification;
-  plan.max_diameter = plan.min_diameter * 1.6;
-  const double mean_area = 0.25 * kPi * plan.min_diameter * plan.max_diameter;
-  plan.count = std::clamp(static_cast<int>(rng.uniform(0.08, 0.25) * scene.structure.total() / mean_area), 2, 40);
-  place_field(scene, rng, plan);
+  place_sparse_field(scene, rng, 18.0 * c.magnification, /*spread=*/1.6);
   for (int label = 1; label <= static_cast<int>(scene.objects.size()); ++label) {
     ObjectLook look;
     look.model = LookModel::kFluorescent;
@@ -251,12 +257,7 @@ void fluorescence_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Param
 
 void phase_scene(Scene& scene, const CommonLook& c, core::Rng& rng, Params& params) {
   scene.structure.setTo(1.0);
-  FieldPlan plan;
-  plan.min_diameter = 16.0 * c.magnification;
-  plan.max_diameter = plan.min_diameter * 1.8;
-  const double mean_area = 0.25 * kPi * plan.min_diameter * plan.max_diameter;
-  plan.count = std::clamp(static_cast<int>(rng.uniform(0.08, 0.25) * scene.structure.total() / mean_area), 2, 40);
-  place_field(scene, rng, plan);
+  place_sparse_field(scene, rng, 16.0 * c.magnification, /*spread=*/1.8);
   const double halo = rng.uniform(0.3, 0.9), shade = rng.uniform(5.0, 14.0);
   for (int label = 1; label <= static_cast<int>(scene.objects.size()); ++label) {
     ObjectLook look;

@@ -49,11 +49,7 @@ ConfusionCounts confusion_counts(const torch::Tensor& logits, const torch::Tenso
 EpochMetrics finalize_metrics(double loss_sum, std::int64_t patches, const ConfusionCounts& c) {
   EpochMetrics m;
   m.loss = patches > 0 ? loss_sum / static_cast<double>(patches) : 0.0;
-  const core::Scores s = core::scores_from_counts(c);
-  m.dice = s.dice;
-  m.iou = s.iou;
-  m.precision = s.precision;
-  m.recall = s.recall;
+  core::assign_scores(core::scores_from_counts(c), m);
   return m;
 }
 

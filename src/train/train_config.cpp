@@ -11,8 +11,9 @@
 #include "segoid/core/config_node.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/unet_size.hpp"
-#include "segoid/core/version.hpp"
+#include "segoid/core/provenance.hpp"
 #include "segoid/io/image_scale.hpp"
+#include "segoid/io/normalization.hpp"
 
 namespace segoid::train {
 namespace {
@@ -26,77 +27,23 @@ constexpr const char* kSanity = "sanity_check";
 
 /// Every key of train.yaml, in file order. Add a key here (see core/config_table.hpp).
 core::ConfigTable<C> make_table() {
-  using A = AugmentSection;
   using D = DatasetSection;
+  using L = LrSchedulerSection;
   using M = ModelSection;
   using T = TrainingSection;
-  return {
+  core::ConfigTable<C> rows = {
       key<C>("data.train_manifest", &C::data, &DataSection::train_manifest).help("CSV with image/mask columns (training)")
           .flag("--train-manifest", {kSanity}),
       key<C>("data.val_manifest", &C::data, &DataSection::val_manifest).help("CSV with image/mask columns (validation)")
           .flag("--val-manifest", {kSanity}),
       key<C>("data.data_root", &C::data, &DataSection::data_root).help("root for relative paths inside the manifests"),
 
-      key<C>("dataset.patch_size", &C::dataset, &D::patch_size)
-          .range(core::kUnetSizeMultiple, 8192).multiple_of(core::kUnetSizeMultiple)
-          .help("training patch side, pixels; about 2.5x the spheroid diameter").flag("--patch-size", {kSanity}),
-      key<C>("dataset.patches_per_image", &C::dataset, &D::patches_per_image).range(1, kMany)
-          .help("patches per image per epoch (validation: a fixed set of as many)")
-          .flag("--patches-per-image", {kSanity}),
-      key<C>("dataset.positive_ratio", &C::dataset, &D::positive_ratio).range(0, 1)
-          .help("share of patches centred on a foreground pixel"),
-      key<C>("dataset.negative_threshold", &C::dataset, &D::negative_threshold).range(0, 1)
-          .help("a negative patch covers less than this fraction of foreground"),
-      key<C>("dataset.max_jitter", &C::dataset, &D::max_jitter).range(0, 0.5)
-          .help("positive centre moved by up to this fraction of patch_size"),
-      key<C>("dataset.augmentation.enabled", &C::dataset, &D::augmentation, &A::enabled)
-          .help("augment training patches (image and mask move together)"),
-      key<C>("dataset.augmentation.horizontal_flip", &C::dataset, &D::augmentation, &A::horizontal_flip).range(0, 1)
-          .help("probability of a horizontal flip"),
-      key<C>("dataset.augmentation.vertical_flip", &C::dataset, &D::augmentation, &A::vertical_flip).range(0, 1)
-          .help("probability of a vertical flip"),
-      key<C>("dataset.augmentation.rotate_90", &C::dataset, &D::augmentation, &A::rotate_90).range(0, 1)
-          .help("probability of a 90/180/270 degree rotation"),
-      key<C>("dataset.augmentation.brightness_limit", &C::dataset, &D::augmentation, &A::brightness_limit).range(0, 1)
-          .help("additive brightness shift within +-limit (image in [0, 1])"),
-      key<C>("dataset.augmentation.contrast_limit", &C::dataset, &D::augmentation, &A::contrast_limit).range(0, 1)
-          .help("contrast gain within 1 +- limit"),
-      key<C>("dataset.augmentation.brightness_contrast", &C::dataset, &D::augmentation, &A::brightness_contrast)
-          .range(0, 1).help("probability of the brightness/contrast change (albumentations' p)"),
-      // Robustness transforms (SegOid's own): each is off unless a config names its probability.
-      key<C>("dataset.augmentation.scale", &C::dataset, &D::augmentation, &A::scale).range(0, 1)
-          .help("probability of a zoom about the patch centre (mask: nearest)"),
-      key<C>("dataset.augmentation.scale_min", &C::dataset, &D::augmentation, &A::scale_min).range(0.25, 1)
-          .help("smallest zoom factor (drawn log-uniform up to scale_max)"),
-      key<C>("dataset.augmentation.scale_max", &C::dataset, &D::augmentation, &A::scale_max).range(1, 4)
-          .help("largest zoom factor"),
-      key<C>("dataset.augmentation.grid_distortion", &C::dataset, &D::augmentation, &A::grid_distortion).range(0, 1)
-          .help("probability of a smooth grid warp (image and mask)"),
-      key<C>("dataset.augmentation.grid_cells", &C::dataset, &D::augmentation, &A::grid_cells).range(1, 16)
-          .help("grid cells per side"),
-      key<C>("dataset.augmentation.grid_magnitude", &C::dataset, &D::augmentation, &A::grid_magnitude).range(0, 0.5)
-          .help("largest shift of a grid corner, fraction of a cell"),
-      key<C>("dataset.augmentation.gamma", &C::dataset, &D::augmentation, &A::gamma).range(0, 1)
-          .help("probability of out = in^g"),
-      key<C>("dataset.augmentation.gamma_min", &C::dataset, &D::augmentation, &A::gamma_min).range(0.2, 1)
-          .help("smallest exponent g (drawn log-uniform up to gamma_max)"),
-      key<C>("dataset.augmentation.gamma_max", &C::dataset, &D::augmentation, &A::gamma_max).range(1, 5)
-          .help("largest exponent g"),
-      key<C>("dataset.augmentation.blur", &C::dataset, &D::augmentation, &A::blur).range(0, 1)
-          .help("probability of a Gaussian blur (defocus)"),
-      key<C>("dataset.augmentation.blur_sigma_min", &C::dataset, &D::augmentation, &A::blur_sigma_min).range(0, 10)
-          .help("smallest blur sigma, px"),
-      key<C>("dataset.augmentation.blur_sigma_max", &C::dataset, &D::augmentation, &A::blur_sigma_max).range(0, 10)
-          .help("largest blur sigma, px (>= blur_sigma_min)"),
-      key<C>("dataset.augmentation.noise", &C::dataset, &D::augmentation, &A::noise).range(0, 1)
-          .help("probability of additive Gaussian noise (clipped to [0, 1])"),
-      key<C>("dataset.augmentation.noise_sd_min", &C::dataset, &D::augmentation, &A::noise_sd_min).range(0, 0.5)
-          .help("smallest noise sd, intensity units of the normalized image"),
-      key<C>("dataset.augmentation.noise_sd_max", &C::dataset, &D::augmentation, &A::noise_sd_max).range(0, 0.5)
-          .help("largest noise sd (>= noise_sd_min)"),
-      key<C>("dataset.augmentation.invert", &C::dataset, &D::augmentation, &A::invert).range(0, 1)
-          .help("probability of out = 1 - in (dark-on-bright <-> bright-on-dark)"),
-
+  };
+  // The dataset sections' rows are the sampler's and the augmentation's own (data/).
+  rows = core::joined_tables(std::move(rows), core::nested_table(data::sampling_config_table(), &C::dataset));
+  rows = core::joined_tables(std::move(rows),
+                             core::nested_table(data::augment_config_table(), &C::dataset, &D::augmentation));
+  return core::joined_tables(std::move(rows), {
       key<C>("model.architecture", &C::model, &M::architecture).choices({"unet"}).help("network (only unet)"),
       key<C>("model.encoder", &C::model, &M::encoder).choices({"resnet18", "resnet34"}).help("U-Net encoder"),
       key<C>("model.encoder_weights", &C::model, &M::encoder_weights).choices({"imagenet"}).or_null()
@@ -145,15 +92,15 @@ core::ConfigTable<C> make_table() {
       key<C>("early_stopping.min_delta", &C::early_stopping, &EarlyStoppingSection::min_delta).range(0, 1)
           .help("improvement must exceed best + min_delta"),
 
-      key<C>("lr_scheduler.enabled", &C::lr_scheduler, &LrSchedulerSection::enabled)
+      key<C>("lr_scheduler.enabled", &C::lr_scheduler, &L::enabled)
           .help("ReduceLROnPlateau on validation loss"),
-      key<C>("lr_scheduler.mode", &C::lr_scheduler, &LrSchedulerSection::mode).choices({"min", "max"})
+      key<C>("lr_scheduler.mode", &C::lr_scheduler, &PlateauOptions::mode).choices({"min", "max"})
           .help("min: the monitored loss should go down"),
-      key<C>("lr_scheduler.factor", &C::lr_scheduler, &LrSchedulerSection::factor).range(1e-12, 1 - 1e-12)
+      key<C>("lr_scheduler.factor", &C::lr_scheduler, &PlateauOptions::factor).range(1e-12, 1 - 1e-12)
           .help("lr <- lr x factor on a plateau"),
-      key<C>("lr_scheduler.patience", &C::lr_scheduler, &LrSchedulerSection::patience).range(0, kMany)
+      key<C>("lr_scheduler.patience", &C::lr_scheduler, &PlateauOptions::patience).range(0, kMany)
           .help("epochs without improvement before reducing"),
-      key<C>("lr_scheduler.min_lr", &C::lr_scheduler, &LrSchedulerSection::min_lr).range(0, 10)
+      key<C>("lr_scheduler.min_lr", &C::lr_scheduler, &PlateauOptions::min_lr).range(0, 10)
           .help("learning rate floor"),
 
       key<C>("checkpointing.save_best", &C::checkpointing, &CheckpointingSection::save_best)
@@ -186,7 +133,7 @@ core::ConfigTable<C> make_table() {
       key<C>("mixed_precision", &C::mixed_precision).help("float16 autocast, CUDA only"),
       key<C>("normalization", &C::normalization).choices({"percentile", "range"})
           .help("percentile: per image p1..p99.8 to [0, 1]; range: the type's maximum (Python's /255)"),
-  };
+  });
 }
 
 }  // namespace
@@ -197,8 +144,11 @@ const core::ConfigTable<TrainConfig>& train_config_table() {
 }
 
 void read_train_config(core::ConfigNode& root, TrainConfig& config) {
-  core::read_table(root, train_config_table(), config);
-  // Provenance written by to_yaml(); read back without effect so that a run's config.yaml loads.
+  const std::set<std::string> named = core::read_table(root, train_config_table(), config);
+  config.named_keys.insert(named.begin(), named.end());
+  // Provenance written by to_yaml(); read back without effect so that a run's config.yaml loads
+  // (and the `segoid:` section of config.yaml files written before core/provenance).
+  root.accept({core::kProvenanceVersion, core::kProvenanceGitHash, core::kProvenanceTime});
   if (root.has("segoid")) {
     spdlog::debug("{}: ignoring provenance section 'segoid'", root.file());
     root.section("segoid").accept({"version", "git_hash"});
@@ -221,16 +171,23 @@ TrainConfig load_train_config(const std::filesystem::path& path) {
 void validate_train_config(const TrainConfig& c, const std::string& origin) {
   core::validate_table(train_config_table(), c, origin);
   // Checks across keys (a row checks one key).
-  const AugmentSection& a = c.dataset.augmentation;
-  if (a.blur_sigma_max < a.blur_sigma_min) {
-    throw ConfigError(origin + ": dataset.augmentation.blur_sigma_max must be >= blur_sigma_min");
-  }
-  if (a.noise_sd_max < a.noise_sd_min) {
-    throw ConfigError(origin + ": dataset.augmentation.noise_sd_max must be >= noise_sd_min");
-  }
+  data::validate(c.dataset.augmentation, origin);
   if (c.loss.bce_weight + c.loss.dice_weight <= 0) {
     throw ConfigError(origin + ": loss.bce_weight + loss.dice_weight must be > 0");
   }
+}
+
+model::ModelDescription model_description(const TrainConfig& config) {
+  model::ModelDescription d;
+  d.architecture = config.model.architecture;
+  d.encoder = config.model.encoder;
+  d.in_channels = config.model.in_channels;
+  d.classes = config.model.classes;
+  d.normalization = io::parse_normalization(config.normalization);
+  d.image_scale = config.model.image_scale;
+  d.training_pixel_size = config.model.training_pixel_size;
+  d.patch_size = config.dataset.patch_size;
+  return d;
 }
 
 void emit_train_config(YAML::Emitter& out, const TrainConfig& config) {
@@ -242,10 +199,7 @@ std::string to_yaml(const TrainConfig& c) {
   e.SetDoublePrecision(17);
   e << YAML::BeginMap;
   emit_train_config(e, c);
-  e << YAML::Key << "segoid" << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "version" << YAML::Value << core::version();
-  e << YAML::Key << "git_hash" << YAML::Value << core::git_hash();
-  e << YAML::EndMap;
+  core::emit_provenance(e, /*with_time=*/false);  // embedded in checkpoints: no time
   e << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }

@@ -17,20 +17,21 @@ model::Unet init_model_from(const TrainConfig& config, std::vector<model::Parent
   torch::manual_seed(config.seed);  // no random draws follow, but keep the RNG state as build_model leaves it
   model::LoadedCheckpoint parent = model::load_checkpoint(path);  // SegOid .pt or Python .pth
   const model::CheckpointInfo& info = parent.info;
-  if (info.encoder != config.model.encoder || info.in_channels != config.model.in_channels ||
-      info.classes != config.model.classes) {
-    throw ConfigError("model.init_checkpoint \"" + path.string() + "\" holds a " + info.encoder + " U-Net with " +
-                      std::to_string(info.in_channels) + " input and " + std::to_string(info.classes) +
+  const model::ModelDescription& described = info.model;
+  if (described.encoder != config.model.encoder || described.in_channels != config.model.in_channels ||
+      described.classes != config.model.classes) {
+    throw ConfigError("model.init_checkpoint \"" + path.string() + "\" holds a " + described.encoder + " U-Net with " +
+                      std::to_string(described.in_channels) + " input and " + std::to_string(described.classes) +
                       " output channel(s), but the config asks for " + config.model.encoder + " with " +
                       std::to_string(config.model.in_channels) + " and " + std::to_string(config.model.classes) +
                       ": set model.encoder/in_channels/classes to match");
   }
-  if (info.normalization != config.normalization) {
+  if (const std::string normalization = io::to_string(described.normalization); normalization != config.normalization) {
     spdlog::warn("\"{}\" was trained with normalization: {}, this run uses {}: the model first sees inputs "
                  "scaled differently (set normalization: {} to keep its scaling)",
-                 path.string(), info.normalization, config.normalization, info.normalization);
+                 path.string(), normalization, config.normalization, normalization);
   }
-  if (const double scale = model::model_config_number(info, "image_scale", 1.0); scale != config.model.image_scale) {
+  if (const double scale = described.image_scale; scale != config.model.image_scale) {
     spdlog::warn("\"{}\" was trained on images resized by {} (model.image_scale), this run uses {}: it first sees "
                  "objects at another size (set model.image_scale: {} to keep its scale)",
                  path.string(), scale, config.model.image_scale, scale);

@@ -13,11 +13,10 @@
 namespace segoid::train {
 namespace fs = std::filesystem;
 
-fs::path create_unique_run_dir(const fs::path& parent) {
+fs::path create_unique_run_dir(const fs::path& parent, std::time_t now) {
   std::error_code ec;
   fs::create_directories(parent, ec);
   if (ec) throw IoError("cannot create run folder parent \"" + parent.string() + "\": " + ec.message());
-  const std::time_t now = std::time(nullptr);
   std::tm local{};
   localtime_r(&now, &local);
   char stamp[32];

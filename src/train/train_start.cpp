@@ -16,16 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-data::SamplingConfig sampling_config(const TrainConfig& c) {
-  data::SamplingConfig s;
-  s.patch_size = c.dataset.patch_size;
-  s.patches_per_image = c.dataset.patches_per_image;
-  s.positive_ratio = c.dataset.positive_ratio;
-  s.negative_threshold = c.dataset.negative_threshold;
-  s.max_jitter = c.dataset.max_jitter;
-  return s;
-}
-
 /// The layout to train in: the checkpoint's on resume (so a resumed run stays bit-exact), else
 /// forced by training.memory_format or measured on this machine (cached in options.cache_dir).
 model::SpeedChoice choose_layout(const TrainConfig& config, const TrainOptions& options, int threads,
@@ -73,12 +63,7 @@ Optimization make_optimization(const Setup& setup, Provenance& provenance) {
   o.optimizer = std::make_unique<torch::optim::AdamW>(
       o.model->parameters(),
       torch::optim::AdamWOptions(config.training.learning_rate).weight_decay(config.training.weight_decay));
-  PlateauOptions plateau;
-  plateau.mode = config.lr_scheduler.mode;
-  plateau.factor = config.lr_scheduler.factor;
-  plateau.patience = config.lr_scheduler.patience;
-  plateau.min_lr = config.lr_scheduler.min_lr;
-  o.scheduler = std::make_unique<ReduceLrOnPlateau>(config.training.learning_rate, plateau);
+  o.scheduler = std::make_unique<ReduceLrOnPlateau>(config.training.learning_rate, config.lr_scheduler);
   if (setup.autocast) o.scaler = std::make_unique<GradScaler>();
   return o;
 }
@@ -132,11 +117,11 @@ Session start_session(const TrainConfig& config, const TrainOptions& options) {
 Data make_data(const TrainConfig& config, std::vector<data::TrainingImage> train_images,
                std::vector<data::TrainingImage> val_images) {
   Data d;
-  d.train_sampler = std::make_unique<data::PatchSampler>(std::move(train_images), sampling_config(config),
+  d.train_sampler = std::make_unique<data::PatchSampler>(std::move(train_images), config.dataset,
                                                          config.dataset.augmentation, config.seed);
   data::AugmentConfig no_augment;
   no_augment.enabled = false;
-  const data::PatchSampler val_sampler(std::move(val_images), sampling_config(config), no_augment, config.seed);
+  const data::PatchSampler val_sampler(std::move(val_images), config.dataset, no_augment, config.seed);
   d.val_patches = val_sampler.validation_patches(config.dataset.patches_per_image);
   return d;
 }

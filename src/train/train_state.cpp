@@ -30,11 +30,7 @@ void save_session(Session& s, const std::filesystem::path& path) {
   const TrainConfig& config = s.setup.config;
   const Optimization& o = s.optimization;
   model::CheckpointInfo info;
-  info.encoder = config.model.encoder;
-  info.in_channels = config.model.in_channels;
-  info.classes = config.model.classes;
-  info.normalization = config.normalization;
-  info.patch_size = config.dataset.patch_size;
+  info.model = model_description(config);
   info.config_yaml = to_yaml(config);
   info.encoder_weights_file = s.provenance.encoder_weights.file.string();
   info.encoder_weights_sha256 = s.provenance.encoder_weights.sha256;
@@ -57,8 +53,8 @@ void restore_session(const std::filesystem::path& path, const Setup& setup, Opti
                      Progress& progress, Provenance& provenance) {
   model::LoadedCheckpoint loaded = model::load_checkpoint(path, setup.device, optimization.optimizer.get());
   const model::CheckpointInfo& info = loaded.info;
-  if (info.encoder != setup.config.model.encoder) {
-    throw ModelError("cannot resume from \"" + path.string() + "\": it holds a " + info.encoder +
+  if (info.model.encoder != setup.config.model.encoder) {
+    throw ModelError("cannot resume from \"" + path.string() + "\": it holds a " + info.model.encoder +
                      " model, the config asks for " + setup.config.model.encoder);
   }
   if (info.trainer_state_json.empty()) {

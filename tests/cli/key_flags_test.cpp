@@ -122,9 +122,9 @@ TEST(KeyFlagsTest, FlagsOverrideTheConfigFileAndAbsentFlagsKeepIt) {
   infer::PredictConfig config;
   infer::load_predict_config(dir / "predict.yaml", config);
   parsed_predict("--tile-size 512 --no-fill-holes").flags->apply(config);
-  EXPECT_EQ(config.tile_size, 512);
-  EXPECT_FALSE(config.fill_holes);
-  EXPECT_DOUBLE_EQ(config.overlap, 0.5);
+  EXPECT_EQ(config.tiling.tile_size, 512);
+  EXPECT_FALSE(config.postprocess.fill_holes);
+  EXPECT_DOUBLE_EQ(config.tiling.overlap, 0.5);
 }
 
 TEST(KeyFlagsTest, OutOfRangeFlagValuesAreRefusedNamingTheFlag) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "segoid/core/error.hpp"
 
 namespace segoid::core {
@@ -82,6 +84,15 @@ TEST(ConfigTableTest, ReadsEveryTypeAndKeepsAbsentDefaults) {
   EXPECT_EQ(s.mode, Mode::kSlow);
   EXPECT_TRUE(parse("inner: {weights: None}\n").inner.weights.empty());
   EXPECT_DOUBLE_EQ(parse("inner: {rate: 0.75}\n").inner.ratio, 0.75);
+}
+
+TEST(ConfigTableTest, ReadReturnsTheKeysTheFileNamed) {
+  ConfigNode root = ConfigNode::parse("size: 64\ninner: {rate: 0.5}\ncalibration: {pixel: ~}\nmode: fast\n", "s.yaml");
+  Sample s;
+  const std::set<std::string> named = read_table(root, table(), s);
+  root.finish();
+  // Values equal to the defaults count; an alias counts as its row; null counts; absent keys do not.
+  EXPECT_EQ(named, (std::set<std::string>{"size", "inner.ratio", "calibration.pixel", "mode"}));
 }
 
 TEST(ConfigTableTest, UnknownKeySuggestsARowEvenWhenAbsent) {

@@ -370,6 +370,7 @@ TEST(PostprocessTest, TheChainJudgesAnObjectWithItsFilledHoles) {
   prob(cv::Rect(5, 5, 7, 7)).setTo(0.9);
   prob(cv::Rect(7, 7, 3, 3)).setTo(0.1);
   PostprocessOptions options;
+  options.min_object_area = 0;  // the 40-pixel ring is judged by its probability alone
   options.min_mean_probability = 0.8;
   EXPECT_EQ(cv::countNonZero(postprocess(prob, options)), 0);
   options.fill_holes = false;

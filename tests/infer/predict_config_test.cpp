@@ -24,8 +24,8 @@ TEST(PredictConfigTest, ConfigFileIsStrict) {
   }
   PredictConfig shipped;
   load_predict_config(test::source_dir() / "configs" / "predict.yaml", shipped);
-  EXPECT_EQ(shipped.overlap, 0.25);
-  EXPECT_EQ(shipped.blend, "gaussian");
+  EXPECT_EQ(shipped.tiling.overlap, 0.25);
+  EXPECT_EQ(to_string(shipped.tiling.blend), "gaussian");
 }
 
 }  // namespace

@@ -27,8 +27,8 @@ const fs::path& shard_checkpoint() {
     torch::manual_seed(1);
     model::Unet net(model::UnetOptions{});
     model::CheckpointInfo info;
-    info.patch_size = 64;
-    info.normalization = "range";
+    info.model.patch_size = 64;
+    info.model.normalization = io::Normalization::kRange;
     const fs::path p = dir / "tiny.pt";
     model::save_checkpoint(p, net, info);
     return p;

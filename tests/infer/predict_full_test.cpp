@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include <functional>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <yaml-cpp/yaml.h>
@@ -32,14 +34,15 @@ namespace fs = std::filesystem;
 constexpr int kTile = 64;
 
 /// A random-weight resnet18 U-Net (seed 0: the same weights every time) with training patch size
-/// kTile, saved at `path` with `config_yaml` as its training config.
-fs::path write_tiny_checkpoint(const fs::path& path, const std::string& config_yaml = "") {
+/// kTile and range normalization, saved at `path` with what `describe` adds to its description.
+fs::path write_tiny_checkpoint(const fs::path& path,
+                               const std::function<void(model::ModelDescription&)>& describe = {}) {
   torch::manual_seed(0);
   model::Unet net(model::UnetOptions{});
   model::CheckpointInfo info;
-  info.patch_size = kTile;
-  info.normalization = "range";
-  info.config_yaml = config_yaml;
+  info.model.patch_size = kTile;
+  info.model.normalization = io::Normalization::kRange;
+  if (describe) describe(info.model);
   model::save_checkpoint(path, net, info);
   return path;
 }
@@ -242,7 +245,7 @@ TEST(PredictFullTest, PixelSizeTravelsFromImageToQuantify) {
   EXPECT_EQ(output.find("trained at"), std::string::npos) << output;  // no training pixel size: no warning
 
   // A model trained at 0.4 µm/px sees these objects at twice the scale: predict_full warns.
-  write_tiny_checkpoint(dir / "scaled.pt", "model:\n  training_pixel_size: 0.4\n");
+  write_tiny_checkpoint(dir / "scaled.pt", [](model::ModelDescription& m) { m.training_pixel_size = 0.4; });
   const std::string warned = run_cli("--checkpoint " + (dir / "scaled.pt").string() + " --input " +
                                          (dir / "in").string() + " --output-dir " + (dir / "out2").string() +
                                          " --threads 2",
@@ -297,7 +300,7 @@ TEST(PredictFullTest, ScaleResizesForTheModelAndBackToFullSize) {
 
   // A model trained with model.image_scale 0.5 (the same weights) is given its scale by itself,
   // and --scale is relative to it.
-  write_tiny_checkpoint(dir / "half.pt", "model:\n  image_scale: 0.5\n");
+  write_tiny_checkpoint(dir / "half.pt", [](model::ModelDescription& m) { m.image_scale = 0.5; });
   const std::string half = run_cli("--checkpoint " + (dir / "half.pt").string() +
                                        " --threads 2 --min-object-area 0 --input " + (dir / "in").string() +
                                        " --output-dir " + (dir / "half").string(),

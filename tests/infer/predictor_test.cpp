@@ -27,7 +27,7 @@ const fs::path& checkpoint() {
     torch::manual_seed(3);
     model::Unet net(model::UnetOptions{});
     model::CheckpointInfo info;
-    info.patch_size = kTile;
+    info.model.patch_size = kTile;
     const fs::path p = dir / "tiny.pt";
     model::save_checkpoint(p, net, info);
     return p;
@@ -57,8 +57,8 @@ TEST(PredictorFormTest, ForcedFormsAreUsedAndAgree) {
   cv::Mat reference;
   for (const std::string form : {"plain_contiguous", "plain_channels_last", "folded_contiguous", "folded_channels_last"}) {
     const Predictor p = Predictor::load(checkpoint(), with_form(form));
-    EXPECT_EQ(p.description().form, form);
-    EXPECT_EQ(p.description().form_source, "forced");
+    EXPECT_EQ(p.runtime().form, form);
+    EXPECT_EQ(p.runtime().form_source, "forced");
     const cv::Mat prob = p.predict({input})[0];
     if (reference.empty()) {
       reference = prob;
@@ -83,29 +83,29 @@ TEST(PredictorFormTest, UnknownFormIsAConfigError) {
 }
 
 TEST(PredictorFormTest, EmptyFormKeepsTheFlags) {
-  PredictorOptions o{"cpu", 2, /*channels_last=*/false, /*fold_batchnorm=*/true, /*form=*/"", /*cache_dir=*/{}, /*probe_tile=*/0};
+  PredictorOptions o{"cpu", 2, /*channels_last=*/false, /*fold_batchnorm=*/true, /*form=*/"", /*cache_dir=*/{}, /*tile_size=*/0};
   const Predictor p = Predictor::load(checkpoint(), o);
-  EXPECT_EQ(p.description().form, "folded_contiguous");
-  EXPECT_EQ(p.description().form_source, "flags");
+  EXPECT_EQ(p.runtime().form, "folded_contiguous");
+  EXPECT_EQ(p.runtime().form_source, "flags");
 }
 
 TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
   test::TempDir dir;
   const Predictor first = Predictor::load(checkpoint(), with_form("auto", dir.path()));
-  EXPECT_EQ(first.description().form_source, "measured");
-  EXPECT_GE(first.description().form_rates.size(), 4u);
+  EXPECT_EQ(first.runtime().form_source, "measured");
+  EXPECT_GE(first.runtime().form_rates.size(), 4u);
   ASSERT_TRUE(fs::exists(dir / "choices.json"));
   const std::string cache = core::read_file(dir / "choices.json");
   EXPECT_NE(cache.find("inference_form"), std::string::npos) << cache;
   EXPECT_NE(cache.find("threads=2"), std::string::npos) << cache;
 
   const Predictor second = Predictor::load(checkpoint(), with_form("auto", dir.path()));
-  EXPECT_EQ(second.description().form_source, "cached");
-  EXPECT_EQ(second.description().form, first.description().form);
+  EXPECT_EQ(second.runtime().form_source, "cached");
+  EXPECT_EQ(second.runtime().form, first.runtime().form);
 
   PredictorOptions one_thread = with_form("auto", dir.path());
   one_thread.threads = 1;
-  EXPECT_EQ(Predictor::load(checkpoint(), one_thread).description().form_source, "measured")
+  EXPECT_EQ(Predictor::load(checkpoint(), one_thread).runtime().form_source, "measured")
       << "another thread count is another machine key";
 }
 
@@ -149,9 +149,9 @@ TEST(PredictFullProgressTest, CountsTilesOverAllImagesAndDropsFailedOnes) {
   config.checkpoint = checkpoint();
   config.inputs = {(dir / "in").string()};
   config.output_dir = dir / "out";
-  config.device = "cpu";
-  config.threads = 2;
-  config.inference_form = "folded_channels_last";
+  config.runtime.device = "cpu";
+  config.runtime.threads = 2;
+  config.runtime.form = "folded_channels_last";
   TilingOptions tiling;
   tiling.tile_size = kTile;
   const int expected = count_tiles(a.size(), tiling) + count_tiles(b.size(), tiling);
@@ -169,13 +169,13 @@ TEST(PredictorFormTest, ConfigKeyIsReadAndChecked) {
   test::TempDir dir;
   core::write_file_atomic(dir / "p.yaml", "runtime:\n  inference_form: plain_contiguous\n");
   PredictConfig config;
-  EXPECT_EQ(config.inference_form, "auto");
+  EXPECT_EQ(config.runtime.form, "auto");
   load_predict_config(dir / "p.yaml", config);
-  EXPECT_EQ(config.inference_form, "plain_contiguous");
+  EXPECT_EQ(config.runtime.form, "plain_contiguous");
   config.checkpoint = "model.pt";
   config.inputs = {"plates/"};
   EXPECT_NO_THROW(validate_predict_config(config));
-  config.inference_form = "fast";
+  config.runtime.form = "fast";
   try {
     validate_predict_config(config);
     FAIL() << "expected ConfigError";

@@ -12,7 +12,7 @@ namespace {
 
 CheckpointInfo sample() {
   CheckpointInfo info;
-  info.patch_size = 96;
+  info.model.patch_size = 96;
   info.best_val_dice = 0.8765432109876;
   info.config_yaml = "seed: 42\nmodel:\n  encoder: resnet18\n  encoder_weights: ~\ntraining:\n  learning_rate: 0.0001\n";
   info.history_json = R"({"val_dice":[0.5,0.7]})";
@@ -37,7 +37,7 @@ TEST(CheckpointInfoTest, Version2IsOneStructuredDocument) {
 TEST(CheckpointInfoTest, Version2RoundTripKeepsEveryField) {
   const CheckpointInfo info = sample();
   const CheckpointInfo back = info_from_json(info_to_json(info), "x.pt");
-  EXPECT_EQ(back.patch_size, 96);
+  EXPECT_EQ(back.model.patch_size, 96);
   EXPECT_EQ(back.best_val_dice, info.best_val_dice);
   EXPECT_EQ(back.config_yaml, "seed: 42\nmodel:\n  encoder: resnet18\n  encoder_weights: ~\ntraining:\n  learning_rate: 0.0001\n");
   EXPECT_EQ(back.history_json, info.history_json);
@@ -45,15 +45,68 @@ TEST(CheckpointInfoTest, Version2RoundTripKeepsEveryField) {
   EXPECT_EQ(back.segoid_version, "segoid test");
 }
 
-TEST(CheckpointInfoTest, ModelConfigNumberReadsTheEmbeddedConfig) {
-  CheckpointInfo info;
-  EXPECT_DOUBLE_EQ(model_config_number(info, "image_scale", 1.0), 1.0);  // no config: a Python checkpoint
-  info.config_yaml = "model:\n  image_scale: 0.5\n  encoder: resnet18\n";
-  EXPECT_DOUBLE_EQ(model_config_number(info, "image_scale", 1.0), 0.5);
-  EXPECT_DOUBLE_EQ(model_config_number(info, "training_pixel_size", 0.0), 0.0);  // key absent
-  EXPECT_DOUBLE_EQ(model_config_number(info, "encoder", 7.0), 7.0);              // not a number
-  info.config_yaml = "model: [unclosed\n";
-  EXPECT_DOUBLE_EQ(model_config_number(info, "image_scale", 1.0), 1.0);  // not YAML
+/// Info as the version 1 writer laid it out (before the description held image_scale and
+/// training_pixel_size), with `config_yaml` as its training config.
+std::string version1_info(const std::string& config_yaml) {
+  const nlohmann::json j = {{"format", "segoid-checkpoint"}, {"format_version", 1}, {"encoder", "resnet18"},
+                            {"in_channels", 1}, {"classes", 1}, {"normalization", "percentile"},
+                            {"patch_size", 256}, {"epoch", 3}, {"best_epoch", 2}, {"best_val_dice", 0.5},
+                            {"config_yaml", config_yaml}, {"history_json", ""}, {"trainer_state_json", ""},
+                            {"segoid_version", "v"}};
+  return j.dump();
+}
+
+ModelDescription described_by(const std::string& config_yaml) {
+  return info_from_json(version1_info(config_yaml), "old.pt").model;
+}
+
+TEST(CheckpointInfoTest, OlderFilesKeepScaleAndPixelSizeInTheirConfig) {
+  EXPECT_DOUBLE_EQ(described_by("").image_scale, 1.0);  // no config: a Python checkpoint
+  const ModelDescription half = described_by("model:\n  image_scale: 0.5\n  encoder: resnet18\n");
+  EXPECT_DOUBLE_EQ(half.image_scale, 0.5);
+  EXPECT_DOUBLE_EQ(half.training_pixel_size, 0.0);  // key absent
+  EXPECT_DOUBLE_EQ(described_by("model:\n  image_scale: big\n").image_scale, 1.0);  // not a number
+  EXPECT_DOUBLE_EQ(described_by("model: [unclosed\n").image_scale, 1.0);              // not YAML
+  // A version 2 file written before the keys: from its config object.
+  CheckpointInfo info = sample();
+  info.config_yaml = "model:\n  image_scale: 0.25\n  training_pixel_size: 0.65\n";
+  nlohmann::json j = nlohmann::json::parse(info_to_json(info));
+  j.erase("image_scale");
+  j.erase("training_pixel_size");
+  const ModelDescription old = info_from_json(j.dump(), "old.pt").model;
+  EXPECT_DOUBLE_EQ(old.image_scale, 0.25);
+  EXPECT_DOUBLE_EQ(old.training_pixel_size, 0.65);
+}
+
+TEST(CheckpointInfoTest, DescriptionIsWrittenOnceAsTypedKeys) {
+  CheckpointInfo info = sample();
+  info.model.normalization = io::Normalization::kRange;
+  info.model.image_scale = 0.5;
+  info.model.training_pixel_size = 0.65;
+  const nlohmann::json j = nlohmann::json::parse(info_to_json(info));
+  EXPECT_EQ(j.at("normalization"), "range");
+  EXPECT_DOUBLE_EQ(j.at("image_scale").get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(j.at("training_pixel_size").get<double>(), 0.65);
+  EXPECT_EQ(j.at("architecture"), "unet");
+  const ModelDescription back = info_from_json(j.dump(), "x.pt").model;
+  EXPECT_EQ(back.normalization, io::Normalization::kRange);
+  EXPECT_DOUBLE_EQ(back.image_scale, 0.5);
+  EXPECT_DOUBLE_EQ(back.training_pixel_size, 0.65);
+  EXPECT_EQ(back.patch_size, 96);
+  EXPECT_EQ(back.default_tile_size(), 96);
+  EXPECT_EQ(ModelDescription{}.default_tile_size(), kUnrecordedPatchTile);  // patch size not recorded
+}
+
+TEST(CheckpointInfoTest, ImageScaleOutOfRangeNamesTheFile) {
+  CheckpointInfo info = sample();
+  info.model.image_scale = 100.0;
+  try {
+    info_from_json(info_to_json(info), "huge.pt");
+    FAIL() << "expected ModelError";
+  } catch (const ModelError& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.pt"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("image_scale"), std::string::npos) << e.what();
+  }
 }
 
 TEST(CheckpointInfoTest, EmptyPartsAreNull) {
@@ -73,7 +126,7 @@ TEST(CheckpointInfoTest, Version1StringsStillRead) {
       R"("normalization":"percentile","patch_size":256,"epoch":3,"best_epoch":2,"best_val_dice":0.5,)"
       R"("config_yaml":"seed: 7\n","history_json":"{\"a\":1}","trainer_state_json":"","segoid_version":"v"})";
   const CheckpointInfo info = info_from_json(v1, "old.pt");
-  EXPECT_EQ(info.encoder, "resnet34");
+  EXPECT_EQ(info.model.encoder, "resnet34");
   EXPECT_EQ(info.config_yaml, "seed: 7\n");
   EXPECT_EQ(info.history_json, R"({"a":1})");
   EXPECT_TRUE(info.trainer_state_json.empty());

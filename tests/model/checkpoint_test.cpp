@@ -16,8 +16,8 @@ namespace {
 
 CheckpointInfo sample_info() {
   CheckpointInfo info;
-  info.normalization = "range";
-  info.patch_size = 128;
+  info.model.normalization = io::Normalization::kRange;
+  info.model.patch_size = 128;
   info.epoch = 7;
   info.best_epoch = 5;
   info.best_val_dice = 0.8765432109876;
@@ -55,8 +55,8 @@ TEST(CheckpointTest, RoundTripIsBitExactWithInfoAndOptimizer) {
   EXPECT_TRUE(segoid::test::same_weights(*model, *loaded.model));
   const CheckpointInfo info = loaded.info;
   const CheckpointInfo expected = sample_info();
-  EXPECT_EQ(info.normalization, expected.normalization);
-  EXPECT_EQ(info.patch_size, expected.patch_size);
+  EXPECT_EQ(info.model.normalization, expected.model.normalization);
+  EXPECT_EQ(info.model.patch_size, expected.model.patch_size);
   EXPECT_EQ(info.epoch, expected.epoch);
   EXPECT_EQ(info.best_epoch, expected.best_epoch);
   EXPECT_EQ(info.best_val_dice, expected.best_val_dice);
@@ -81,16 +81,16 @@ TEST(CheckpointTest, Resnet34AndVersionStamp) {
   options.classes = 2;
   Unet model(options);
   CheckpointInfo info;
-  info.encoder = "resnet34";
-  info.in_channels = 3;
-  info.classes = 2;
+  info.model.encoder = "resnet34";
+  info.model.in_channels = 3;
+  info.model.classes = 2;
   save_checkpoint(dir / "m.pt", model, info);
   const auto loaded = load_checkpoint(dir / "m.pt");
   EXPECT_EQ(loaded.model->options().encoder, "resnet34");
   EXPECT_EQ(loaded.model->options().in_channels, 3);
   EXPECT_FALSE(loaded.info.segoid_version.empty());
   // Info that contradicts the model is refused before anything is written.
-  info.classes = 1;
+  info.model.classes = 1;
   EXPECT_THROW(save_checkpoint(dir / "bad.pt", model, info), ModelError);
   EXPECT_FALSE(std::filesystem::exists(dir / "bad.pt"));
 }
@@ -161,8 +161,8 @@ TEST(CheckpointTest, ReadsAFormatVersion1Checkpoint) {
   archive.save_to(path.string());
 
   const LoadedCheckpoint loaded = load_checkpoint(path);
-  EXPECT_EQ(loaded.info.normalization, "range");
-  EXPECT_EQ(loaded.info.patch_size, 128);
+  EXPECT_EQ(io::to_string(loaded.info.model.normalization), "range");
+  EXPECT_EQ(loaded.info.model.patch_size, 128);
   EXPECT_EQ(loaded.info.epoch, 7);
   EXPECT_EQ(loaded.info.config_yaml, "seed: 42\nmodel:\n  encoder: resnet18\n");
   EXPECT_EQ(loaded.info.history_json, R"({"val_dice":[0.5,0.7]})");

@@ -26,19 +26,19 @@ std::string sha256sum(const fs::path& path) {
 TEST(ModelInfoTest, DescribesSegoidCheckpointWithLineage) {
   test::TempDir dir;
   const fs::path path = test::write_child_checkpoint(dir.path());
-  const ModelDescription d = describe_checkpoint(path);
+  const ModelInfo d = describe_checkpoint(path);
   EXPECT_EQ(d.kind, "segoid");
-  EXPECT_EQ(d.architecture, "unet");
-  EXPECT_EQ(d.encoder, "resnet18");
-  EXPECT_EQ(d.normalization, "percentile");
-  EXPECT_EQ(d.patch_size, 128);
+  EXPECT_EQ(d.model.architecture, "unet");
+  EXPECT_EQ(d.model.encoder, "resnet18");
+  EXPECT_EQ(io::to_string(d.model.normalization), "percentile");
+  EXPECT_EQ(d.model.patch_size, 128);
   EXPECT_EQ(d.epochs, 7);
   EXPECT_EQ(d.best_epoch, 5);
   EXPECT_DOUBLE_EQ(d.best_val_dice, 0.9125);
   EXPECT_EQ(d.train_manifest, "data/splits/train.csv");
   EXPECT_EQ(d.val_manifest, "data/splits/val.csv");
-  EXPECT_DOUBLE_EQ(d.training_pixel_size, 0.65);
-  EXPECT_DOUBLE_EQ(d.image_scale, 0.5);
+  EXPECT_DOUBLE_EQ(d.model.training_pixel_size, 0.65);
+  EXPECT_DOUBLE_EQ(d.model.image_scale, 0.5);
   ASSERT_EQ(d.lineage.size(), 2u);
   EXPECT_EQ(d.lineage[0].file_name, "best_model.pt");
   EXPECT_DOUBLE_EQ(d.lineage[0].best_val_dice, 0.45);
@@ -69,21 +69,21 @@ TEST(ModelInfoTest, OlderCheckpointWithoutLineageReadsAsNoParents) {
 
 TEST(ModelInfoTest, DescribesPythonCheckpoints) {
   if (!test::has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
-  const ModelDescription plain = describe_checkpoint(test::torch_fixture_dir() / "python_segoid.pth");
+  const ModelInfo plain = describe_checkpoint(test::torch_fixture_dir() / "python_segoid.pth");
   EXPECT_EQ(plain.kind, "python");
-  EXPECT_EQ(plain.encoder, "resnet18");
-  EXPECT_EQ(plain.normalization, "range");
+  EXPECT_EQ(plain.model.encoder, "resnet18");
+  EXPECT_EQ(io::to_string(plain.model.normalization), "range");
   EXPECT_EQ(plain.epochs, 9);
   EXPECT_DOUBLE_EQ(plain.best_val_dice, 0.8125);
-  EXPECT_EQ(plain.patch_size, 0);  // not recorded
+  EXPECT_EQ(plain.model.patch_size, 0);  // not recorded
   EXPECT_TRUE(plain.train_manifest.empty());
   EXPECT_TRUE(plain.lineage.empty());
   EXPECT_NE(format_model_description(plain).find("(not recorded)"), std::string::npos);
 
-  const ModelDescription with_config = describe_checkpoint(test::torch_fixture_dir() / "python_segoid_config.pth");
+  const ModelInfo with_config = describe_checkpoint(test::torch_fixture_dir() / "python_segoid_config.pth");
   EXPECT_EQ(with_config.train_manifest, "data/splits/train.csv");
   EXPECT_EQ(with_config.val_manifest, "data/splits/val.csv");
-  EXPECT_EQ(with_config.patch_size, 192);
+  EXPECT_EQ(with_config.model.patch_size, 192);
   EXPECT_EQ(with_config.epochs, 4);
 }
 

@@ -61,10 +61,10 @@ TEST(PythonCheckpointTest, ReadsInfoFromPythonCheckpoint) {
   if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
   const PythonCheckpoint checkpoint = read_python_checkpoint(torch_fixture_dir() / "python_segoid.pth");
   EXPECT_EQ(checkpoint.model_state_dict.size(), 182u);
-  EXPECT_EQ(checkpoint.info.encoder, "resnet18");
-  EXPECT_EQ(checkpoint.info.in_channels, 1);
-  EXPECT_EQ(checkpoint.info.classes, 1);
-  EXPECT_EQ(checkpoint.info.normalization, "range");
+  EXPECT_EQ(checkpoint.info.model.encoder, "resnet18");
+  EXPECT_EQ(checkpoint.info.model.in_channels, 1);
+  EXPECT_EQ(checkpoint.info.model.classes, 1);
+  EXPECT_EQ(io::to_string(checkpoint.info.model.normalization), "range");
   EXPECT_EQ(checkpoint.info.epoch, 9);
   EXPECT_EQ(checkpoint.info.best_val_dice, 0.8125);
   EXPECT_EQ(checkpoint.info.history_json, R"({"train_loss":[0.5,0.25],"val_dice":[0.5,0.8125]})");
@@ -96,7 +96,7 @@ TEST(PythonCheckpointTest, ImportExportRoundTripLoadsStrictInPython) {
   // The export reads back through our own reader with the original info.
   const CheckpointInfo info = read_checkpoint_info(tmp / "exported.pth");
   EXPECT_EQ(info.epoch, 9);
-  EXPECT_EQ(info.normalization, "range");
+  EXPECT_EQ(io::to_string(info.model.normalization), "range");
 }
 
 TEST(PythonCheckpointTest, RejectsNonCheckpointDict) {

@@ -32,13 +32,13 @@ inline TrainResult run(const TrainConfig& c, const TrainOptions& o = {}) {
 /// An untrained parent checkpoint (no training run needed) with a known best val Dice.
 inline std::filesystem::path parent_checkpoint(const std::filesystem::path& dir) {
   model::CheckpointInfo info;
-  info.patch_size = 64;
+  info.model.patch_size = 64;
   info.epoch = 12;
   info.best_epoch = 10;
   info.best_val_dice = 0.42;
   torch::manual_seed(99);
   const std::filesystem::path path = dir / "parent_best.pt";
-  model::save_checkpoint(path, model::Unet(model::unet_options(info)), info);
+  model::save_checkpoint(path, model::Unet(model::unet_options(info.model)), info);
   return path;
 }
 

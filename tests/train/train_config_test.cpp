@@ -2,6 +2,9 @@
 // train.yaml loading: Python files load unchanged, strict keys, typed errors, YAML round trip.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "segoid/core/error.hpp"
 #include "segoid/train/train_config.hpp"
 #include "test_support.hpp"
@@ -130,6 +133,44 @@ TEST(TrainConfigTest, RobustnessAugmentationIsOffUnlessNamed) {
   EXPECT_NE(error_of("dataset:\n  augmentation:\n    gamma_max: 9\n").find("dataset.augmentation.gamma_max"),
             std::string::npos);
   EXPECT_NE(error_of("dataset:\n  augmentation:\n    noise: -1\n").find("dataset.augmentation.noise"),
+            std::string::npos);
+}
+
+TEST(TrainConfigTest, RecordsTheKeysTheFileNamed) {
+  // epochs 50 and lr_scheduler.factor 0.5 are the defaults: named all the same.
+  const TrainConfig c = parse_train_config(
+      "training:\n  epochs: 50\n  learning_rate: 0.001\nlr_scheduler:\n  factor: 0.5\n"
+      "dataset:\n  augmentation:\n    gamma: 0.4\nseed: 42\n",
+      "named.yaml");
+  EXPECT_EQ(c.named_keys, (std::set<std::string>{"training.epochs", "training.learning_rate", "lr_scheduler.factor",
+                                                 "dataset.augmentation.gamma", "seed"}));
+  EXPECT_EQ(c.named_keys.count("training.batch_size"), 0u) << "absent keys are not named";
+  EXPECT_TRUE(TrainConfig{}.named_keys.empty());
+  EXPECT_TRUE(parse_train_config("", "empty.yaml").named_keys.empty());
+  // A Python SegOid file names what it sets, and nothing it leaves out.
+  const TrainConfig python = load_train_config(test::source_dir() / "tests/train/fixtures/python_train.yaml");
+  EXPECT_EQ(python.named_keys.count("model.training_pixel_size"), 1u);
+  EXPECT_EQ(python.named_keys.count("dataset.augmentation.contrast_limit"), 1u);
+  EXPECT_EQ(python.named_keys.count("normalization"), 0u);
+  EXPECT_EQ(python.named_keys.count("model.image_scale"), 0u);
+  // A run's snapshot names every key; its provenance keys are none.
+  const TrainConfig snapshot = parse_train_config(to_yaml(c), "config.yaml");
+  EXPECT_EQ(snapshot.named_keys.size(), train_config_table().size());
+  EXPECT_EQ(snapshot.named_keys.count("segoid_version"), 0u);
+}
+
+TEST(TrainConfigTest, SectionsAreTheLibraryOptions) {
+  // One default per key: the dataset and lr_scheduler sections are the sampler's and the
+  // scheduler's own option structs.
+  const TrainConfig defaults;
+  const data::SamplingConfig& sampling = defaults.dataset;
+  const PlateauOptions& plateau = defaults.lr_scheduler;
+  EXPECT_EQ(sampling.patches_per_image, data::SamplingConfig{}.patches_per_image);
+  EXPECT_EQ(sampling.patches_per_image, 20);  // the Python SegOid's train.yaml
+  EXPECT_DOUBLE_EQ(plateau.factor, 0.5);
+  EXPECT_EQ(plateau.patience, 5);
+  EXPECT_DOUBLE_EQ(plateau.min_lr, 1e-5);
+  EXPECT_NE(error_of("dataset:\n  positive_ratio: 1.5\n").find("my.yaml: dataset.positive_ratio must be in [0, 1]"),
             std::string::npos);
 }
 

@@ -2,6 +2,8 @@
 // The run folder: a unique train_YYYYMMDD_HHMMSS name even for two runs in one second.
 #include <gtest/gtest.h>
 
+#include <ctime>
+
 #include "../../src/train/train_run_dir.hpp"
 #include "test_support.hpp"
 
@@ -9,15 +11,21 @@ namespace segoid::train {
 namespace {
 
 TEST(TrainRunDirTest, RunFoldersAreUniqueWithinOneSecond) {
+  namespace fs = std::filesystem;
   test::TempDir dir;
-  const std::filesystem::path a = create_unique_run_dir(dir / "runs");
-  const std::filesystem::path b = create_unique_run_dir(dir / "runs");
+  const std::time_t now = 1765000000;  // an injected clock: both runs start in the same second
+  const fs::path a = create_unique_run_dir(dir / "runs", now);
+  const fs::path b = create_unique_run_dir(dir / "runs", now);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.filename().string().rfind("train_", 0), 0u);
-  // Within one second the second folder gets the suffix _2 (across a second boundary, a new stamp).
-  if (b.filename().string().rfind(a.filename().string(), 0) == 0) {
-    EXPECT_EQ(b.string(), a.string() + "_2");
-  }
+  // Within one second the second folder gets the suffix _2, the third _3; the next second a new stamp.
+  EXPECT_EQ(b.string(), a.string() + "_2");
+  EXPECT_EQ(create_unique_run_dir(dir / "runs", now).string(), a.string() + "_3");
+  const fs::path next = create_unique_run_dir(dir / "runs", now + 1);
+  EXPECT_NE(next.filename().string().rfind(a.filename().string(), 0), 0u) << next;
+  EXPECT_EQ(next.filename().string().size(), a.filename().string().size()) << "no suffix on a free stamp";
+  // The real clock still works.
+  EXPECT_TRUE(fs::is_directory(create_unique_run_dir(dir / "runs")));
 }
 
 }  // namespace

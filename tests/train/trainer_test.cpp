@@ -68,8 +68,8 @@ void expect_every_artefact(const TrainResult& r) {
   }
   EXPECT_EQ(event_files, 1);
   const model::CheckpointInfo info = model::read_checkpoint_info(r.run_dir / "checkpoints/best_model.pt");
-  EXPECT_EQ(info.patch_size, 64);
-  EXPECT_EQ(info.normalization, "percentile");
+  EXPECT_EQ(info.model.patch_size, 64);
+  EXPECT_EQ(io::to_string(info.model.normalization), "percentile");
   EXPECT_EQ(info.best_epoch, r.best_epoch);
   EXPECT_DOUBLE_EQ(info.best_val_dice, r.best_val_dice);
   EXPECT_EQ(config_from_checkpoint(r.run_dir / "checkpoints/final_model.pt").dataset.patch_size, 64);

@@ -94,8 +94,12 @@ using ConfigTable = std::vector<ConfigKey<Config>>;
 namespace detail {
 template <class T>
 T& member_of(T& value) { return value; }
-template <class T, class M, class... Rest>
-auto& member_of(T& value, M T::*member, Rest... rest) { return member_of(value.*member, rest...); }
+/// value.*m1.*m2...; a member may be a base class's (a section that extends a library struct).
+template <class T, class M, class Owner, class... Rest>
+auto& member_of(T& value, M Owner::*member, Rest... rest) {
+  static_assert(std::is_base_of_v<Owner, T>, "a member of another struct");
+  return member_of(value.*member, rest...);
+}
 
 /// The section nodes of one read, each opened once and shared by its keys.
 class SectionReader {
@@ -163,21 +167,32 @@ ConfigKey<Config> enum_key(std::string name, std::vector<std::string> choices,
   return k;
 }
 
-/// `table` re-bound to an `Outer` struct that holds its config as `member`.
-template <class Outer, class Inner>
-ConfigTable<Outer> nested_table(const ConfigTable<Inner>& table, Inner Outer::*member) {
+/// `table` re-bound to an `Outer` struct that holds its config at `outer.*m1.*m2...` (a struct of
+/// the table's type or one extending it), e.g. nested_table(train_config_table(), &CvConfig::train).
+template <class Inner, class Outer, class First, class... Rest>
+ConfigTable<Outer> nested_table(const ConfigTable<Inner>& table, First Outer::*first, Rest... rest) {
+  const auto inner_of = [first, rest...](Outer& o) -> Inner& { return detail::member_of(o, first, rest...); };
   ConfigTable<Outer> out;
-  for (const ConfigKey<Inner>& inner : table) {
+  for (const ConfigKey<Inner>& row : table) {
     ConfigKey<Outer> k;
-    static_cast<KeyRules&>(k) = inner;
-    if (inner.field) k.field = [field = inner.field, member](Outer& o) { return field(o.*member); };
-    if (inner.text_get) k.text_get = [get = inner.text_get, member](const Outer& o) { return get(o.*member); };
-    if (inner.text_set) {
-      k.text_set = [set = inner.text_set, member](Outer& o, const std::string& text) { set(o.*member, text); };
+    static_cast<KeyRules&>(k) = row;
+    if (row.field) k.field = [field = row.field, inner_of](Outer& o) { return field(inner_of(o)); };
+    if (row.text_get) {
+      k.text_get = [get = row.text_get, inner_of](const Outer& o) { return get(inner_of(const_cast<Outer&>(o))); };
+    }
+    if (row.text_set) {
+      k.text_set = [set = row.text_set, inner_of](Outer& o, const std::string& text) { set(inner_of(o), text); };
     }
     out.push_back(std::move(k));
   }
   return out;
+}
+
+/// `rows` with `more` appended (for a table built from several sections' tables).
+template <class Config>
+ConfigTable<Config> joined_tables(ConfigTable<Config> rows, const ConfigTable<Config>& more) {
+  rows.insert(rows.end(), more.begin(), more.end());
+  return rows;
 }
 
 /// `base` plus `extra`, each extra row placed after the last base row of its section (or at the
@@ -276,6 +291,17 @@ void emit_table(YAML::Emitter& out, const ConfigTable<Config>& table, const Conf
     }
   }
   sections.close();
+}
+
+/// The keys of `config` as nested YAML maps in table order, for a document that adds its own keys
+/// beside the rows (a run's *_meta.yaml): the snapshot is emitted from the rows, never by hand.
+template <class Config>
+YAML::Node snapshot_node(const ConfigTable<Config>& table, const Config& config) {
+  YAML::Emitter out;
+  out << YAML::BeginMap;
+  emit_table(out, table, config);
+  out << YAML::EndMap;
+  return YAML::Load(out.c_str());
 }
 
 /// The value of one key as YAML text ("0.5", "imagenet", "null"), e.g. for --help defaults.

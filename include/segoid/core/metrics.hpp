@@ -38,6 +38,15 @@ struct Scores {
 Scores scores_from_counts(std::int64_t tp, std::int64_t fp, std::int64_t fn);
 inline Scores scores_from_counts(const ConfusionCounts& c) { return scores_from_counts(c.tp, c.fp, c.fn); }
 
+/// Sets the dice, iou, precision and recall members of `out` (a stage's metrics row) from `s`.
+template <class Row>
+void assign_scores(const Scores& s, Row& out) {
+  out.dice = s.dice;
+  out.iou = s.iou;
+  out.precision = s.precision;
+  out.recall = s.recall;
+}
+
 /// Summary statistics of one column, as pandas' describe() computes them: non-finite values
 /// (NaN, missing) are skipped; `std` is the sample std (n - 1), NaN below two values; mean,
 /// min and max are NaN without values.

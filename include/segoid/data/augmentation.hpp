@@ -5,13 +5,16 @@
 
 #include <opencv2/core.hpp>
 
+#include <string>
+
+#include "segoid/core/config_table.hpp"
 #include "segoid/core/rng.hpp"
 
 namespace segoid::data {
 
 /// Augmentation probabilities and limits, named as the Python SegOid's
 /// `dataset.augmentation.*` keys, with its train.yaml values as defaults (train::AugmentSection is
-/// this struct). Transforms run in this order, each drawn independently:
+/// this struct; its rows are augment_config_table()). Transforms run in this order, each drawn independently:
 ///  1. horizontal flip (mirror columns) with probability `horizontal_flip`;
 ///  2. vertical flip (mirror rows) with probability `vertical_flip`;
 ///  3. with probability `rotate_90`, rotation by k x 90 degrees clockwise, k uniform in {1, 2, 3}
@@ -58,8 +61,12 @@ struct AugmentConfig {
   double invert = 0.0;               ///< probability in [0, 1] of an intensity inversion
 };
 
-/// Throws ConfigError naming the `dataset.augmentation.*` key of the first value out of range.
-void validate(const AugmentConfig& config);
+/// The `dataset.augmentation.*` rows of train.yaml (name, member, range, help).
+const core::ConfigTable<AugmentConfig>& augment_config_table();
+
+/// Throws ConfigError "<origin>: dataset.augmentation.<key> must ..." for the first value out of
+/// its row's range, or a largest value below its smallest (blur sigma, noise sd).
+void validate(const AugmentConfig& config, const std::string& origin = "augmentation");
 
 /// Applies the random transforms of `config` in place. `image` is CV_32FC1 in [0, 1]; `mask` is
 /// any single-channel type of the same size and receives exactly the same flips and rotations

@@ -7,25 +7,31 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "segoid/core/config_table.hpp"
 #include "segoid/data/augmentation.hpp"
 #include "segoid/data/training_images.hpp"
 
 namespace segoid::data {
 
-/// Patch sampling, named as the Python SegOid's `dataset.*` keys.
+/// Patch sampling: train.yaml's `dataset:` section (train::DatasetSection extends it with the
+/// augmentation subsection), so each default here is the key's only default.
 struct SamplingConfig {
-  int patch_size = 256;              ///< side of the square patch, pixels (>= 1)
-  int patches_per_image = 16;        ///< patches drawn from each image per epoch (>= 1)
+  int patch_size = 256;              ///< side of the square patch, pixels, a multiple of 32
+  int patches_per_image = 20;        ///< patches drawn from each image per epoch (>= 1)
   double positive_ratio = 0.7;       ///< probability that a patch is positive, in [0, 1]
   double negative_threshold = 0.05;  ///< a negative patch has mask coverage < this, in [0, 1]
   double max_jitter = 0.25;          ///< positive centre shift, fraction of patch_size, [0, 0.5]
-  int negative_retries = 20;         ///< random places tried for a negative before giving up (>= 1)
+  int negative_retries = 20;         ///< random places tried for a negative before giving up (>= 1; no key)
 };
 
-/// Throws ConfigError naming the `dataset.*` key of the first value out of range.
-void validate(const SamplingConfig& config);
+/// The `dataset.*` rows of train.yaml (name, member, range, help); see core/config_table.hpp.
+const core::ConfigTable<SamplingConfig>& sampling_config_table();
+
+/// Throws ConfigError "<origin>: dataset.<key> must ..." for the first value out of its row's range.
+void validate(const SamplingConfig& config, const std::string& origin = "patch sampling");
 
 /// One sampled training or validation example.
 struct Patch {

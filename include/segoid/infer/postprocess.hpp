@@ -7,10 +7,11 @@
 
 namespace segoid::infer {
 
-/// Post-processing parameters.
+/// Post-processing parameters: predict.yaml's `inference.threshold` and `postprocess:` keys; each
+/// default here is the key's only default.
 struct PostprocessOptions {
   double threshold = 0.5;     ///< foreground where probability > threshold
-  int min_object_area = 0;    ///< pixels; 8-connected objects smaller than this are removed (0 = keep all)
+  int min_object_area = 100;  ///< pixels; 8-connected objects smaller than this are removed (0 = keep all)
   bool fill_holes = true;     ///< fill background regions not connected to the image border
   int smooth_radius = 0;      ///< pixels; > 0 applies an opening then a closing with a disc of this radius
   bool split_touching = false;    ///< cut touching objects apart at their necks (split_touching)

@@ -8,44 +8,39 @@
 #include <vector>
 
 #include "segoid/core/config_table.hpp"
+#include "segoid/infer/postprocess.hpp"
+#include "segoid/infer/predictor.hpp"
+#include "segoid/infer/tiler.hpp"
 
 namespace segoid::infer {
 
 /// Everything predict_full needs. Config file keys in brackets; the rest are command-line only.
+/// The inference, postprocess and runtime keys are members of the structs the library takes,
+/// so each key has one default (in tiler.hpp, postprocess.hpp and predictor.hpp).
 struct PredictConfig {
-  std::filesystem::path checkpoint;            ///< --checkpoint: a SegOid or Python SegOid checkpoint
+  std::filesystem::path checkpoint;            ///< [model.checkpoint] a SegOid or Python SegOid checkpoint
   std::filesystem::path manifest;              ///< [input.manifest] CSV: basename, image_path, mask_path (optional)
   std::filesystem::path data_root = "data";   ///< [input.data_root] base of relative manifest paths (the Python tool's default)
   std::vector<std::string> inputs;             ///< [input.images] files, folders or glob patterns
-  std::filesystem::path output_dir = "inference";  ///< [output.output_dir]
-  bool save_probabilities = true;              ///< [output.save_probabilities] write <name>_pred_prob.tif
-  bool force = false;                          ///< also delete predictions of other images in output_dir
-  /// --resume: continue an interrupted run in output_dir: images whose outputs are all there (each
-  /// written atomically, so present means complete) are kept, and only the rest are predicted.
-  bool resume = false;
-  int tile_size = 0;                           ///< [inference.tile_size] pixels; 0 = checkpoint's patch size
-  double overlap = 0.25;                       ///< [inference.overlap] fraction of a tile, [0, 1)
-  double threshold = 0.5;                      ///< [inference.threshold] foreground where prob > threshold
-  int batch_size = 4;                          ///< [inference.batch_size] tiles per forward pass
-  std::string blend = "gaussian";              ///< [inference.blend] gaussian | mean
-  int edge_margin = -1;                        ///< [inference.edge_margin] px dropped at inner tile sides; -1 auto
-  bool tta = false;                            ///< [inference.tta] flip test-time augmentation (4x cost)
+  /// [inference.tile_size] (0 = the checkpoint's patch size), [inference.overlap], [inference.batch_size],
+  /// [inference.blend], [inference.edge_margin], [inference.tta].
+  TilingOptions tiling;
   /// [inference.scale] each image is resized by this factor before the model and its probability
   /// map back to full size: 0.25 when objects look 4x larger than in training (another objective or
   /// camera). Masks, probabilities and metrics stay at the image's own size. 1 = as is.
   double scale = 1.0;
-  int min_object_area = 100;                   ///< [postprocess.min_object_area] pixels (0 = keep all)
-  bool fill_holes = true;                      ///< [postprocess.fill_holes]
-  int smooth_radius = 0;                       ///< [postprocess.smooth_radius] pixels, opening + closing
-  bool split_touching = false;                 ///< [postprocess.split_touching] cut touching objects apart
-  double split_neck_ratio = 0.7;               ///< [postprocess.split_neck_ratio] see infer::split_touching
-  double min_mean_probability = 0.0;           ///< [postprocess.min_mean_probability] see infer::remove_unsure_objects
-  std::string device = "auto";                 ///< [runtime.device] auto | cpu | cuda
-  int threads = 0;                             ///< [runtime.threads] 0 = all cores
-  /// [runtime.inference_form] auto (measured once per machine, cached) or one of
-  /// infer::inference_forms(): folded_channels_last, folded_contiguous, plain_channels_last, ...
-  std::string inference_form = "auto";
-  std::filesystem::path cache_dir;             ///< speed-choice cache (cli: ~/.cache/segoid); empty = no cache
+  /// [inference.threshold] and [postprocess.*]: min_object_area, fill_holes, smooth_radius,
+  /// split_touching, split_neck_ratio, min_mean_probability.
+  PostprocessOptions postprocess;
+  std::filesystem::path output_dir = "inference";  ///< [output.output_dir]
+  bool save_probabilities = true;              ///< [output.save_probabilities] write <name>_pred_prob.tif
+  /// [runtime.device], [runtime.threads], [runtime.inference_form]; runtime.cache_dir is the
+  /// speed-choice cache (cli: ~/.cache/segoid; empty = no cache).
+  PredictorOptions runtime;
+  bool force = false;                          ///< also delete predictions of other images in output_dir
+  /// --resume: continue an interrupted run in output_dir: images whose outputs are all there (each
+  /// written atomically, so present means complete) are kept, and only the rest are predicted.
+  bool resume = false;
   /// --shard i/n: this run predicts only the inputs at positions p (0-based, in the order
   /// gather/collect gives: manifest rows, then --input files with folders sorted by name) with
   /// p % n == i - 1, and writes its run-level files with a ".shard-<i>-of-<n>" infix. 0 = no sharding.

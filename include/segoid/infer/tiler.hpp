@@ -40,9 +40,12 @@ using TilePredictor = std::function<std::vector<cv::Mat>(const std::vector<cv::M
 /// Called after each batch with the number of tiles finished in it.
 using TileProgress = std::function<void(int tiles_done)>;
 
-/// Tiling parameters.
+/// Tiling parameters: predict.yaml's `inference:` keys (tile_size, overlap, batch_size, blend,
+/// edge_margin, tta); each default here is the key's only default.
 struct TilingOptions {
-  int tile_size = 256;            ///< pixels, square tiles
+  /// Pixels, square tiles. 0 = the model's default tile size (its training patch): predict_full
+  /// resolves it through the Predictor; predict_tiled needs a positive side.
+  int tile_size = 0;
   double overlap = 0.25;          ///< fraction of the tile shared by neighbours, [0, 1)
   int batch_size = 4;             ///< tiles per predictor call
   BlendMode blend = BlendMode::kGaussian;
@@ -63,6 +66,21 @@ struct TilingOptions {
 /// stays automatic; an explicit one is clamped to half the overlap).
 TilingOptions fit_tiling(cv::Size image, const TilingOptions& options);
 
+/// One image's tiling, fitted once: fit_tiling's options, the tile origins on the image padded
+/// to at least a tile per axis, and the edge margin in effect.
+struct ImageTiling {
+  TilingOptions options;   ///< fit_tiling(image, requested)
+  cv::Size padded;         ///< max(image, tile) per axis
+  std::vector<int> rows;   ///< tile origins along y (plan_axis of padded.height)
+  std::vector<int> cols;   ///< tile origins along x
+  int edge_margin = 0;     ///< resolve_edge_margin(options)
+  /// Forward-pass tiles: rows x cols, x4 with flip TTA.
+  int tiles() const;
+};
+
+/// The tiling of an image of `image` size. Throws ConfigError for a bad tile, overlap or margin.
+ImageTiling plan_image(cv::Size image, const TilingOptions& options);
+
 /// Number of tiles predict_tiled() runs for `image` (for progress bars), after fit_tiling().
 int count_tiles(cv::Size image, const TilingOptions& options);
 
@@ -76,6 +94,9 @@ int resolve_edge_margin(const TilingOptions& options);
 /// errors, or Error when it returns maps of the wrong count, size or type.
 cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch,
                       const TilingOptions& options, const TileProgress& progress = {});
+/// The same with the image's tiling planned already (plan_image of image.size()).
+cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, const ImageTiling& tiling,
+                      const TileProgress& progress = {});
 
 /// The 1-D blending profile of a tile (length tile): gaussian exp(-d^2 / (2 sigma^2)) with
 /// sigma = tile/8, normalized to max 1, values below the smallest nonzero one clamped up; or ones.

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "segoid/model/unet_options.hpp"
+#include "segoid/model/model_description.hpp"
 
 namespace segoid::model {
 
@@ -21,11 +21,7 @@ struct ParentCheckpoint {
 
 /// What a checkpoint says about its model and run, beside the weights.
 struct CheckpointInfo {
-  std::string encoder = "resnet18";          ///< Unet encoder: resnet18 | resnet34
-  int in_channels = 1;                       ///< image channels the model takes
-  int classes = 1;                           ///< output channels (logits)
-  std::string normalization = "percentile";  ///< intensity normalization the model was trained with
-  int patch_size = 256;                      ///< training patch side, pixels (inference tile default)
+  ModelDescription model;                    ///< architecture, normalization, scale, patch size
   int epoch = 0;                             ///< epochs completed when saved
   int best_epoch = 0;                        ///< epoch of best_val_dice
   double best_val_dice = 0.0;                ///< best validation Dice so far
@@ -40,15 +36,9 @@ struct CheckpointInfo {
 
 /// Version of the info document written by info_to_json. 1: config, history and trainer state
 /// as strings (YAML or JSON text) inside the JSON; 2: one structured JSON document, with
-/// `config`, `history` and `trainer_state` as objects (or null). Both are read.
+/// `config`, `history` and `trainer_state` as objects (or null). Both are read. Keys added since
+/// (architecture, image_scale, training_pixel_size) are optional: an older file lacks them.
 constexpr int kCheckpointFormatVersion = 2;
-
-/// Unet architecture described by an info.
-UnetOptions unet_options(const CheckpointInfo& info);
-
-/// model.<key> of the training config a checkpoint carries (config_yaml), as a number; `absent`
-/// when there is no config (a Python checkpoint), no such key (an older SegOid one) or no number.
-double model_config_number(const CheckpointInfo& info, const char* key, double absent);
 
 /// Reads only the info of a checkpoint (SegOid or Python `.pth`). Throws ModelError naming the file.
 /// (Implemented with the checkpoint reader, in the torch part of the library.)
@@ -58,8 +48,9 @@ CheckpointInfo read_checkpoint_info(const std::filesystem::path& path);
 /// when config_yaml is not YAML or history_json / trainer_state_json are not JSON.
 std::string info_to_json(const CheckpointInfo& info);
 /// The stored JSON document (format version 1 or 2) -> info; the config comes back as YAML text
-/// and the history and trainer state as JSON text. Throws ModelError naming `source` when malformed
-/// or newer than this SegOid.
+/// and the history and trainer state as JSON text; the model description is read here, once (see
+/// ModelDescription for older layouts). Throws ModelError naming `source` when malformed, newer
+/// than this SegOid, or describing an impossible model (image_scale out of range).
 CheckpointInfo info_from_json(const std::string& json, const std::string& source);
 
 }  // namespace segoid::model

@@ -11,36 +11,29 @@
 namespace segoid::model {
 
 /// Everything `segoid model_info` reports about one checkpoint file.
-struct ModelDescription {
+struct ModelInfo {
   std::filesystem::path path;
   std::string kind;            ///< "segoid" (a SegOid .pt) or "python" (a torch.save .pth)
   std::string sha256;          ///< of the file itself, to compare with a child's parent record
-  std::string architecture = "unet";
-  std::string encoder;         ///< resnet18 | resnet34
-  int in_channels = 1;
-  int classes = 1;
-  std::string normalization;   ///< percentile | range
-  int patch_size = 0;          ///< training patch side, px (0 for a Python checkpoint: unknown)
+  ModelDescription model;      ///< architecture, normalization, patch size (0: not recorded), scale, pixel size
   int epochs = 0;              ///< epochs completed when saved
   int best_epoch = 0;
   double best_val_dice = 0.0;
   std::string train_manifest;  ///< from the embedded training config; empty when not recorded
   std::string val_manifest;
   std::string data_root;
-  double training_pixel_size = 0.0;        ///< µm/px, 0 = unknown
-  double image_scale = 1.0;                ///< model.image_scale (images resized by it for the model)
   std::vector<ParentCheckpoint> lineage;   ///< parent first, then its parent, ...
   std::string segoid_version;              ///< version banner of the writer
 };
 
 /// Reads the checkpoint's info (not its weights into a model) and hashes the file.
 /// Throws ModelError naming the file when it is missing or not a checkpoint.
-ModelDescription describe_checkpoint(const std::filesystem::path& path);
+ModelInfo describe_checkpoint(const std::filesystem::path& path);
 
 /// Human-readable, one "key  value" line per field; the parent chain numbered from the parent.
-std::string format_model_description(const ModelDescription& description);
+std::string format_model_description(const ModelInfo& description);
 
 /// The same as a JSON object (pretty-printed, keys as the struct's fields).
-std::string model_description_json(const ModelDescription& description);
+std::string model_description_json(const ModelInfo& description);
 
 }  // namespace segoid::model

@@ -14,7 +14,4 @@ int configure_threads(int threads);
 /// LibTorch has no CUDA device, and for any other word.
 std::string resolve_device(const std::string& requested);
 
-/// Call first in any thread of ours that runs torch ops (sets up its OpenMP/intra-op pool).
-void init_worker_thread();
-
 }  // namespace segoid::model

@@ -6,14 +6,16 @@
 
 namespace segoid::train {
 
-/// Options of the plateau scheduler; defaults are PyTorch's, except those the config sets.
+/// Options of the plateau scheduler: train.yaml's `lr_scheduler:` section (train::LrSchedulerSection
+/// extends it), so mode, factor, patience and min_lr default to the Python SegOid's train.yaml
+/// (PyTorch's own are factor 0.1, patience 10, min_lr 0); the other fields are no keys and keep PyTorch's.
 struct PlateauOptions {
   std::string mode = "min";   ///< "min": lower metric is better; "max": higher is better
-  double factor = 0.1;        ///< lr multiplier on a plateau, in (0, 1)
-  int patience = 10;          ///< bad epochs tolerated; the reduction happens on bad epoch patience+1
+  double factor = 0.5;        ///< lr multiplier on a plateau, in (0, 1)
+  int patience = 5;           ///< bad epochs tolerated; the reduction happens on bad epoch patience+1
   double threshold = 1e-4;    ///< relative improvement needed ("rel" threshold mode)
   int cooldown = 0;           ///< epochs to wait after a reduction before counting bad epochs
-  double min_lr = 0.0;        ///< the lr never goes below this
+  double min_lr = 1e-5;       ///< the lr never goes below this
   double eps = 1e-8;          ///< reductions smaller than this are skipped
 };
 

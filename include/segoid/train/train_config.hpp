@@ -4,10 +4,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "segoid/core/config_table.hpp"
 #include "segoid/data/augmentation.hpp"
+#include "segoid/data/patch_sampler.hpp"
+#include "segoid/model/model_description.hpp"
+#include "segoid/train/lr_scheduler.hpp"
 
 namespace segoid::train {
 
@@ -22,13 +26,9 @@ struct DataSection {
 /// the patch sampler takes, so its defaults are written once (in data/augmentation.hpp).
 using AugmentSection = data::AugmentConfig;
 
-/// `dataset:` patch sampling.
-struct DatasetSection {
-  int patch_size = 256;             ///< pixels, a multiple of 32
-  int patches_per_image = 20;       ///< patches per image per epoch
-  double positive_ratio = 0.7;      ///< share of patches centred on foreground
-  double negative_threshold = 0.05; ///< max mask coverage of a negative patch (fraction)
-  double max_jitter = 0.25;         ///< max offset of a positive centre (fraction of patch_size)
+/// `dataset:` patch sampling: the sampler's own options (one default per key, in
+/// data/patch_sampler.hpp) and the augmentation subsection.
+struct DatasetSection : data::SamplingConfig {
   AugmentSection augmentation;
 };
 
@@ -83,13 +83,10 @@ struct EarlyStoppingSection {
   double min_delta = 1e-4;  ///< improvement must exceed best + min_delta
 };
 
-/// `lr_scheduler:` ReduceLROnPlateau on validation loss (PyTorch semantics).
-struct LrSchedulerSection {
+/// `lr_scheduler:` ReduceLROnPlateau on validation loss (PyTorch semantics): the scheduler's own
+/// options (train/lr_scheduler.hpp, one default per key) and whether it runs.
+struct LrSchedulerSection : PlateauOptions {
   bool enabled = true;
-  std::string mode = "min";  ///< "min" | "max"
-  double factor = 0.5;       ///< new lr = lr * factor
-  int patience = 5;          ///< epochs without improvement before reducing
-  double min_lr = 1e-5;
 };
 
 /// `checkpointing:`.
@@ -128,7 +125,16 @@ struct TrainConfig {
   int threads = 0;                    ///< LibTorch intra-op threads; 0 = all cores
   bool mixed_precision = false;       ///< float16 autocast; CUDA only (ignored with a warning on CPU)
   std::string normalization = "percentile";  ///< "percentile" | "range" (Python's /255)
+
+  /// The dotted keys the file this config was read from named (an alias as its row's name),
+  /// whatever their value: a key set to its default counts, an absent one does not. Empty for a
+  /// config built in code. No key itself: never written by to_yaml.
+  std::set<std::string> named_keys;
 };
+
+/// What a model trained with `config` is (architecture, normalization, patch size, image scale,
+/// pixel size): the description its checkpoints carry.
+model::ModelDescription model_description(const TrainConfig& config);
 
 /// Loads and validates a train.yaml. A Python SegOid file loads unchanged. Throws IoError when
 /// unreadable, ConfigError naming the file and key for an unknown key (with the nearest known
