@@ -10,7 +10,6 @@
 #include "segoid/core/sha256.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/checkpoint_info.hpp"
-#include "segoid/model/python_checkpoint.hpp"
 
 namespace segoid::model {
 namespace {
@@ -41,6 +40,17 @@ void read_training_config(const std::string& config_yaml, ModelDescription& d) {
   }
 }
 
+constexpr char kPythonKind[] = "python";
+
+std::string checkpoint_kind_name(CheckpointKind kind) {
+  switch (kind) {
+    case CheckpointKind::kSegoid: return "segoid";
+    case CheckpointKind::kSegoidLegacy: return "segoid-legacy";
+    case CheckpointKind::kPython: return kPythonKind;
+  }
+  return "";
+}
+
 std::string or_unknown(const std::string& text) { return text.empty() ? "(not recorded)" : text; }
 
 }  // namespace
@@ -49,7 +59,7 @@ ModelDescription describe_checkpoint(const fs::path& path) {
   ModelDescription d;
   d.path = path;
   const CheckpointInfo info = read_checkpoint_info(path);  // throws ModelError naming the file
-  d.kind = is_python_checkpoint(path) ? "python" : "segoid";
+  d.kind = checkpoint_kind_name(checkpoint_kind(path));
   d.sha256 = core::sha256_file(path);
   d.encoder = info.encoder;
   d.in_channels = info.in_channels;
@@ -63,7 +73,7 @@ ModelDescription describe_checkpoint(const fs::path& path) {
   read_training_config(info.config_yaml, d);  // a Python checkpoint's patch size: its config's, or unknown (0)
   d.training_pixel_size = model_config_number(info, "training_pixel_size", 0.0);
   d.image_scale = model_config_number(info, "image_scale", 1.0);
-  if (d.kind == "segoid") d.patch_size = info.patch_size;
+  if (d.kind != kPythonKind) d.patch_size = info.patch_size;
   return d;
 }
 
@@ -73,7 +83,9 @@ std::string format_model_description(const ModelDescription& d) {
     out += fmt::format("{:<20}{}\n", key, value);
   };
   line("checkpoint", d.path.string());
-  line("format", d.kind == "python" ? "Python SegOid / smp torch.save (.pth)" : "SegOid checkpoint");
+  line("format", d.kind == kPythonKind      ? "Python SegOid / smp torch.save (.pth)"
+                 : d.kind == "segoid-legacy" ? "SegOid legacy LibTorch archive (.pt; Python cannot open it)"
+                                             : "SegOid checkpoint (torch.save .pth in the Python SegOid's layout)");
   line("sha256", d.sha256);
   line("architecture", d.architecture);
   line("encoder", fmt::format("{} (in_channels {}, classes {})", d.encoder, d.in_channels, d.classes));

@@ -13,7 +13,7 @@ namespace segoid::model {
 /// Everything `segoid model_info` reports about one checkpoint file.
 struct ModelDescription {
   std::filesystem::path path;
-  std::string kind;            ///< "segoid" (a SegOid .pt) or "python" (a torch.save .pth)
+  std::string kind;            ///< "segoid" (SegOid .pth), "segoid-legacy" (SegOid LibTorch .pt) or "python"
   std::string sha256;          ///< of the file itself, to compare with a child's parent record
   std::string architecture = "unet";
   std::string encoder;         ///< resnet18 | resnet34
