@@ -5,7 +5,7 @@
 # small spheroids are among them. The bound to keep: Dice >= 0.999 against the whole image.
 #
 # Usage: /usr/bin/python3 bench/bench_predict_overlap.py --segoid build/segoid \
-#            --checkpoint RUN/checkpoints/best_model.pt [--out /tmp/overlap] [--plates 12] [--side 1024]
+#            --checkpoint RUN/checkpoints/best_model.pth [--out /tmp/overlap] [--plates 12] [--side 1024]
 #            [--settings 256:0.25,256:0.125,256:0.0625,512:0.25,512:0.125]
 import argparse
 import pathlib

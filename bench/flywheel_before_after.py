@@ -9,7 +9,7 @@
 # corrected ones, so the after-score is on plates the retraining never saw.
 #
 # Usage: /usr/bin/python3 bench/flywheel_before_after.py --segoid build/segoid --out /tmp/flywheel \
-#            --base-model RUN/checkpoints/best_model.pt --style fluorescence [--test-plates 6] \
+#            --base-model RUN/checkpoints/best_model.pth --style fluorescence [--test-plates 6] \
 #            [--side 512] [--minutes 4.5] [--config configs/demo.yaml]
 # A base model without S: bench/leave_one_style_out.py --held-out S (its held_out_S/runs/...).
 import argparse
@@ -101,7 +101,7 @@ def main():
          "--epochs", 1000, "--run-dir", out / "runs"], log)
     minutes = (time.monotonic() - started) / 60
     run_dir = sorted((out / "runs").iterdir())[-1]
-    retrained = run_dir / "checkpoints" / "best_model.pt"
+    retrained = run_dir / "checkpoints" / "best_model.pth"
     after = score(segoid, retrained, test_csv, out / "after", log)
     print(f"after:  Dice {after[0]:.4f}  F1 {after[1]:.4f}  (retraining {minutes:.1f} min wall)", flush=True)
 

@@ -5,7 +5,7 @@
 #
 # Usage: /usr/bin/python3 bench/leave_one_style_out.py --segoid build/segoid --out /tmp/loso \
 #            [--images-per-style 8] [--side 512] [--epochs 30] [--config configs/demo.yaml]
-#            [--held-out ula-round-bottom,...|""] [--demo-model runs/.../best_model.pt]
+#            [--held-out ula-round-bottom,...|""] [--demo-model runs/.../best_model.pth]
 #            [--perturbations none,blur,noise,gamma-0.5,gamma-2,zoom-0.5,zoom-2,invert,jpeg-q15] [--tiny]
 # --held-out "" runs no fold: only table 2 (needs --demo-model).
 # --tiny: 3 images of 256 px per style, 1 epoch of 2 patches per image, two held-out styles and
@@ -73,8 +73,8 @@ def train(args, train_rows, val_rows, work, log):
     (work / "train.yaml").write_text(config)
     run([args.segoid, "train", "--config", work / "train.yaml", "--epochs", args.epochs, "--run-dir", work / "runs"], log)
     runs = sorted((work / "runs").iterdir())
-    best = runs[-1] / "checkpoints" / "best_model.pt"
-    return best if best.exists() else runs[-1] / "checkpoints" / "final_model.pt"
+    best = runs[-1] / "checkpoints" / "best_model.pth"
+    return best if best.exists() else runs[-1] / "checkpoints" / "final_model.pth"
 
 
 def read_float_predictor_tiff(path):

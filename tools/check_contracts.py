@@ -32,6 +32,7 @@ ALLOWED = {
     "fold", "best_val_dice", "best_epoch", "epochs_completed", "final_train_dice",  # checkpoint/fold YAML keys
     "pixel_size_um",  # the calibration.pixel_size_um config key
     "iou_match_threshold",  # the analysis.iou_match_threshold config key
+    ".pth",        # also torchvision's encoder weight files (model/encoder_weights.cpp), not a run's checkpoint
 }
 
 

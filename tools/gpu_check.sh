@@ -74,7 +74,7 @@ run_amp="$(train_run amp true | tail -1)" || true
 grep -h "inf/nan\|skipped" "$out/train_amp.log" | head -3 >> "$out/summary.txt" || true
 
 # 5. Predict the test plates on the GPU and the CPU with the same checkpoint; compare the masks.
-ckpt="$run_fp32/checkpoints/best_model.pt"
+ckpt="$run_fp32/checkpoints/best_model.pth"
 for dev in cuda cpu; do
   "$segoid" predict_full --checkpoint "$ckpt" --manifest "$data/splits/test.csv" --data-root "$data" \
     --output-dir "$out/predict_$dev" --device "$dev" --force > "$out/predict_$dev.log" 2>&1

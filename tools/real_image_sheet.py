@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: MIT
-# Runs a model (the demo's best_model.pt) on every image under ../shared/data/real and writes an
+# Runs a model (the demo's best_model.pth) on every image under ../shared/data/real and writes an
 # overlay contact sheet: each image percentile-stretched (colour kept), predicted outlines in red.
 # There are no masks for these images, so there are no scores: look at the sheet.
 #
-# Usage: /usr/bin/python3 tools/real_image_sheet.py --checkpoint RUN/checkpoints/best_model.pt \
+# Usage: /usr/bin/python3 tools/real_image_sheet.py --checkpoint RUN/checkpoints/best_model.pth \
 #            --out /tmp/real_sheet [--segoid build/segoid] [--real-dir ../shared/data/real] [--tile 320]
 #            [--scale 'whole-well-rgb/*.tif=0.25' ...]
 # --scale PATTERN=S: predict_full --scale S for the images whose path under --real-dir matches

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// `segoid export_checkpoint CKPT.pt OUT.pth`: a SegOid checkpoint as a .pth for Python's torch.load.
+// `segoid export_checkpoint CKPT OUT.pth`: any checkpoint (a legacy .pt too) as a SegOid .pth for Python.
 #include <spdlog/spdlog.h>
 
 #include <filesystem>

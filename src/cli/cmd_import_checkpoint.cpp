@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// `segoid import_checkpoint PYTORCH.pth OUT.pt`: a Python SegOid checkpoint as a SegOid checkpoint.
+// `segoid import_checkpoint PYTORCH.pth OUT.pth`: a Python SegOid checkpoint as a SegOid checkpoint.
 #include <spdlog/spdlog.h>
 
 #include <filesystem>

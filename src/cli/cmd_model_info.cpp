@@ -18,7 +18,7 @@ const bool kRegistered = register_command({
     "model_info", {}, "Describe a checkpoint: architecture, training, manifests, parent chain, version", 94,
     [](CLI::App& sub) -> std::function<int()> {
       auto options = std::make_shared<ModelInfoOptions>();
-      sub.add_option("CKPT", options->checkpoint, "SegOid .pt or Python SegOid .pth checkpoint")->required();
+      sub.add_option("CKPT", options->checkpoint, "SegOid .pth (or legacy .pt) or Python SegOid .pth checkpoint")->required();
       sub.add_flag("--json", options->json, "Print a JSON object instead of text");
       return [options] {
         const model::ModelInfo description = model::describe_checkpoint(options->checkpoint);

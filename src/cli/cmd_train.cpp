@@ -29,7 +29,7 @@ struct TrainCliOptions {
 
 int run_train(const TrainCliOptions& cli, const KeyFlags<train::TrainConfig>& keys) {
   if (cli.config.empty() && cli.resume.empty()) throw ConfigError("train: give --config (or --resume CKPT|RUN_DIR)");
-  // --resume RUN_DIR: the newest intact state in its checkpoints/ (last.pt after a kill -9); a run
+  // --resume RUN_DIR: the newest intact state in its checkpoints/ (last.pth after a kill -9); a run
   // killed before its first checkpoint starts over in the same folder from its config.yaml.
   std::filesystem::path resume = cli.resume;
   std::filesystem::path restart_dir;
@@ -94,18 +94,19 @@ const bool kRegistered = register_command({
       sub.add_option("--config", opt->config, "Training config YAML (keys of the Python SegOid's train.yaml)")
           ->check(CLI::ExistingFile);
       sub.add_option("--resume", opt->resume,
-                     "Continue a run: its folder (the newest intact state: interrupted.pt after Ctrl-C, last.pt "
-                     "after a kill) or one checkpoint *.pt of it; without --config its stored config is used")
+                     "Continue a run: its folder (the newest intact state: interrupted.pth after Ctrl-C, last.pth "
+                     "after a kill) or one checkpoint *.pth of it (or a legacy .pt, or a Python SegOid .pth with its "
+                     "optimizer state); without --config its stored config is used")
           ->check(CLI::ExistingPath);
       const auto keys = add_key_flags(sub, train::train_config_table());
       // model.init_checkpoint, as a file that must exist and never together with --resume.
       sub.add_option("--init-from", opt->init_from,
-                     "Start from this model's weights (SegOid .pt or Python .pth) with a fresh optimizer and "
+                     "Start from this model's weights (SegOid .pth or .pt, or Python .pth) with a fresh optimizer and "
                      "schedule, in a new run folder; sets model.init_checkpoint")
           ->check(CLI::ExistingFile);
       sub.footer(
-          "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pt and exits with code 130;\n"
-          "a second Ctrl-C quits at once. Every epoch also writes <run>/checkpoints/last.pt atomically, so after\n"
+          "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pth and exits with code 130;\n"
+          "a second Ctrl-C quits at once. Every epoch also writes <run>/checkpoints/last.pth atomically, so after\n"
           "a kill -9 or power cut `segoid train --resume <run>` repeats at most the epoch that was running.\n"
           "Encoder weights for model.encoder_weights: imagenet are read from model.encoder_weights_path,\n"
           "$SEGOID_WEIGHTS_DIR or PyTorch's hub cache (never downloaded).");

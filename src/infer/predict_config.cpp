@@ -70,7 +70,7 @@ const core::ConfigTable<PredictConfig>& predict_config_table() {
   constexpr int kMaxTile = 1 << 16;
   // Every key of predict.yaml, in file order. Add a key here (see core/config_table.hpp).
   static const core::ConfigTable<P> table = {
-      key<P>("model.checkpoint", &P::checkpoint).or_null().help("SegOid or Python SegOid checkpoint (best_model.pt)")
+      key<P>("model.checkpoint", &P::checkpoint).or_null().help("SegOid or Python SegOid checkpoint (best_model.pth)")
           .flag("--checkpoint"),
       key<P>("input.manifest", &P::manifest).or_null()
           .help("CSV with image_path (and mask_path for pixel metrics), or use images")

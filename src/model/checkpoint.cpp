@@ -1,25 +1,29 @@
 // SPDX-License-Identifier: MIT
-// SegOid checkpoints: a torch::serialize archive with the state dict, info JSON and optimizer state.
+// SegOid checkpoints: torch.save dicts in the Python SegOid's layout; legacy LibTorch archives still read.
 #include "segoid/model/checkpoint.hpp"
 
-#include <fstream>
+#include <nlohmann/json.hpp>
 
-#include "segoid/core/atomic_file.hpp"
+#include <set>
+#include <utility>
+
 #include "segoid/core/error.hpp"
 #include "segoid/core/input_limits.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/io/zip_directory.hpp"
+#include "segoid/model/optimizer_state.hpp"
 #include "segoid/model/python_checkpoint.hpp"
 #include "segoid/model/state_dict.hpp"
+#include "segoid/model/torch_pickle.hpp"
 
 namespace segoid::model {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kInfoKey = "segoid_info_json";
+constexpr const char* kInfoKey = "segoid_info_json";  // legacy archives only
 constexpr const char* kStateKey = "model_state_dict";
-constexpr const char* kOptimizerKey = "optimizer";
+constexpr const char* kOptimizerKey = "optimizer";  // legacy archives only
 
 std::string quoted(const fs::path& path) { return "\"" + path.string() + "\""; }
 
@@ -80,83 +84,54 @@ void rebind_optimizer(torch::optim::Optimizer& optimizer, Unet& model, const fs:
   }
 }
 
-}  // namespace
-
-void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointInfo& info,
-                     const torch::optim::Optimizer* optimizer) {
-  SEGOID_CHECK(!model.is_empty(), "save_checkpoint needs a model");
-  const UnetOptions& options = model->options();
-  if (options.folded_batchnorm) {
-    throw ModelError("cannot save " + quoted(path) + ": the model is in inference form (folded BatchNorm)");
-  }
-  const ModelDescription& described = info.model;
-  if (options.encoder != described.encoder || options.in_channels != described.in_channels ||
-      options.classes != described.classes) {
-    throw ModelError("cannot save " + quoted(path) + ": info says " + described.encoder + "/" +
-                     std::to_string(described.in_channels) + "->" + std::to_string(described.classes) +
-                     " but the model is " +
-                     options.encoder + "/" + std::to_string(options.in_channels) + "->" +
-                     std::to_string(options.classes));
-  }
-  CheckpointInfo stamped = info;
-  if (stamped.segoid_version.empty()) stamped.segoid_version = core::version_banner();
-
-  c10::Dict<std::string, torch::Tensor> weights;
-  for (const auto& [name, tensor] : state_dict(*model)) {
-    weights.insert(name, tensor.detach().to(torch::kCPU).contiguous().clone());
-  }
-  torch::serialize::OutputArchive archive;
-  archive.write(kInfoKey, c10::IValue(info_to_json(stamped)));
-  archive.write(kStateKey, c10::IValue(weights));
-  if (optimizer != nullptr) {
-    torch::serialize::OutputArchive optimizer_archive;
-    optimizer->save(optimizer_archive);
-    archive.write(kOptimizerKey, optimizer_archive);
-  }
-  core::AtomicFile file(path);
-  std::ofstream& out = file.stream();
-  bool write_failed = false;
-  const auto no_space_hint = [&] {
-    std::error_code ec;
-    const auto space = fs::space(file.temp_path().parent_path(), ec);
-    constexpr std::uintmax_t kNearlyFull = std::uintmax_t{1} << 20;
-    return !ec && space.available < kNearlyFull ? std::string(" (no space left on the device)") : std::string();
-  };
+Unet build_unet(const CheckpointInfo& info, const fs::path& path) {
   try {
-    // Through a callback that never reports a failed write to torch: PyTorchStreamWriter would
-    // throw again from its destructor while unwinding, which ends the process (found on a full disk).
-    archive.save_to([&out, &write_failed](const void* data, size_t n) -> size_t {
-      if (!write_failed) {
-        out.write(static_cast<const char*>(data), static_cast<std::streamsize>(n));
-        write_failed = !out;
-      }
-      return n;
-    });
-  } catch (const c10::Error& e) {
-    std::string reason = e.what_without_backtrace();
-    reason = reason.substr(0, reason.find('\n'));
-    throw IoError("cannot write checkpoint " + quoted(path) + ": " + reason + no_space_hint());
+    return Unet(unet_options(info.model));
+  } catch (const ModelError& e) {
+    throw ModelError("checkpoint " + quoted(path) + ": " + e.what());
   }
-  if (write_failed) throw IoError("cannot write checkpoint " + quoted(path) + ": write failed" + no_space_hint());
-  file.commit();
 }
 
-LoadedCheckpoint load_checkpoint(const fs::path& path, const torch::Device& device,
-                                 torch::optim::Optimizer* optimizer_to_restore) {
-  require_file(path);
-  LoadedCheckpoint loaded;
-  if (is_python_checkpoint(path)) {
-    if (optimizer_to_restore != nullptr) {
-      throw ModelError("cannot resume from " + quoted(path) +
-                       ": it is a Python SegOid checkpoint; import it with `segoid import_checkpoint` and train anew");
+/// info.history_json as Python's {name: [numbers]} when it has that shape (an imported Python
+/// checkpoint's), else None.
+c10::IValue history_from_info(const CheckpointInfo& info) {
+  if (info.history_json.empty()) return {};
+  try {
+    const nlohmann::json history = nlohmann::json::parse(info.history_json);
+    if (!history.is_object()) return {};
+    c10::impl::GenericDict series(c10::StringType::get(), c10::AnyType::get());
+    for (const auto& [name, values] : history.items()) {
+      if (!values.is_array()) continue;
+      c10::impl::GenericList list(c10::FloatType::get());
+      for (const auto& v : values) {
+        if (v.is_number()) list.push_back(v.get<double>());
+      }
+      series.insert(name, list);
     }
-    PythonCheckpoint python = read_python_checkpoint(path);
-    loaded.info = python.info;
-    loaded.model = Unet(unet_options(loaded.info.model));
-    load_state_dict(*loaded.model, python.model_state_dict, path.string());
-    loaded.model->to(device);
-    return loaded;
+    return series;
+  } catch (const nlohmann::json::exception&) {
+    return {};  // a history in another shape stays inside segoid_info only
   }
+}
+
+/// The names of `model`'s parameters in the order of `entries` (a file's state dict), and in the
+/// model's own order: how a saved optimizer's numbering maps onto this model.
+std::pair<std::vector<std::string>, std::vector<std::string>> parameter_orders(const StateDict& entries,
+                                                                             const Unet& model) {
+  std::vector<std::string> own;
+  for (const auto& p : model->named_parameters()) own.push_back(p.key());
+  const std::set<std::string> is_parameter(own.begin(), own.end());
+  std::vector<std::string> saved;
+  for (const auto& entry : entries) {
+    if (is_parameter.count(entry.first) != 0) saved.push_back(entry.first);
+  }
+  return {saved, own};
+}
+
+LoadedCheckpoint load_legacy_checkpoint(const fs::path& path, const torch::Device& device,
+                                        torch::optim::AdamW* optimizer_to_restore) {
+  LoadedCheckpoint loaded;
+  loaded.kind = CheckpointKind::kSegoidLegacy;
   torch::serialize::InputArchive archive = open_archive(path, device);
   loaded.info = read_info(archive, path);
   c10::IValue weights_value;
@@ -167,11 +142,7 @@ LoadedCheckpoint load_checkpoint(const fs::path& path, const torch::Device& devi
   for (const auto& item : weights_value.toGenericDict()) {
     entries.emplace_back(item.key().toStringRef(), item.value().toTensor());
   }
-  try {
-    loaded.model = Unet(unet_options(loaded.info.model));
-  } catch (const ModelError& e) {
-    throw ModelError("checkpoint " + quoted(path) + ": " + e.what());
-  }
+  loaded.model = build_unet(loaded.info, path);
   load_state_dict(*loaded.model, entries, path.string());
   loaded.model->to(device);
   if (optimizer_to_restore != nullptr) {
@@ -190,9 +161,79 @@ LoadedCheckpoint load_checkpoint(const fs::path& path, const torch::Device& devi
   return loaded;
 }
 
+}  // namespace
+
+void save_checkpoint(const fs::path& path, const Unet& model, const CheckpointInfo& info,
+                     const TrainingStateDicts& training) {
+  SEGOID_CHECK(!model.is_empty(), "save_checkpoint needs a model");
+  const UnetOptions& options = model->options();
+  if (options.folded_batchnorm) {
+    throw ModelError("cannot save " + quoted(path) + ": the model is in inference form (folded BatchNorm)");
+  }
+  if (options.encoder != info.model.encoder || options.in_channels != info.model.in_channels || options.classes != info.model.classes) {
+    throw ModelError("cannot save " + quoted(path) + ": info says " + info.model.encoder + "/" +
+                     std::to_string(info.model.in_channels) + "->" + std::to_string(info.model.classes) + " but the model is " +
+                     options.encoder + "/" + std::to_string(options.in_channels) + "->" +
+                     std::to_string(options.classes));
+  }
+  CheckpointInfo stamped = info;
+  if (stamped.segoid_version.empty()) stamped.segoid_version = core::version_banner();
+
+  c10::impl::GenericDict weights(c10::StringType::get(), c10::TensorType::get());
+  for (const auto& [name, tensor] : state_dict(*model)) weights.insert(name, tensor.detach());
+  c10::impl::GenericDict model_config(c10::StringType::get(), c10::AnyType::get());
+  model_config.insert(std::string("encoder_name"), info.model.encoder);
+  model_config.insert(std::string("in_channels"), static_cast<int64_t>(info.model.in_channels));
+  model_config.insert(std::string("classes"), static_cast<int64_t>(info.model.classes));
+  // The Python SegOid's keys in its order, then ours.
+  c10::impl::GenericDict root(c10::StringType::get(), c10::AnyType::get());
+  root.insert(std::string("epoch"), static_cast<int64_t>(info.epoch) - 1);
+  root.insert(std::string(kStateKey), weights);
+  if (training.optimizer != nullptr) root.insert(std::string("optimizer_state_dict"), adamw_state_dict(*training.optimizer));
+  root.insert(std::string("best_val_dice"), info.best_val_dice);
+  const c10::IValue history = training.history.isNone() ? history_from_info(info) : training.history;
+  if (!history.isNone()) root.insert(std::string("history"), history);
+  root.insert(std::string("model_config"), model_config);
+  if (!training.scheduler.isNone()) root.insert(std::string("scheduler_state_dict"), training.scheduler);
+  root.insert(std::string(kSegoidInfoKey), info_to_json(stamped));
+  write_torch_file(path, root);
+}
+
+LoadedCheckpoint load_checkpoint(const fs::path& path, const torch::Device& device,
+                                 torch::optim::AdamW* optimizer_to_restore) {
+  require_file(path);
+  if (!is_torch_save_archive(path)) return load_legacy_checkpoint(path, device, optimizer_to_restore);
+  TorchSaveCheckpoint file = read_torch_save_checkpoint(path);
+  LoadedCheckpoint loaded;
+  loaded.kind = file.written_by_segoid ? CheckpointKind::kSegoid : CheckpointKind::kPython;
+  loaded.info = file.info;
+  loaded.model = build_unet(loaded.info, path);
+  load_state_dict(*loaded.model, file.model_state_dict, path.string());
+  loaded.model->to(device);
+  if (optimizer_to_restore != nullptr) {
+    if (file.optimizer_state.isNone()) {
+      throw ModelError("checkpoint " + quoted(path) + " holds no optimizer state: cannot resume from it");
+    }
+    rebind_optimizer(*optimizer_to_restore, loaded.model, path);
+    const auto [saved_names, names] = parameter_orders(file.model_state_dict, loaded.model);
+    load_adamw_state_dict(*optimizer_to_restore, file.optimizer_state, saved_names, names, path.string());
+  }
+  loaded.scheduler_state = file.scheduler_state;
+  return loaded;
+}
+
+CheckpointKind checkpoint_kind(const fs::path& path) {
+  require_file(path);
+  if (!is_torch_save_archive(path)) {
+    read_checkpoint_info(path);  // throws when it is no SegOid archive either
+    return CheckpointKind::kSegoidLegacy;
+  }
+  return read_torch_save_checkpoint(path).written_by_segoid ? CheckpointKind::kSegoid : CheckpointKind::kPython;
+}
+
 CheckpointInfo read_checkpoint_info(const fs::path& path) {
   require_file(path);
-  if (is_python_checkpoint(path)) return read_python_checkpoint(path).info;
+  if (is_torch_save_archive(path)) return read_torch_save_checkpoint(path).info;
   torch::serialize::InputArchive archive = open_archive(path);
   return read_info(archive, path);
 }

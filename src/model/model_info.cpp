@@ -10,7 +10,6 @@
 #include "segoid/core/sha256.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/checkpoint_info.hpp"
-#include "segoid/model/python_checkpoint.hpp"
 #include "segoid/io/normalization.hpp"
 
 namespace segoid::model {
@@ -39,6 +38,17 @@ void read_training_config(const std::string& config_yaml, ModelInfo& d) {
   }
 }
 
+constexpr char kPythonKind[] = "python";
+
+std::string checkpoint_kind_name(CheckpointKind kind) {
+  switch (kind) {
+    case CheckpointKind::kSegoid: return "segoid";
+    case CheckpointKind::kSegoidLegacy: return "segoid-legacy";
+    case CheckpointKind::kPython: return kPythonKind;
+  }
+  return "";
+}
+
 std::string or_unknown(const std::string& text) { return text.empty() ? "(not recorded)" : text; }
 
 }  // namespace
@@ -47,7 +57,7 @@ ModelInfo describe_checkpoint(const fs::path& path) {
   ModelInfo d;
   d.path = path;
   const CheckpointInfo info = read_checkpoint_info(path);  // throws ModelError naming the file
-  d.kind = is_python_checkpoint(path) ? "python" : "segoid";
+  d.kind = checkpoint_kind_name(checkpoint_kind(path));
   d.sha256 = core::sha256_file(path);
   d.model = info.model;
   d.epochs = info.epoch;
@@ -66,7 +76,9 @@ std::string format_model_description(const ModelInfo& info) {
     out += fmt::format("{:<20}{}\n", key, value);
   };
   line("checkpoint", info.path.string());
-  line("format", info.kind == "python" ? "Python SegOid / smp torch.save (.pth)" : "SegOid checkpoint");
+  line("format", info.kind == kPythonKind      ? "Python SegOid / smp torch.save (.pth)"
+                 : info.kind == "segoid-legacy" ? "SegOid legacy LibTorch archive (.pt; Python cannot open it)"
+                                                : "SegOid checkpoint (torch.save .pth in the Python SegOid's layout)");
   line("sha256", info.sha256);
   line("architecture", m.architecture);
   line("encoder", fmt::format("{} (in_channels {}, classes {})", m.encoder, m.in_channels, m.classes));

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
-// Python SegOid checkpoints: reading them (our unpickler) and writing them (torch::pickle_save).
+// torch.save checkpoints: reading them (our unpickler); import and export between SegOid kinds.
 #include "segoid/model/python_checkpoint.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint_interop.hpp"
 #include "segoid/model/torch_pickle.hpp"
@@ -98,28 +97,36 @@ void strip_wrapper_prefix(StateDict& entries) {
   }
 }
 
+/// dict[key] when present and not None, else None.
+c10::IValue value_or_none(const c10::impl::GenericDict& dict, const char* key) {
+  const auto it = dict.find(c10::IValue(std::string(key)));
+  return it == dict.end() ? c10::IValue() : it->value();
+}
+
 }  // namespace
 
-bool is_python_checkpoint(const fs::path& path) { return is_torch_save_archive(path); }
-
-PythonCheckpoint read_python_checkpoint(const fs::path& path) {
+TorchSaveCheckpoint read_torch_save_checkpoint(const fs::path& path) {
   const c10::IValue root = read_torch_file(path);
   const std::string where = "\"" + path.string() + "\"";
   if (!root.isGenericDict()) throw ModelError(where + " holds a " + root.tagKind() + ", expected a checkpoint dict");
   const auto dict = root.toGenericDict();
-  PythonCheckpoint checkpoint;
+  TorchSaveCheckpoint checkpoint;
   const auto model_it = dict.find(c10::IValue(std::string(kModelKey)));
   checkpoint.model_state_dict = model_it != dict.end()
                                     ? state_dict_from_value(model_it->value(), where + "['model_state_dict']")
                                     : state_dict_from_value(root, where);
   strip_wrapper_prefix(checkpoint.model_state_dict);
   CheckpointInfo& info = checkpoint.info;
-  const auto info_it = dict.find(c10::IValue(std::string("segoid_info")));
+  const auto info_it = dict.find(c10::IValue(std::string(kSegoidInfoKey)));
+  checkpoint.optimizer_state = value_or_none(dict, "optimizer_state_dict");
+  checkpoint.scheduler_state = value_or_none(dict, "scheduler_state_dict");
   if (info_it != dict.end() && info_it->value().isString()) {
-    info = info_from_json(info_it->value().toStringRef(), path.string());  // one of our exports
+    info = info_from_json(info_it->value().toStringRef(), path.string());  // written by SegOid
+    checkpoint.written_by_segoid = true;
   } else {
     info.model.normalization = io::Normalization::kRange;  // the Python tool scales by 1/255
-    info.epoch = static_cast<int>(number_or(dict, "epoch", 0));
+    // Python's "epoch" is the 0-based index of the last finished epoch (its resume starts at epoch + 1).
+    info.epoch = dict.contains(c10::IValue(std::string("epoch"))) ? static_cast<int>(number_or(dict, "epoch", 0)) + 1 : 0;
     info.best_epoch = info.epoch;
     info.best_val_dice = number_or(dict, "best_val_dice", 0.0);
     const auto history_it = dict.find(c10::IValue(std::string("history")));
@@ -142,8 +149,8 @@ PythonCheckpoint read_python_checkpoint(const fs::path& path) {
 }
 
 void import_checkpoint(const fs::path& python_checkpoint, const fs::path& output) {
-  if (!is_python_checkpoint(python_checkpoint)) {
-    throw ModelError("\"" + python_checkpoint.string() + "\" is not a PyTorch torch.save checkpoint");
+  if (checkpoint_kind(python_checkpoint) != CheckpointKind::kPython) {
+    throw ModelError("\"" + python_checkpoint.string() + "\" is not a Python (torch.save) checkpoint");
   }
   LoadedCheckpoint loaded = load_checkpoint(python_checkpoint);
   save_checkpoint(output, loaded.model, loaded.info);
@@ -151,37 +158,7 @@ void import_checkpoint(const fs::path& python_checkpoint, const fs::path& output
 
 void export_checkpoint(const fs::path& checkpoint, const fs::path& output) {
   const LoadedCheckpoint loaded = load_checkpoint(checkpoint);
-  c10::Dict<std::string, torch::Tensor> weights;
-  for (const auto& [name, tensor] : state_dict(*loaded.model)) weights.insert(name, tensor.detach().clone());
-  c10::impl::GenericDict root(c10::StringType::get(), c10::AnyType::get());
-  root.insert(std::string(kModelKey), weights);
-  root.insert(std::string("epoch"), static_cast<int64_t>(loaded.info.epoch));
-  root.insert(std::string("best_val_dice"), loaded.info.best_val_dice);
-  root.insert(std::string("segoid_info"), info_to_json(loaded.info));
-  if (!loaded.info.history_json.empty()) {
-    try {
-      const nlohmann::json history = nlohmann::json::parse(loaded.info.history_json);
-      c10::Dict<std::string, c10::List<double>> series;
-      for (const auto& [name, values] : history.items()) {
-        if (!values.is_array()) continue;
-        c10::List<double> list;
-        for (const auto& v : values) {
-          if (v.is_number()) list.push_back(v.get<double>());
-        }
-        series.insert(name, list);
-      }
-      if (history.is_object()) root.insert(std::string("history"), series);
-    } catch (const nlohmann::json::exception&) {
-      // A history in another shape stays inside segoid_info only.
-    }
-  }
-  std::vector<char> bytes;
-  try {
-    bytes = torch::pickle_save(c10::IValue(root));
-  } catch (const c10::Error& e) {
-    throw ModelError("cannot export \"" + checkpoint.string() + "\": " + e.what_without_backtrace());
-  }
-  core::write_file_atomic(output, std::string(bytes.begin(), bytes.end()));
+  save_checkpoint(output, loaded.model, loaded.info);
 }
 
 }  // namespace segoid::model

@@ -166,7 +166,7 @@ void run_fold(const CvConfig& config, const CvOptions& options, const data::Mani
   if (options.on_step_end) {
     to.on_step_end = [&options, &fold](int epoch, int step) { options.on_step_end(fold.index, epoch, step); };
   }
-  to.resume = train::find_resume_checkpoint(dir);  // last.pt after a kill -9
+  to.resume = train::find_resume_checkpoint(dir);  // last.pth after a kill -9
   const std::string validation = join(fold.validation, ";");
   if (to.resume.empty()) {
     spdlog::info("fold {}/{}: start  validation {}  ({} training images)", fold.index, n_folds - 1, validation,

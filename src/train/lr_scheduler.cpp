@@ -57,6 +57,24 @@ bool ReduceLrOnPlateau::step(double metric) {
   return true;
 }
 
+PlateauState ReduceLrOnPlateau::state() const {
+  return {lr_, best_, num_bad_epochs_, cooldown_counter_, last_epoch_};
+}
+
+void ReduceLrOnPlateau::restore(const PlateauOptions& options, const PlateauState& state) {
+  if ((options.mode != "min" && options.mode != "max") || !(options.factor > 0.0 && options.factor < 1.0)) {
+    throw ModelError("lr scheduler state with mode '" + options.mode + "' and factor " +
+                     std::to_string(options.factor) + ": expected min|max and a factor in (0, 1)");
+  }
+  options_ = options;
+  lr_ = state.lr;
+  old_lr_ = state.lr;
+  best_ = state.best;
+  num_bad_epochs_ = state.num_bad_epochs;
+  cooldown_counter_ = state.cooldown_counter;
+  last_epoch_ = state.last_epoch;
+}
+
 std::string ReduceLrOnPlateau::to_json() const {
   nlohmann::json j = {{"lr", lr_},
                       {"best", number_or_null(best_)},

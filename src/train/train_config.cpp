@@ -57,7 +57,7 @@ core::ConfigTable<C> make_table() {
       key<C>("model.image_scale", &C::model, &M::image_scale).range(io::kMinImageScale, io::kMaxImageScale)
           .help("the model sees images resized by this factor, in training and in predict_full (0.5: 4x less compute)"),
       key<C>("model.init_checkpoint", &C::model, &M::init_checkpoint).or_null()
-          .help("retrain from this model (.pt or Python .pth): its weights, a fresh optimizer and schedule"),
+          .help("retrain from this model (SegOid .pth or .pt, or Python .pth): its weights, a fresh optimizer and schedule"),
 
       key<C>("training.epochs", &C::training, &T::epochs).range(1, kMany)
           .help("maximum epochs; early stopping usually ends sooner").flag("--epochs", {kTrain, kSanity}),
@@ -104,13 +104,13 @@ core::ConfigTable<C> make_table() {
           .help("learning rate floor"),
 
       key<C>("checkpointing.save_best", &C::checkpointing, &CheckpointingSection::save_best)
-          .help("best_model.pt at each new best validation Dice"),
+          .help("best_model.pth at each new best validation Dice"),
       key<C>("checkpointing.save_periodic", &C::checkpointing, &CheckpointingSection::save_periodic)
-          .help("checkpoint_epoch_NNN.pt every periodic_interval epochs"),
+          .help("checkpoint_epoch_NNN.pth every periodic_interval epochs"),
       key<C>("checkpointing.periodic_interval", &C::checkpointing, &CheckpointingSection::periodic_interval)
           .range(1, kMany).help("epochs between periodic checkpoints"),
       key<C>("checkpointing.save_final", &C::checkpointing, &CheckpointingSection::save_final)
-          .help("final_model.pt at the end"),
+          .help("final_model.pth at the end"),
 
       key<C>("tensorboard.enabled", &C::tensorboard, &TensorboardSection::enabled)
           .help("event files in <run>/tensorboard/"),

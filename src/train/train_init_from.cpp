@@ -15,7 +15,7 @@ model::Unet init_model_from(const TrainConfig& config, std::vector<model::Parent
   const std::filesystem::path& path = config.model.init_checkpoint;
   SEGOID_CHECK(!path.empty(), "init_model_from needs model.init_checkpoint");
   torch::manual_seed(config.seed);  // no random draws follow, but keep the RNG state as build_model leaves it
-  model::LoadedCheckpoint parent = model::load_checkpoint(path);  // SegOid .pt or Python .pth
+  model::LoadedCheckpoint parent = model::load_checkpoint(path);  // any kind: SegOid .pth or legacy .pt, or Python .pth
   const model::CheckpointInfo& info = parent.info;
   const model::ModelDescription& described = info.model;
   if (described.encoder != config.model.encoder || described.in_channels != config.model.in_channels ||

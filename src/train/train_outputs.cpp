@@ -47,6 +47,13 @@ void log_tensorboard(Session& s, const EpochRecord& r) {
 
 fs::path checkpoints_dir(const Setup& setup) { return setup.run_dir / contract::kCheckpointsDir; }
 
+/// Removes `dir`/`name` and its legacy .pt form (a run begun before the .pth format).
+void remove_with_legacy(const fs::path& dir, const std::string& name) {
+  std::error_code ec;
+  fs::remove(dir / name, ec);
+  fs::remove((dir / name).replace_extension(contract::kLegacyCheckpointSuffix), ec);
+}
+
 }  // namespace
 
 double run_eta_s(const TrainConfig& config, int epochs_done, int epochs_this_run, double minutes_used) {
@@ -70,7 +77,8 @@ void log_epoch(const TrainConfig& config, const EpochRecord& r, bool new_best, d
 TrainResult start_result(const Setup& setup) {
   TrainResult result;
   result.run_dir = setup.run_dir;
-  const fs::path best = checkpoints_dir(setup) / contract::kBestModel;
+  fs::path best = checkpoints_dir(setup) / contract::kBestModel;
+  if (!fs::exists(best)) best.replace_extension(contract::kLegacyCheckpointSuffix);
   if (fs::exists(best)) result.best_checkpoint = best;
   return result;
 }
@@ -85,7 +93,7 @@ void write_epoch_outputs(Session& s, const EpochRecord& r, bool new_best, TrainR
     result.best_checkpoint = dir / contract::kBestModel;
   }
   if (ck.save_periodic && r.epoch % ck.periodic_interval == 0) {
-    save_session(s, dir / fmt::format("checkpoint_epoch_{:03d}.pt", r.epoch));
+    save_session(s, dir / fmt::format("{}{:03d}{}", contract::kPeriodicModelPrefix, r.epoch, contract::kCheckpointSuffix));
   }
   save_session(s, dir / kLastCheckpointName);  // what a kill -9 resumes from
 }
@@ -103,12 +111,11 @@ void save_interrupted(Session& s, TrainResult& result) {
 void finish_run(Session& s, bool stopped_early, TrainResult& result) {
   const fs::path dir = checkpoints_dir(s.setup);
   if (!result.interrupted) {
-    std::error_code ec;
-    fs::remove(dir / contract::kInterruptedModel, ec);  // its state is superseded by the finished run
+    remove_with_legacy(dir, contract::kInterruptedModel);  // its state is superseded by the finished run
     if (s.setup.config.checkpointing.save_final) {
       save_session(s, dir / contract::kFinalModel);
       result.final_checkpoint = dir / contract::kFinalModel;
-      fs::remove(dir / kLastCheckpointName, ec);  // final_model.pt holds the same state
+      remove_with_legacy(dir, kLastCheckpointName);  // final_model.pth holds the same state
     }
   }
   result.epochs_completed = s.progress.epochs_done;

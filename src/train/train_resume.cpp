@@ -22,7 +22,7 @@ namespace {
 struct Candidate {
   fs::path path;
   int epoch = 0;  ///< epochs complete
-  int step = 0;   ///< steps into the next epoch (interrupted.pt only)
+  int step = 0;   ///< steps into the next epoch (interrupted.pth only)
   int rank = 0;   ///< tie-break: lower wins
 };
 
@@ -49,14 +49,17 @@ fs::path find_resume_checkpoint(const fs::path& run_dir) {
   if (!fs::is_directory(dir, ec)) return {};
   const int removed = core::remove_stale_temporaries(dir);
   if (removed > 0) spdlog::info("removed {} unfinished checkpoint file(s) of a killed run in \"{}\"", removed, dir.string());
-  // Every state but best_model.pt is at least as new as the best one; periodic ones newest first.
+  // Every state but best_model.pth is at least as new as the best one; periodic ones newest first.
   std::vector<Candidate> first;
   std::vector<Candidate> fallback;
   std::map<int, fs::path, std::greater<>> periodic;
-  static const std::regex kPeriodic(R"(checkpoint_epoch_(\d{1,9})\.pt)");
+  static const std::regex kPeriodic(std::string(contract::kPeriodicModelPrefix) + R"((\d{1,9})\.pth?)");
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     if (!entry.is_regular_file()) continue;
-    const std::string name = entry.path().filename().string();
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() == contract::kLegacyCheckpointSuffix) {  // a run from before the .pth format
+      name = entry.path().stem().string() + contract::kCheckpointSuffix;
+    }
     std::smatch m;
     if (name == contract::kInterruptedModel) first.push_back({entry.path(), 0, 0, 0});
     else if (name == kLastCheckpointName) first.push_back({entry.path(), 0, 0, 1});

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <ctime>
 #include <system_error>
 
@@ -58,7 +59,36 @@ EpochMetrics metrics_from(const nlohmann::json& j) {
   return m;
 }
 
+/// Python's {series: [values]} -> records (epochs 1..n, the longest series' length).
+std::vector<EpochRecord> history_from_python(const nlohmann::json& series) {
+  std::size_t epochs = 0;
+  for (const auto& values : series) {
+    if (values.is_array()) epochs = std::max(epochs, values.size());
+  }
+  std::vector<EpochRecord> history(epochs);
+  for (std::size_t i = 0; i < epochs; ++i) {
+    std::vector<double> v;
+    for (const char* key : kPythonHistoryKeys) {
+      const auto it = series.find(key);
+      const bool has = it != series.end() && it->is_array() && i < it->size() && (*it)[i].is_number();
+      v.push_back(has ? (*it)[i].get<double>() : 0.0);
+    }
+    EpochRecord& r = history[i];
+    r.epoch = static_cast<int>(i) + 1;
+    r.train.loss = v[0];
+    r.train.dice = v[1];
+    r.val.loss = v[2];
+    r.val.dice = v[3];
+    r.lr = v[4];
+  }
+  return history;
+}
+
 }  // namespace
+
+std::vector<double> python_history_values(const EpochRecord& r) {
+  return {r.train.loss, r.train.dice, r.val.loss, r.val.dice, r.lr};
+}
 
 std::string history_to_json(const std::vector<EpochRecord>& history) {
   nlohmann::json rows = nlohmann::json::array();
@@ -77,7 +107,9 @@ std::vector<EpochRecord> history_from_json(const std::string& json) {
   std::vector<EpochRecord> history;
   if (json.empty()) return history;
   try {
-    for (const auto& row : nlohmann::json::parse(json)) {
+    const nlohmann::json parsed = nlohmann::json::parse(json);
+    if (parsed.is_object()) return history_from_python(parsed);
+    for (const auto& row : parsed) {
       EpochRecord r;
       r.epoch = row.at("epoch").get<int>();
       r.lr = row.at("lr").get<double>();

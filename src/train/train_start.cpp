@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 /// forced by training.memory_format or measured on this machine (cached in options.cache_dir).
 model::SpeedChoice choose_layout(const TrainConfig& config, const TrainOptions& options, int threads,
                                  const torch::Device& device) {
-  if (!options.resume.empty()) {
-    const std::string recorded = recorded_memory_format(options.resume);
+  const std::string recorded = options.resume.empty() ? "" : recorded_memory_format(options.resume);
+  if (!recorded.empty()) {  // a Python checkpoint records none: chosen as for a new run
     if (config.training.memory_format != "auto" && config.training.memory_format != recorded) {
       spdlog::warn("training.memory_format {} ignored: \"{}\" was trained in {}, and resuming keeps it",
                    config.training.memory_format, options.resume.string(), recorded);

@@ -27,7 +27,8 @@ void save_session(Session& s, const std::filesystem::path& path);
 void restore_session(const std::filesystem::path& path, const Setup& setup, Optimization& optimization,
                      Progress& progress, Provenance& provenance);
 /// The layout a resumed run must keep: the one recorded in `checkpoint`'s training state, or
-/// "channels_last" (what SegOid used on the CPU before recording it) for older checkpoints.
+/// "channels_last" (what SegOid used on the CPU before recording it) for older checkpoints, or ""
+/// for a Python SegOid checkpoint (none recorded).
 std::string recorded_memory_format(const std::filesystem::path& checkpoint);
 
 // train_epoch.cpp
@@ -70,12 +71,13 @@ void log_epoch(const TrainConfig& config, const EpochRecord& r, bool new_best, d
 /// Seconds left in the run at the mean epoch time of this invocation, at most what the time
 /// budget leaves (plus the epoch it runs out in); early stopping cannot be foreseen.
 double run_eta_s(const TrainConfig& config, int epochs_done, int epochs_this_run, double minutes_used);
-/// After epoch `r`: val_metrics.csv, TensorBoard, best_model.pt (when `new_best`; recorded in
-/// `result`), checkpoint_epoch_NNN.pt every periodic_interval epochs, and last.pt.
+/// After epoch `r`: val_metrics.csv, TensorBoard, best_model.pth (when `new_best`; recorded in
+/// `result`), checkpoint_epoch_NNN.pth every periodic_interval epochs, and last.pth.
 void write_epoch_outputs(Session& s, const EpochRecord& r, bool new_best, TrainResult& result);
-/// Writes interrupted.pt and puts it and the command that resumes it into `result`.
+/// Writes interrupted.pth and puts it and the command that resumes it into `result`.
 void save_interrupted(Session& s, TrainResult& result);
-/// Unless interrupted: removes interrupted.pt, writes final_model.pt (removing last.pt). Then
+/// Unless interrupted: removes interrupted.pth, writes final_model.pth (removing last.pth; and
+/// the legacy .pt files of both names, in a run that began before the .pth format). Then
 /// fills `result` from the progress.
 void finish_run(Session& s, bool stopped_early, TrainResult& result);
 
@@ -84,7 +86,7 @@ void finish_run(Session& s, bool stopped_early, TrainResult& result);
 /// With ImageNet weights, `source` (when given) receives the file and its SHA-256.
 model::Unet build_model(const TrainConfig& config, const std::filesystem::path& weights_dir,
                         model::EncoderWeightsSource* source = nullptr);
-/// The model of config.model.init_checkpoint (SegOid .pt or Python .pth, on the CPU), checked against
+/// The model of config.model.init_checkpoint (any checkpoint kind, on the CPU), checked against
 /// the config's architecture; `lineage` becomes that checkpoint (name, sha256, best val Dice) followed
 /// by its own lineage. Throws ModelError (unreadable) or ConfigError (architecture differs).
 model::Unet init_model_from(const TrainConfig& config, std::vector<model::ParentCheckpoint>& lineage);

@@ -8,6 +8,7 @@
 
 #include "segoid/core/error.hpp"
 #include "segoid/model/state_dict.hpp"
+#include "legacy_checkpoint.hpp"
 #include "same_weights.hpp"
 #include "test_support.hpp"
 
@@ -43,8 +44,8 @@ TEST(CheckpointTest, RoundTripIsBitExactWithInfoAndOptimizer) {
   Unet model;
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
   train_one_step(model, optimizer);
-  const auto path = dir / "ckpt" / "best_model.pt";
-  save_checkpoint(path, model, sample_info(), &optimizer);
+  const auto path = dir / "ckpt" / "best_model.pth";
+  save_checkpoint(path, model, sample_info(), {&optimizer});
   ASSERT_TRUE(std::filesystem::exists(path));
 
   // A second model and optimizer: restore both, then one more step must match the original's step.
@@ -71,6 +72,39 @@ TEST(CheckpointTest, RoundTripIsBitExactWithInfoAndOptimizer) {
   torch::manual_seed(5);
   train_one_step(loaded.model, other_optimizer);
   EXPECT_TRUE(segoid::test::same_weights(*model, *loaded.model)) << "after resumed step";
+  EXPECT_EQ(loaded.kind, CheckpointKind::kSegoid);
+  EXPECT_EQ(checkpoint_kind(path), CheckpointKind::kSegoid);
+}
+
+TEST(CheckpointTest, LegacyLibTorchArchiveStillLoadsWithItsOptimizer) {
+  segoid::test::TempDir dir;
+  torch::manual_seed(12);
+  Unet model;
+  torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
+  train_one_step(model, optimizer);
+  const auto path = dir / "best_model.pt";
+  segoid::test::write_legacy_checkpoint(path, model, sample_info(), &optimizer);
+  EXPECT_EQ(checkpoint_kind(path), CheckpointKind::kSegoidLegacy);
+  EXPECT_EQ(read_checkpoint_info(path).best_val_dice, sample_info().best_val_dice);
+
+  torch::manual_seed(98);
+  Unet other;
+  torch::optim::AdamW other_optimizer(other->parameters(), torch::optim::AdamWOptions(1e-3));
+  LoadedCheckpoint loaded = load_checkpoint(path, torch::kCPU, &other_optimizer);
+  EXPECT_EQ(loaded.kind, CheckpointKind::kSegoidLegacy);
+  EXPECT_TRUE(loaded.scheduler_state.isNone());
+  EXPECT_EQ(loaded.info.trainer_state_json, sample_info().trainer_state_json);
+  EXPECT_TRUE(segoid::test::same_weights(*model, *loaded.model));
+  torch::manual_seed(6);
+  train_one_step(model, optimizer);
+  torch::manual_seed(6);
+  train_one_step(loaded.model, other_optimizer);
+  EXPECT_TRUE(segoid::test::same_weights(*model, *loaded.model)) << "after resumed step";
+
+  // Re-saved, it is a torch.save file with the same weights and optimizer state.
+  save_checkpoint(dir / "converted.pth", loaded.model, loaded.info, {&other_optimizer});
+  EXPECT_EQ(checkpoint_kind(dir / "converted.pth"), CheckpointKind::kSegoid);
+  EXPECT_TRUE(segoid::test::same_weights(*model, *load_checkpoint(dir / "converted.pth").model));
 }
 
 TEST(CheckpointTest, Resnet34AndVersionStamp) {

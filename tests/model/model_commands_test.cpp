@@ -42,7 +42,7 @@ TEST(CheckpointCommandsTest, ImportAndExportFromTheCommandLine) {
   EXPECT_EQ(segoid::test::run_command(binary + "import_checkpoint " + source + pt, &output), 2) << output;
   EXPECT_NE(output.find("--force"), std::string::npos) << output;
   ASSERT_EQ(segoid::test::run_command(binary + "export_checkpoint " + pt + " " + pth, &output), 0) << output;
-  EXPECT_EQ(read_checkpoint_info(tmp / "exported.pth").epoch, 9);
+  EXPECT_EQ(read_checkpoint_info(tmp / "exported.pth").epoch, 10);
   EXPECT_EQ(segoid::test::run_command(binary + "export_checkpoint '" + (tmp / "missing.pt").string() + "' " + pth +
                                           " --force", &output), 5);
   EXPECT_NE(output.find("missing.pt"), std::string::npos) << output;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "child_checkpoint.hpp"
+#include "legacy_checkpoint.hpp"
 #include "python_fixtures.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/model/checkpoint.hpp"
@@ -73,7 +74,7 @@ TEST(ModelInfoTest, DescribesPythonCheckpoints) {
   EXPECT_EQ(plain.kind, "python");
   EXPECT_EQ(plain.model.encoder, "resnet18");
   EXPECT_EQ(io::to_string(plain.model.normalization), "range");
-  EXPECT_EQ(plain.epochs, 9);
+  EXPECT_EQ(plain.epochs, 10);  // its "epoch" 9 is a 0-based index
   EXPECT_DOUBLE_EQ(plain.best_val_dice, 0.8125);
   EXPECT_EQ(plain.model.patch_size, 0);  // not recorded
   EXPECT_TRUE(plain.train_manifest.empty());
@@ -84,7 +85,24 @@ TEST(ModelInfoTest, DescribesPythonCheckpoints) {
   EXPECT_EQ(with_config.train_manifest, "data/splits/train.csv");
   EXPECT_EQ(with_config.val_manifest, "data/splits/val.csv");
   EXPECT_EQ(with_config.model.patch_size, 192);
-  EXPECT_EQ(with_config.epochs, 4);
+  EXPECT_EQ(with_config.epochs, 5);
+}
+
+TEST(ModelInfoTest, TellsTheLegacyFormatFromTheCurrentOne) {
+  test::TempDir dir;
+  CheckpointInfo info;
+  info.epoch = 3;
+  const Unet net;
+  test::write_legacy_checkpoint(dir / "old.pt", net, info);
+  save_checkpoint(dir / "new.pth", net, info);
+  const ModelInfo old_one = describe_checkpoint(dir / "old.pt");
+  const ModelInfo new_one = describe_checkpoint(dir / "new.pth");
+  EXPECT_EQ(old_one.kind, "segoid-legacy");
+  EXPECT_EQ(new_one.kind, "segoid");
+  EXPECT_EQ(old_one.epochs, 3);
+  EXPECT_EQ(new_one.epochs, 3);
+  EXPECT_NE(format_model_description(old_one).find("legacy"), std::string::npos);
+  EXPECT_NE(format_model_description(new_one).find("torch.save"), std::string::npos);
 }
 
 }  // namespace

@@ -34,7 +34,7 @@ torch::Tensor predict(const std::filesystem::path& checkpoint) {
 TEST(PythonCheckpointTest, ForwardMatchesPythonReference) {
   if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
   const auto dir = torch_fixture_dir();
-  ASSERT_TRUE(is_python_checkpoint(dir / "python_segoid.pth"));
+  ASSERT_EQ(checkpoint_kind(dir / "python_segoid.pth"), CheckpointKind::kPython);
   const auto expected = tensor_from(read_f32(dir / "output_2x1x64x96.f32"), {2, 1, 64, 96});
   const auto actual = predict(dir / "python_segoid.pth");
   EXPECT_LT((actual - expected).abs().max().item<float>(), kForwardTolerance);
@@ -46,26 +46,57 @@ TEST(PythonCheckpointTest, DataParallelPrefixIsDropped) {
   const auto dir = torch_fixture_dir();
   const auto expected = tensor_from(read_f32(dir / "output_2x1x64x96.f32"), {2, 1, 64, 96});
   EXPECT_LT((predict(dir / "data_parallel.pth") - expected).abs().max().item<float>(), kForwardTolerance);
-  // Resuming training from a Python checkpoint is refused with a pointer to import_checkpoint.
+  // It holds no optimizer state: no resuming from it.
   Unet model;
   torch::optim::AdamW optimizer(model->parameters(), torch::optim::AdamWOptions(1e-3));
   try {
-    load_checkpoint(dir / "python_segoid.pth", torch::kCPU, &optimizer);
+    load_checkpoint(dir / "data_parallel.pth", torch::kCPU, &optimizer);
     FAIL();
   } catch (const ModelError& e) {
-    EXPECT_NE(std::string(e.what()).find("import_checkpoint"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("no optimizer state"), std::string::npos) << e.what();
   }
+}
+
+TEST(PythonCheckpointTest, RestoresPythonsAdamWStateAndSchedule) {
+  if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
+  const auto path = torch_fixture_dir() / "python_segoid.pth";
+  // The file's own parameter order (its state dict without buffers) is ours: optimizer indices agree.
+  Unet reference;
+  std::vector<std::string> ours;
+  for (const auto& p : reference->named_parameters()) ours.push_back(p.key());
+  std::vector<std::string> theirs;
+  const TorchSaveCheckpoint file = read_torch_save_checkpoint(path);
+  for (const auto& [name, tensor] : file.model_state_dict) {
+    if (name.find("running_") == std::string::npos && name.find("num_batches_tracked") == std::string::npos) {
+      theirs.push_back(name);
+    }
+  }
+  EXPECT_EQ(theirs, ours);
+
+  torch::optim::AdamW optimizer(reference->parameters(), torch::optim::AdamWOptions(0.5).weight_decay(0.0));
+  const LoadedCheckpoint loaded = load_checkpoint(path, torch::kCPU, &optimizer);
+  const auto& options = static_cast<const torch::optim::AdamWOptions&>(optimizer.param_groups()[0].options());
+  EXPECT_DOUBLE_EQ(options.lr(), 1e-3);  // Python's AdamW defaults, saved in its param group
+  EXPECT_DOUBLE_EQ(options.weight_decay(), 1e-2);
+  const auto saved_state = file.optimizer_state.toGenericDict().at(c10::IValue(std::string("state"))).toGenericDict();
+  const auto first_saved = saved_state.at(c10::IValue(int64_t{0})).toGenericDict();
+  const torch::Tensor first = loaded.model->parameters()[0];
+  const auto& state = static_cast<const torch::optim::AdamWParamState&>(
+      *optimizer.state().at(c10::guts::to_string(first.unsafeGetTensorImpl())));
+  EXPECT_EQ(state.step(), 1);
+  EXPECT_TRUE(state.exp_avg().equal(first_saved.at(c10::IValue(std::string("exp_avg"))).toTensor()));
+  EXPECT_EQ(loaded.scheduler_state.toGenericDict().at(c10::IValue(std::string("last_epoch"))).toInt(), 1);
 }
 
 TEST(PythonCheckpointTest, ReadsInfoFromPythonCheckpoint) {
   if (!has_reference_fixtures()) GTEST_SKIP() << "needs /usr/bin/python3 torch and ../shared/reference";
-  const PythonCheckpoint checkpoint = read_python_checkpoint(torch_fixture_dir() / "python_segoid.pth");
+  const TorchSaveCheckpoint checkpoint = read_torch_save_checkpoint(torch_fixture_dir() / "python_segoid.pth");
   EXPECT_EQ(checkpoint.model_state_dict.size(), 182u);
   EXPECT_EQ(checkpoint.info.model.encoder, "resnet18");
   EXPECT_EQ(checkpoint.info.model.in_channels, 1);
   EXPECT_EQ(checkpoint.info.model.classes, 1);
   EXPECT_EQ(io::to_string(checkpoint.info.model.normalization), "range");
-  EXPECT_EQ(checkpoint.info.epoch, 9);
+  EXPECT_EQ(checkpoint.info.epoch, 10);  // Python's "epoch": 9 is the index of the 10th, last finished epoch
   EXPECT_EQ(checkpoint.info.best_val_dice, 0.8125);
   EXPECT_EQ(checkpoint.info.history_json, R"({"train_loss":[0.5,0.25],"val_dice":[0.5,0.8125]})");
 }
@@ -75,7 +106,7 @@ TEST(PythonCheckpointTest, ImportExportRoundTripLoadsStrictInPython) {
   const auto dir = torch_fixture_dir();
   segoid::test::TempDir tmp;
   import_checkpoint(dir / "python_segoid.pth", tmp / "imported.pt");
-  EXPECT_FALSE(is_python_checkpoint(tmp / "imported.pt"));
+  EXPECT_EQ(checkpoint_kind(tmp / "imported.pt"), CheckpointKind::kSegoid);
   const auto expected = tensor_from(read_f32(dir / "output_2x1x64x96.f32"), {2, 1, 64, 96});
   EXPECT_LT((predict(tmp / "imported.pt") - expected).abs().max().item<float>(), kForwardTolerance);
 
@@ -95,7 +126,7 @@ TEST(PythonCheckpointTest, ImportExportRoundTripLoadsStrictInPython) {
 
   // The export reads back through our own reader with the original info.
   const CheckpointInfo info = read_checkpoint_info(tmp / "exported.pth");
-  EXPECT_EQ(info.epoch, 9);
+  EXPECT_EQ(info.epoch, 10);
   EXPECT_EQ(io::to_string(info.model.normalization), "range");
 }
 
@@ -103,7 +134,7 @@ TEST(PythonCheckpointTest, RejectsNonCheckpointDict) {
   const auto dir = torch_fixture_dir();
   if (dir.empty()) GTEST_SKIP() << "/usr/bin/python3 lacks torch";
   try {
-    read_python_checkpoint(dir / "nested.pth");
+    read_torch_save_checkpoint(dir / "nested.pth");
     FAIL();
   } catch (const ModelError& e) {
     EXPECT_NE(std::string(e.what()).find("nested.pth"), std::string::npos) << e.what();

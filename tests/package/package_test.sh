@@ -89,7 +89,7 @@ threads: 2
 device: cpu
 EOF
   in_root segoid train --config /tmp/train.yaml --run-dir /tmp/runs
-  model=$(cd "$root" && ls tmp/runs/train_*/checkpoints/best_model.pt | head -1)
+  model=$(cd "$root" && ls tmp/runs/train_*/checkpoints/best_model.pth | head -1)
   model=/$model
 fi
 

@@ -79,7 +79,7 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
   for (int f = 0; f < 3; ++f) {
     const fs::path fold = cv / "folds" / ("fold_" + std::to_string(f));
     EXPECT_TRUE(fs::exists(fold / "fold_result.yaml"));
-    EXPECT_TRUE(fs::exists(fold / "checkpoints/best_model.pt"));
+    EXPECT_TRUE(fs::exists(fold / "checkpoints/best_model.pth"));
     EXPECT_TRUE(fs::exists(fold / "val_metrics.csv"));
     EXPECT_EQ(data::read_manifest(fold / "val.csv").rows.size(), 1u);
     EXPECT_EQ(data::read_manifest(fold / "train.csv").rows.size(), 2u);
@@ -140,7 +140,7 @@ TEST(CrossValidationTest, EndToEndWritesResultsAndRerunsOnlyUnfinishedFolds) {
     EXPECT_EQ(meta["folds"][f]["val_images"].as<std::vector<std::string>>(), first.folds[f].validation);
   }
 
-  // A crash after final_model.pt but before the marker: the fold resumes at its end (no steps)
+  // A crash after final_model.pth but before the marker: the fold resumes at its end (no steps)
   // and reports the same result.
   const double fold1_dice = first.folds[1].best_val_dice;
   fs::remove(cv / "folds/fold_1/fold_result.yaml");
@@ -238,7 +238,7 @@ TEST(CrossValidationTest, InterruptedFoldResumesAndCompletes) {
   EXPECT_EQ(first.n_completed, 1);
   EXPECT_EQ(first.resume_command, "segoid run_cv --config tiny_cv.yaml");
   const fs::path cv = dir.path() / "cv";
-  EXPECT_TRUE(fs::exists(cv / "folds/fold_1/checkpoints/interrupted.pt"));
+  EXPECT_TRUE(fs::exists(cv / "folds/fold_1/checkpoints/interrupted.pth"));
   EXPECT_FALSE(fs::exists(cv / "folds/fold_1/fold_result.yaml"));
   EXPECT_EQ(io::read_csv(cv / "results/fold_metrics.csv").rows.size(), 1u);
 
@@ -256,7 +256,7 @@ TEST(CrossValidationTest, InterruptedFoldResumesAndCompletes) {
   // Fold 1 resumed after its first step: one step fewer than a full fold.
   EXPECT_EQ(steps[1], fold0_steps - 1);
   EXPECT_EQ(second.folds[1].epochs_completed, 2);
-  EXPECT_FALSE(fs::exists(cv / "folds/fold_1/checkpoints/interrupted.pt"));
+  EXPECT_FALSE(fs::exists(cv / "folds/fold_1/checkpoints/interrupted.pth"));
   EXPECT_EQ(io::read_csv(cv / "results/fold_metrics.csv").rows.size(), 3u);
 }
 

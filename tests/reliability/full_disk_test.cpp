@@ -80,9 +80,9 @@ class FullDiskTest : public ::testing::Test {
 
 TEST_F(FullDiskTest, TrainCheckpointOnFullDisk) {
   const fs::path checkpoints = train_tiny_model(/*save_final=*/false);
-  ASSERT_TRUE(fs::exists(checkpoints / "last.pt"));
-  const std::uintmax_t checkpoint_bytes = fs::file_size(checkpoints / "last.pt");
-  // Room for config, metrics and best_model.pt of epoch 1, but not for last.pt as well.
+  ASSERT_TRUE(fs::exists(checkpoints / "last.pth"));
+  const std::uintmax_t checkpoint_bytes = fs::file_size(checkpoints / "last.pth");
+  // Room for config, metrics and best_model.pth of epoch 1, but not for last.pth as well.
   if (!mount_disk(checkpoint_bytes * 3 / 2)) GTEST_SKIP() << mount_->why_not();
   std::string yaml = file_bytes(root_ / "train.yaml");
   yaml.replace(yaml.find((root_ / "runs").string()), (root_ / "runs").string().size(), (disk() / "runs").string());
@@ -93,20 +93,20 @@ TEST_F(FullDiskTest, TrainCheckpointOnFullDisk) {
   EXPECT_EQ(rc, 3) << output;
   EXPECT_EQ(error_lines(output), 1) << output;
   EXPECT_NE(output.find("cannot write"), std::string::npos) << output;
-  EXPECT_NE(output.find("last.pt\""), std::string::npos) << output;
+  EXPECT_NE(output.find("last.pth\""), std::string::npos) << output;
   EXPECT_TRUE(temporary_files(disk()).empty()) << temporary_files(disk()).front();
   fs::path run;
   for (const auto& entry : fs::directory_iterator(disk() / "runs")) run = entry.path();
-  EXPECT_FALSE(fs::exists(run / "checkpoints" / "last.pt"));
-  // What was written before the disk filled up is whole: best_model.pt loads, the metrics row is there.
-  ASSERT_TRUE(fs::exists(run / "checkpoints" / "best_model.pt"));
-  EXPECT_NO_THROW(model::load_checkpoint(run / "checkpoints" / "best_model.pt"));
+  EXPECT_FALSE(fs::exists(run / "checkpoints" / "last.pth"));
+  // What was written before the disk filled up is whole: best_model.pth loads, the metrics row is there.
+  ASSERT_TRUE(fs::exists(run / "checkpoints" / "best_model.pth"));
+  EXPECT_NO_THROW(model::load_checkpoint(run / "checkpoints" / "best_model.pth"));
   EXPECT_NE(file_bytes(run / "val_metrics.csv").find("\n1,"), std::string::npos);
 }
 
 TEST_F(FullDiskTest, PredictOutputsOnFullDisk) {
   const fs::path checkpoints = train_tiny_model(/*save_final=*/true);
-  const fs::path model = checkpoints / "final_model.pt";
+  const fs::path model = checkpoints / "final_model.pth";
   ASSERT_TRUE(fs::exists(model));
   const fs::path first = write_tiny_plates(root_ / "plates", "first.csv", 10, 2, 9);
   const fs::path second = write_tiny_plates(root_ / "plates", "second.csv", 12, 3, 9);

@@ -98,7 +98,7 @@ TEST_F(SuddenDeathTest, TrainSurvivesKillsInEveryPhaseWithIdenticalWeights) {
   for (int epoch = 1; epoch < kEpochs; ++epoch) {
     epoch_seconds = std::min(epoch_seconds, epoch_ends[epoch] - epoch_ends[epoch - 1]);
   }
-  const fs::path ref_final = only_run_dir(root_ / "ref") / "checkpoints" / "final_model.pt";
+  const fs::path ref_final = only_run_dir(root_ / "ref") / "checkpoints" / "final_model.pth";
   ASSERT_TRUE(fs::exists(ref_final));
 
   // The same run killed with SIGKILL in every phase: once while starting (before its run folder
@@ -166,12 +166,12 @@ TEST_F(SuddenDeathTest, TrainSurvivesKillsInEveryPhaseWithIdenticalWeights) {
   EXPECT_GT(kills_by_phase.count(-1), 0u) << phases;
   EXPECT_GE(kills_by_phase.size(), static_cast<std::size_t>(kEpochs)) << phases;
   const fs::path run_dir = only_run_dir(kill_parent);
-  const fs::path final_model = run_dir / "checkpoints" / "final_model.pt";
+  const fs::path final_model = run_dir / "checkpoints" / "final_model.pth";
   ASSERT_TRUE(fs::exists(final_model)) << file_text(log);
   EXPECT_TRUE(test::same_weights(ref_final, final_model));
   EXPECT_EQ(epochs_logged(run_dir), kEpochs);
   EXPECT_TRUE(temporary_files(run_dir).empty()) << temporary_files(run_dir).front();
-  EXPECT_FALSE(fs::exists(run_dir / "checkpoints" / "last.pt")) << "final_model.pt supersedes last.pt";
+  EXPECT_FALSE(fs::exists(run_dir / "checkpoints" / "last.pth")) << "final_model.pth supersedes last.pth";
 }
 
 TEST_F(SuddenDeathTest, ResumeRunDirPicksNewestIntactState) {
@@ -180,16 +180,16 @@ TEST_F(SuddenDeathTest, ResumeRunDirPicksNewestIntactState) {
   ASSERT_EQ(run_command(fmt::format("{} train --config {}", segoid(), config.string()), &output), 0) << output;
   const fs::path run_dir = only_run_dir(root_ / "runs");
   const fs::path checkpoints = run_dir / "checkpoints";
-  // After one epoch without a final model: last.pt (and best_model.pt) hold epoch 1. A damaged newer-looking file and a stale temporary
+  // After one epoch without a final model: last.pth (and best_model.pth) hold epoch 1. A damaged newer-looking file and a stale temporary
   // of a killed writer must not be picked up.
-  ASSERT_TRUE(fs::exists(checkpoints / "last.pt"));
-  std::ofstream(checkpoints / "interrupted.pt") << "PK\x03\x04 truncated by a power cut";
-  std::ofstream(checkpoints / "last.pt.tmp.999999") << "partial";
+  ASSERT_TRUE(fs::exists(checkpoints / "last.pth"));
+  std::ofstream(checkpoints / "interrupted.pth") << "PK\x03\x04 truncated by a power cut";
+  std::ofstream(checkpoints / "last.pth.tmp.999999") << "partial";
   ASSERT_EQ(run_command(fmt::format("{} train --resume {} --epochs 2", segoid(), run_dir.string()), &output), 0)
       << output;
-  EXPECT_NE(output.find("not resuming from \"" + (checkpoints / "interrupted.pt").string()), std::string::npos) << output;
-  EXPECT_NE(output.find("resuming from \"" + (checkpoints / "last.pt").string()), std::string::npos) << output;
-  EXPECT_FALSE(fs::exists(checkpoints / "last.pt.tmp.999999"));
+  EXPECT_NE(output.find("not resuming from \"" + (checkpoints / "interrupted.pth").string()), std::string::npos) << output;
+  EXPECT_NE(output.find("resuming from \"" + (checkpoints / "last.pth").string()), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(checkpoints / "last.pth.tmp.999999"));
   EXPECT_EQ(epochs_logged(run_dir), 2);
   // A folder that is no run is one clear error.
   const int rc = run_command(fmt::format("{} train --resume {}", segoid(), root_.string()), &output);
@@ -231,8 +231,8 @@ TEST_F(SuddenDeathTest, RunCvSurvivesKillsWithIdenticalFolds) {
   ASSERT_EQ(run_command(fmt::format("{} run_cv --config {}", segoid(), killed_config.string()), &output), 0) << output;
   std::cout << fmt::format("[reliability] run_cv: {} kills survived\n", kills);
   for (const char* fold : {"fold_0", "fold_1"}) {
-    const fs::path a = root_ / "cv_ref" / "folds" / fold / "checkpoints" / "final_model.pt";
-    const fs::path b = root_ / "cv_killed" / "folds" / fold / "checkpoints" / "final_model.pt";
+    const fs::path a = root_ / "cv_ref" / "folds" / fold / "checkpoints" / "final_model.pth";
+    const fs::path b = root_ / "cv_killed" / "folds" / fold / "checkpoints" / "final_model.pth";
     ASSERT_TRUE(fs::exists(a) && fs::exists(b)) << fold << "\n" << output;
     EXPECT_TRUE(test::same_weights(a, b)) << fold;
   }
@@ -255,7 +255,7 @@ TEST_F(SuddenDeathTest, PredictResumeAfterKillsKeepsFinishedImages) {
   const fs::path config = write_config("model.yaml", root_ / "model", 1);
   std::string output;
   ASSERT_EQ(run_command(fmt::format("{} train --config {}", segoid(), config.string()), &output), 0) << output;
-  const fs::path model = only_run_dir(root_ / "model") / "checkpoints" / "final_model.pt";
+  const fs::path model = only_run_dir(root_ / "model") / "checkpoints" / "final_model.pth";
   const fs::path manifest = write_tiny_plates(root_ / "plates", "plates.csv", 20, 6, 13);
   const std::string predict = fmt::format("{} predict_full --checkpoint {} --manifest {} --threads 1 --output-dir",
                                           segoid(), model.string(), manifest.string());

@@ -51,7 +51,7 @@ TEST(TrainInitFromTest, LineageChainsThroughGenerationsInNewRunFolders) {
   const TrainResult grandchild = run(c);
   const model::CheckpointInfo info = model::read_checkpoint_info(grandchild.best_checkpoint);
   ASSERT_EQ(info.lineage.size(), 2u);
-  EXPECT_EQ(info.lineage[0].file_name, "best_model.pt");
+  EXPECT_EQ(info.lineage[0].file_name, "best_model.pth");
   const std::string child_sha = sha256sum(child.best_checkpoint);
   if (!child_sha.empty()) {
     EXPECT_EQ(info.lineage[0].sha256, child_sha);

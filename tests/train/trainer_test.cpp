@@ -2,10 +2,13 @@
 // End-to-end training on tiny in-memory images: artefacts, bit-exact resume, divergence.
 // CTest label: e2e
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <fstream>
 
+#include "../../src/train/python_state.hpp"
+#include "model/legacy_checkpoint.hpp"
 #include "model/python_fixtures.hpp"
 #include "model/same_weights.hpp"
 #include "segoid/core/atomic_file.hpp"
@@ -51,10 +54,10 @@ void expect_every_artefact(const TrainResult& r) {
   const TrainConfig snapshot = load_train_config(r.run_dir / "config.yaml");
   EXPECT_EQ(snapshot.seed, 11u);
   EXPECT_EQ(count_lines(r.run_dir / "val_metrics.csv"), 4);
-  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/best_model.pt"));
-  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/checkpoint_epoch_002.pt"));
-  EXPECT_FALSE(fs::exists(r.run_dir / "checkpoints/checkpoint_epoch_003.pt"));
-  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/final_model.pt"));
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/best_model.pth"));
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/checkpoint_epoch_002.pth"));
+  EXPECT_FALSE(fs::exists(r.run_dir / "checkpoints/checkpoint_epoch_003.pth"));
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/final_model.pth"));
   int event_files = 0;
   for (const auto& entry : fs::directory_iterator(r.run_dir / "tensorboard")) {
     event_files += entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0;
@@ -67,12 +70,12 @@ void expect_every_artefact(const TrainResult& r) {
     EXPECT_NE(events.find("Dice/val"), std::string::npos);
   }
   EXPECT_EQ(event_files, 1);
-  const model::CheckpointInfo info = model::read_checkpoint_info(r.run_dir / "checkpoints/best_model.pt");
+  const model::CheckpointInfo info = model::read_checkpoint_info(r.run_dir / "checkpoints/best_model.pth");
   EXPECT_EQ(info.model.patch_size, 64);
   EXPECT_EQ(io::to_string(info.model.normalization), "percentile");
   EXPECT_EQ(info.best_epoch, r.best_epoch);
   EXPECT_DOUBLE_EQ(info.best_val_dice, r.best_val_dice);
-  EXPECT_EQ(config_from_checkpoint(r.run_dir / "checkpoints/final_model.pt").dataset.patch_size, 64);
+  EXPECT_EQ(config_from_checkpoint(r.run_dir / "checkpoints/final_model.pth").dataset.patch_size, 64);
 }
 
 TEST(TrainerTest, InterruptedAndResumedRunEndsWithIdenticalWeights) {
@@ -119,6 +122,49 @@ TEST(TrainerTest, InterruptedAndResumedRunEndsWithIdenticalWeights) {
   EXPECT_TRUE(test::same_weights(a.final_checkpoint, r.final_checkpoint));
 }
 
+TEST(TrainerTest, ALegacyPtRunFolderResumesToIdenticalWeights) {
+  test::TempDir dir;
+  TrainConfig c = tiny_config(dir / "runs");
+  c.training.epochs = 2;
+  TrainOptions straight;
+  straight.run_dir = dir / "straight";
+  const TrainResult a = run(c, straight);
+
+  // The state after epoch 1 as SegOid wrote it before the .pth format: a LibTorch archive last.pt,
+  // the lr and schedule inside the training-state JSON (version 1).
+  TrainConfig one = c;
+  one.training.epochs = 1;
+  TrainOptions first;
+  first.run_dir = dir / "old";
+  const TrainResult b = run(one, first);
+  model::Unet net;
+  torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1.0));
+  model::LoadedCheckpoint loaded = model::load_checkpoint(b.final_checkpoint, torch::kCPU, &optimizer);
+  const double lr = optimizer.param_groups()[0].options().get_lr();
+  ReduceLrOnPlateau schedule(lr, PlateauOptions{});
+  load_plateau_state_dict(schedule, loaded.scheduler_state, lr, b.final_checkpoint.string());
+  nlohmann::json state = nlohmann::json::parse(loaded.info.trainer_state_json);
+  state["version"] = 1;
+  state["lr"] = lr;
+  state["scheduler"] = nlohmann::json::parse(schedule.to_json());
+  loaded.info.trainer_state_json = state.dump();
+  const fs::path checkpoints = dir / "old" / "checkpoints";
+  std::vector<fs::path> written;
+  for (const auto& entry : fs::directory_iterator(checkpoints)) written.push_back(entry.path());
+  for (const fs::path& path : written) fs::remove(path);
+  test::write_legacy_checkpoint(checkpoints / "last.pt", loaded.model, loaded.info, &optimizer);
+
+  TrainOptions second;
+  second.resume = find_resume_checkpoint(dir / "old");
+  EXPECT_EQ(second.resume.filename(), "last.pt");
+  const TrainResult r = run(c, second);
+  EXPECT_EQ(r.epochs_completed, 2);
+  ASSERT_EQ(r.history.size(), 2u);
+  EXPECT_EQ(r.history[1].val.dice, a.history[1].val.dice);
+  EXPECT_TRUE(test::same_weights(a.final_checkpoint, r.final_checkpoint));
+  EXPECT_FALSE(fs::exists(checkpoints / "last.pt")) << "final_model.pth holds its state";
+}
+
 TEST(TrainerTest, ResumeKeepsTheLayoutRecordedInTheCheckpoint) {
   test::TempDir dir;
   TrainConfig c = tiny_config(dir / "runs");
@@ -139,8 +185,8 @@ TEST(TrainerTest, ResumeKeepsTheLayoutRecordedInTheCheckpoint) {
 
   // The resumed run asks for another layout (and for a measurement): it keeps the recorded one.
   for (const std::string asked : {"channels_last", "auto"}) {
-    // Each resume in its own copy of the run (a finished resume deletes interrupted.pt).
-    const fs::path copy = dir / asked / "checkpoints" / "interrupted.pt";
+    // Each resume in its own copy of the run (a finished resume deletes interrupted.pth).
+    const fs::path copy = dir / asked / "checkpoints" / "interrupted.pth";
     fs::create_directories(copy.parent_path());
     fs::copy_file(a.interrupted_checkpoint, copy);
     TrainConfig again = c;
@@ -169,9 +215,9 @@ TEST(TrainerTest, MaxMinutesStopsAfterTheEpochWithCheckpoints) {
   EXPECT_FALSE(r.interrupted);
   EXPECT_EQ(r.epochs_completed, 1);
   EXPECT_EQ(count_lines(r.run_dir / "val_metrics.csv"), 2);
-  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/final_model.pt"));
-  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/best_model.pt"));
-  EXPECT_EQ(model::read_checkpoint_info(r.run_dir / "checkpoints/final_model.pt").epoch, 1);
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/final_model.pth"));
+  EXPECT_TRUE(fs::exists(r.run_dir / "checkpoints/best_model.pth"));
+  EXPECT_EQ(model::read_checkpoint_info(r.run_dir / "checkpoints/final_model.pth").epoch, 1);
   // Without a budget (max_minutes 0) every epoch runs: InterruptedAndResumedRunEndsWithIdenticalWeights.
 }
 

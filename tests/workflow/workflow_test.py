@@ -41,7 +41,7 @@ def model_for(segoid, work):
                 "  learning_rate: 0.003\n  num_workers: 0\ncheckpointing:\n  save_periodic: false\n"
                 "tensorboard:\n  enabled: false\nthreads: 2\ndevice: cpu\nseed: 3\n")
     run([segoid, "train", "--config", "train.yaml", "--run-dir", "runs"], work)
-    return glob.glob(os.path.join(work, "runs", "train_*", "checkpoints", "best_model.pt"))[0]
+    return glob.glob(os.path.join(work, "runs", "train_*", "checkpoints", "best_model.pth"))[0]
 
 
 def write_manifest(work):

@@ -7,13 +7,13 @@
 namespace segoid::model {
 
 /// Reads a Python SegOid `.pth` (torch.save dict with model_state_dict, epoch, best_val_dice,
-/// history) and writes a SegOid checkpoint to `output` (atomic). Throws ModelError naming the file.
+/// history) and writes it as a SegOid checkpoint (weights and the inferred info, no optimizer
+/// state) to `output` (atomic). Throws ModelError naming the file.
 void import_checkpoint(const std::filesystem::path& python_checkpoint, const std::filesystem::path& output);
 
-/// Writes a SegOid checkpoint as a `.pth` that Python's torch.load opens: a dict with
-/// model_state_dict (name -> tensor, loads strict into smp's Unet), epoch, best_val_dice,
-/// history (name -> list of floats, when the history is such a JSON object) and segoid_info
-/// (JSON text). Atomic. Throws ModelError naming the file.
+/// Writes a checkpoint of any kind (a legacy SegOid .pt included) as a SegOid `.pth`
+/// (save_checkpoint's layout: Python's torch.load opens it and model_state_dict loads strict into
+/// smp's Unet): weights and info, no optimizer state. Atomic. Throws ModelError naming the file.
 void export_checkpoint(const std::filesystem::path& checkpoint, const std::filesystem::path& output);
 
 }  // namespace segoid::model

@@ -13,7 +13,7 @@ namespace segoid::model {
 /// Everything `segoid model_info` reports about one checkpoint file.
 struct ModelInfo {
   std::filesystem::path path;
-  std::string kind;            ///< "segoid" (a SegOid .pt) or "python" (a torch.save .pth)
+  std::string kind;            ///< "segoid" (SegOid .pth), "segoid-legacy" (SegOid LibTorch .pt) or "python"
   std::string sha256;          ///< of the file itself, to compare with a child's parent record
   ModelDescription model;      ///< architecture, normalization, patch size (0: not recorded), scale, pixel size
   int epochs = 0;              ///< epochs completed when saved

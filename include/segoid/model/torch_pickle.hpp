@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// A small unpickler for `torch.save` zip archives (state dicts, whole Python checkpoints).
+// A small unpickler and pickler for `torch.save` zip archives (state dicts, whole checkpoints).
 #pragma once
 
 #include <torch/torch.h>
@@ -44,6 +44,17 @@ StateDict read_state_dict(const std::filesystem::path& path, const std::string& 
 /// Tensor entries of a (Ordered)dict value, in order; `what` names it in the error when `value`
 /// is no dict with string keys.
 StateDict state_dict_from_value(const c10::IValue& value, const std::string& what);
+
+/// A `torch.save` zip archive of `value` (protocol 2) that Python's torch.load opens, calling only
+/// globals that torch.load(weights_only=True) allows: dicts (insertion order kept; str/int/float/bool keys), lists, tuples, str,
+/// int, float, bool, None and tensors (each written contiguous, on CPU, with its own storage).
+/// `what` names the target in errors. Throws ModelError for another value type, IoError when the
+/// archive cannot be written.
+std::string torch_save_bytes(const c10::IValue& value, const std::string& what);
+
+/// Writes torch_save_bytes(value) to `path` atomically, streaming. Throws IoError naming the file
+/// (saying so when the disk is full) or ModelError.
+void write_torch_file(const std::filesystem::path& path, const c10::IValue& value);
 
 /// True when `path` is a `torch.save` zip archive written by Python (data.pkl without TorchScript
 /// records), as opposed to a LibTorch/TorchScript archive. False for anything unreadable.

@@ -113,7 +113,7 @@ struct CvSummary {
 /// <cv_dir>/folds/fold_N/{train.csv,val.csv, a full train run folder, fold_result.yaml (last)},
 /// and <cv_dir>/results/{fold_metrics.csv,summary.yaml,REPORT.md}, with the Python SegOid's keys
 /// and columns first. Folds with a fold_result.yaml
-/// are reused; a fold with checkpoints/interrupted.pt (or final_model.pt, or a periodic
+/// are reused; a fold with checkpoints/interrupted.pth (or final_model.pth, or a periodic
 /// checkpoint) resumes from it. Throws ConfigError when cv_meta.yaml records another fold
 /// assignment or train config (unless options.force), DataError for a bad source manifest, and
 /// whatever train_model throws.

@@ -6,9 +6,14 @@
 namespace segoid::train::contract {
 
 inline constexpr char kCheckpointsDir[] = "checkpoints";
-inline constexpr char kBestModel[] = "best_model.pt";
-inline constexpr char kFinalModel[] = "final_model.pt";
-inline constexpr char kInterruptedModel[] = "interrupted.pt";
+// Checkpoints: the Python SegOid's names and format (torch.save .pth). Runs from before that
+// format hold the same names with the legacy suffix (.pt); resuming and predicting still read them.
+inline constexpr char kBestModel[] = "best_model.pth";
+inline constexpr char kFinalModel[] = "final_model.pth";
+inline constexpr char kInterruptedModel[] = "interrupted.pth";
+inline constexpr char kPeriodicModelPrefix[] = "checkpoint_epoch_";  ///< + epoch as 3 digits + kCheckpointSuffix
+inline constexpr char kCheckpointSuffix[] = ".pth";
+inline constexpr char kLegacyCheckpointSuffix[] = ".pt";
 inline constexpr char kRunConfigYaml[] = "config.yaml";
 inline constexpr char kValMetricsCsv[] = "val_metrics.csv";
 inline constexpr char kTensorboardDir[] = "tensorboard";

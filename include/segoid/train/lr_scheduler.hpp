@@ -19,6 +19,15 @@ struct PlateauOptions {
   double eps = 1e-8;          ///< reductions smaller than this are skipped
 };
 
+/// Where the scheduler is: the values PyTorch's ReduceLROnPlateau keeps (its state_dict's).
+struct PlateauState {
+  double lr = 0.0;           ///< the rate to use next
+  double best = 0.0;         ///< best metric so far; +inf ("min") or -inf ("max") before the first step
+  int num_bad_epochs = 0;
+  int cooldown_counter = 0;
+  int last_epoch = 0;        ///< steps taken
+};
+
 /// Tracks one learning rate. step(metric) once per epoch; lr() is the rate to use next.
 class ReduceLrOnPlateau {
  public:
@@ -32,7 +41,12 @@ class ReduceLrOnPlateau {
   double best() const { return best_; }
   int num_bad_epochs() const { return num_bad_epochs_; }
 
-  /// State as a JSON object string (lr, best, counters, options), for checkpoints.
+  const PlateauOptions& options() const { return options_; }
+  PlateauState state() const;
+  /// Replaces options and state (from a checkpoint). Throws ModelError for an invalid mode or factor.
+  void restore(const PlateauOptions& options, const PlateauState& state);
+
+  /// State as a JSON object string (lr, best, counters, options): SegOid's legacy checkpoints.
   std::string to_json() const;
   /// Restores state written by to_json(). Throws ModelError when malformed.
   void load_json(const std::string& json);

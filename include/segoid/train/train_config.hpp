@@ -42,7 +42,7 @@ struct ModelSection {
   int classes = 1;
   double training_pixel_size = 0.0;  ///< µm/px of the training images (0 = unknown); kept in the model
   double image_scale = 1.0;          ///< images (and masks) resized by this for the model, also in predict_full
-  /// Checkpoint (SegOid .pt or Python .pth) whose weights start the run instead of encoder_weights;
+  /// Checkpoint (SegOid .pth or .pt, or Python .pth) whose weights start the run instead of encoder_weights;
   /// optimizer and schedule start fresh, the new checkpoints record it as their parent. Empty: none.
   std::filesystem::path init_checkpoint;
 };
@@ -91,10 +91,10 @@ struct LrSchedulerSection : PlateauOptions {
 
 /// `checkpointing:`.
 struct CheckpointingSection {
-  bool save_best = true;       ///< checkpoints/best_model.pt on a new best val Dice
-  bool save_periodic = true;   ///< checkpoints/checkpoint_epoch_NNN.pt
+  bool save_best = true;       ///< checkpoints/best_model.pth on a new best val Dice
+  bool save_periodic = true;   ///< checkpoints/checkpoint_epoch_NNN.pth
   int periodic_interval = 10;  ///< epochs
-  bool save_final = true;      ///< checkpoints/final_model.pt
+  bool save_final = true;      ///< checkpoints/final_model.pth
 };
 
 /// `tensorboard:`.

@@ -17,8 +17,9 @@ namespace segoid::train {
 /// How one call of train_model runs, beside the config.
 struct TrainOptions {
   std::filesystem::path config_path;  ///< the config file, for messages (the resume hint)
-  /// Checkpoint to continue from (interrupted.pt, last.pt, best_model.pt, checkpoint_epoch_NNN.pt,
-  /// ...; find_resume_checkpoint picks one for a run folder). The run continues in that checkpoint's run folder.
+  /// Checkpoint to continue from (interrupted.pth, last.pth, best_model.pth, checkpoint_epoch_NNN.pth,
+  /// their legacy .pt forms, or a Python SegOid .pth with its optimizer state; find_resume_checkpoint
+  /// picks one for a run folder). The run continues in that checkpoint's run folder.
   std::filesystem::path resume;
   /// Run folder to use instead of <config.run_dir>/train_YYYYMMDD_HHMMSS (created if needed).
   std::filesystem::path run_dir;
@@ -61,7 +62,7 @@ struct TrainResult {
 };
 
 /// Trains a U-Net as `config` says on the images of its train and validation manifests and
-/// writes the run folder: config.yaml, checkpoints/{best_model,checkpoint_epoch_NNN,final_model}.pt,
+/// writes the run folder: config.yaml, checkpoints/{best_model,checkpoint_epoch_NNN,final_model}.pth,
 /// val_metrics.csv, tensorboard/. Every random choice derives from config.seed: on CPU with the
 /// same threads, a run interrupted and resumed ends with the same weights as an uninterrupted one.
 /// Throws ConfigError, IoError, DataError (manifests, images) or ModelError (weights, divergence).
@@ -73,13 +74,13 @@ TrainResult train_on_images(const TrainConfig& config, const TrainOptions& optio
                             std::vector<data::TrainingImage> val_images);
 
 /// The checkpoint written (atomically) after every epoch in <run>/checkpoints/: the state a
-/// SIGKILL, an out-of-memory kill or a power cut falls back to. Removed once final_model.pt is written.
-inline constexpr const char* kLastCheckpointName = "last.pt";
+/// SIGKILL, an out-of-memory kill or a power cut falls back to. Removed once final_model.pth is written.
+inline constexpr const char* kLastCheckpointName = "last.pth";
 
 /// The newest intact training state in `run_dir`/checkpoints: the most epochs (then steps) done
-/// among interrupted.pt, last.pt, final_model.pt and the newest checkpoint_epoch_NNN.pt, falling
-/// back to best_model.pt and older periodic ones when those are unreadable (each skipped file is
-/// logged). Removes temporary files of killed writers first. Empty when there is none.
+/// among interrupted.pth, last.pth, final_model.pth and the newest checkpoint_epoch_NNN.pth, falling
+/// back to best_model.pth and older periodic ones when those are unreadable (each skipped file is
+/// logged); the legacy .pt files of the same names count alike. Removes temporary files of killed writers first. Empty when there is none.
 std::filesystem::path find_resume_checkpoint(const std::filesystem::path& run_dir);
 
 /// The resolved config embedded in a checkpoint written by train_model (for `--resume` without
