@@ -68,7 +68,7 @@ TEST(TrainInitFromTest, StartsFromAPythonCheckpoint) {
   ASSERT_EQ(lineage.size(), 1u);
   EXPECT_EQ(lineage[0].file_name, "python_segoid.pth");
   EXPECT_DOUBLE_EQ(lineage[0].best_val_dice, 0.8125);
-  EXPECT_EQ(lineage[0].epoch, 9);
+  EXPECT_EQ(lineage[0].epoch, 10);  // epochs trained: Python's "epoch" 9 is a 0-based index
 }
 
 }  // namespace
