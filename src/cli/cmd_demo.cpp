@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 // `segoid demo`: the whole pipeline on built-in synthetic plates (what `make demo` runs).
-#include <cstdlib>
 #include <iostream>
-#include <memory>
 
 #include "cache_dir.hpp"
 #include "command_registry.hpp"
@@ -13,33 +11,34 @@
 namespace segoid::cli {
 namespace {
 
-const bool kRegistered = register_command({
-    "demo", {}, "Run the whole pipeline on synthetic plates and write a report", 1,
-    [](CLI::App& sub) -> std::function<int()> {
-      auto opts = std::make_shared<pipeline::DemoOptions>();
-      opts->out_dir = "segoid-demo";
-      sub.add_option("--out", opts->out_dir, "Fresh folder for data, runs, predictions, metrics and the report")
-          ->capture_default_str();
-      sub.add_flag("--force", opts->force, "Replace an existing demo folder");
-      sub.add_option("--images", opts->images, "Synthetic images to make")->capture_default_str();
-      sub.add_option("--style", opts->style,
-                     "Synth style of the images: mixed (one style per image), or one style such as flat-well "
-                     "(today's 1536x1408 plates; see segoid synth --help)")
-          ->capture_default_str();
-      sub.add_option("--seed", opts->seed, "Seed of every random choice")->capture_default_str();
-      sub.add_option("--config", opts->config, "Training config instead of the built-in configs/demo.yaml");
-      sub.add_option("--epochs", opts->epochs, "Override training.epochs");
-      sub.add_option("--threads", opts->threads, "LibTorch threads (0 = all cores)")->capture_default_str();
-      return [opts] {
-        opts->weights_dir = encoder_weight_dirs();
-        opts->cache_dir = speed_cache_dir();
-        InterruptGuard guard;
-        opts->interrupt = guard.flag();
-        const pipeline::DemoResult result = pipeline::run_demo(*opts);
-        std::cout << pipeline::format_demo_result(result);
-        return 0;
-      };
-    }});
+void declare(CLI::App& sub, pipeline::DemoOptions& o) {
+  o.out_dir = "segoid-demo";
+  sub.add_option("--out", o.out_dir, "Fresh folder for data, runs, predictions, metrics and the report")
+      ->capture_default_str();
+  sub.add_flag("--force", o.force, "Replace an existing demo folder");
+  sub.add_option("--images", o.images, "Synthetic images to make")->capture_default_str();
+  sub.add_option("--style", o.style,
+                 "Synth style of the images: mixed (one style per image), or one style such as flat-well "
+                 "(today's 1536x1408 plates; see segoid synth --help)")
+      ->capture_default_str();
+  sub.add_option("--seed", o.seed, "Seed of every random choice")->capture_default_str();
+  sub.add_option("--config", o.config, "Training config instead of the built-in configs/demo.yaml");
+  sub.add_option("--epochs", o.epochs, "Override training.epochs");
+  sub.add_option("--threads", o.threads, "LibTorch threads (0 = all cores)")->capture_default_str();
+}
+
+int run(pipeline::DemoOptions& o) {
+  o.weights_dir = encoder_weight_dirs();
+  o.cache_dir = speed_cache_dir();
+  InterruptGuard guard;
+  o.interrupt = guard.flag();
+  const pipeline::DemoResult result = pipeline::run_demo(o);
+  std::cout << pipeline::format_demo_result(result);
+  return 0;
+}
+
+const bool kRegistered = register_command(
+    {"demo", {}, "Run the whole pipeline on synthetic plates and write a report", 1, options_setup(declare, run)});
 
 }  // namespace
 }  // namespace segoid::cli

@@ -6,30 +6,22 @@
 #include <memory>
 
 #include "command_registry.hpp"
-#include "segoid/core/error.hpp"
+#include "file_conversion.hpp"
 #include "segoid/model/checkpoint_interop.hpp"
 #include "segoid/model/checkpoint_info.hpp"
 
 namespace segoid::cli {
 namespace {
 
-struct ExportOptions {
-  std::string input;
-  std::string output;
-  bool force = false;
-};
-
 const bool kRegistered = register_command({
     "export_checkpoint", {}, "Write a SegOid checkpoint as a .pth that loads into smp.Unet in Python", 93,
     [](CLI::App& sub) -> std::function<int()> {
-      auto options = std::make_shared<ExportOptions>();
+      auto options = std::make_shared<ConversionOptions>();
       sub.add_option("CKPT_PT", options->input, "SegOid checkpoint")->required();
       sub.add_option("OUT_PTH", options->output, ".pth to write (dict with model_state_dict)")->required();
       sub.add_flag("--force", options->force, "Replace OUT_PTH if it exists");
       return [options] {
-        if (std::filesystem::exists(options->output) && !options->force) {
-          throw ConfigError("\"" + options->output + "\" exists; pass --force to replace it");
-        }
+        refuse_to_replace(*options);
         model::export_checkpoint(options->input, options->output);
         spdlog::info("wrote {} (Python: model.load_state_dict(torch.load(path)['model_state_dict']))",
                      options->output);

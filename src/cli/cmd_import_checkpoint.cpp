@@ -2,38 +2,29 @@
 // `segoid import_checkpoint PYTORCH.pth OUT.pth`: a Python SegOid checkpoint as a SegOid checkpoint.
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-#include <memory>
-
 #include "command_registry.hpp"
-#include "segoid/core/error.hpp"
+#include "file_conversion.hpp"
 #include "segoid/model/checkpoint_interop.hpp"
 
 namespace segoid::cli {
 namespace {
 
-struct ImportOptions {
-  std::string input;
-  std::string output;
-  bool force = false;
-};
+void declare(CLI::App& sub, ConversionOptions& o) {
+  sub.add_option("PYTORCH_PTH", o.input, "torch.save dict with model_state_dict")->required();
+  sub.add_option("OUT_PT", o.output, "SegOid checkpoint to write")->required();
+  sub.add_flag("--force", o.force, "Replace OUT_PT if it exists");
+}
 
-const bool kRegistered = register_command({
-    "import_checkpoint", {}, "Convert a Python SegOid/smp .pth checkpoint into a SegOid checkpoint", 92,
-    [](CLI::App& sub) -> std::function<int()> {
-      auto options = std::make_shared<ImportOptions>();
-      sub.add_option("PYTORCH_PTH", options->input, "torch.save dict with model_state_dict")->required();
-      sub.add_option("OUT_PT", options->output, "SegOid checkpoint to write")->required();
-      sub.add_flag("--force", options->force, "Replace OUT_PT if it exists");
-      return [options] {
-        if (std::filesystem::exists(options->output) && !options->force) {
-          throw ConfigError("\"" + options->output + "\" exists; pass --force to replace it");
-        }
-        model::import_checkpoint(options->input, options->output);
-        spdlog::info("wrote {}", options->output);
-        return 0;
-      };
-    }});
+int run(ConversionOptions& o) {
+  refuse_to_replace(o);
+  model::import_checkpoint(o.input, o.output);
+  spdlog::info("wrote {}", o.output);
+  return 0;
+}
+
+const bool kRegistered = register_command(
+    {"import_checkpoint", {}, "Convert a Python SegOid/smp .pth checkpoint into a SegOid checkpoint", 92,
+     options_setup(declare, run)});
 
 }  // namespace
 }  // namespace segoid::cli

@@ -13,30 +13,30 @@ namespace {
 struct QuantifyOptions {
   std::string config;
   bool no_plots = false;
+  std::shared_ptr<KeyFlags<analysis::QuantifyConfig>> keys;
 };
 
-const bool kRegistered = register_command({
-    "quantify_objects",
-    {"quantify"},
-    "Measure predicted objects (regionprops) and score detection against ground truth",
-    60,
-    [](CLI::App& sub) -> std::function<int()> {
-      auto opts = std::make_shared<QuantifyOptions>();
-      sub.add_option("--config", opts->config, "YAML config (configs/quantify.yaml); flags override it")
-          ->check(CLI::ExistingFile);
-      const auto keys = add_key_flags(sub, analysis::quantify_config_table());
-      // output.generate_plots as a negative switch.
-      auto* plots = sub.add_flag("--no-plots", opts->no_plots, "Do not write plots/");
-      return [=] {
-        analysis::QuantifyConfig config;
-        if (!opts->config.empty()) config = analysis::load_quantify_config(opts->config);
-        keys->apply(config);
-        if (plots->count()) config.generate_plots = false;
-        const analysis::QuantifySummary summary = report::run_quantify_report(config);
-        std::cout << analysis::format_quantify_summary(summary);
-        return summary.failures.empty() ? 0 : 1;
-      };
-    }});
+void declare(CLI::App& sub, QuantifyOptions& o) {
+  sub.add_option("--config", o.config, "YAML config (configs/quantify.yaml); flags override it")
+      ->check(CLI::ExistingFile);
+  o.keys = add_key_flags(sub, analysis::quantify_config_table());
+  // output.generate_plots as a negative switch.
+  sub.add_flag("--no-plots", o.no_plots, "Do not write plots/");
+}
+
+int run(QuantifyOptions& o) {
+  analysis::QuantifyConfig config;
+  if (!o.config.empty()) config = analysis::load_quantify_config(o.config);
+  o.keys->apply(config);
+  if (o.no_plots) config.generate_plots = false;
+  const analysis::QuantifySummary summary = report::run_quantify_report(config);
+  std::cout << analysis::format_quantify_summary(summary);
+  return summary.failures.empty() ? 0 : 1;
+}
+
+const bool kRegistered = register_command(
+    {"quantify_objects", {"quantify"}, "Measure predicted objects (regionprops) and score detection against ground truth",
+     60, options_setup(declare, run)});
 
 }  // namespace
 }  // namespace segoid::cli

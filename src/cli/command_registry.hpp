@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,18 @@ struct CommandSpec {
   int order = 100;                   ///< position in --help (pipeline order)
   CommandSetup setup;
 };
+
+/// The setup of a command whose parsed values live in one struct: `declare` binds the flags to the
+/// members of a fresh `Options`, and `run` gets it after parsing and returns the exit code. A
+/// command file then holds its struct, its flags and its action, and no registration plumbing.
+template <class Options>
+CommandSetup options_setup(void (*declare)(CLI::App&, Options&), int (*run)(Options&)) {
+  return [declare, run](CLI::App& sub) -> std::function<int()> {
+    auto options = std::make_shared<Options>();
+    declare(sub, *options);
+    return [options, run] { return run(*options); };
+  };
+}
 
 /// Adds a command; call from a namespace-scope initializer in the command's file.
 bool register_command(CommandSpec spec);
