@@ -108,13 +108,7 @@ std::string format_describe_csv(const DescribeTable& table) {
 }
 
 QuantifySummary run_extract_metrics(const ExtractMetricsConfig& config) {
-  QuantifyConfig quantify;
-  quantify.pred_mask_dir = config.pred_mask_dir;
-  quantify.output_dir = config.output_dir;
-  quantify.min_object_area = config.min_object_area;
-  quantify.pixel_size_um = config.pixel_size_um;
-  quantify.pixel_size_from_tiff = config.pixel_size_from_tiff;
-  quantify.write_roiset = config.write_roiset;
+  QuantifyConfig quantify = config;
   quantify.gt_manifest.clear();  // measurements only
   quantify.generate_plots = false;
   QuantifySummary summary = run_quantify(quantify);

@@ -31,10 +31,7 @@ void declare(CLI::App& sub, ExtractOptions& o) {
 }
 
 int run(ExtractOptions& o) {
-  analysis::QuantifyConfig units;  // --pixel-size is read as quantify_objects reads it
-  analysis::set_pixel_size(units, o.pixel_size, "--pixel-size");
-  o.config.pixel_size_um = units.pixel_size_um;
-  o.config.pixel_size_from_tiff = units.pixel_size_from_tiff;
+  analysis::set_pixel_size(o.config, o.pixel_size, "--pixel-size");  // as quantify_objects reads it
   const analysis::QuantifySummary summary = analysis::run_extract_metrics(o.config);
   std::cout << analysis::format_quantify_summary(summary)
             << "  summary statistics: " << (o.config.output_dir / "summary_statistics.csv").string() << "\n";

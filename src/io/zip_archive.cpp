@@ -15,15 +15,7 @@
 namespace segoid::io {
 namespace {
 
-using zip_detail::fail;
-using zip_detail::kCentralSignature;
-using zip_detail::kEndSignature;
-using zip_detail::kLocalSignature;
-using zip_detail::little;
-using zip_detail::put_little;
-constexpr std::size_t kLocalSize = 30;
-constexpr std::uint16_t kStored = 0;
-constexpr std::uint16_t kDeflate = 8;
+using namespace zip_detail;  // NOLINT: the zip format helpers of this stage
 constexpr std::uint16_t kVersionNeeded = 20;  // 2.0: deflate
 constexpr std::uint16_t kUtf8NameFlag = 0x0800;
 constexpr std::uint16_t kDosDate1980 = (0 << 9) | (1 << 5) | 1;  // 1980-01-01

@@ -13,7 +13,11 @@ namespace segoid::io::zip_detail {
 constexpr std::uint32_t kLocalSignature = 0x04034b50;
 constexpr std::uint32_t kCentralSignature = 0x02014b50;
 constexpr std::uint32_t kEndSignature = 0x06054b50;
+constexpr std::uint64_t kLocalSize = 30;    ///< fixed part of a local file header
 constexpr std::uint64_t kCentralSize = 46;  ///< fixed part of a central-directory entry
+constexpr std::uint64_t kEndSize = 22;      ///< end-of-central-directory record without its comment
+constexpr std::uint16_t kStored = 0;        ///< compression methods
+constexpr std::uint16_t kDeflate = 8;
 
 /// The `n`-byte little-endian number at `at` of `b` (the caller checks the bounds).
 inline std::uint64_t little(const std::string& b, std::size_t at, int n) {

@@ -11,14 +11,9 @@
 namespace segoid::io {
 namespace {
 
-using zip_detail::fail;
-using zip_detail::kCentralSignature;
-using zip_detail::kCentralSize;
-using zip_detail::kEndSignature;
-using zip_detail::little;
+using namespace zip_detail;  // NOLINT: the zip format helpers of this stage
 constexpr std::uint32_t kZip64EndSignature = 0x06064b50;
 constexpr std::uint32_t kZip64LocatorSignature = 0x07064b50;
-constexpr std::uint64_t kEndSize = 22;
 constexpr std::uint64_t kMaxComment = 0xFFFF;
 constexpr std::uint64_t kLocatorSize = 20;
 constexpr std::uint64_t kZip64EndSize = 56;
@@ -142,11 +137,11 @@ std::string zip_entry_size_problem(const ZipEntry& entry, std::uint64_t archive_
     return what + ", over the limit of " + std::to_string(max_bytes) + " (segoid --max-record-mb)";
   }
   if (entry.compressed_size > archive_size) return what + " stored in more bytes than the archive has";
-  if (entry.method == 0) {
+  if (entry.method == kStored) {
     if (entry.uncompressed_size > archive_size) return what + " but the archive has only " + std::to_string(archive_size);
     return {};
   }
-  if (entry.method == 8) {
+  if (entry.method == kDeflate) {
     if (entry.uncompressed_size / kMaxDeflateRatio > entry.compressed_size + kDeflateSlack) {
       return what + " from " + std::to_string(entry.compressed_size) + " compressed bytes, beyond what deflate can expand";
     }

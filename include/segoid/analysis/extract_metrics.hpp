@@ -12,15 +12,9 @@
 
 namespace segoid::analysis {
 
-/// Options of extract_metrics (the Python command's flags).
-struct ExtractMetricsConfig {
-  std::filesystem::path pred_mask_dir;           ///< folder of <basename>_pred_mask.tif
-  std::filesystem::path output_dir = "metrics";  ///< per_image/, all_objects.csv, summary_statistics.csv, ...
-  int min_object_area = 100;                     ///< px; smaller 8-connected objects are dropped
-  double pixel_size_um = 0.0;                    ///< µm per pixel for every image; 0 = pixels
-  bool pixel_size_from_tiff = false;             ///< each mask's TIFF calibration (--pixel-size auto)
-  bool write_roiset = false;                     ///< rois/<basename>_RoiSet.zip, as quantify_objects --roiset
-};
+/// extract_metrics takes quantify_objects' options (the Python command's flags are a subset of
+/// them) and measures only: no ground truth, no plots.
+using ExtractMetricsConfig = QuantifyConfig;
 
 /// pandas' describe() of some numeric columns: rows count, mean, std (sample, n - 1), min, 25%,
 /// 50%, 75%, max; percentiles by linear interpolation between order statistics (pandas' default).
