@@ -172,7 +172,7 @@ void write_results(const CvSummary& summary, const CvConfig& config) {
   e << YAML::EndMap;
   core::write_file_atomic(dir / contract::kCvSummaryYaml, std::string(e.c_str()) + "\n");
 
-  report::write_markdown_report(dir / "REPORT.md", cv_report(summary, config));
+  report::write_report(cv_report(summary, config), {dir / report::kReportMarkdown, {}});
 }
 
 std::string format_cv_summary(const CvSummary& summary, const CvConfig& config) {

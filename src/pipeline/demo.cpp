@@ -226,7 +226,7 @@ DemoResult run_demo(const DemoOptions& options) {
   stage(7, "writing the report");
   result.seconds_total = seconds_since(start);
   const DemoReportInputs inputs{options.out_dir, data_root, parts.test, run, predicted, measured, validation};
-  const DemoReportPaths paths = write_demo_report(inputs, result);
+  const report::ReportFiles paths = write_demo_report(inputs, result);
   result.report_md = paths.markdown;
   result.report_html = paths.html;
   result.seconds_total = seconds_since(start);

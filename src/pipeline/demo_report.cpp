@@ -125,7 +125,7 @@ report::ReportSection measurement_section(const DemoReportInputs& in) {
 
 }  // namespace
 
-DemoReportPaths write_demo_report(const DemoReportInputs& in, const DemoResult& result) {
+report::ReportFiles write_demo_report(const DemoReportInputs& in, const DemoResult& result) {
   const fs::path assets = in.out_dir / "report_assets";
   fs::create_directories(assets);
   report::ReportDocument doc;
@@ -150,10 +150,9 @@ DemoReportPaths write_demo_report(const DemoReportInputs& in, const DemoResult& 
   doc.sections.push_back(training_section(in, assets));
   doc.sections.push_back(prediction_section(in, assets));
   doc.sections.push_back(measurement_section(in));
-  DemoReportPaths paths{in.out_dir / "REPORT.md", in.out_dir / "report.html"};
-  report::write_markdown_report(paths.markdown, doc);
-  report::write_html_report(paths.html, doc);
-  return paths;
+  const report::ReportFiles files{in.out_dir / report::kReportMarkdown, in.out_dir / report::kReportHtml};
+  report::write_report(doc, files);
+  return files;
 }
 
 }  // namespace segoid::pipeline

@@ -129,7 +129,7 @@ analysis::PlateSummary run_plate_summary_report(const analysis::PlateSummaryConf
   ReportDocument doc;
   doc.title = "SegOid plate assay";
   doc.sections.push_back(plate_report_section(summary, plots));
-  write_html_report(config.output_dir / analysis::contract::kPlateReportHtml, doc);
+  write_report(doc, {{}, config.output_dir / analysis::contract::kPlateReportHtml});
   return summary;
 }
 

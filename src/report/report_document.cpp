@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Markdown and self-contained HTML renderings of a ReportDocument.
+// The report writer: Markdown and self-contained HTML renderings of a ReportDocument.
 #include "segoid/report/report_document.hpp"
 
 #include <sstream>
@@ -46,6 +46,24 @@ th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#e
 .gallery{display:flex;flex-wrap:wrap;gap:1em}.gallery figure{margin:0;max-width:520px}.gallery img{max-width:100%;border:1px solid #ccc}
 figcaption{font-size:.85em;color:#555})";
 
+/// How one format writes a table row: before it, around each cell, after it.
+struct RowMarkup {
+  const char* open;
+  const char* cell_open;
+  const char* cell_close;
+  const char* close;
+  std::string (*escape)(const std::string&);
+};
+constexpr RowMarkup kMarkdownRow{"|", " ", " |", "\n", markdown_cell};
+constexpr RowMarkup kHtmlHeader{"<table><thead><tr>", "<th>", "</th>", "</tr></thead><tbody>\n", html_escape};
+constexpr RowMarkup kHtmlRow{"<tr>", "<td>", "</td>", "</tr>\n", html_escape};
+
+void put_row(std::ostringstream& out, const std::vector<std::string>& cells, const RowMarkup& m) {
+  out << m.open;
+  for (const auto& cell : cells) out << m.cell_open << m.escape(cell) << m.cell_close;
+  out << m.close;
+}
+
 }  // namespace
 
 std::string base64_encode(const std::string& bytes) {
@@ -82,36 +100,32 @@ ReportTable table_from_csv(const fs::path& csv, const std::string& title, std::s
   return table;
 }
 
-void write_markdown_report(const fs::path& path, const ReportDocument& doc) {
+namespace {
+
+std::string render_markdown(const ReportDocument& doc, const fs::path& base) {
   std::ostringstream md;
   md << "# " << doc.title << "\n\n";
   for (const auto& [key, value] : doc.headline) md << "- **" << key << "**: " << value << "\n";
-  const fs::path base = path.parent_path();
   for (const auto& section : doc.sections) {
     md << "\n## " << section.title << "\n\n";
     if (!section.text.empty()) md << section.text << "\n\n";
     for (const auto& table : section.tables) {
       if (!table.title.empty()) md << "**" << table.title << "**\n\n";
+      put_row(md, table.header, kMarkdownRow);
       md << "|";
-      for (const auto& h : table.header) md << " " << markdown_cell(h) << " |";
-      md << "\n|";
       for (std::size_t c = 0; c < table.header.size(); ++c) md << (c == 0 ? " :--- |" : " ---: |");
       md << "\n";
-      for (const auto& row : table.rows) {
-        md << "|";
-        for (const auto& cell : row) md << " " << markdown_cell(cell) << " |";
-        md << "\n";
-      }
+      for (const auto& row : table.rows) put_row(md, row, kMarkdownRow);
       md << "\n";
     }
     for (const auto& image : section.images) {
       md << "![" << image.caption << "](" << fs::relative(image.png, base).generic_string() << ")\n\n";
     }
   }
-  core::write_file_atomic(path, md.str());
+  return md.str();
 }
 
-void write_html_report(const fs::path& path, const ReportDocument& doc) {
+std::string render_html(const ReportDocument& doc) {
   std::ostringstream html;
   html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << html_escape(doc.title)
        << "</title><style>" << kStyle << "</style></head><body>\n<h1>" << html_escape(doc.title) << "</h1>\n";
@@ -125,14 +139,8 @@ void write_html_report(const fs::path& path, const ReportDocument& doc) {
     if (!section.text.empty()) html << "<p>" << html_escape(section.text) << "</p>\n";
     for (const auto& table : section.tables) {
       if (!table.title.empty()) html << "<h3>" << html_escape(table.title) << "</h3>\n";
-      html << "<table><thead><tr>";
-      for (const auto& h : table.header) html << "<th>" << html_escape(h) << "</th>";
-      html << "</tr></thead><tbody>\n";
-      for (const auto& row : table.rows) {
-        html << "<tr>";
-        for (const auto& cell : row) html << "<td>" << html_escape(cell) << "</td>";
-        html << "</tr>\n";
-      }
+      put_row(html, table.header, kHtmlHeader);
+      for (const auto& row : table.rows) put_row(html, row, kHtmlRow);
       html << "</tbody></table>\n";
     }
     if (!section.images.empty()) {
@@ -146,7 +154,17 @@ void write_html_report(const fs::path& path, const ReportDocument& doc) {
     }
   }
   html << "</body></html>\n";
-  core::write_file_atomic(path, html.str());
+  return html.str();
+}
+
+}  // namespace
+
+void write_report(const ReportDocument& doc, const ReportFiles& files) {
+  // Every format is rendered before any is written: an unreadable image throws before a file exists.
+  std::vector<std::pair<fs::path, std::string>> pages;
+  if (!files.markdown.empty()) pages.emplace_back(files.markdown, render_markdown(doc, files.markdown.parent_path()));
+  if (!files.html.empty()) pages.emplace_back(files.html, render_html(doc));
+  for (const auto& [path, text] : pages) core::write_file_atomic(path, text);
 }
 
 }  // namespace segoid::report

@@ -9,6 +9,7 @@
 #include "segoid/data/validate_dataset.hpp"
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/pipeline/demo.hpp"
+#include "segoid/report/report_document.hpp"
 #include "segoid/train/trainer.hpp"
 
 namespace segoid::pipeline {
@@ -24,12 +25,8 @@ struct DemoReportInputs {
   const data::ValidationReport& validation;
 };
 
-struct DemoReportPaths {
-  std::filesystem::path markdown, html;
-};
-
 /// Draws the loss curve and overlays into out_dir/report_assets/ and writes out_dir/REPORT.md and
 /// out_dir/report.html. Throws IoError.
-DemoReportPaths write_demo_report(const DemoReportInputs& inputs, const DemoResult& result);
+report::ReportFiles write_demo_report(const DemoReportInputs& inputs, const DemoResult& result);
 
 }  // namespace segoid::pipeline

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// A run report as data, written as Markdown (REPORT.md) and as one self-contained HTML page.
+// A run report as data, and the one writer of SegOid's reports: Markdown (REPORT.md) and one
+// self-contained HTML page (report.html, plate_report.html).
 #pragma once
 
 #include <filesystem>
@@ -8,6 +9,9 @@
 #include <vector>
 
 namespace segoid::report {
+
+inline constexpr char kReportMarkdown[] = "REPORT.md";  ///< a run folder's report (demo, cross-validation)
+inline constexpr char kReportHtml[] = "report.html";    ///< the demo's page
 
 struct ReportTable {
   std::string title;
@@ -37,12 +41,17 @@ struct ReportDocument {
 /// Throws IoError naming the file when it cannot be read.
 ReportTable table_from_csv(const std::filesystem::path& csv, const std::string& title, std::size_t max_rows = 200);
 
-/// Writes Markdown with image links relative to the report's folder. Atomic. Throws IoError.
-void write_markdown_report(const std::filesystem::path& path, const ReportDocument& doc);
+/// Where one report goes; an empty path skips that format.
+struct ReportFiles {
+  std::filesystem::path markdown;  ///< image links relative to the file's folder
+  std::filesystem::path html;      ///< one page with images as data: URIs and inline CSS, so it opens
+                                   ///< anywhere without network or neighbouring files
+};
 
-/// Writes one HTML page with images inlined as data: URIs and CSS inline, so it opens anywhere
-/// without network or neighbouring files. Atomic. Throws IoError.
-void write_html_report(const std::filesystem::path& path, const ReportDocument& doc);
+/// The one writer of reports: renders `doc` in every format of `files`, then writes each file
+/// atomically. A report that cannot be rendered (an image unreadable) leaves no file behind.
+/// Throws IoError naming the file.
+void write_report(const ReportDocument& doc, const ReportFiles& files);
 
 /// Standard base64 (RFC 4648) of raw bytes.
 std::string base64_encode(const std::string& bytes);
