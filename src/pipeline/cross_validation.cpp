@@ -24,8 +24,7 @@ namespace segoid::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
-// cv_meta.yaml keys: the Python SegOid's fold lists, then SegOid's.
-constexpr const char* kValImage = contract::kFoldMetricsColumns[1];  ///< leave_one_out: the one validation image
+// cv_meta.yaml keys beside contract::kValImage (the Python SegOid's) and contract::kValImages.
 constexpr char kTrainImages[] = "train_images";
 constexpr char kResolvedManifest[] = "source_manifest_resolved";
 
@@ -63,7 +62,7 @@ std::string meta_yaml(const CvConfig& config, const std::vector<Fold>& folds) {
     e << YAML::Key << "n_train" << YAML::Value << static_cast<int>(f.training.size());
     e << YAML::Key << "n_val" << YAML::Value << static_cast<int>(f.validation.size());
     if (one_out) {
-      e << YAML::Key << kValImage << YAML::Value << f.validation.front();
+      e << YAML::Key << contract::kValImage << YAML::Value << f.validation.front();
     } else {
       e << YAML::Key << contract::kValImages << YAML::Value << f.validation;
     }
@@ -116,7 +115,7 @@ std::string meta_difference(const fs::path& meta_path, const CvConfig& config, c
     }
     for (const Fold& f : folds) {
       const YAML::Node of = old["folds"][f.index];
-      if (names_under(of, {contract::kValImages, kValImage, "validation"}) != f.validation ||
+      if (names_under(of, {contract::kValImages, contract::kValImage, "validation"}) != f.validation ||
           names_under(of, {kTrainImages, "training"}) != f.training) {
         return fmt::format("the images of fold {} (the source manifest changed)", f.index);
       }

@@ -15,10 +15,12 @@ inline constexpr char kCvConfigSnapshot[] = "cv_config.yaml";  ///< the config a
 inline constexpr char kFoldMetricsCsv[] = "fold_metrics.csv";
 inline constexpr char kCvSummaryYaml[] = "summary.yaml";
 
-/// results/fold_metrics.csv: the Python SegOid's columns; val_image is the validation image's
-/// name, or "N images" for several (as Python writes it); training_time_min is minutes.
+/// The one validation image of a fold: a fold_metrics.csv column ("N images" for several, as
+/// Python writes it) and, for leave_one_out, a key of each fold in cv_meta.yaml.
+inline constexpr char kValImage[] = "val_image";
+/// results/fold_metrics.csv: the Python SegOid's columns; training_time_min is minutes.
 inline constexpr std::array<const char*, 6> kFoldMetricsColumns = {
-    "fold", "val_image", "best_val_dice", "best_epoch", "final_train_dice", "training_time_min"};
+    "fold", kValImage, "best_val_dice", "best_epoch", "final_train_dice", "training_time_min"};
 inline constexpr char kEpochsCompleted[] = "epochs_completed";  ///< SegOid's extra columns
 inline constexpr char kValImages[] = "val_images";  ///< every validation image, separated by ';'
 
