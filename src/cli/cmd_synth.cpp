@@ -35,46 +35,30 @@ void apply_size(const std::string& text, synth::SynthConfig& config) {
 
 void declare(CLI::App& sub, SynthOptions& opt) {
   synth::SynthConfig& c = opt.config;
-  sub.add_option("--out", opt.out, "Output folder; writes OUT/working/images and OUT/working/masks")
-      ->required();
-  sub.add_option("--images", opt.images, "Number of images")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
-  sub.add_option("--seed", c.seed, "Base seed; image i uses a seed mixed from (seed, i)")
-      ->capture_default_str();
+  sub.option_defaults()->always_capture_default();  // every option shows its default in --help
+  sub.add_option("--out", opt.out, "Output folder; writes OUT/working/images and OUT/working/masks")->required();
+  sub.add_option("--images", opt.images, "Number of images")->check(CLI::Range(1, 100000));
+  sub.add_option("--seed", c.seed, "Base seed; image i uses a seed mixed from (seed, i)");
   sub.add_option("--style", c.style,
                  "Acquisition style: flat-well (today's plates), ula-round-bottom, fluorescence, "
-                 "phase-contrast, matrigel-dome, rgb-jpeg, or mixed (one style per image, seeded)")
-      ->capture_default_str();
+                 "phase-contrast, matrigel-dome, rgb-jpeg, or mixed (one style per image, seeded)");
   sub.add_option("--size", opt.size, "Image size WxH in px (default 1536x1408)");
   sub.add_option("--bit-depth", opt.bit_depth, "8, 16, or mixed (8-bit and 16-bit images alternate)")
-      ->capture_default_str()
       ->check(CLI::IsMember({"8", "16", "mixed"}));
-  sub.add_option("--sensor-bits", c.sensor_bits,
-                 "Significant bits of 16-bit images (12 = 12-bit camera)")
-      ->capture_default_str()
+  sub.add_option("--sensor-bits", c.sensor_bits, "Significant bits of 16-bit images (12 = 12-bit camera)")
       ->check(CLI::Range(8, 16));
   sub.add_option("--empty-fraction", c.empty_fraction, "Fraction of wells without a spheroid")
-      ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   sub.add_option("--overlay-fraction", c.overlay_fraction,
                  "Fraction of styled images with a burned-in scale bar and time stamp (rgb-jpeg: all)")
-      ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  sub.add_option("--min-diameter", c.min_diameter, "Smallest spheroid equivalent diameter, px")
-      ->capture_default_str();
-  sub.add_option("--max-diameter", c.max_diameter, "Largest spheroid equivalent diameter, px")
-      ->capture_default_str();
-  sub.add_option("--max-eccentricity", c.max_eccentricity, "Largest spheroid eccentricity")
-      ->capture_default_str();
-  sub.add_option("--well-rows", c.well_rows, "Rows of wells (0 = as many as fit)")
-      ->capture_default_str();
-  sub.add_option("--well-cols", c.well_cols, "Columns of wells (0 = as many as fit)")
-      ->capture_default_str();
-  sub.add_option("--debris", c.debris_per_well_max, "Most single cells/specks per well")
-      ->capture_default_str();
-  sub.add_option("--clumps", c.clumps_per_well_max, "Most small cell clumps per well")
-      ->capture_default_str();
+  sub.add_option("--min-diameter", c.min_diameter, "Smallest spheroid equivalent diameter, px");
+  sub.add_option("--max-diameter", c.max_diameter, "Largest spheroid equivalent diameter, px");
+  sub.add_option("--max-eccentricity", c.max_eccentricity, "Largest spheroid eccentricity");
+  sub.add_option("--well-rows", c.well_rows, "Rows of wells (0 = as many as fit)");
+  sub.add_option("--well-cols", c.well_cols, "Columns of wells (0 = as many as fit)");
+  sub.add_option("--debris", c.debris_per_well_max, "Most single cells/specks per well");
+  sub.add_option("--clumps", c.clumps_per_well_max, "Most small cell clumps per well");
   sub.add_flag("--force", opt.force, "Replace the images and masks of an existing OUT/working");
 }
 
