@@ -31,7 +31,7 @@ APT_PACKAGE := dpkg-dev file help2man debootstrap
 BROWSER_TOOLS := chromium:chromium node:nodejs npm:npm
 
 # make demo-plate: the synthetic plate assay through a trained model (the shipped one by default).
-MODEL ?= models/spheroid-base.pt
+MODEL ?= models/spheroid-base.pth
 DEMO_PLATE_OUT ?= $(shell mktemp -u /tmp/segoid-demo-plate-XXXXXX)
 
 FUZZ_SECONDS ?= 60

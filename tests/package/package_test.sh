@@ -62,7 +62,7 @@ in_root segoid synth --out /tmp/synth --images 6 --size 256x256 --style flat-wel
   --well-rows 2 --well-cols 2 --min-diameter 30 --max-diameter 45 --empty-fraction 0 --seed 5
 test "$(ls "$root/tmp/synth/working/images" | wc -l)" = 6
 
-model=/usr/share/segoid/models/spheroid-base.pt
+model=/usr/share/segoid/models/spheroid-base.pth
 if [ ! -f "$root$model" ]; then
   echo "== no shipped model in the package: a 1-epoch model trained by the installed segoid"
   in_root segoid validate_dataset --input-dir /tmp/synth/working --output-dir /tmp/synth/splits

@@ -39,7 +39,7 @@ TEST(PlateDemoTest, SmallAssayStaysInTheModelsRange) {
 TEST(PlateDemoTest, EndToEndRecoversTruthFromPredictedMasks) {
   const fs::path model = test::test_model();
   if (model.empty()) {
-    GTEST_SKIP() << "no trained model: set SEGOID_TEST_MODEL=<checkpoint.pt> or add models/spheroid-base.pt";
+    GTEST_SKIP() << "no trained model: set SEGOID_TEST_MODEL=<checkpoint.pt> or add models/spheroid-base.pth";
   }
   test::TempDir dir;
   const std::string segoid = test::segoid_binary().string();
