@@ -31,13 +31,13 @@ APT_PACKAGE := dpkg-dev file help2man debootstrap
 BROWSER_TOOLS := chromium:chromium node:nodejs npm:npm
 
 # make demo-plate: the synthetic plate assay through a trained model (the shipped one by default).
-MODEL ?= models/spheroid-base.pt
+MODEL ?= models/spheroid-base.pth
 DEMO_PLATE_OUT ?= $(shell mktemp -u /tmp/segoid-demo-plate-XXXXXX)
 
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 
-.PHONY: all deps deps-build deps-test deps-package configure build build-all test demo demo-plate bench fuzz \
+.PHONY: all deps deps-build deps-test deps-package configure build build-all test demo demo-plate base-model bench fuzz \
   package package-test install clean
 
 all: build
@@ -99,6 +99,12 @@ demo: build
 demo-plate: build
 	@[ -f "$(MODEL)" ] || { echo "demo-plate: no model at \"$(MODEL)\"; give MODEL=path/to/checkpoint.pt"; exit 2; }
 	$(BUILD_DIR)/segoid demo_plate --model $(MODEL) --out $(DEMO_PLATE_OUT)
+
+# The shipped model models/spheroid-base.pth from its seeds (tools/train_base_model.sh): hours on
+# 2 cores, resumable by running it again; BASE_MODEL_OUT keeps the data and the run.
+BASE_MODEL_OUT ?= /var/tmp/segoid-base-model
+base-model: build
+	nice -n 19 tools/train_base_model.sh $(BUILD_DIR)/segoid $(BASE_MODEL_OUT)
 
 bench: build-all
 	bash bench/run_all.sh $(BUILD_DIR)

@@ -9,9 +9,10 @@
 # In the build folder the model sits at <build>/models/, beside the binary, so one lookup
 # (<exe dir>/models/, then <exe dir>/../share/segoid/models/) finds it built and installed.
 
-# models/*.pt and the model card, copied at build time; the glob is re-checked at every build, so a
+# models/*.pth (and legacy *.pt) and the model card, copied at build time; the glob is re-checked at every build, so a
 # model added to models/ is copied (and installed) without re-running cmake by hand.
-file(GLOB SEGOID_MODEL_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/models/*.pt ${CMAKE_SOURCE_DIR}/models/README.md)
+file(GLOB SEGOID_MODEL_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/models/*.pth ${CMAKE_SOURCE_DIR}/models/*.pt
+     ${CMAKE_SOURCE_DIR}/models/README.md)
 set(SEGOID_MODEL_COPIES)
 foreach(model_file ${SEGOID_MODEL_FILES})
   get_filename_component(name ${model_file} NAME)

@@ -43,7 +43,7 @@ fs::path build_dir() { return fs::path(SEGOID_BUILD_DIR); }
 fs::path test_model() {
   const char* env = std::getenv("SEGOID_TEST_MODEL");
   if (env != nullptr && *env != '\0' && fs::is_regular_file(env)) return fs::path(env);
-  const fs::path shipped = source_dir() / "models" / "spheroid-base.pt";
+  const fs::path shipped = source_dir() / "models" / "spheroid-base.pth";
   return fs::is_regular_file(shipped) ? shipped : fs::path();
 }
 

@@ -42,7 +42,7 @@ std::filesystem::path write_tiny_plates(const std::filesystem::path& root, const
                                         int first, int count, unsigned long long seed);
 
 /// The trained model end-to-end tests segment with: $SEGOID_TEST_MODEL when it names a file, else
-/// the repository's models/spheroid-base.pt when it exists; empty when neither does (GTEST_SKIP).
+/// the repository's models/spheroid-base.pth when it exists; empty when neither does (GTEST_SKIP).
 std::filesystem::path test_model();
 
 /// True when /usr/bin/python3 can import all of the given modules (space separated).

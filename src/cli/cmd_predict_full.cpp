@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // `segoid predict_full` (alias `predict`): tiled prediction of whole images with a trained U-Net.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <iostream>
 
 #include "cache_dir.hpp"
 #include "command_registry.hpp"
 #include "key_flags.hpp"
+#include "model_dirs.hpp"
 #include "segoid/infer/contract.hpp"
 #include "segoid/infer/predict_full.hpp"
+#include "segoid/model/model_names.hpp"
 
 namespace segoid::cli {
 namespace {
@@ -45,6 +48,13 @@ std::function<int()> setup(CLI::App& sub) {
     infer::PredictConfig config;
     if (!f->config_file.empty()) infer::load_predict_config(f->config_file, config);
     keys->apply(config);
+    if (config.checkpoint.empty()) {
+      config.checkpoint = resolve_checkpoint(model::kShippedModelName);
+      spdlog::info("no --checkpoint: predicting with the shipped model {} (\"{}\")", model::kShippedModelName,
+                   config.checkpoint.string());
+    } else {
+      config.checkpoint = resolve_checkpoint(config.checkpoint.string());
+    }
     if (inputs->count()) config.inputs = f->inputs;
     if (no_prob->count()) config.save_probabilities = false;
     config.runtime.cache_dir = speed_cache_dir();

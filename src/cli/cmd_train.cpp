@@ -13,6 +13,7 @@
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
 #include "key_flags.hpp"
+#include "model_dirs.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/train/contract.hpp"
 #include "segoid/train/trainer.hpp"
@@ -24,7 +25,8 @@ namespace {
 struct TrainCliOptions {
   std::filesystem::path config;
   std::filesystem::path resume;
-  std::filesystem::path init_from;
+  std::string init_from;
+  std::vector<std::string> allow_changes;
 };
 
 int run_train(const TrainCliOptions& cli, const KeyFlags<train::TrainConfig>& keys) {
@@ -50,7 +52,8 @@ int run_train(const TrainCliOptions& cli, const KeyFlags<train::TrainConfig>& ke
   train::TrainConfig config = !cli.config.empty()      ? train::load_train_config(cli.config)
                               : !restart_dir.empty() ? train::load_train_config(restart_dir / train::contract::kRunConfigYaml)
                                                      : train::config_from_checkpoint(resume);
-  keys.apply(config);
+  const std::set<std::string> flagged = keys.apply(config);
+  config.named_keys.insert(flagged.begin(), flagged.end());
   if (!cli.init_from.empty()) {
     if (!cli.resume.empty()) {
       throw ConfigError("train: --init-from starts a new run from a model's weights and --resume continues a run; "
@@ -58,12 +61,16 @@ int run_train(const TrainCliOptions& cli, const KeyFlags<train::TrainConfig>& ke
     }
     config.model.init_checkpoint = cli.init_from;
   }
+  if (!config.model.init_checkpoint.empty()) {
+    config.model.init_checkpoint = resolve_checkpoint(config.model.init_checkpoint.string());
+  }
   train::TrainOptions options;
   options.cache_dir = speed_cache_dir();
   options.config_path = cli.config;
   options.resume = resume;
   options.run_dir = restart_dir;
   options.weights_dir = cli::encoder_weight_dirs();
+  options.allowed_changes.insert(cli.allow_changes.begin(), cli.allow_changes.end());
   train::TrainResult result;
   {
     InterruptGuard guard;
@@ -101,9 +108,13 @@ const bool kRegistered = register_command({
       const auto keys = add_key_flags(sub, train::train_config_table());
       // model.init_checkpoint, as a file that must exist and never together with --resume.
       sub.add_option("--init-from", opt->init_from,
-                     "Start from this model's weights (SegOid .pth or .pt, or Python .pth) with a fresh optimizer and "
-                     "schedule, in a new run folder; sets model.init_checkpoint")
-          ->check(CLI::ExistingFile);
+                     "Start from this model's weights (SegOid .pth or .pt, Python .pth, or a model name: spheroid-base) with "
+                     "a fresh optimizer and schedule, in a new run folder; sets model.init_checkpoint. Keys the "
+                     "config leaves unset that the model's predictions depend on (model.image_scale, normalization, "
+                     "...) are the model's");
+      sub.add_option("--allow-change", opt->allow_changes,
+                     "With --init-from: let the config set this inherited key (e.g. model.image_scale) to another "
+                     "value than the parent model's; repeatable. Without it such a config is refused");
       sub.footer(
           "Ctrl-C finishes the current step, writes <run>/checkpoints/interrupted.pth and exits with code 130;\n"
           "a second Ctrl-C quits at once. Every epoch also writes <run>/checkpoints/last.pth atomically, so after\n"

@@ -6,6 +6,7 @@
 
 #include <deque>
 #include <memory>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -43,10 +44,13 @@ class KeyFlags {
   KeyFlags& operator=(const KeyFlags&) = delete;
 
   /// After parsing: checks each given flag's value by its row, as a YAML value is checked, and
-  /// sets it in `config`, over what the config file said. Throws ConfigError "--flag: key must ...".
-  void apply(Config& config) const {
+  /// sets it in `config`, over what the config file said. Returns the keys given (a flag names its
+  /// key as a config file does). Throws ConfigError "--flag: key must ...".
+  std::set<std::string> apply(Config& config) const {
+    std::set<std::string> given;
     for (const Flag& flag : flags_) {
       if (flag.option->count() == 0) continue;
+      given.insert(flag.key->name);
       if (flag.text != nullptr) {
         flag.key->text_set(config, *flag.text);  // its choices were checked by IsMember
         continue;
@@ -54,6 +58,7 @@ class KeyFlags {
       core::validate_key(*flag.key, parsed_, flag.option->get_name());
       core::copy_value(*flag.key, parsed_, config);
     }
+    return given;
   }
 
  private:

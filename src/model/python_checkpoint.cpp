@@ -156,8 +156,9 @@ void import_checkpoint(const fs::path& python_checkpoint, const fs::path& output
   save_checkpoint(output, loaded.model, loaded.info);
 }
 
-void export_checkpoint(const fs::path& checkpoint, const fs::path& output) {
-  const LoadedCheckpoint loaded = load_checkpoint(checkpoint);
+void export_checkpoint(const fs::path& checkpoint, const fs::path& output, bool half) {
+  LoadedCheckpoint loaded = load_checkpoint(checkpoint);
+  if (half) loaded.model->to(torch::kHalf);  // floating-point tensors only: num_batches_tracked stays int64
   save_checkpoint(output, loaded.model, loaded.info);
 }
 

@@ -33,9 +33,9 @@ core::ConfigTable<C> make_table() {
   using T = TrainingSection;
   core::ConfigTable<C> rows = {
       key<C>("data.train_manifest", &C::data, &DataSection::train_manifest).help("CSV with image/mask columns (training)")
-          .flag("--train-manifest", {kSanity}),
+          .flag("--train-manifest", {kTrain, kSanity}),
       key<C>("data.val_manifest", &C::data, &DataSection::val_manifest).help("CSV with image/mask columns (validation)")
-          .flag("--val-manifest", {kSanity}),
+          .flag("--val-manifest", {kTrain, kSanity}),
       key<C>("data.data_root", &C::data, &DataSection::data_root).help("root for relative paths inside the manifests"),
 
   };

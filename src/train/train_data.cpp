@@ -5,6 +5,8 @@
 #include "segoid/core/error.hpp"
 #include "segoid/data/manifest.hpp"
 #include "segoid/model/checkpoint_info.hpp"
+#include "segoid/model/model_description.hpp"
+#include "segoid/train/fine_tune.hpp"
 #include "segoid/train/trainer.hpp"
 
 namespace segoid::train {
@@ -31,9 +33,23 @@ std::vector<data::TrainingImage> load_split(const std::filesystem::path& manifes
   return data::load_training_images(images, masks, io::parse_normalization(normalization), image_scale);
 }
 
+/// `config` with the unset keys its parent model's predictions depend on taken from it (logged).
+TrainConfig with_parent_contract(const TrainConfig& config, const std::set<std::string>& allowed_changes) {
+  const std::filesystem::path& parent = config.model.init_checkpoint;
+  std::vector<InheritedValue> taken;
+  TrainConfig result =
+      inherit_from_parent(config, model::read_model_description(parent), parent.filename().string(), allowed_changes, &taken);
+  std::string said;
+  for (const InheritedValue& value : taken) said += (said.empty() ? "" : ", ") + value.key + " " + value.value;
+  if (!said.empty()) spdlog::info("from the parent model \"{}\" (unset in the config): {}", parent.string(), said);
+  return result;
+}
+
 }  // namespace
 
-TrainResult train_model(const TrainConfig& config, const TrainOptions& options) {
+TrainResult train_model(const TrainConfig& given, const TrainOptions& options) {
+  const bool fine_tune = !given.model.init_checkpoint.empty() && options.resume.empty();
+  const TrainConfig config = fine_tune ? with_parent_contract(given, options.allowed_changes) : given;
   validate_train_config(config, options.config_path.empty() ? "train config" : options.config_path.string());
   // Validation runs at the model's scale too: its Dice is over the resized masks.
   const double scale = config.model.image_scale;

@@ -62,7 +62,7 @@ in_root segoid synth --out /tmp/synth --images 6 --size 256x256 --style flat-wel
   --well-rows 2 --well-cols 2 --min-diameter 30 --max-diameter 45 --empty-fraction 0 --seed 5
 test "$(ls "$root/tmp/synth/working/images" | wc -l)" = 6
 
-model=/usr/share/segoid/models/spheroid-base.pt
+model=/usr/share/segoid/models/spheroid-base.pth
 if [ ! -f "$root$model" ]; then
   echo "== no shipped model in the package: a 1-epoch model trained by the installed segoid"
   in_root segoid validate_dataset --input-dir /tmp/synth/working --output-dir /tmp/synth/splits
@@ -93,9 +93,17 @@ EOF
   model=/$model
 fi
 
-echo "== segoid predict_full --checkpoint $model"
 image=$(cd "$root/tmp/synth/working/images" && ls | head -1)
-in_root segoid predict_full --checkpoint "$model" --input "/tmp/synth/working/images/$image" --output-dir /tmp/pred
+if [ "$model" = /usr/share/segoid/models/spheroid-base.pth ]; then
+  # The shipped model is the default: no --checkpoint, and the run says which model it used.
+  echo "== segoid predict_full (no --checkpoint: the shipped model)"
+  in_root segoid predict_full --input "/tmp/synth/working/images/$image" --output-dir /tmp/pred 2>&1 \
+    | tee "$root/tmp/predict.log"
+  grep -q "shipped model spheroid-base" "$root/tmp/predict.log"
+else
+  echo "== segoid predict_full --checkpoint $model"
+  in_root segoid predict_full --checkpoint "$model" --input "/tmp/synth/working/images/$image" --output-dir /tmp/pred
+fi
 mask=$root/tmp/pred/${image%.*}_pred_mask.tif
 test -s "$mask" || { echo "no mask written: $mask"; exit 1; }
 echo "package test passed: $(basename "$deb") installs with apt alone and predicts ($(du -h "$mask" | cut -f1) mask)"

@@ -29,7 +29,7 @@ def run(args, cwd):
 
 def model_for(segoid, work):
     """The shipped model beside the binary when the build has one, else a tiny one trained here."""
-    shipped = os.path.join(os.path.dirname(os.path.abspath(segoid)), "models", "spheroid-base.pt")
+    shipped = os.path.join(os.path.dirname(os.path.abspath(segoid)), "models", "spheroid-base.pth")
     if os.path.exists(shipped):
         return shipped
     run([segoid, "validate_dataset", "--input-dir", "data/working", "--output-dir", "data/splits"], work)

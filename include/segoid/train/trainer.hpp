@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct TrainOptions {
   const std::atomic<bool>* interrupt = nullptr;
   /// Called after every optimizer step with (0-based epoch, 0-based step in the epoch); for tests.
   std::function<void(int epoch, int step)> on_step_end;
+  /// Inherited keys (fine_tune.hpp) a run from model.init_checkpoint may set to another value than
+  /// its parent's (`train --allow-change KEY`); any other conflict is refused.
+  std::set<std::string> allowed_changes;
 };
 
 /// One row of val_metrics.csv.
