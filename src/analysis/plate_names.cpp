@@ -17,6 +17,7 @@
 #include "csv_lite.hpp"
 #include "segoid/analysis/contract.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/small_count.hpp"
 
 namespace segoid::analysis {
 namespace {
@@ -61,15 +62,6 @@ int row_of_letters(const std::string& letters) {
     row = row * 26 + (std::toupper(static_cast<unsigned char>(c)) - 'A' + 1);
   }
   return row;
-}
-
-// A non-negative integer of at most 6 digits, or -1.
-int small_integer(const std::string& digits) {
-  if (digits.empty() || digits.size() > 6) return -1;
-  for (char c : digits) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return -1;
-  }
-  return std::stoi(digits);
 }
 
 }  // namespace
@@ -171,12 +163,12 @@ std::optional<WellImage> NamePattern::parse(const std::string& name, std::string
     const std::string& well = value[kWellGroup];
     const std::size_t digits = well.find_first_of("0123456789");
     out.row = digits == std::string::npos ? 0 : row_of_letters(well.substr(0, digits));
-    out.column = digits == std::string::npos ? -1 : small_integer(well.substr(digits));
+    out.column = digits == std::string::npos ? -1 : core::parse_small_count(well.substr(digits));
     if (out.row == 0 || out.column < 0) return reject("well \"" + well + "\" is not a row letter and a column number");
   } else {
     const std::string& row = value[kRowGroup];
-    out.row = std::isdigit(static_cast<unsigned char>(row.empty() ? 'x' : row[0])) ? small_integer(row) : row_of_letters(row);
-    out.column = small_integer(value[kColGroup]);
+    out.row = std::isdigit(static_cast<unsigned char>(row.empty() ? 'x' : row[0])) ? core::parse_small_count(row) : row_of_letters(row);
+    out.column = core::parse_small_count(value[kColGroup]);
     if (out.row <= 0 || out.column < 0) {
       return reject("row \"" + row + "\" and column \"" + value[kColGroup] + "\" do not name a well");
     }
@@ -186,7 +178,7 @@ std::optional<WellImage> NamePattern::parse(const std::string& name, std::string
   }
   out.well = well_label(out.row, out.column);
   if (!value[kFieldGroup].empty()) {
-    out.field = small_integer(value[kFieldGroup]);
+    out.field = core::parse_small_count(value[kFieldGroup]);
     if (out.field < 0) return reject("field \"" + value[kFieldGroup] + "\" is not a number");
   }
   double hours = 0;

@@ -2,30 +2,16 @@
 // predict_full --shard i/n: which inputs a shard predicts and how its run-level files are named.
 #include <fmt/format.h>
 
-#include <cctype>
-
 #include "segoid/core/error.hpp"
+#include "segoid/core/small_count.hpp"
 #include "segoid/infer/predict_full.hpp"
 
 namespace segoid::infer {
 
-namespace {
-
-/// A non-empty run of digits as an int, or -1.
-int parse_count(const std::string& text) {
-  if (text.empty() || text.size() > 6) return -1;
-  for (char c : text) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) return -1;
-  }
-  return std::stoi(text);
-}
-
-}  // namespace
-
 void parse_shard(const std::string& text, int& shard_index, int& shard_count) {
   const std::size_t slash = text.find('/');
-  const int index = slash == std::string::npos ? -1 : parse_count(text.substr(0, slash));
-  const int count = slash == std::string::npos ? -1 : parse_count(text.substr(slash + 1));
+  const int index = slash == std::string::npos ? -1 : core::parse_small_count(text.substr(0, slash));
+  const int count = slash == std::string::npos ? -1 : core::parse_small_count(text.substr(slash + 1));
   if (index < 0 || count < 0) {
     throw ConfigError(fmt::format("--shard: expected i/n such as 2/4 (shard i of n, 1-based), got '{}'", text));
   }
