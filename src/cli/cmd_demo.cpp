@@ -8,6 +8,8 @@
 #include "command_registry.hpp"
 #include "weights_dirs.hpp"
 #include "interrupt.hpp"
+#include "model_dirs.hpp"
+#include "segoid/model/model_names.hpp"
 #include "segoid/pipeline/demo.hpp"
 
 namespace segoid::cli {
@@ -21,7 +23,10 @@ const bool kRegistered = register_command({
       sub.add_option("--out", opts->out_dir, "Fresh folder for data, runs, predictions, metrics and the report")
           ->capture_default_str();
       sub.add_flag("--force", opts->force, "Replace an existing demo folder");
-      sub.add_option("--images", opts->images, "Synthetic images to make")->capture_default_str();
+      sub.add_option("--images", opts->images, "Synthetic training and validation images to make")->capture_default_str();
+      sub.add_option("--test-images", opts->test_images,
+                     "Test images made beyond them (mixed: one style per image, 4 of each at 24)")
+          ->capture_default_str();
       sub.add_option("--style", opts->style,
                      "Synth style of the images: mixed (one style per image), or one style such as flat-well "
                      "(today's 1536x1408 plates; see segoid synth --help)")
@@ -33,6 +38,8 @@ const bool kRegistered = register_command({
       return [opts] {
         opts->weights_dir = encoder_weight_dirs();
         opts->cache_dir = speed_cache_dir();
+        // Scored beside the demo's own model when the build or install has it.
+        opts->shipped_model = model::find_model(model::kShippedModelName, model_dirs());
         InterruptGuard guard;
         opts->interrupt = guard.flag();
         const pipeline::DemoResult result = pipeline::run_demo(*opts);
