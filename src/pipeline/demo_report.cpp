@@ -123,6 +123,27 @@ report::ReportSection measurement_section(const DemoReportInputs& in) {
   return section;
 }
 
+/// The demo's model and the shipped one, side by side on the same test images.
+report::ReportSection models_section(const DemoResult& result) {
+  report::ReportTable table{"Scores on the test images", {"model", "training", "test pixel Dice", "detection F1",
+                                                          "precision", "recall"}, {}};
+  const auto row = [&](const std::string& model, const std::string& training, const DemoModelScores& s) {
+    table.rows.push_back({model, training, fmt::format("{:.4f} ± {:.4f}", s.test_dice, s.test_dice_std),
+                          fmt::format("{:.4f}", s.detection_f1), fmt::format("{:.3f}", s.detection_precision),
+                          fmt::format("{:.3f}", s.detection_recall)});
+  };
+  row("this demo's model", fmt::format("from scratch, {:.0f} s on this machine", result.seconds_training),
+      {"", result.test_dice, result.test_dice_std, result.detection_f1, result.detection_precision,
+       result.detection_recall});
+  if (result.shipped) row(result.shipped->model, "shipped with SegOid, used as it is", *result.shipped);
+  return {"The demo's model and the shipped model",
+          result.shipped ? "Both models predicted the same test images with the same settings (tile, "
+                           "--split-touching, --min-mean-probability); the shipped model's outputs are in "
+                           "shipped_model/."
+                         : "No shipped model was found (models/spheroid-base.pth), so only the demo's model is scored.",
+          {table}, {}};
+}
+
 }  // namespace
 
 report::ReportFiles write_demo_report(const DemoReportInputs& in, const DemoResult& result) {
@@ -147,6 +168,7 @@ report::ReportFiles write_demo_report(const DemoReportInputs& in, const DemoResu
       "clutter and shapes vary per image); all passed validation. Median object diameter {:.1f} px. Test images: "
       "{}. SegOid {}.", in.validation.entries.size(), style_list.empty() ? "flat-well" : style_list,
       in.validation.median_diameter_px(), in.test.rows.size(), core::version_banner()), {}, {}});
+  doc.sections.push_back(models_section(result));
   doc.sections.push_back(training_section(in, assets));
   doc.sections.push_back(prediction_section(in, assets));
   doc.sections.push_back(measurement_section(in));

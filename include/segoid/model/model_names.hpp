@@ -18,6 +18,9 @@ inline constexpr const char* kModelFileExtension = ".pth";
 /// extension (e.g. "spheroid-base", not "spheroid-base.pth" or "./spheroid-base").
 bool is_model_name(const std::string& argument);
 
+/// The first <dir>/<name>.pth of `model_dirs` that exists; empty when none does.
+std::filesystem::path find_model(const std::string& name, const std::vector<std::filesystem::path>& model_dirs);
+
 /// The checkpoint file `argument` means. An existing file is itself. A model name is the first
 /// <dir>/<name>.pth of `model_dirs` that exists; none found throws ModelError naming the folders
 /// searched. Anything else is returned as given (the loader reports a missing file).

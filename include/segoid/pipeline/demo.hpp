@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace segoid::pipeline {
@@ -11,7 +12,10 @@ namespace segoid::pipeline {
 struct DemoOptions {
   std::filesystem::path out_dir;      ///< fresh folder for everything the demo writes
   bool force = false;                 ///< replace an existing, non-empty out_dir
-  int images = 48;                    ///< synthetic images (8 of each style when mixed: 5 train, 2 val, 1 test)
+  int images = 48;                    ///< training and validation images (8 of each style when mixed: 6 train, 2 val)
+  /// Test images made beyond those (the same synthesizer, later image indices: 4 of each style at 24
+  /// when mixed), never trained or validated on.
+  int test_images = 24;
   std::string style = "mixed";        ///< synth style or "mixed" (one style per image)
   int image_side = 512;               ///< px, square images of the styles other than flat-well-only
   std::uint64_t seed = 42;            ///< synthesis, split and training seed
@@ -20,7 +24,19 @@ struct DemoOptions {
   int epochs = 0;                     ///< > 0 overrides the config's training.epochs
   std::filesystem::path weights_dir;  ///< $SEGOID_WEIGHTS_DIR (only if the config asks for imagenet)
   std::filesystem::path cache_dir;    ///< per-machine speed-choice cache (empty: measure, do not cache)
+  /// The shipped model (spheroid-base), also scored on the test images beside the demo's own;
+  /// empty: that row is left out.
+  std::filesystem::path shipped_model;
   const std::atomic<bool>* interrupt = nullptr;
+};
+
+/// One model's scores on the demo's test images.
+struct DemoModelScores {
+  std::string model;            ///< what it is, for the report
+  double test_dice = 0.0;       ///< mean pixel Dice over the test images
+  double test_dice_std = 0.0;
+  double detection_f1 = 0.0;    ///< micro F1 over the test images
+  double detection_precision = 0.0, detection_recall = 0.0;
 };
 
 struct DemoResult {
@@ -34,6 +50,8 @@ struct DemoResult {
   int test_images = 0;
   long objects = 0;
   double seconds_total = 0.0, seconds_training = 0.0;
+  /// The shipped model on the same test images, as it is (no training); absent without one.
+  std::optional<DemoModelScores> shipped;
 };
 
 /// The YAML text of the built-in demo training config (also shipped as configs/demo.yaml).
