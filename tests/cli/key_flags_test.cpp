@@ -84,7 +84,7 @@ TEST(KeyFlagsTest, EveryCommandOffersTheFlagsItHadBeforeTheTable) {
       {"quantify_objects",
        {"--pred-mask-dir", "--gt-manifest", "--data-root", "--min-object-area", "--iou-threshold", "--pixel-size",
         "--output-dir", "--roiset"}},
-      {"train", {"--epochs", "--memory-format", "--max-minutes", "--run-dir"}},
+      {"train", {"--train-manifest", "--val-manifest", "--epochs", "--memory-format", "--max-minutes", "--run-dir"}},
       {"sanity_check",
        {"--train-manifest", "--val-manifest", "--patch-size", "--patches-per-image", "--epochs", "--batch-size",
         "--learning-rate", "--num-workers", "--output-dir"}},
