@@ -7,6 +7,7 @@
   bench_predict_reference.py predict IMAGE WEIGHTS.pth OUT.npy --tile T --overlap O --threads N
   bench_predict_reference.py compare REF.npy OURS_prob.tif
   bench_predict_reference.py flops --tile T     (convolution FLOPs of the Unet per input pixel)
+  bench_predict_reference.py mask-dice REF_DIR OURS_DIR   (Dice of each *_pred_mask.tif against REF_DIR's)
 """
 import argparse
 import os
@@ -136,6 +137,23 @@ def compare(args):
     print(f"OK: probabilities agree within {args.tolerance}")
 
 
+def mask_dice(args):
+    """Dice of every mask in OURS_DIR against the mask of the same name in REF_DIR (both empty: 1)."""
+    import glob
+    import tifffile
+    dices, differing = [], 0
+    for ref_path in sorted(glob.glob(os.path.join(args.reference, "*_pred_mask.tif"))):
+        ref = tifffile.imread(ref_path) > 0
+        ours = tifffile.imread(os.path.join(args.ours, os.path.basename(ref_path))) > 0
+        total = int(ref.sum() + ours.sum())
+        dices.append(1.0 if total == 0 else 2.0 * int((ref & ours).sum()) / total)
+        differing += int((ref != ours).sum())
+    if not dices:
+        print(f"no *_pred_mask.tif in {args.reference}")
+        sys.exit(1)
+    print(f"masks={len(dices)} min_dice={min(dices):.6f} mean_dice={np.mean(dices):.6f} differing_pixels={differing}")
+
+
 def flops(args):
     """Multiply-adds x 2 of every convolution (forward hooks), for one tile, per input pixel."""
     model = Unet(in_channels=1, classes=1).eval()
@@ -172,8 +190,13 @@ def main():
     p.add_argument("--tolerance", type=float, default=1e-4)
     p = sub.add_parser("flops")
     p.add_argument("--tile", type=int, default=256)
+    p = sub.add_parser("mask-dice")
+    p.add_argument("reference")
+    p.add_argument("ours")
     args = parser.parse_args()
-    if args.command == "flops":
+    if args.command == "mask-dice":
+        mask_dice(args)
+    elif args.command == "flops":
         flops(args)
     elif args.command == "make-weights":
         make_weights(args.out, args.seed)

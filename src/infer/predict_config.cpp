@@ -66,6 +66,7 @@ const core::ConfigTable<PredictConfig>& predict_config_table() {
   using T = TilingOptions;
   using Q = PostprocessOptions;
   using R = PredictorOptions;
+  using S = TileSkipOptions;
   constexpr double kNoLimit = 1e9;
   constexpr int kMaxTile = 1 << 16;
   // Every key of predict.yaml, in file order. Add a key here (see core/config_table.hpp).
@@ -94,6 +95,13 @@ const core::ConfigTable<PredictConfig>& predict_config_table() {
       key<P>("inference.edge_margin", &P::tiling, &T::edge_margin).range(-1, kNoLimit)
           .help("pixels dropped at tile sides inside the image; -1 = overlap / 4").flag("--edge-margin"),
       key<P>("inference.tta", &P::tiling, &T::flip_tta).help("flip test-time augmentation (4x slower)").flag("--tta"),
+      key<P>("inference.skip_background", &P::skip, &S::enabled)
+          .help("a coarse pass at low resolution first; tiles with nothing in it are background, not run")
+          .flag("--skip-background"),
+      key<P>("inference.skip_threshold", &P::skip, &S::threshold).range(0, 1)
+          .help("a tile is background when the coarse probability stays below this on it"),
+      key<P>("inference.skip_coarse_scale", &P::skip, &S::coarse_scale).range_above(0, 1)
+          .help("the coarse pass sees images at this fraction of the model's scale"),
       key<P>("inference.scale", &P::scale).range(io::kMinImageScale, io::kMaxImageScale)
           .help("resize images by this factor for the model (0.25: objects 4x larger than in training)")
           .flag("--scale"),

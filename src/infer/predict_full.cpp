@@ -22,6 +22,7 @@ PredictSummary summarize(const detail::PredictPlan& plan, const detail::RunRecor
   summary.images_skipped = plan.kept_count;
   summary.images_with_truth = static_cast<int>(record.metrics.size());
   summary.tiles = record.tiles;
+  summary.tiles_skipped = record.tiles_skipped;
   if (!record.metrics.empty()) {
     std::vector<double> dice;
     std::vector<double> iou;

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <future>
@@ -163,6 +164,22 @@ class ImageLoop {
     return tiling;
   }
 
+  /// inference.skip_background: the coarse pass marks the tiles of `tiling` that the full pass
+  /// leaves out; returns the tiles the coarse pass ran (0 when off).
+  int mark_background(const InputItem& item, const cv::Mat& normalized, const TilePredictor& batch,
+                      ImageTiling& tiling) {
+    const TileSkipOptions& skip = plan_.config.skip;
+    if (!skip.enabled) return 0;
+    int coarse_tiles = 0;
+    const cv::Mat coarse = coarse_probability(normalized, batch, plan_.tiling, skip, &coarse_tiles);
+    tiling.skip = mark_background_tiles(coarse, tiling, skip.threshold);
+    const auto skipped = std::count(tiling.skip.begin(), tiling.skip.end(), true);
+    record_.tiles_skipped += skipped;
+    spdlog::debug("\"{}\": {} of {} tiles are background (coarse pass: {} tiles)", item.image.string(), skipped,
+                  tiling.skip.size(), coarse_tiles);
+    return coarse_tiles;
+  }
+
   void predict(std::size_t index, LoadedImage& loaded) {
     const InputItem& item = plan_.items[index];
     std::int64_t tiles_done = 0;
@@ -175,17 +192,20 @@ class ImageLoop {
     }
     try {
       check_pixel_size(item, loaded.pixel_size_um);
-      const ImageTiling tiling = tiling_of(item, loaded.normalized);
-      progress_.add_total(tiling.tiles() - planned_[index]);  // the header could disagree with the pixels
-      planned_[index] = tiling.tiles();
+      ImageTiling tiling = tiling_of(item, loaded.normalized);
       const Predictor& predictor = *plan_.predictor;
-      cv::Mat prob = predict_tiled(
-          loaded.normalized, [&](const std::vector<cv::Mat>& tiles) { return predictor.predict(tiles); }, tiling,
-          [&](int n) {
-            tiles_done += n;
-            progress_.advance(n, suffix(index));
-          });
-      record_.tiles += tiling.tiles();
+      const TilePredictor batch = [&](const std::vector<cv::Mat>& tiles) { return predictor.predict(tiles); };
+      const int coarse_tiles = mark_background(item, loaded.normalized, batch, tiling);
+      // The header could disagree with the pixels, and background tiles do not run.
+      progress_.add_total(coarse_tiles + tiling.tiles() - planned_[index]);
+      planned_[index] = coarse_tiles + tiling.tiles();
+      tiles_done += coarse_tiles;
+      progress_.advance(coarse_tiles, suffix(index));
+      cv::Mat prob = predict_tiled(loaded.normalized, batch, tiling, [&](int n) {
+        tiles_done += n;
+        progress_.advance(n, suffix(index));
+      });
+      record_.tiles += coarse_tiles + tiling.tiles();
       loaded.normalized.release();
       if (prob.size() != loaded.full_size) cv::resize(prob, prob, loaded.full_size, 0, 0, cv::INTER_LINEAR);
       cv::Mat mask = postprocess(prob, plan_.config.postprocess);

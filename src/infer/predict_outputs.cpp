@@ -86,6 +86,7 @@ void write_meta(const fs::path& path, const PredictPlan& plan, const PredictSumm
   out << YAML::Key << "predicted" << YAML::Value << summary.images_done;
   out << YAML::Key << "failed" << YAML::Value << summary.images_failed;
   out << YAML::Key << "tiles" << YAML::Value << summary.tiles;
+  out << YAML::Key << "tiles_skipped" << YAML::Value << summary.tiles_skipped;
   out << YAML::Key << "wall_seconds" << YAML::Value << number(summary.wall_seconds);
   out << YAML::Key << "model_seconds" << YAML::Value << number(summary.model_seconds) << YAML::EndMap;
   out << YAML::EndMap;

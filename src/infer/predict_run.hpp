@@ -58,6 +58,7 @@ struct RunRecord {
   std::vector<std::pair<std::string, std::string>> errors;  ///< (image file, reason)
   int done = 0;
   long long tiles = 0;
+  long long tiles_skipped = 0;  ///< background tiles the full pass left out
 };
 
 /// Predicts, post-processes and writes every image of `plan` (reading the next image and writing

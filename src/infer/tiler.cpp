@@ -74,8 +74,11 @@ struct TiledRun {
   TiledRun(const cv::Mat& source, const ImageTiling& plan, const TilePredictor& predict_batch,
            const TileProgress& progress)
       : source(source), plan(plan), predict_batch(predict_batch), progress(progress) {
+    const int cols = static_cast<int>(plan.cols.size());
     for (int r = 0; r < static_cast<int>(plan.rows.size()); ++r) {
-      for (int c = 0; c < static_cast<int>(plan.cols.size()); ++c) positions.push_back({r, c});
+      for (int c = 0; c < cols; ++c) {
+        if (plan.skip.empty() || !plan.skip[static_cast<std::size_t>(r * cols + c)]) positions.push_back({r, c});
+      }
     }
   }
 
@@ -232,7 +235,8 @@ TilingOptions fit_tiling(cv::Size image, const TilingOptions& options) {
 }
 
 int ImageTiling::tiles() const {
-  return static_cast<int>(rows.size() * cols.size()) * (options.flip_tta ? 4 : 1);
+  const auto skipped = std::count(skip.begin(), skip.end(), true);
+  return static_cast<int>(rows.size() * cols.size() - skipped) * (options.flip_tta ? 4 : 1);
 }
 
 ImageTiling plan_image(cv::Size image, const TilingOptions& options) {
@@ -296,6 +300,8 @@ cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, 
   SEGOID_CHECK(plan.padded == cv::Size(std::max(image.cols, plan.options.tile_size),
                                        std::max(image.rows, plan.options.tile_size)),
                "predict_tiled: the tiling was planned for another image size");
+  SEGOID_CHECK(plan.skip.empty() || plan.skip.size() == plan.rows.size() * plan.cols.size(),
+               "predict_tiled: the skipped tiles do not match the plan");
   const cv::Rect inner = padded_region(image.size(), plan.padded);
   const cv::Mat source = pad_to(image, plan.padded, inner);
   Blend blend(plan);

@@ -79,7 +79,7 @@ TEST(KeyFlagsTest, EveryCommandOffersTheFlagsItHadBeforeTheTable) {
   const std::map<std::string, std::vector<std::string>> expected = {
       {"predict_full",
        {"--checkpoint", "--manifest", "--data-root", "--tile-size", "--overlap", "--threshold", "--batch-size",
-        "--blend", "--edge-margin", "--tta", "--scale", "--min-object-area", "--fill-holes,!--no-fill-holes",
+        "--blend", "--edge-margin", "--tta", "--skip-background", "--scale", "--min-object-area", "--fill-holes,!--no-fill-holes",
         "--smooth-radius", "--split-touching", "--min-mean-probability", "--output-dir,-o", "--device", "--threads", "--inference-form"}},
       {"quantify_objects",
        {"--pred-mask-dir", "--gt-manifest", "--data-root", "--min-object-area", "--iou-threshold", "--pixel-size",

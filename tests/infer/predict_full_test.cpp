@@ -329,6 +329,40 @@ TEST(PredictFullTest, InputsExpandFoldersAndGlobs) {
   EXPECT_THROW(collect_inputs({(dir / "missing.tif").string()}), ConfigError);
 }
 
+// Issue 29 §2: skipping background tiles on a small plate keeps the mask of the full pass; the
+// keys reach the run (a threshold of 1 makes every tile background: an empty mask).
+TEST(PredictFullTest, SkipBackgroundKeepsTheMask) {
+  test::TempDir dir;
+  io::write_gray_tiff(dir / "in" / "plate.tif", plate(160, 200, CV_8U));
+  const std::string common = "--checkpoint " + tiny_checkpoint().string() + " --threads 2 --input " +
+                             (dir / "in").string() + " --min-object-area 0 --output-dir ";
+  int status = 0;
+  const std::string off = run_cli(common + (dir / "off").string(), &status);
+  ASSERT_EQ(status, 0) << off;
+  const std::string on = run_cli(common + (dir / "on").string() + " --skip-background", &status);
+  ASSERT_EQ(status, 0) << on;
+  const cv::Mat full_mask = io::read_image(dir / "off" / "plate_pred_mask.tif").pixels;
+  EXPECT_EQ(cv::countNonZero(full_mask != io::read_image(dir / "on" / "plate_pred_mask.tif").pixels), 0);
+  const YAML::Node meta_off = YAML::LoadFile((dir / "off" / "predict_meta.yaml").string());
+  const YAML::Node meta_on = YAML::LoadFile((dir / "on" / "predict_meta.yaml").string());
+  EXPECT_FALSE(meta_off["inference"]["skip_background"].as<bool>());
+  EXPECT_TRUE(meta_on["inference"]["skip_background"].as<bool>());
+  EXPECT_DOUBLE_EQ(meta_on["inference"]["skip_coarse_scale"].as<double>(), 0.5);
+  const auto tiles_off = meta_off["summary"]["tiles"].as<long long>();
+  const auto skipped = meta_on["summary"]["tiles_skipped"].as<long long>();
+  // One coarse tile (the 100x80 coarse image), then the full pass less its background tiles.
+  EXPECT_EQ(meta_on["summary"]["tiles"].as<long long>(), 1 + tiles_off - skipped);
+
+  core::write_file_atomic(dir / "all.yaml", "inference:\n  skip_background: true\n  skip_threshold: 1.0\n");
+  const std::string all = run_cli(common + (dir / "all").string() + " --config " + (dir / "all.yaml").string(), &status);
+  ASSERT_EQ(status, 0) << all;
+  const YAML::Node meta_all = YAML::LoadFile((dir / "all" / "predict_meta.yaml").string());
+  EXPECT_EQ(meta_all["summary"]["tiles_skipped"].as<long long>(), tiles_off);
+  EXPECT_EQ(meta_all["summary"]["tiles"].as<long long>(), 1);
+  EXPECT_EQ(cv::countNonZero(io::read_image(dir / "all" / "plate_pred_mask.tif").pixels), 0);
+  ASSERT_GT(cv::countNonZero(full_mask), 0) << "the empty mask above must differ from the full pass's";
+}
+
 }  // namespace
 }  // namespace segoid::infer
 

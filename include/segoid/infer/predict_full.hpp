@@ -10,6 +10,7 @@
 #include "segoid/core/config_table.hpp"
 #include "segoid/infer/postprocess.hpp"
 #include "segoid/infer/predictor.hpp"
+#include "segoid/infer/tile_skip.hpp"
 #include "segoid/infer/tiler.hpp"
 
 namespace segoid::infer {
@@ -25,6 +26,9 @@ struct PredictConfig {
   /// [inference.tile_size] (0 = the checkpoint's patch size), [inference.overlap], [inference.batch_size],
   /// [inference.blend], [inference.edge_margin], [inference.tta].
   TilingOptions tiling;
+  /// [inference.skip_background], [inference.skip_threshold], [inference.skip_coarse_scale]: a coarse
+  /// pass at low resolution and the full pass only on tiles it finds something in (off by default).
+  TileSkipOptions skip;
   /// [inference.scale] each image is resized by this factor before the model and its probability
   /// map back to full size: 0.25 when objects look 4x larger than in training (another objective or
   /// camera). Masks, probabilities and metrics stay at the image's own size. 1 = as is.
@@ -81,7 +85,8 @@ struct PredictSummary {
   double std_dice = 0.0;
   double mean_iou = 0.0;
   double std_iou = 0.0;
-  long long tiles = 0;       ///< forward-pass tiles (x4 with TTA)
+  long long tiles = 0;       ///< forward-pass tiles (x4 with TTA), the coarse pass's included
+  long long tiles_skipped = 0;  ///< full-pass tiles left out as background (inference.skip_background)
   double wall_seconds = 0.0;
   double model_seconds = 0.0;  ///< inside the network
   int exit_code() const { return images_failed > 0 ? 1 : 0; }

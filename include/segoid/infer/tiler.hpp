@@ -74,7 +74,10 @@ struct ImageTiling {
   std::vector<int> rows;   ///< tile origins along y (plan_axis of padded.height)
   std::vector<int> cols;   ///< tile origins along x
   int edge_margin = 0;     ///< resolve_edge_margin(options)
-  /// Forward-pass tiles: rows x cols, x4 with flip TTA.
+  /// Tiles left out, row-major (rows x cols; empty = none): their probability counts as 0, with
+  /// their blending weight, as if the model had said background (see tile_skip.hpp).
+  std::vector<bool> skip;
+  /// Forward-pass tiles: rows x cols less the skipped ones, x4 with flip TTA.
   int tiles() const;
 };
 
