@@ -27,6 +27,13 @@ void write_parent(const fs::path& path) {
   model::save_checkpoint(path, model::Unet(model::unet_options(info.model)), info);
 }
 
+/// The binary's command line with `models` as $SEGOID_MODELS_DIR, holding a parent named `name`.
+std::string segoid_with_model(const fs::path& models, const std::string& name) {
+  fs::create_directories(models);
+  write_parent(models / (name + ".pth"));
+  return "SEGOID_MODELS_DIR='" + models.string() + "' '" + test::segoid_binary().string() + "'";
+}
+
 /// A one-epoch fine-tune config on tiny plates that names neither image_scale nor patch_size
 /// (plus `extra` YAML lines).
 fs::path write_config(const fs::path& root, const std::string& extra) {
@@ -45,9 +52,7 @@ fs::path write_config(const fs::path& root, const std::string& extra) {
 TEST(FineTuneCommandTest, InheritsUnsetKeysAndRefusesAConflictUnlessAllowed) {
   test::TempDir dir;
   const fs::path models = dir / "models";
-  fs::create_directories(models);
-  write_parent(models / "tiny-parent.pth");
-  const std::string segoid = "SEGOID_MODELS_DIR='" + models.string() + "' '" + test::segoid_binary().string() + "'";
+  const std::string segoid = segoid_with_model(models, "tiny-parent");
   std::string output;
   // By name, from the model folder; the config leaves image_scale and patch_size unset.
   const fs::path config = write_config(dir.path(), "");
@@ -75,9 +80,7 @@ TEST(FineTuneCommandTest, InheritsUnsetKeysAndRefusesAConflictUnlessAllowed) {
 TEST(FineTuneCommandTest, PredictWithoutCheckpointUsesTheShippedModelByName) {
   test::TempDir dir;
   const fs::path models = dir / "models";
-  fs::create_directories(models);
-  write_parent(models / "spheroid-base.pth");
-  const std::string segoid = "SEGOID_MODELS_DIR='" + models.string() + "' '" + test::segoid_binary().string() + "'";
+  const std::string segoid = segoid_with_model(models, "spheroid-base");
   test::write_tiny_plates(dir / "data", "all.csv", 0, 1, 3);
   std::string output;
   ASSERT_EQ(test::run_command(segoid + " predict_full --input '" + (dir / "data" / "images").string() +
