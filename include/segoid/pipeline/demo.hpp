@@ -57,9 +57,11 @@ struct DemoResult {
 /// The YAML text of the built-in demo training config (also shipped as configs/demo.yaml).
 const std::string& builtin_demo_config();
 
-/// Synthesizes images (options.style; "flat-well" gives today's 1536x1408 plates), validates,
-/// splits (by style, so that every style is in train, val and test when there are enough),  trains, predicts the test images, quantifies them and
-/// writes out_dir/REPORT.md and out_dir/report.html. Throws like the stages it runs.
+/// Synthesizes options.images + options.test_images images (options.style; "flat-well" gives
+/// today's 1536x1408 plates), validates them, splits each style's first options.images 80/20 into
+/// train and val (the later ones are the test set), trains, predicts and quantifies the test images
+/// with the demo's model and, when options.shipped_model is set, with that model too, and writes
+/// out_dir/REPORT.md and out_dir/report.html. Throws like the stages it runs.
 DemoResult run_demo(const DemoOptions& options);
 
 /// The closing lines the command prints (scores, bars, report path).
