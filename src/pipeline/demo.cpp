@@ -53,12 +53,13 @@ void stage(int number, const std::string& what) {
   std::cout << fmt::format("\n[{}/8] {}\n", number, what) << std::flush;
 }
 
-// The demo's own cut of a small group by kRatios: largest-remainder counts with every part that
-// has a share given an image once there are enough, so that each style keeps training and
+// The demo's own train/val cut of a small group by kRatios: largest-remainder counts, with both
+// parts given an image once a group has kMinGroupForBoth, so that each style keeps training and
 // validation images even at --images 5 (make_splits truncates as the Python tool does). Rows are
 // shuffled by core::Rng after sorting by basename. The test images are made apart (test_images).
-constexpr int kParts = 3;
-constexpr double kRatios[kParts] = {0.8, 0.2, 0.0};
+constexpr int kParts = 2;
+constexpr double kRatios[kParts] = {0.8, 0.2};
+constexpr int kMinGroupForBoth = 3;
 
 data::SplitResult split_group(const data::Manifest& group, std::uint64_t seed) {
   const int n = static_cast<int>(group.rows.size());
@@ -73,9 +74,9 @@ data::SplitResult split_group(const data::Manifest& group, std::uint64_t seed) {
   }
   std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (int i = 0; assigned < n; ++i, ++assigned) ++counts[remainders[i % kParts].second];
-  if (n >= kParts) {
+  if (n >= kMinGroupForBoth) {
     for (int k = 0; k < kParts; ++k) {
-      if (counts[k] == 0 && kRatios[k] > 0) {
+      if (counts[k] == 0) {
         --counts[std::max_element(counts.begin(), counts.end()) - counts.begin()];
         ++counts[k];
       }
@@ -86,9 +87,9 @@ data::SplitResult split_group(const data::Manifest& group, std::uint64_t seed) {
   std::sort(order.begin(), order.end(), [&](int a, int b) { return group.rows[a].basename < group.rows[b].basename; });
   core::Rng(seed).shuffle(order);
   std::vector<int> part_of(n);
-  for (int i = 0; i < n; ++i) part_of[order[i]] = i < counts[0] ? 0 : i < counts[0] + counts[1] ? 1 : 2;
+  for (int i = 0; i < n; ++i) part_of[order[i]] = i < counts[0] ? 0 : 1;
   data::SplitResult result{{{}, group.columns}, {{}, group.columns}, {{}, group.columns}};
-  data::Manifest* parts[kParts] = {&result.train, &result.val, &result.test};
+  data::Manifest* parts[kParts] = {&result.train, &result.val};
   for (int i = 0; i < n; ++i) parts[part_of[i]]->rows.push_back(group.rows[i]);
   return result;
 }
@@ -113,7 +114,7 @@ data::SplitResult split_by_style(const data::SplitConfig& split, const std::set<
                                  split.seed, kRatios[0], kRatios[1]);
   for (const auto& [style, group] : groups) {
     const data::SplitResult part = split_group(group, split.seed);
-    for (const auto& [from, to] : {std::pair{&part.train, &result.train}, {&part.val, &result.val}, {&part.test, &result.test}})
+    for (const auto& [from, to] : {std::pair{&part.train, &result.train}, {&part.val, &result.val}})
       to->rows.insert(to->rows.end(), from->rows.begin(), from->rows.end());
     meta += fmt::format("{}: {{train: {}, val: {}}}\n", synth::synth_style_name(style), part.train.rows.size(),
                         part.val.rows.size());
