@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Training throughput: the pure U-Net/ResNet18 step (batch 4, 256x256, AdamW, BCE + Dice) and a
 // full epoch with patch sampling, augmentation and background batches. Prints patches/s.
-// Usage: bench_train_step [--steps N] [--threads T] [--channels-last] [--epoch] [--workers W]
+// Usage: bench_train_step [--steps N] [--threads T] [--channels-last] [--epoch] [--workers W] [--profile FILE]
+// --profile FILE: the timed steps under LibTorch's profiler, as a Chrome trace (bench/profile_compare.py).
 #include <opencv2/imgproc.hpp>
+#include <torch/csrc/autograd/profiler_legacy.h>
 
 #include <chrono>
 #include <cstdio>
@@ -31,6 +33,7 @@ struct Args {
   int workers = 1;
   bool channels_last = false;
   bool epoch = false;
+  std::string profile;
 };
 
 void to_channels_last(model::Unet& unet) {
@@ -71,8 +74,10 @@ int main(int argc, char** argv) {
     else if (a == "--workers" && i + 1 < argc) args.workers = std::atoi(argv[++i]);
     else if (a == "--channels-last") args.channels_last = true;
     else if (a == "--epoch") args.epoch = true;
+    else if (a == "--profile" && i + 1 < argc) args.profile = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--steps N] [--threads T] [--channels-last] [--epoch] [--workers W]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--steps N] [--threads T] [--channels-last] [--epoch] [--workers W] [--profile FILE]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -100,9 +105,12 @@ int main(int argc, char** argv) {
   double data_seconds = 0.0;
   int patches = 0;
   if (!args.epoch) {
+    std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
+    if (!args.profile.empty()) profile = std::make_unique<torch::autograd::profiler::RecordProfile>(args.profile);
     const auto start = Clock::now();
     for (int i = 0; i < args.steps; ++i) step(fixed_images, fixed_masks);
     seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    profile.reset();  // writes the trace
     patches = args.steps * kBatch;
   } else {
     std::vector<data::TrainingImage> images;

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Python PyTorch side of bench_train.sh: the same Unet/ResNet18 (smp layout from
 # shared/reference/smp_unet_reference.py), AdamW, BCE + batch soft Dice, batch 4 x 1 x 256 x 256.
-# Prints patches/s in the same format as bench_train_step.
+# Prints patches/s in the same format as bench_train_step; --profile FILE as bench_train_step's.
 import argparse
 import os
 import sys
@@ -14,6 +14,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--steps", type=int, default=10)
 parser.add_argument("--threads", type=int, default=0)
 parser.add_argument("--channels-last", action="store_true")
+parser.add_argument("--profile", default="", help="write the timed steps' profile as a Chrome trace")
 parser.add_argument("--reference", default=os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference"))
 args = parser.parse_args()
 sys.path.insert(0, args.reference)
@@ -47,9 +48,15 @@ def step():
 
 for _ in range(2):
     step()
+profiler = torch.autograd.profiler.profile() if args.profile else None
+if profiler:
+    profiler.__enter__()
 start = time.perf_counter()
 for _ in range(args.steps):
     step()
 seconds = time.perf_counter() - start
+if profiler:
+    profiler.__exit__(None, None, None)
+    profiler.export_chrome_trace(args.profile)
 print(f"mode=python channels_last={int(args.channels_last)} threads={threads} patches={4 * args.steps} "
       f"seconds={seconds:.3f} patches_per_s={4 * args.steps / seconds:.3f}")

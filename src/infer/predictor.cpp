@@ -94,7 +94,9 @@ double mask_dice(const torch::Tensor& a, const torch::Tensor& b) {
 }
 
 /// Tiles per second of each candidate form on the probe tile; bf16 (where present) is dropped
-/// when its mask differs from float32's by more than kBf16MaxDiceChange in Dice.
+/// when its mask differs from float32's by more than kBf16MaxDiceChange in Dice, or when its
+/// kernels cannot run here: the CPU flag says bf16, but oneDNN may be capped below it
+/// (ONEDNN_MAX_CPU_ISA=AVX2 fails with "could not create a primitive descriptor iterator").
 std::map<std::string, double> measure_forms(const model::Unet& trained, const std::vector<std::string>& names,
                                             int side, int in_channels) {
   const torch::Tensor input = probe_batch(side, in_channels);
@@ -104,9 +106,19 @@ std::map<std::string, double> measure_forms(const model::Unet& trained, const st
   std::vector<double> best(names.size(), 1e300);
   std::vector<torch::Tensor> outputs(names.size());
   const torch::Device cpu(torch::kCPU);
-  for (std::size_t i = 0; i < forms.size(); ++i) outputs[i] = forward(forms[i], input, cpu);  // warm-up
+  for (std::size_t i = 0; i < forms.size(); ++i) {  // warm-up, and which forms run at all
+    try {
+      outputs[i] = forward(forms[i], input, cpu);
+    } catch (const std::exception& e) {  // ideep::error (oneDNN) or c10::Error
+      if (names[i] != kBf16Form) throw;     // a float32 form that cannot run is a real failure
+      const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+      spdlog::info("bf16 inference not used: it cannot run here ({})",
+                   torch_error != nullptr ? torch_error->what_without_backtrace() : e.what());
+    }
+  }
   for (int round = 0; round < kProbeRounds; ++round) {
     for (std::size_t i = 0; i < forms.size(); ++i) {
+      if (!outputs[i].defined()) continue;
       const auto start = std::chrono::steady_clock::now();
       forward(forms[i], input, cpu);
       best[i] = std::min(best[i], std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -114,6 +126,7 @@ std::map<std::string, double> measure_forms(const model::Unet& trained, const st
   }
   std::map<std::string, double> rates;
   for (std::size_t i = 0; i < names.size(); ++i) {
+    if (!outputs[i].defined()) continue;
     if (names[i] == kBf16Form) {
       const double dice = mask_dice(outputs[i], outputs[0]);
       if (1.0 - dice > kBf16MaxDiceChange) {

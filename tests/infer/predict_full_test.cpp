@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "segoid/core/atomic_file.hpp"
+#include "segoid/core/cpu_info.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/metrics.hpp"
 #include "segoid/data/mask_metrics.hpp"
@@ -327,6 +328,28 @@ TEST(PredictFullTest, InputsExpandFoldersAndGlobs) {
   EXPECT_EQ(collect_inputs({(dir / "*.tif").string(), (dir / "b.tif").string()}).size(), 1u);
   EXPECT_THROW(collect_inputs({(dir / "*.jpg").string()}), ConfigError);
   EXPECT_THROW(collect_inputs({(dir / "missing.tif").string()}), ConfigError);
+}
+
+// A CPU flag says bf16, but oneDNN can be capped below it (ONEDNN_MAX_CPU_ISA, as clusters set it,
+// or a bench's AVX2 profile). "auto" must then measure without bf16, not fail: the run used to end
+// with oneDNN's "could not create a primitive descriptor iterator". On a CPU without bf16 the run
+// passes trivially and the log check is skipped.
+TEST(PredictFullTest, AutoFormSurvivesAnIsaCappedBelowBf16) {
+  test::TempDir dir;
+  fs::create_directories(dir / "in");
+  ASSERT_TRUE(cv::imwrite((dir / "in" / "a.png").string(), plate(128, 128, CV_8U)));
+  std::string output;
+  const int status = test::run_command("SEGOID_CACHE_DIR=" + (dir / "cache").string() + " ONEDNN_MAX_CPU_ISA=AVX2 " +
+                                           test::segoid_binary().string() + " predict_full --checkpoint " +
+                                           tiny_checkpoint().string() + " --input " + (dir / "in").string() +
+                                           " --output-dir " + (dir / "out").string() +
+                                           " --inference-form auto --threads 2",
+                                       &output);
+  ASSERT_EQ(status, 0) << output;
+  EXPECT_TRUE(fs::exists(dir / "out" / "a_pred_mask.tif")) << output;
+  if (core::this_cpu().has_bf16()) {
+    EXPECT_NE(output.find("bf16 inference not used: it cannot run here"), std::string::npos) << output;
+  }
 }
 
 // Issue 29 §2: skipping background tiles on a small plate keeps the mask of the full pass; the
