@@ -34,7 +34,8 @@ awk -v a="$(echo "$cpp" | median)" -v b="$(echo "$cpp_cl" | median)" -v c="$(ech
   printf "ratio C++/Python (contiguous): %.2fx   channels_last: %.2fx\n", a / c, b / d;
   printf "best layout here: C++ %s, Python %s (segoid train measures this once per machine: training.memory_format auto)\n",
          (a > b) ? "contiguous" : "channels_last", (c > d) ? "contiguous" : "channels_last";
-  printf "GOAL training step, best layout on each side: %.2fx Python PyTorch (goal >= 1.1x) %s\n",
-         best_cpp / best_py, (best_cpp / best_py >= 1.1) ? "MET" : "MISSED";
+  r = best_cpp / best_py;
+  printf "GOAL training step, best layout on each side: %.2fx Python PyTorch (issue 29: >= 1.0x) %s; (earlier goal >= 1.1x) %s\n",
+         r, (r >= 1.0) ? "MET" : "MISSED", (r >= 1.1) ? "MET" : "MISSED";
   printf "full epoch (sampling + augmentation + steps) / pure step: %.2f (target >= 0.95); see data_share\n", e / a;
 }'
