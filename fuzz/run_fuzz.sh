@@ -17,8 +17,8 @@ summary=()
 # run_target LOG EXE FRAMES ARGS...: one libFuzzer run with the sanitizers' options (unless set in
 # the environment) and the limits every run shares.
 # -malloc_limit_mb: any single allocation a header can force beyond 1 GiB is a finding.
-# FRAMES, ASan's malloc_context_size: 2 when fuzzing, 30 in replay. 2 frames per allocation: detection is the
-# same, reports name fewer callers (replay a crash with ASAN_OPTIONS unset for full stacks), and
+# FRAMES, ASan's malloc_context_size: 2 when fuzzing, 30 in a replay. With 2 frames per allocation
+# detection is the same, reports name fewer callers (replay a crash for full stacks), and
 # allocation-heavy targets (yaml-cpp) run 5x faster: fuzz_yaml 127 -> 672 exec/s.
 run_target() {
   local log=$1 exe=$2 context=$3
@@ -61,8 +61,10 @@ for name in "${names[@]}"; do
   if [ $rc -ne 0 ]; then
     line="$line  FAILED (rc $rc): see $log"
     # The report itself, so that a CI log names the cause (the log file stays on that machine).
-    grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*Test unit written|Running: |Direct|Indirect|    #[0-9])" "$log" \
-      | head -60 >&2
+    # The last input started, then the report (a leak found at exit names no input).
+    { grep '^Running: ' "$log" | tail -1
+      grep -E "^(==[0-9]+==ERROR|SUMMARY|.*runtime error|.*Test unit written|Direct|Indirect|    #[0-9])" "$log" | head -60
+    } >&2
     status=1
   fi
   echo "$line"
