@@ -3,6 +3,7 @@
 # shared/reference/smp_unet_reference.py), AdamW, BCE + batch soft Dice, batch 4 x 1 x 256 x 256.
 # Prints patches/s in the same format as bench_train_step; --profile FILE as bench_train_step's.
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -48,15 +49,12 @@ def step():
 
 for _ in range(2):
     step()
-profiler = torch.autograd.profiler.profile() if args.profile else None
-if profiler:
-    profiler.__enter__()
-start = time.perf_counter()
-for _ in range(args.steps):
-    step()
-seconds = time.perf_counter() - start
-if profiler:
-    profiler.__exit__(None, None, None)
-    profiler.export_chrome_trace(args.profile)
+with torch.autograd.profiler.profile() if args.profile else contextlib.nullcontext() as profile:
+    start = time.perf_counter()
+    for _ in range(args.steps):
+        step()
+    seconds = time.perf_counter() - start
+if args.profile:
+    profile.export_chrome_trace(args.profile)
 print(f"mode=python channels_last={int(args.channels_last)} threads={threads} patches={4 * args.steps} "
       f"seconds={seconds:.3f} patches_per_s={4 * args.steps / seconds:.3f}")
