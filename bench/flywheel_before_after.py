@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from bench_common import read_rows as rows_of, run, write_manifest
+from bench_common import predict_and_quantify, read_rows as rows_of, run, write_manifest
 
 
 def absolute_manifest(split_csv, root, out_csv):
@@ -29,11 +29,7 @@ def absolute_manifest(split_csv, root, out_csv):
 
 def score(segoid, checkpoint, manifest, work, log):
     """Mean pixel Dice and detection micro F1 of `checkpoint` on `manifest`."""
-    pred, metrics = work / "pred", work / "metrics"
-    run([segoid, "predict_full", "--checkpoint", checkpoint, "--manifest", manifest, "--data-root", "/",
-         "--output-dir", pred, "--min-object-area", 100, "--no-probabilities", "--force"], log)
-    run([segoid, "quantify_objects", "--pred-mask-dir", pred, "--gt-manifest", manifest, "--data-root", "/",
-         "--output-dir", metrics, "--min-object-area", 100, "--no-plots"], log)
+    pred, metrics = predict_and_quantify(segoid, checkpoint, manifest, work, log)
     dice = float(np.mean([float(r["dice"]) for r in rows_of(pred / "pixel_metrics.csv")]))
     f1 = float(rows_of(metrics / "summary.csv")[0]["micro_f1"])  # one wide row, as the Python SegOid writes it
     return dice, f1

@@ -18,7 +18,7 @@ import shutil
 import sys
 import zlib
 
-from bench_common import read_rows as read_manifest, run, write_manifest
+from bench_common import predict_and_quantify, read_rows as read_manifest, run, write_manifest
 
 import numpy as np
 from PIL import Image
@@ -52,13 +52,8 @@ def micro_f1(metrics_dir):
 
 
 def predict_and_score(args, checkpoint, manifest, work, log):
-    pred, metrics = work / "pred", work / "metrics"
-    run([args.segoid, "predict_full", "--checkpoint", checkpoint, "--manifest", manifest, "--data-root", "/",
-         "--output-dir", pred, "--min-object-area", 100, "--tile-size", 256, "--split-touching",
-         "--min-mean-probability", 0.8, "--no-probabilities",
-         "--force"], log)
-    run([args.segoid, "quantify_objects", "--pred-mask-dir", pred, "--gt-manifest", manifest, "--data-root", "/",
-         "--output-dir", metrics, "--min-object-area", 100, "--no-plots"], log)
+    pred, metrics = predict_and_quantify(args.segoid, checkpoint, manifest, work, log,
+                                         ["--tile-size", 256, "--split-touching", "--min-mean-probability", 0.8])
     return pixel_dice(pred), micro_f1(metrics)
 
 

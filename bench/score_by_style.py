@@ -12,10 +12,11 @@ import re
 import shlex
 import sys
 
-from bench_common import read_rows, run
+from bench_common import predict_and_quantify, read_rows
 
-# The predict flags the README recommends with the shipped and the demo model.
-PREDICT_FLAGS = ["--split-touching", "--min-mean-probability", "0.8", "--min-object-area", "100", "--no-probabilities"]
+# The predict flags the README recommends with the shipped and the demo model (with
+# --min-object-area 100, which predict_and_quantify passes).
+PREDICT_FLAGS = ["--split-touching", "--min-mean-probability", "0.8"]
 
 
 def style_of(basename):
@@ -31,13 +32,8 @@ def measure(segoid, checkpoint, manifest, out, data_root="/", extra=""):
     """{style: [images, sum of Dice, TP, FP, FN]} of `checkpoint` (path or name; "" = the shipped model)."""
     out = pathlib.Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    log = out / "commands.log"
-    pred, metrics = out / "pred", out / "metrics"
-    model = ["--checkpoint", checkpoint] if checkpoint else []
-    run([segoid, "predict_full", *model, "--manifest", manifest, "--data-root", data_root, "--output-dir", pred,
-         "--force", *PREDICT_FLAGS, *shlex.split(extra)], log)
-    run([segoid, "quantify_objects", "--pred-mask-dir", pred, "--gt-manifest", manifest, "--data-root", data_root,
-         "--output-dir", metrics, "--min-object-area", "100", "--no-plots"], log)
+    pred, metrics = predict_and_quantify(segoid, checkpoint, manifest, out, out / "commands.log",
+                                         [*PREDICT_FLAGS, *shlex.split(extra)], data_root)
     styles = collections.defaultdict(lambda: [0, 0.0, 0, 0, 0])
     for row in read_rows(pred / "pixel_metrics.csv"):
         s = styles[style_of(stem(row["image"]) if "image" in row else row["basename"])]
