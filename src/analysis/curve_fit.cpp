@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // GSL fits: gsl_fit_linear for lines, gsl_multifit_nlinear (trust-region LM) for the 4PL curve.
 #include "segoid/analysis/curve_fit.hpp"
+#include "segoid/core/numbers.hpp"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
@@ -17,7 +18,7 @@
 namespace segoid::analysis {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using core::kNaN;
 constexpr double kLn10 = 2.302585092994045684;
 constexpr std::size_t kParameters = 4;  // top, bottom, log10 ic50, hill
 constexpr int kMinConcentrations = 4;

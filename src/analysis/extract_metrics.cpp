@@ -12,11 +12,12 @@
 #include "csv_lite.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::analysis {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using core::kNaN;
 constexpr const char* kAllObjects = contract::kAllObjectsCsv;
 constexpr const char* kSummaryStatistics = "summary_statistics.csv";
 

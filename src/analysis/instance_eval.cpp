@@ -15,11 +15,12 @@
 #include "segoid/analysis/hungarian.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/metrics.hpp"
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::analysis {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using core::kNaN;
 
 double ratio(double num, double den) { return den > 0 ? num / den : kNaN; }
 

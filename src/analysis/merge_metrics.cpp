@@ -16,6 +16,7 @@
 #include "segoid/analysis/contract.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/metrics.hpp"
+#include "segoid/core/numbers.hpp"
 #include "segoid/infer/contract.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/io/csv.hpp"
@@ -25,7 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using core::kNaN;
 
 /// A table kind: files `<stem>.csv` or `<stem>.<anything>.csv`, keyed by one column.
 struct TableKind {

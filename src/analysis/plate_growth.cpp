@@ -11,11 +11,12 @@
 
 #include "plate_internal.hpp"
 #include "segoid/core/metrics.hpp"
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::analysis::plate_detail {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using core::kNaN;
 constexpr double kLn2 = 0.69314718055994530942;
 
 double ratio(double a, double b) { return b > 0 && std::isfinite(a) ? a / b : kNaN; }

@@ -19,6 +19,7 @@
 #include "csv_lite.hpp"
 #include "plate_internal.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/numbers.hpp"
 #include "segoid/infer/contract.hpp"
 #include "segoid/io/image_io.hpp"
 
@@ -26,8 +27,8 @@ namespace segoid::analysis {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kPi = 3.14159265358979323846;
+using core::kNaN;
+using core::kPi;
 
 // Column indices of all_objects.csv that plate_summary reads; -1 for optional ones absent.
 struct ObjectColumns {

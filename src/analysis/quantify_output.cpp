@@ -21,6 +21,7 @@
 #include "segoid/analysis/object_table.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/metrics.hpp"
+#include "segoid/core/numbers.hpp"
 #include "segoid/core/provenance.hpp"
 #include "segoid/infer/contract.hpp"
 
@@ -39,7 +40,7 @@ void set_detection_totals(SummaryRow& row, long tp, long fp, long fn, const Dete
 
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using core::kNaN;
 
 // A per-object measure for summary_metrics.csv: column name, value in pixels, and its power of
 // length (1 px, 2 px², 0 unitless) which decides the calibrated row (_um / _um2 / none).

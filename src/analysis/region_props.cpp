@@ -11,12 +11,13 @@
 
 #include "region_internal.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::analysis {
 namespace {
 
 constexpr int kConnectivity8 = 8;
-constexpr double kPi = 3.14159265358979323846;
+using core::kPi;
 
 // scikit-image's perimeter(neighbourhood=4): each border pixel gets the code
 // 1 + 2 * (border 4-neighbours) + 10 * (border diagonal neighbours) and a length by code.

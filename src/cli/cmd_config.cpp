@@ -5,7 +5,7 @@
 #include "command_registry.hpp"
 #include "segoid/pipeline/config_reference.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_config {
 namespace {
 
 std::function<int()> setup(CLI::App& sub) {
@@ -23,4 +23,4 @@ const bool kRegistered = register_command(
     {"config", {}, "Print a command's config reference (every key, default, help, range)", 900, setup});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_config

@@ -8,7 +8,7 @@
 #include "command_registry.hpp"
 #include "segoid/data/corrections.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_corrections {
 namespace {
 
 std::string user_name() {
@@ -74,4 +74,4 @@ const bool kImportRegistered =
                       67, options_setup(declare_import, run_import)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_corrections

@@ -10,7 +10,7 @@
 #include "segoid/model/model_names.hpp"
 #include "segoid/pipeline/demo.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_demo {
 namespace {
 
 void declare(CLI::App& sub, pipeline::DemoOptions& o) {
@@ -48,4 +48,4 @@ const bool kRegistered = register_command(
     {"demo", {}, "Run the whole pipeline on synthetic plates and write a report", 1, options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_demo

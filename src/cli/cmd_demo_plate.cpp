@@ -6,7 +6,7 @@
 #include "command_registry.hpp"
 #include "segoid/pipeline/plate_demo.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_demo_plate {
 namespace {
 
 struct DemoPlateOptions {
@@ -43,4 +43,4 @@ const bool kRegistered = register_command(
      options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_demo_plate

@@ -11,7 +11,7 @@
 #include "segoid/model/checkpoint_interop.hpp"
 #include "segoid/model/checkpoint_info.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_export_checkpoint {
 namespace {
 
 /// export_checkpoint's values: the conversion's, and whether to store float16 weights.
@@ -46,4 +46,4 @@ const bool kRegistered = register_command({
     }});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_export_checkpoint

@@ -5,7 +5,7 @@
 #include "command_registry.hpp"
 #include "segoid/analysis/extract_metrics.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_extract_metrics {
 namespace {
 
 struct ExtractOptions {
@@ -46,4 +46,4 @@ const bool kRegistered = register_command(
      options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_extract_metrics

@@ -6,7 +6,7 @@
 #include "file_conversion.hpp"
 #include "segoid/model/checkpoint_interop.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_import_checkpoint {
 namespace {
 
 void declare(CLI::App& sub, ConversionOptions& o) {
@@ -27,4 +27,4 @@ const bool kRegistered = register_command(
      options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_import_checkpoint

@@ -4,7 +4,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/data/splits.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_make_splits {
 namespace {
 
 struct SplitCliOptions {
@@ -55,4 +55,4 @@ const bool kRegistered = register_command({"make_splits", {"split"},
                                            options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_make_splits

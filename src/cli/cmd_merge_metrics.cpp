@@ -5,7 +5,7 @@
 #include "command_registry.hpp"
 #include "segoid/analysis/merge_metrics.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_merge_metrics {
 namespace {
 
 struct MergeOptions {
@@ -34,4 +34,4 @@ const bool kRegistered = register_command(
      95, options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_merge_metrics

@@ -7,7 +7,7 @@
 #include "model_dirs.hpp"
 #include "segoid/model/model_info.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_model_info {
 namespace {
 
 struct ModelInfoOptions {
@@ -30,4 +30,4 @@ const bool kRegistered = register_command({
     }});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_model_info

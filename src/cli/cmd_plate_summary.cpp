@@ -8,7 +8,7 @@
 #include "segoid/analysis/plate_summary.hpp"
 #include "segoid/report/plate_report.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_plate_summary {
 namespace {
 
 struct PlateOptions {
@@ -77,4 +77,4 @@ const bool kRegistered = register_command(
      options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_plate_summary

@@ -13,7 +13,7 @@
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/model/model_names.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_predict_full {
 namespace {
 
 /// Command-line values that are no config key (the keys' flags come from their table rows).
@@ -85,4 +85,4 @@ const bool kRegistered = register_command(
     {"predict_full", {"predict"}, "Predict masks of whole images with a trained model (tiled)", 50, setup});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_predict_full

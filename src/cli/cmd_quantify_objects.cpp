@@ -7,7 +7,7 @@
 #include "segoid/analysis/quantify.hpp"
 #include "segoid/report/quantify_report.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_quantify_objects {
 namespace {
 
 struct QuantifyOptions {
@@ -39,4 +39,4 @@ const bool kRegistered = register_command(
      60, options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_quantify_objects

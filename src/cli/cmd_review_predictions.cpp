@@ -13,7 +13,7 @@
 #include "segoid/review/review_state.hpp"
 #include "segoid/report/video_export.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_review_predictions {
 namespace {
 
 struct ReviewFlags {
@@ -112,4 +112,4 @@ const bool kRegistered = register_command(
      options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_review_predictions

@@ -14,7 +14,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/pipeline/cross_validation.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_run_cv {
 namespace {
 
 struct RunCvOptions {
@@ -75,4 +75,4 @@ const bool kRegistered = register_command(
      70, options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_run_cv

@@ -11,7 +11,7 @@
 #include "key_flags.hpp"
 #include "segoid/pipeline/sanity_check.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_sanity_check {
 namespace {
 
 struct SanityCliOptions {
@@ -46,4 +46,4 @@ const bool kRegistered = register_command(
      options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_sanity_check

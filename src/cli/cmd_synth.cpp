@@ -11,7 +11,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/synth/synth_plate.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_synth {
 namespace {
 
 struct SynthOptions {
@@ -93,4 +93,4 @@ const bool kRegistered = register_command(
     {"synth", {}, "Write synthetic well-plate images with exact spheroid masks", 5, options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_synth

@@ -10,7 +10,7 @@
 #include "segoid/core/error.hpp"
 #include "segoid/synth/synth_assay.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_synth_assay {
 namespace {
 
 struct AssayOptions {
@@ -88,4 +88,4 @@ const bool kRegistered = register_command(
      options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_synth_assay

@@ -18,7 +18,7 @@
 #include "segoid/train/contract.hpp"
 #include "segoid/train/trainer.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_train {
 namespace {
 
 /// Command-line values that are no config key (the keys' flags come from their table rows).
@@ -125,4 +125,4 @@ const bool kRegistered = register_command({
     }});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_train

@@ -6,7 +6,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/data/validate_dataset.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_validate_dataset {
 namespace {
 
 /// Basenames from a text file: one per line; blank lines and lines starting with '#' ignored.
@@ -62,4 +62,4 @@ const bool kRegistered = register_command({"validate_dataset", {"validate"},
                                            options_setup(declare, run)});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_validate_dataset

@@ -5,7 +5,7 @@
 #include "command_registry.hpp"
 #include "segoid/core/version.hpp"
 
-namespace segoid::cli {
+namespace segoid::cli::cmd_version {
 namespace {
 
 const bool kRegistered = register_command({
@@ -17,4 +17,4 @@ const bool kRegistered = register_command({
     }});
 
 }  // namespace
-}  // namespace segoid::cli
+}  // namespace segoid::cli::cmd_version

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::core {
 namespace {
@@ -37,7 +38,6 @@ Scores scores_from_counts(std::int64_t tp, std::int64_t fp, std::int64_t fn) {
 }
 
 Stats column_stats(const std::vector<double>& values) {
-  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> finite;
   finite.reserve(values.size());
   for (double v : values) {

@@ -34,7 +34,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kPredSuffix = infer::contract::kPredMaskSuffix;
-constexpr const char* kMaskSuffix = contract::kMaskStemSuffix;
 constexpr const char* kImagesDir = contract::kImagesDir;
 constexpr const char* kPredictedDir = "predicted_masks";
 constexpr const char* kCorrectedDir = "corrected_masks";
@@ -207,7 +206,7 @@ std::vector<WorkspaceEntry> export_for_correction(const ExportCorrectionConfig& 
                       " does not exist");
     }
     e.image_file = image.filename().string();
-    e.predicted_mask_file = e.basename + kMaskSuffix + ".tif";
+    e.predicted_mask_file = e.basename + contract::kMaskStemSuffix + ".tif";
     e.corrected_mask_file = e.predicted_mask_file;
     e.status = kPending;
     e.source_image = fs::absolute(image).lexically_normal().string();
@@ -273,7 +272,7 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
     std::error_code ec;
     for (const auto& f : fs::directory_iterator(dir, ec)) {
       std::string stem = f.path().stem().string();
-      if (dir == masks_dir && stem.size() > 5 && stem.compare(stem.size() - 5, 5, kMaskSuffix) == 0) {
+      if (dir == masks_dir && stem.size() > 5 && stem.compare(stem.size() - 5, 5, contract::kMaskStemSuffix) == 0) {
         stem = stem.substr(0, stem.size() - 5);
       }
       existing.insert(stem);
@@ -297,7 +296,7 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
                         name.compare(name.size() - roiset_suffix.size(), roiset_suffix.size(), roiset_suffix) == 0;
     const std::string stem = file.stem().string();
     const std::string ext = extension_of(file);
-    const bool suffixed = roiset || (stem.size() > 5 && stem.compare(stem.size() - 5, 5, kMaskSuffix) == 0);
+    const bool suffixed = roiset || (stem.size() > 5 && stem.compare(stem.size() - 5, 5, contract::kMaskStemSuffix) == 0);
     const std::string basename = roiset     ? name.substr(0, name.size() - roiset_suffix.size())
                                  : suffixed ? stem.substr(0, stem.size() - 5)
                                             : stem;
@@ -363,7 +362,7 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
       model_sha[model] = fs::is_regular_file(model) ? core::sha256_file(model) : "";
     }
     const fs::path image_target = images_dir / entry->image_file;
-    const fs::path mask_target = masks_dir / (entry->basename + kMaskSuffix + ".tif");
+    const fs::path mask_target = masks_dir / (entry->basename + contract::kMaskStemSuffix + ".tif");
     copy_file_atomic(config.workspace / kImagesDir / entry->image_file, image_target);
     io::write_mask_tiff(mask_target, pixels);
     registry.rows.push_back({entry->basename, (fs::path(kImagesDir) / entry->image_file).generic_string(),

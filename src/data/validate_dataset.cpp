@@ -32,7 +32,6 @@ namespace {
 constexpr char kEmptyNeedsConfirmation[] = "Empty mask - needs confirmation";
 
 
-constexpr const char* kMaskSuffix = contract::kMaskStemSuffix;
 /// Distinct mask levels listed in a failure message before "...".
 constexpr std::size_t kLevelsShown = 8;
 
@@ -231,7 +230,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
     for (const auto& mask : image_files(masks_dir)) {
       const std::string stem = mask.stem().string();
       const std::size_t suffix = stem.size() >= 5 ? stem.size() - 5 : std::string::npos;
-      if (suffix == std::string::npos || stem.compare(suffix, 5, kMaskSuffix) != 0) {
+      if (suffix == std::string::npos || stem.compare(suffix, 5, contract::kMaskStemSuffix) != 0) {
         misnamed_masks.push_back(mask);
       } else {
         masks_by_basename[stem.substr(0, suffix)].push_back(mask);
@@ -267,7 +266,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
       entry.reason = "duplicate basename (another image has the same name with a different extension)";
     } else if (masks == masks_by_basename.end()) {
       entry.status = QcStatus::kFail;
-      entry.reason = "no mask (expected masks/" + entry.row.basename + kMaskSuffix + ".<ext>)";
+      entry.reason = "no mask (expected masks/" + entry.row.basename + contract::kMaskStemSuffix + ".<ext>)";
     } else if (masks->second.size() > 1) {
       entry.status = QcStatus::kFail;
       entry.reason = "several masks: " + masks->second[0].filename().string() + ", " + masks->second[1].filename().string();

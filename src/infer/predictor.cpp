@@ -22,19 +22,21 @@
 #include "segoid/model/unet.hpp"
 
 namespace segoid::infer {
+
+/// A network in one form, ready for forwards. Outside the anonymous namespace because
+/// Predictor::Impl holds one.
+struct PredictorForm {
+  model::Unet net{nullptr};
+  bool channels_last = false;
+  bool bf16 = false;
+};
+
 namespace {
 
 const char* const kBf16Form = kInferenceFormBf16;
 constexpr const char* kCacheKind = "inference_form";
 constexpr int kProbeRounds = 2;             ///< timed forwards per form, interleaved, after one warm-up
 constexpr double kBf16MaxDiceChange = 1e-3;  ///< bf16 is used only when its mask agrees this well
-
-/// A network in one form, ready for forwards.
-struct Form {
-  model::Unet net{nullptr};
-  bool channels_last = false;
-  bool bf16 = false;
-};
 
 /// A separate copy of `trained` (same weights and BatchNorm statistics).
 model::Unet copy_model(const model::Unet& trained) {
@@ -50,8 +52,8 @@ model::Unet copy_model(const model::Unet& trained) {
 
 /// `name` built from `trained`; with `share`, a plain form reuses (and relayouts) `trained`
 /// itself instead of a copy.
-Form make_form(const model::Unet& trained, const std::string& name, bool on_cpu, bool share) {
-  Form form;
+PredictorForm make_form(const model::Unet& trained, const std::string& name, bool on_cpu, bool share) {
+  PredictorForm form;
   const bool folded = name.rfind("folded", 0) == 0;
   form.channels_last = on_cpu && name.find("channels_last") != std::string::npos;
   form.bf16 = name == kBf16Form;
@@ -64,7 +66,7 @@ Form make_form(const model::Unet& trained, const std::string& name, bool on_cpu,
 }
 
 /// Probabilities [N, H, W] float32 on the CPU for a float32 NCHW batch.
-torch::Tensor forward(const Form& form, torch::Tensor x, const torch::Device& device) {
+torch::Tensor forward(const PredictorForm& form, torch::Tensor x, const torch::Device& device) {
   x = x.to(device);
   if (form.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   if (form.bf16) x = x.to(torch::kBFloat16);
@@ -100,7 +102,7 @@ double mask_dice(const torch::Tensor& a, const torch::Tensor& b) {
 std::map<std::string, double> measure_forms(const model::Unet& trained, const std::vector<std::string>& names,
                                             int side, int in_channels) {
   const torch::Tensor input = probe_batch(side, in_channels);
-  std::vector<Form> forms;
+  std::vector<PredictorForm> forms;
   for (const auto& name : names) forms.push_back(make_form(trained, name, /*on_cpu=*/true, /*share=*/false));
   torch::InferenceMode guard;
   std::vector<double> best(names.size(), 1e300);
@@ -178,7 +180,7 @@ model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOption
 
 
 struct Predictor::Impl {
-  Form form;
+  PredictorForm form;
   torch::Device device{torch::kCPU};
   model::CheckpointInfo checkpoint;
   PredictorRuntime runtime;

@@ -12,12 +12,6 @@ namespace {
 
 constexpr size_t kMaxListedKeys = 8;
 
-std::string shape_text(const torch::Tensor& t) {
-  std::ostringstream out;
-  out << t.sizes();
-  return out.str();
-}
-
 /// "a, b, c (+12 more)".
 std::string key_list(const std::vector<std::string>& keys) {
   std::string text;
@@ -66,8 +60,8 @@ void load_state_dict(torch::nn::Module& module, const StateDict& entries, const 
     }
     used[name] = true;
     if (!it->second.defined() || it->second.sizes() != target.sizes()) {
-      mismatched.push_back(name + " " + (it->second.defined() ? shape_text(it->second) : "undefined") +
-                           " vs model " + shape_text(target));
+      mismatched.push_back(name + " " + (it->second.defined() ? c10::str(it->second.sizes()) : "undefined") +
+                           " vs model " + c10::str(target.sizes()));
     }
   }
   std::vector<std::string> unexpected;

@@ -58,12 +58,6 @@ void init_decoder(nn::Module& decoder) {
   }
 }
 
-std::string shape_text(const torch::Tensor& x) {
-  std::ostringstream out;
-  out << x.sizes();
-  return out.str();
-}
-
 }  // namespace
 
 std::vector<int64_t> resnet_layers(const std::string& encoder) {
@@ -210,7 +204,7 @@ UnetImpl::UnetImpl(UnetOptions options) : options_(std::move(options)) {
 torch::Tensor UnetImpl::forward(const torch::Tensor& x) {
   if (x.dim() != 4 || x.size(1) != options_.in_channels || x.size(2) % kSizeMultiple != 0 ||
       x.size(3) % kSizeMultiple != 0 || x.size(2) == 0 || x.size(3) == 0) {
-    throw ModelError("Unet input has shape " + shape_text(x) + ": expected [N, " +
+    throw ModelError("Unet input has shape " + c10::str(x.sizes()) + ": expected [N, " +
                      std::to_string(options_.in_channels) + ", H, W] with H and W positive multiples of " +
                      std::to_string(kSizeMultiple));
   }

@@ -11,6 +11,7 @@
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/metrics.hpp"
+#include "segoid/core/numbers.hpp"
 #include "segoid/core/provenance.hpp"
 #include "segoid/core/version.hpp"
 #include "segoid/io/csv.hpp"
@@ -21,7 +22,7 @@ namespace segoid::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using core::kNaN;
 
 bool completed(const FoldResult& r) {
   return r.outcome == FoldOutcome::kTrained || r.outcome == FoldOutcome::kResumed ||

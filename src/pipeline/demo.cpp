@@ -37,7 +37,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kPredictTileSize = 256;   // px; the model is fully convolutional, bigger tiles = fewer seams
-constexpr int kMinObjectAreaPx = 100;   // the Python tool's post-processing and quantify default
 // Many false objects (burned-in labels, well shading) have a mean probability of 0.55-0.8, well-seen
 // objects near 0.95: on 48 fresh mixed images 0.8 removed 73 of 110 false positives and 9 of 579 hits
 // (detection F1 0.881 -> 0.925; 0.872 -> 0.905 with a second run's model).
@@ -137,7 +136,6 @@ infer::PredictConfig predict_config(const fs::path& checkpoint, const fs::path& 
   predict.data_root = data_root;
   predict.output_dir = output_dir;
   predict.tiling.tile_size = kPredictTileSize;
-  predict.postprocess.min_object_area = kMinObjectAreaPx;
   predict.postprocess.split_touching = true;  // touching objects are separate objects in the synthetic truth
   predict.postprocess.min_mean_probability = kMinMeanProbability;
   predict.runtime.threads = threads;
@@ -152,7 +150,6 @@ analysis::QuantifyConfig quantify_config(const fs::path& pred_dir, const fs::pat
   quantify.gt_manifest = manifest;
   quantify.data_root = data_root;
   quantify.output_dir = output_dir;
-  quantify.min_object_area = kMinObjectAreaPx;
   return quantify;
 }
 

@@ -23,7 +23,6 @@ namespace segoid::pipeline {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int kMinObjectAreaPx = 100;  // quantify's and predict's default
 
 std::string number(double v) { return std::isfinite(v) ? fmt::format("{:.6g}", v) : ""; }
 
@@ -77,7 +76,6 @@ PlateDemoResult run_plate_demo(const PlateDemoOptions& options) {
   predict.output_dir = out / "inference";
   predict.save_probabilities = false;
   predict.force = options.force;
-  predict.postprocess.min_object_area = kMinObjectAreaPx;
   predict.runtime.threads = options.threads;
   predict.runtime.cache_dir = options.cache_dir;
   infer::run_predict_full(predict);
@@ -88,7 +86,6 @@ PlateDemoResult run_plate_demo(const PlateDemoOptions& options) {
   quantify.gt_manifest = write_truth_manifest(assay, out / "assay" / "truth_manifest.csv");
   quantify.data_root = "";
   quantify.output_dir = out / "metrics";
-  quantify.min_object_area = kMinObjectAreaPx;
   quantify.generate_plots = false;
   const analysis::QuantifySummary measured = analysis::run_quantify(quantify);
 

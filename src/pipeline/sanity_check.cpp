@@ -33,7 +33,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kMinTrainImages = 5;         // the floor for data_fraction
-constexpr int kMinObjectAreaPx = 100;      // the Python tool's post-processing default
 constexpr double kMatchIou = 0.5;          // IoU for matching objects when measuring offsets
 constexpr int kOverlayMaxSide = 1600;      // px; overlays are for eyes, not measurement
 constexpr std::uint64_t kSubsetStream = 0x5A17;  // seed stream for the training subset
@@ -82,7 +81,6 @@ void predict_and_compare(const train::TrainConfig& config, const SanityCriteria&
   predict.data_root = config.data.data_root;
   predict.output_dir = result.run_dir / "predictions";
   predict.save_probabilities = false;
-  predict.postprocess.min_object_area = kMinObjectAreaPx;
   predict.runtime.device = config.device;
   predict.runtime.threads = config.threads;
   const infer::PredictSummary summary = infer::run_predict_full(predict);

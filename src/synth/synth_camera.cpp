@@ -6,11 +6,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include "synth_internal.hpp"
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::synth::detail {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using core::kPi;
 constexpr double kMottlingScale = 32.0;  // px per control point of the blotchy background
 constexpr double kGrainSigma = 1.5;      // px: size of the fixed-pattern grain
 

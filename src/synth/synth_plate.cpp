@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Synthetic well-plate images: well grid, illumination, spheroid placement, optics and camera noise.
+#include "segoid/core/numbers.hpp"
 #include "segoid/synth/synth_plate.hpp"
 
 #include <fmt/format.h>
@@ -17,7 +18,7 @@ namespace {
 
 using detail::ImageLook;
 
-constexpr double kPi = 3.14159265358979323846;
+using core::kPi;
 constexpr double kSpheroidWellClearance = 10.0;  // px between a spheroid and its well's dark ring
 constexpr std::uint64_t kWellStream = 1;         // mix_seed streams within one image
 constexpr std::uint64_t kNoiseStream = 2;

@@ -5,11 +5,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include "synth_internal.hpp"
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::synth::detail {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using core::kPi;
 constexpr int kFirstLobe = 3;    // harmonic 2 is the ellipse, handled by the stretch
 constexpr int kLastLobe = 6;     // low-frequency lobes
 constexpr int kLastRipple = 11;  // small cell-scale ripples on the outline

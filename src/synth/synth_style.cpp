@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The acquisition styles of `segoid synth --style`: per-style backgrounds, objects and clutter,
 // then shared optics (illumination, defocus, gamma) and camera (noise, file type, JPEG).
+#include "segoid/core/numbers.hpp"
 #include "segoid/synth/synth_style.hpp"
 
 #include <fmt/format.h>
@@ -23,7 +24,7 @@ using style_detail::ObjectLook;
 using style_detail::Scene;
 using style_detail::ShapeMix;
 
-constexpr double kPi = 3.14159265358979323846;
+using core::kPi;
 constexpr double kMaxMagnification = 6.0;  // object sizes span 1x..6x of the style's smallest
 constexpr int kMinStyledSide = 64;         // px
 constexpr int kMinVisibleArea = 150;       // px: objects cut by the border keep at least this much

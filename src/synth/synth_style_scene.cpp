@@ -6,13 +6,14 @@
 #include <optional>
 #include <opencv2/imgproc.hpp>
 
+#include "segoid/core/numbers.hpp"
 #include "segoid/data/label_mask.hpp"
 #include "synth_style_internal.hpp"
 
 namespace segoid::synth::style_detail {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
+using core::kPi;
 constexpr double kFineTextureSigma = 0.9;    // px: cell-sized grains
 constexpr double kCoarseTextureSigma = 3.5;  // px: mottling inside objects
 constexpr int kPlacementTries = 30;
