@@ -3,7 +3,6 @@
 #include "segoid/model/state_dict.hpp"
 
 #include <map>
-#include <sstream>
 
 #include "segoid/core/error.hpp"
 

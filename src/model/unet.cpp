@@ -2,7 +2,6 @@
 // U-Net/ResNet modules with smp's names, torchvision/smp initialization and forward.
 #include "segoid/model/unet.hpp"
 
-#include <sstream>
 
 #include "segoid/core/error.hpp"
 
