@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // GSL fits: gsl_fit_linear for lines, gsl_multifit_nlinear (trust-region LM) for the 4PL curve.
 #include "segoid/analysis/curve_fit.hpp"
-#include "segoid/core/numbers.hpp"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
@@ -11,9 +10,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 #include <memory>
+
+#include "segoid/core/numbers.hpp"
 
 namespace segoid::analysis {
 namespace {

@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <limits>
 
 #include "csv_lite.hpp"
 #include "segoid/core/atomic_file.hpp"

@@ -11,7 +11,6 @@
 #include <cmath>
 #include <ctime>
 #include <functional>
-#include <limits>
 #include <map>
 #include <numeric>
 #include <set>

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "cross_validation_internal.hpp"
 #include "segoid/core/atomic_file.hpp"

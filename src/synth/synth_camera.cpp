@@ -5,8 +5,8 @@
 #include <cmath>
 #include <opencv2/imgproc.hpp>
 
-#include "synth_internal.hpp"
 #include "segoid/core/numbers.hpp"
+#include "synth_internal.hpp"
 
 namespace segoid::synth::detail {
 namespace {

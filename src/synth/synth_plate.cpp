@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 // Synthetic well-plate images: well grid, illumination, spheroid placement, optics and camera noise.
-#include "segoid/core/numbers.hpp"
 #include "segoid/synth/synth_plate.hpp"
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/numbers.hpp"
 #include "segoid/core/rng.hpp"
 #include "synth_internal.hpp"
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The acquisition styles of `segoid synth --style`: per-style backgrounds, objects and clutter,
 // then shared optics (illumination, defocus, gamma) and camera (noise, file type, JPEG).
-#include "segoid/core/numbers.hpp"
 #include "segoid/synth/synth_style.hpp"
 
 #include <fmt/format.h>
@@ -13,6 +12,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "segoid/core/error.hpp"
+#include "segoid/core/numbers.hpp"
 #include "synth_style_internal.hpp"
 
 namespace segoid::synth {
