@@ -271,11 +271,9 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
   for (const fs::path& dir : {images_dir, masks_dir}) {
     std::error_code ec;
     for (const auto& f : fs::directory_iterator(dir, ec)) {
-      std::string stem = f.path().stem().string();
-      if (dir == masks_dir && stem.size() > 5 && stem.compare(stem.size() - 5, 5, contract::kMaskStemSuffix) == 0) {
-        stem = stem.substr(0, stem.size() - 5);
-      }
-      existing.insert(stem);
+      const std::string stem = f.path().stem().string();
+      const std::string_view basename = dir == masks_dir ? contract::basename_of_mask_stem(stem) : std::string_view{};
+      existing.insert(basename.empty() ? stem : std::string(basename));
     }
   }
 
@@ -296,10 +294,11 @@ ImportCorrectionResult import_corrections(const ImportCorrectionConfig& config) 
                         name.compare(name.size() - roiset_suffix.size(), roiset_suffix.size(), roiset_suffix) == 0;
     const std::string stem = file.stem().string();
     const std::string ext = extension_of(file);
-    const bool suffixed = roiset || (stem.size() > 5 && stem.compare(stem.size() - 5, 5, contract::kMaskStemSuffix) == 0);
-    const std::string basename = roiset     ? name.substr(0, name.size() - roiset_suffix.size())
-                                 : suffixed ? stem.substr(0, stem.size() - 5)
-                                            : stem;
+    const std::string_view mask_basename = contract::basename_of_mask_stem(stem);
+    const bool suffixed = roiset || !mask_basename.empty();
+    const std::string basename = roiset                   ? name.substr(0, name.size() - roiset_suffix.size())
+                                 : !mask_basename.empty() ? std::string(mask_basename)
+                                                          : stem;
     const auto found = by_basename.find(basename);
     if (!suffixed || (!roiset && ext != ".tif" && ext != ".tiff" && ext != ".png") || found == by_basename.end()) {
       problems.push_back(quoted(file) + ": name does not follow <basename>_mask.tif or <basename>" + roiset_suffix +

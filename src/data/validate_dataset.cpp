@@ -229,11 +229,11 @@ ValidationReport validate_dataset(const CurateConfig& config) {
   if (fs::is_directory(masks_dir)) {
     for (const auto& mask : image_files(masks_dir)) {
       const std::string stem = mask.stem().string();
-      const std::size_t suffix = stem.size() >= 5 ? stem.size() - 5 : std::string::npos;
-      if (suffix == std::string::npos || stem.compare(suffix, 5, contract::kMaskStemSuffix) != 0) {
+      const std::string_view basename = contract::basename_of_mask_stem(stem);
+      if (basename.empty()) {
         misnamed_masks.push_back(mask);
       } else {
-        masks_by_basename[stem.substr(0, suffix)].push_back(mask);
+        masks_by_basename[std::string(basename)].push_back(mask);
       }
     }
   } else {
@@ -321,7 +321,7 @@ ValidationReport validate_dataset(const CurateConfig& config) {
     }
   }
   for (const auto& mask : misnamed_masks) {
-    add_orphan(mask, mask.stem().string(), "mask file name does not end in \"_mask\"");
+    add_orphan(mask, mask.stem().string(), "mask file name is not <image name>" + std::string(contract::kMaskStemSuffix));
   }
 
   namespace k = contract;

@@ -10,6 +10,7 @@
 #include "data/planted_dataset.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/rng.hpp"
+#include "segoid/data/contract.hpp"
 #include "python_columns.hpp"
 #include "segoid/io/csv.hpp"
 #include "test_support.hpp"
@@ -23,6 +24,14 @@ const QcEntry& entry_for(const ValidationReport& report, const std::string& base
     if (entry.row.basename == basename) return entry;
   }
   throw std::runtime_error("no entry " + basename);
+}
+
+TEST(ValidateDatasetTest, MaskStemGivesItsImagesBasename) {
+  EXPECT_EQ(contract::basename_of_mask_stem("well_A01_mask"), "well_A01");
+  EXPECT_EQ(contract::basename_of_mask_stem("x_mask_mask"), "x_mask");  // only the last suffix
+  EXPECT_EQ(contract::basename_of_mask_stem("_mask"), "");               // no image name before it
+  EXPECT_EQ(contract::basename_of_mask_stem("well_A01"), "");
+  EXPECT_EQ(contract::basename_of_mask_stem("well_A01_Mask"), "");       // case matters
 }
 
 TEST(ValidateDatasetTest, DataRootIsTheInputFoldersParent) {

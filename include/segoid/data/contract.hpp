@@ -4,12 +4,20 @@
 #pragma once
 
 #include <array>
+#include <string_view>
 
 namespace segoid::data::contract {
 
 inline constexpr char kImagesDir[] = "images";  ///< <input-dir>/images/X.<ext>
 inline constexpr char kMasksDir[] = "masks";    ///< <input-dir>/masks/X_mask.<ext>
 inline constexpr char kMaskStemSuffix[] = "_mask";
+/// The image's basename in a mask's file stem ("X_mask" -> "X"); empty when the stem is not
+/// a name followed by kMaskStemSuffix.
+constexpr std::string_view basename_of_mask_stem(std::string_view stem) {
+  const std::string_view suffix = kMaskStemSuffix;
+  if (stem.size() <= suffix.size() || stem.substr(stem.size() - suffix.size()) != suffix) return {};
+  return stem.substr(0, stem.size() - suffix.size());
+}
 inline constexpr char kAllCsv[] = "all.csv";
 inline constexpr char kQcReportCsv[] = "qc_report.csv";
 inline constexpr char kCurateMetaYaml[] = "curate_meta.yaml";
