@@ -47,7 +47,7 @@ std::vector<fs::path> folder_images(const fs::path& folder) {
 
 const std::vector<std::string>& inference_forms() {
   static const std::vector<std::string> forms{"folded_channels_last", "folded_contiguous", "plain_channels_last",
-                                              "plain_contiguous", kInferenceFormBf16};
+                                              "plain_contiguous", kInferenceFormBf16, kInferenceFormInt8};
   return forms;
 }
 

@@ -69,6 +69,7 @@ YAML::Node meta_sections(const PredictPlan& plan) {
   model["epoch"] = checkpoint.epoch;
   const PredictorRuntime& runtime = plan.predictor->runtime();
   meta["runtime"]["inference_form_source"] = runtime.form_source;
+  if (!runtime.int8_check.empty()) meta["runtime"]["int8_check"] = runtime.int8_check;
   if (!runtime.form_rates.empty()) {
     YAML::Node rates = meta["runtime"]["inference_form_tiles_per_s"];
     for (const auto& [name, rate] : runtime.form_rates) rates[name] = number(rate);

@@ -18,6 +18,7 @@
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/inference_form.hpp"
 #include "segoid/model/layout_choice.hpp"
+#include "segoid/model/quantized_unet.hpp"
 #include "segoid/model/torch_runtime.hpp"
 #include "segoid/model/unet.hpp"
 
@@ -26,9 +27,16 @@ namespace segoid::infer {
 /// A network in one form, ready for forwards. Outside the anonymous namespace because
 /// Predictor::Impl holds one.
 struct PredictorForm {
-  model::Unet net{nullptr};
+  model::Unet net{nullptr};  ///< for folded_int8: the float32 network it is checked against
   bool channels_last = false;
   bool bf16 = false;
+  /// folded_int8 only: calibrating on the first tiles, then checked against float32 on the next
+  /// batch with objects, then running (or dropped: the run goes on in float32).
+  enum class Int8Stage { kCalibrating, kChecking, kRunning, kDropped };
+  std::shared_ptr<model::QuantizedUnet> int8;
+  Int8Stage int8_stage = Int8Stage::kCalibrating;
+  int64_t int8_calibration_tiles = 0;
+  int64_t int8_calibration_mask_pixels = 0;
 };
 
 namespace {
@@ -37,6 +45,13 @@ const char* const kBf16Form = kInferenceFormBf16;
 constexpr const char* kCacheKind = "inference_form";
 constexpr int kProbeRounds = 2;             ///< timed forwards per form, interleaved, after one warm-up
 constexpr double kBf16MaxDiceChange = 1e-3;  ///< bf16 is used only when its mask agrees this well
+/// The int8 form calibrates on the run's first kInt8CalibrationTiles tiles and at least
+/// kInt8MinMaskPixels mask pixels (background alone says little about the scales that matter), or
+/// on kInt8MaxCalibrationTiles when objects are that rare (observing costs time), and is checked on
+/// the next batch with kInt8MinMaskPixels mask pixels.
+constexpr int64_t kInt8CalibrationTiles = 16;
+constexpr int64_t kInt8MaxCalibrationTiles = 32;
+constexpr int64_t kInt8MinMaskPixels = 1000;
 
 /// A separate copy of `trained` (same weights and BatchNorm statistics).
 model::Unet copy_model(const model::Unet& trained) {
@@ -58,6 +73,7 @@ PredictorForm make_form(const model::Unet& trained, const std::string& name, boo
   form.channels_last = on_cpu && name.find("channels_last") != std::string::npos;
   form.bf16 = name == kBf16Form;
   form.net = folded ? model::make_inference_model(trained) : share ? trained : copy_model(trained);
+  if (name == kInferenceFormInt8) form.int8 = std::make_shared<model::QuantizedUnet>(trained);
   form.net->eval();
   // oneDNN runs NHWC convolutions without layout conversions when the weights are NHWC too.
   model::set_weight_layout(form.net, form.channels_last ? model::kChannelsLast : model::kContiguous);
@@ -65,7 +81,8 @@ PredictorForm make_form(const model::Unet& trained, const std::string& name, boo
   return form;
 }
 
-/// Probabilities [N, H, W] float32 on the CPU for a float32 NCHW batch.
+/// Probabilities [N, H, W] float32 on the CPU for a float32 NCHW batch, from form.net (for
+/// folded_int8: its float32 network).
 torch::Tensor forward(const PredictorForm& form, torch::Tensor x, const torch::Device& device) {
   x = x.to(device);
   if (form.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
@@ -165,6 +182,8 @@ model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOption
   std::vector<std::string> names{"folded_channels_last", "folded_contiguous", "plain_channels_last",
                                  "plain_contiguous"};
   if (cpu.has_bf16()) names.push_back(kBf16Form);
+  // Not folded_int8: scales calibrated on one image do not yet hold for the next of every style
+  // (matrigel-dome plates: mask Dice 0.97 against float32, even calibrated on the image itself).
   const core::MachineKey key{cpu.model, threads, model::torch_version(),
                              fmt::format("predict {} {}px x1", trained->options().encoder, probe_tile)};
   const core::ChoiceCache cache(options.cache_dir);
@@ -206,7 +225,9 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   const bool on_cpu = impl->device.is_cpu();
   const model::SpeedChoice form =
       choose_form(loaded.model, options, on_cpu, r.threads, described.in_channels, r.tile_size);
-  if (form.choice == kBf16Form && !on_cpu) throw ConfigError("inference form " + form.choice + " is CPU-only");
+  if ((form.choice == kBf16Form || form.choice == kInferenceFormInt8) && !on_cpu) {
+    throw ConfigError("inference form " + form.choice + " is CPU-only");
+  }
   impl->form = make_form(loaded.model, form.choice, on_cpu, /*share=*/true);
   r.form = form.choice;
   r.form_source = form.source;
@@ -214,6 +235,16 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   if (form.source != "flags") spdlog::info("inference form {}", form.describe("tiles"));
   return Predictor(std::move(impl));
 }
+
+namespace {
+
+/// folded_int8's probabilities for one batch, moving it through its stages: the first tiles
+/// calibrate, the next batch with objects checks int8 against float32 (both answered in float32;
+/// a warning when the mask Dice is below kInt8MinMaskDice), then int8 runs. Float32 goes on
+/// instead where the int8 kernels cannot run.
+torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x);
+
+}  // namespace
 
 const model::CheckpointInfo& Predictor::checkpoint() const { return impl_->checkpoint; }
 
@@ -244,7 +275,7 @@ std::vector<cv::Mat> Predictor::predict(const std::vector<cv::Mat>& tiles) const
   {
     torch::InferenceMode guard;
     const torch::Tensor x = in_channels == 1 ? input : input.expand({n, in_channels, rows, cols});
-    const torch::Tensor prob = forward(impl_->form, x, impl_->device);
+    const torch::Tensor prob = impl_->form.int8 ? int8_stage_forward(*impl_, x) : forward(impl_->form, x, impl_->device);
     out.reserve(tiles.size());
     for (int64_t i = 0; i < n; ++i) {
       out.push_back(cv::Mat(rows, cols, CV_32FC1, prob[i].data_ptr<float>()).clone());
@@ -253,5 +284,62 @@ std::vector<cv::Mat> Predictor::predict(const std::vector<cv::Mat>& tiles) const
   impl_->model_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }
+
+namespace {
+
+torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) {
+  using Stage = PredictorForm::Int8Stage;
+  PredictorForm& form = impl.form;
+  if (form.int8_stage == Stage::kDropped) return forward(form, x, impl.device);
+  if (form.int8_stage == Stage::kRunning) {
+    try {
+      return torch::sigmoid(form.int8->forward(x)).select(1, 0).contiguous();
+    } catch (const std::exception&) {  // oneDNN refuses some small tiles (1x1 at the bottom)
+      spdlog::info("int8 kernels cannot run {}x{} tiles: those are answered in float32", x.size(3), x.size(2));
+      return forward(form, x, impl.device);
+    }
+  }
+  const auto mask_pixels = [](const torch::Tensor& p) { return (p > 0.5).sum().item<int64_t>(); };
+  const auto drop = [&](const std::string& why) {
+    form.int8_stage = Stage::kDropped;
+    impl.runtime.form = "folded_channels_last";
+    spdlog::info("int8 inference not used: {}; going on with folded_channels_last", why);
+  };
+  if (form.int8_stage == Stage::kCalibrating) {
+    const torch::Tensor prob = torch::sigmoid(form.int8->observe(x)).select(1, 0).contiguous();
+    form.int8_calibration_tiles += x.size(0);
+    form.int8_calibration_mask_pixels += mask_pixels(prob);
+    if ((form.int8_calibration_tiles >= kInt8CalibrationTiles && form.int8_calibration_mask_pixels >= kInt8MinMaskPixels) ||
+        form.int8_calibration_tiles >= kInt8MaxCalibrationTiles) {
+      try {
+        form.int8->freeze();
+        form.int8_stage = Stage::kChecking;
+      } catch (const std::exception& e) {
+        drop(e.what());
+      }
+    }
+    return prob;
+  }
+  const torch::Tensor prob = forward(form, x, impl.device);  // still float32 while checking
+  if (mask_pixels(prob) < kInt8MinMaskPixels) return prob;
+  try {
+    const torch::Tensor q = torch::sigmoid(form.int8->forward(x)).select(1, 0);
+    const double dice = mask_dice(q, prob);
+    const double max_change = (q - prob).abs().max().item<double>();
+    impl.runtime.int8_check = fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s)", dice, max_change, x.size(0));
+    form.int8_stage = Stage::kRunning;
+    if (dice >= kInt8MinMaskDice) {
+      spdlog::info("int8 inference checked against float32: {}", impl.runtime.int8_check);
+    } else {
+      spdlog::warn("int8 inference: its mask differs from float32's by more than Dice {} allows ({})",
+                   kInt8MinMaskDice, impl.runtime.int8_check);
+    }
+  } catch (const std::exception& e) {
+    drop(e.what());
+  }
+  return prob;
+}
+
+}  // namespace
 
 }  // namespace segoid::infer

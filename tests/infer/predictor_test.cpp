@@ -13,6 +13,7 @@
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
 #include "segoid/model/checkpoint.hpp"
+#include "segoid/model/quantized_unet.hpp"
 #include "test_support.hpp"
 
 namespace segoid::infer {
@@ -71,6 +72,76 @@ TEST(PredictorFormTest, ForcedFormsAreUsedAndAgree) {
   cv::Scalar mean, stddev;
   cv::meanStdDev(reference, mean, stddev);
   EXPECT_GT(stddev[0], 1e-4) << "degenerate model: constant output makes the comparison meaningless";
+}
+
+/// Batches of 160 px tiles with a bright disk each, at moving places, as a trained model sees objects.
+std::vector<std::vector<cv::Mat>> disk_batches(int batches, int per_batch) {
+  cv::RNG rng(5);
+  std::vector<std::vector<cv::Mat>> out(batches);
+  for (int b = 0; b < batches; ++b) {
+    for (int i = 0; i < per_batch; ++i) {
+      cv::Mat image(160, 160, CV_32FC1, cv::Scalar(0.25));
+      cv::circle(image, cv::Point(rng.uniform(50, 110), rng.uniform(50, 110)), rng.uniform(20, 40), cv::Scalar(0.75),
+                 cv::FILLED);
+      cv::GaussianBlur(image, image, cv::Size(5, 5), 1.5);
+      cv::Mat noise(image.size(), CV_32FC1);
+      rng.fill(noise, cv::RNG::NORMAL, 0.0, 0.03);
+      out[b].push_back(image + noise);
+    }
+  }
+  return out;
+}
+
+double mask_dice(const cv::Mat& a, const cv::Mat& b) {
+  const cv::Mat ma = a > 0.5;
+  const cv::Mat mb = b > 0.5;
+  const double both = cv::countNonZero(ma & mb);
+  const double total = cv::countNonZero(ma) + cv::countNonZero(mb);
+  return total == 0 ? 1.0 : 2.0 * both / total;
+}
+
+// folded_int8 answers in float32 while it calibrates (16 tiles) and while it is checked (the next
+// batch with objects), then in int8, close to float32, with the check's numbers in the runtime.
+TEST(PredictorFormTest, Int8CalibratesThenIsCheckedThenRuns) {
+  if (!model::int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
+  const fs::path trained = test::test_model();
+  if (trained.empty()) GTEST_SKIP() << "no trained model (models/spheroid-base.pth)";
+  PredictorOptions options = with_form(kInferenceFormInt8);
+  options.tile_size = 160;
+  const Predictor int8 = Predictor::load(trained, options);
+  options.form = "folded_channels_last";
+  const Predictor fp32 = Predictor::load(trained, options);
+  const auto batches = disk_batches(4, 8);
+  for (int b = 0; b < 4; ++b) {
+    SCOPED_TRACE(b);
+    const std::vector<cv::Mat> got = int8.predict(batches[b]);
+    const std::vector<cv::Mat> expected = fp32.predict(batches[b]);
+    double worst = 0.0;
+    double dice = 1.0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      double diff = 0.0;
+      cv::minMaxLoc(cv::abs(got[i] - expected[i]), nullptr, &diff);
+      worst = std::max(worst, diff);
+      dice = std::min(dice, mask_dice(got[i], expected[i]));
+    }
+    EXPECT_GT(cv::countNonZero(expected[0] > 0.5), 500) << "the model must see the disks for this test to mean anything";
+    if (b < 3) {
+      EXPECT_LT(worst, 1e-4) << "float32 while calibrating (batches 0, 1) and checking (2)";
+    } else {
+      EXPECT_GT(worst, 1e-6) << "int8 from batch 3 on";
+      EXPECT_GT(dice, 0.98);
+    }
+  }
+  EXPECT_NE(int8.runtime().int8_check.find("mask Dice"), std::string::npos) << int8.runtime().int8_check;
+  EXPECT_EQ(int8.runtime().form, kInferenceFormInt8);
+  // oneDNN 2.6 refuses int8 at 32x32 (1x1 at the bottom): such a tile (a small image's) must still
+  // get an answer, float32's there (or int8's where oneDNN takes it).
+  const cv::Mat small = batches[0][0](cv::Rect(40, 40, 32, 32)).clone();
+  std::vector<cv::Mat> answer;
+  ASSERT_NO_THROW(answer = int8.predict({small}));
+  double diff = 1.0;
+  cv::minMaxLoc(cv::abs(answer[0] - fp32.predict({small})[0]), nullptr, &diff);
+  EXPECT_LT(diff, 0.3);
 }
 
 TEST(PredictorFormTest, UnknownFormIsAConfigError) {

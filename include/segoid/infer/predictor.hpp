@@ -38,13 +38,22 @@ struct PredictorRuntime {
   std::string form_source;     ///< forced | measured | cached | flags | device
   std::map<std::string, double> form_rates;  ///< tiles/s per form, when measured or cached
   int tile_size = 0;           ///< PredictorOptions::tile_size, or the model's default tile size
+  /// The int8 form's agreement with float32 on the first tiles with objects (empty otherwise).
+  std::string int8_check;
 };
 
 /// The bf16 form, tried only where the CPU has avx512_bf16 or AMX.
 inline constexpr char kInferenceFormBf16[] = "folded_channels_last_bf16";
+/// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine), run only when asked
+/// for ("auto" does not pick it yet). A run calibrates it on its first tiles and checks it against
+/// float32 on the next batch with objects (PredictorRuntime::int8_check), with a warning when the
+/// mask Dice is below kInt8MinMaskDice; float32 goes on where the int8 kernels cannot run.
+inline constexpr char kInferenceFormInt8[] = "folded_int8";
+inline constexpr double kInt8MinMaskDice = 0.999;
 
 /// The inference forms: folded_channels_last, folded_contiguous, plain_channels_last,
-/// plain_contiguous, and folded_channels_last_bf16 (only measured where the CPU has bf16 units).
+/// plain_contiguous, folded_channels_last_bf16 (only measured where the CPU has bf16 units) and
+/// folded_int8.
 const std::vector<std::string>& inference_forms();
 
 /// Runs a U-Net checkpoint on batches of normalized tiles. Copies share the loaded model; calls

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// Int8 inference form of a Unet (post-training static quantization): BatchNorm folded, per-channel
+// int8 weights, uint8 activations with per-tensor scales observed on calibration tiles, run by
+// LibTorch's quantized CPU kernels on the oneDNN engine. The full-resolution end (the last decoder
+// block and the head) stays float32, where the mask's boundary is drawn.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+#include "segoid/model/unet.hpp"
+
+namespace segoid::model {
+
+/// True when this LibTorch has the oneDNN quantized engine (Debian's has no FBGEMM).
+bool int8_inference_available();
+
+/// Collects activation ranges from float forwards, then freezes into an int8 network.
+/// Not thread-safe; the frozen network's forward may run on one thread at a time.
+class QuantizedUnet {
+ public:
+  /// `trained`: any Unet (folded or not); it is folded into a private copy, not modified.
+  /// Throws ModelError when int8_inference_available() is false.
+  explicit QuantizedUnet(const Unet& trained);
+
+  /// Widens every activation range by a float forward of `tiles` ([N, in_channels, H, W], H and W
+  /// multiples of 32). Returns the float logits. Only before freeze().
+  torch::Tensor observe(const torch::Tensor& tiles);
+  /// Quantizes the weights and prepacks them; throws ModelError when nothing was observed.
+  void freeze();
+  bool frozen() const;
+
+  /// Logits float32 [N, classes, H, W] from the int8 network. Only after freeze().
+  torch::Tensor forward(const torch::Tensor& x) const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace segoid::model
