@@ -62,7 +62,8 @@ torch::nn::Conv2dImpl& conv_of(const torch::nn::Sequential& seq) { return *seq->
 
 /// The network's ops in order, once. `Ops` decides what each op does. Every op that makes a new
 /// int8 tensor takes the next activation slot; ops that keep their input's scale (max pooling,
-/// nearest upsampling) take none. The last decoder block and the head run in float.
+/// nearest upsampling) take none. The stem convolution (it sees the input's full dynamic range,
+/// 1% of the FLOPs), the last decoder block and the head run in float.
 template <class Ops>
 torch::Tensor run_unet(Ops& ops, UnetImpl& net, torch::Tensor x) {
   ResNetEncoderImpl& encoder = *net.encoder;

@@ -6,29 +6,11 @@
 
 #include <algorithm>
 
+#include "model/random_batch_norms.hpp"
 #include "segoid/model/state_dict.hpp"
 
 namespace segoid::model {
 namespace {
-
-/// A model whose BatchNorms do something, as after training: random affine parameters and running
-/// statistics taken from a batch (momentum 1), so that activations keep a trained model's scale.
-Unet model_with_random_batch_norms(UnetOptions options = {}) {
-  torch::manual_seed(21);
-  Unet model(options);
-  torch::NoGradGuard no_grad;
-  for (auto& module : model->modules()) {
-    if (auto* bn = module->as<torch::nn::BatchNorm2d>()) {
-      bn->weight.uniform_(0.5, 1.5);
-      bn->bias.normal_(0.0, 0.1);
-      bn->options.momentum(1.0);
-    }
-  }
-  model->train();
-  model->forward(torch::randn({8, 1, 96, 64}) * 0.5 + 0.3);
-  model->eval();
-  return model;
-}
 
 // Float rounding grows with depth and logit size: the plain float model itself is 5e-6..1e-5 x
 // max|logit| away from the same model in double (measured here). So the folded model must stay as

@@ -5,30 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+
+#include "model/random_batch_norms.hpp"
 #include "segoid/core/error.hpp"
 
 namespace segoid::model {
 namespace {
-
-/// A model whose BatchNorms do something, as after training (see inference_form_test).
-Unet trained_like_model(const std::string& encoder) {
-  torch::manual_seed(29);
-  UnetOptions options;
-  options.encoder = encoder;
-  Unet model(options);
-  torch::NoGradGuard no_grad;
-  for (auto& module : model->modules()) {
-    if (auto* bn = module->as<torch::nn::BatchNorm2d>()) {
-      bn->weight.uniform_(0.5, 1.5);
-      bn->bias.normal_(0.0, 0.1);
-      bn->options.momentum(1.0);
-    }
-  }
-  model->train();
-  model->forward(torch::rand({8, 1, 96, 96}));
-  model->eval();
-  return model;
-}
 
 /// Images in [0, 1] as the model sees them: smooth blobs on a gradient with noise.
 torch::Tensor blob_images(int64_t n, int64_t side, uint64_t seed) {
@@ -39,20 +22,24 @@ torch::Tensor blob_images(int64_t n, int64_t side, uint64_t seed) {
 }
 
 // An untrained network with random BatchNorms is a hard case for 8-bit scales (heavy-tailed
-// activations, no structure to keep), so the bounds are loose: measured correlation 0.970 and
-// 0.882, mean error 0.18 and 0.36 of the logits' spread, sign agreement (Dice) 0.95 and above.
-// A wrong skip, scale or residual in the int8 walk scatters the logits (correlation near 0). The
-// trained model's agreement (Dice 0.9998) is checked in predictor_test's Int8 test.
+// activations, no structure to keep), so the bounds are loose. Measured: correlation 0.94 (both
+// encoders), mean error 0.25-0.26 of the logits' spread, sign agreement (Dice) 0.83-0.84. The test
+// is there to catch a walk that is not the network (a wrong skip, scale or residual), not to
+// measure accuracy: the trained model's agreement (mask Dice 0.9998 on disks) is in
+// predictor_test's Int8 test, and on real images in bench_int8_unet and bench_predict.sh.
 TEST(QuantizedUnetTest, LogitsFollowTheFloatModel) {
   if (!int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
   struct Case {
     std::string encoder;
     double min_correlation;
     double max_relative_error;
+    double min_dice;
   };
-  for (const Case& c : {Case{"resnet18", 0.93, 0.3}, Case{"resnet34", 0.8, 0.5}}) {
+  for (const Case& c : {Case{"resnet18", 0.85, 0.4, 0.7}, Case{"resnet34", 0.85, 0.4, 0.7}}) {
     SCOPED_TRACE(c.encoder);
-    Unet model = trained_like_model(c.encoder);
+    UnetOptions options;
+    options.encoder = c.encoder;
+    Unet model = model_with_random_batch_norms(options);
     QuantizedUnet int8(model);
     for (int i = 0; i < 4; ++i) int8.observe(blob_images(4, 160, 100 + i));
     int8.freeze();
@@ -62,18 +49,22 @@ TEST(QuantizedUnetTest, LogitsFollowTheFloatModel) {
     const torch::Tensor got = int8.forward(x);
     ASSERT_EQ(got.sizes(), expected.sizes());
     EXPECT_FALSE(got.is_quantized());
-    const torch::Tensor stacked = torch::stack({got.flatten(), expected.flatten()});
-    EXPECT_GT(torch::corrcoef(stacked)[0][1].item<double>(), c.min_correlation);
-    EXPECT_LT(((got - expected).abs().mean() / expected.std()).item<double>(), c.max_relative_error);
+    const double correlation = torch::corrcoef(torch::stack({got.flatten(), expected.flatten()}))[0][1].item<double>();
+    const double relative = ((got - expected).abs().mean() / expected.std()).item<double>();
     const torch::Tensor a = expected > 0;
     const torch::Tensor b = got > 0;
-    EXPECT_GT(2.0 * (a & b).sum().item<double>() / (a.sum() + b.sum()).item<double>(), 0.9);
+    const double dice = 2.0 * (a & b).sum().item<double>() / (a.sum() + b.sum()).item<double>();
+    std::cout << c.encoder << ": correlation " << correlation << ", mean error " << relative
+              << " of the spread, sign Dice " << dice << "\n";
+    EXPECT_GT(correlation, c.min_correlation);
+    EXPECT_LT(relative, c.max_relative_error);
+    EXPECT_GT(dice, c.min_dice);
   }
 }
 
 TEST(QuantizedUnetTest, NeedsObservationsBeforeItRuns) {
   if (!int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
-  QuantizedUnet int8(trained_like_model("resnet18"));
+  QuantizedUnet int8(model_with_random_batch_norms());
   EXPECT_FALSE(int8.frozen());
   EXPECT_THROW(int8.freeze(), ModelError);
   int8.observe(blob_images(1, 64, 3));

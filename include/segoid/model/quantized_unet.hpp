@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Int8 inference form of a Unet (post-training static quantization): BatchNorm folded, per-channel
 // int8 weights, uint8 activations with per-tensor scales observed on calibration tiles, run by
-// LibTorch's quantized CPU kernels on the oneDNN engine. The full-resolution end (the last decoder
-// block and the head) stays float32, where the mask's boundary is drawn.
+// LibTorch's quantized CPU kernels on the oneDNN engine. The stem convolution and the
+// full-resolution end (the last decoder block and the head, where the boundary is drawn) stay float32.
 #pragma once
 
 #include <torch/torch.h>
