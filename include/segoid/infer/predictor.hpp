@@ -38,7 +38,8 @@ struct PredictorRuntime {
   std::string form_source;     ///< forced | measured | cached | flags | device
   std::map<std::string, double> form_rates;  ///< tiles/s per form, when measured or cached
   int tile_size = 0;           ///< PredictorOptions::tile_size, or the model's default tile size
-  /// The int8 form's agreement with float32 on the first tiles with objects (empty otherwise).
+  /// The int8 form's agreement with float32 on its check batch, the first batch with objects
+  /// after calibration (empty until then, and for the other forms).
   std::string int8_check;
 };
 
