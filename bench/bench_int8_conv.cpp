@@ -7,11 +7,10 @@
 #include <ATen/native/quantized/PackedParams.h>
 #include <torch/torch.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <vector>
+
+#include "bench_timing.hpp"
 
 namespace {
 
@@ -28,19 +27,6 @@ constexpr Layer kLayers[] = {{"layer1 64ch 64x64", 64, 64},
                              {"layer2 128ch 32x32", 128, 32},
                              {"layer3 256ch 16x16", 256, 16},
                              {"layer4 512ch 8x8", 512, 8}};
-
-template <typename F>
-double median_seconds(int iterations, F&& run) {
-  for (int i = 0; i < kWarmup; ++i) run();
-  std::vector<double> times;
-  for (int i = 0; i < iterations; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    run();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
 
 using PackedConv = c10::intrusive_ptr<ConvPackedParamsBase<2>>;
 
@@ -68,7 +54,7 @@ int main(int argc, char** argv) {
                            .contiguous(torch::MemoryFormat::ChannelsLast);
     torch::nn::Conv2d conv(torch::nn::Conv2dOptions(layer.channels, layer.channels, 3).padding(1));
     conv->eval();
-    const double fp32 = median_seconds(iterations, [&] { conv->forward(input); });
+    const double fp32 = segoid::bench::median_seconds(iterations, kWarmup, [&] { conv->forward(input); });
     const double flop = 2.0 * kBatch * layer.channels * layer.channels * 9 * layer.side * layer.side;
     std::printf("%-20s float32 %8.3f ms (%6.1f GFLOP/s)", layer.name, 1e3 * fp32, flop / fp32 / 1e9);
     for (const auto engine : at::globalContext().supportedQEngines()) {
@@ -83,9 +69,9 @@ int main(int argc, char** argv) {
           prepack.call(qweight, conv->bias.detach(), torch::List<int64_t>({1, 1}), torch::List<int64_t>({1, 1}),
                        torch::List<int64_t>({1, 1}), /*groups=*/1);
       const auto qinput = at::quantize_per_tensor(input, /*scale=*/1.0 / 255, /*zero_point=*/0, torch::kQUInt8);
-      const double int8 = median_seconds(iterations, [&] { qconv.call(qinput, packed, 0.05, 128); });
+      const double int8 = segoid::bench::median_seconds(iterations, kWarmup, [&] { qconv.call(qinput, packed, 0.05, 128); });
       // With the float <-> int8 conversions a float network would pay around the layer.
-      const double with_conversions = median_seconds(iterations, [&] {
+      const double with_conversions = segoid::bench::median_seconds(iterations, kWarmup, [&] {
         const auto q = at::quantize_per_tensor(input, 1.0 / 255, 0, torch::kQUInt8);
         qconv.call(q, packed, 0.05, 128).dequantize();
       });

@@ -7,7 +7,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <vector>
@@ -19,10 +18,13 @@
 #include "segoid/model/inference_form.hpp"
 #include "segoid/model/quantized_unet.hpp"
 
+#include "bench_timing.hpp"
+
 namespace {
 
 constexpr int64_t kTile = 160;
 constexpr int64_t kBatch = 8;
+constexpr int kTimedRuns = 7;
 
 /// The image as predict_full gives it to the model, cut into kTile tiles at half-tile steps.
 torch::Tensor tiles_of(const std::string& path, const segoid::model::ModelDescription& model) {
@@ -37,19 +39,6 @@ torch::Tensor tiles_of(const std::string& path, const segoid::model::ModelDescri
     }
   }
   return torch::cat(tiles);
-}
-
-template <typename F>
-double median_seconds(F&& run) {
-  run();
-  std::vector<double> times;
-  for (int i = 0; i < 7; ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    run();
-    times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
 }
 
 }  // namespace
@@ -97,8 +86,8 @@ int main(int argc, char** argv) {
                            calib, scored.size(), max_dp, sum_dp / std::max(count, 1.0),
                            total == 0 ? 1.0 : 2 * both / total, worst_image);
   const torch::Tensor batch = scored.empty() ? torch::rand({kBatch, 1, kTile, kTile}) : scored.front().narrow(0, 0, std::min<int64_t>(kBatch, scored.front().size(0)));
-  const double t_fp32 = median_seconds([&] { fp32->forward(batch.contiguous(torch::MemoryFormat::ChannelsLast)); });
-  const double t_int8 = median_seconds([&] { int8.forward(batch); });
+  const double t_fp32 = bench::median_seconds(kTimedRuns, 1, [&] { fp32->forward(batch.contiguous(torch::MemoryFormat::ChannelsLast)); });
+  const double t_int8 = bench::median_seconds(kTimedRuns, 1, [&] { int8.forward(batch); });
   std::cout << fmt::format("batch {}x{}px, {} thread(s): float32 folded channels_last {:.1f} ms, int8 {:.1f} ms: {:.2f}x\n",
                            batch.size(0), kTile, torch::get_num_threads(), 1e3 * t_fp32, 1e3 * t_int8, t_fp32 / t_int8);
   return 0;

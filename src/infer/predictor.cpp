@@ -70,13 +70,15 @@ model::Unet copy_model(const model::Unet& trained) {
 PredictorForm make_form(const model::Unet& trained, const std::string& name, bool on_cpu, bool share) {
   PredictorForm form;
   const bool folded = name.rfind("folded", 0) == 0;
-  form.channels_last = on_cpu && name.find("channels_last") != std::string::npos;
+  // folded_int8's float32 network is folded_channels_last: what it calibrates with, is checked
+  // against, and falls back to (as the log says).
+  form.channels_last = on_cpu && (name.find("channels_last") != std::string::npos || name == kInferenceFormInt8);
   form.bf16 = name == kBf16Form;
   form.net = folded ? model::make_inference_model(trained) : share ? trained : copy_model(trained);
-  if (name == kInferenceFormInt8) form.int8 = std::make_shared<model::QuantizedUnet>(trained);
   form.net->eval();
   // oneDNN runs NHWC convolutions without layout conversions when the weights are NHWC too.
   model::set_weight_layout(form.net, form.channels_last ? model::kChannelsLast : model::kContiguous);
+  if (name == kInferenceFormInt8) form.int8 = std::make_shared<model::QuantizedUnet>(form.net);  // shares it
   if (form.bf16) form.net->to(torch::kBFloat16);
   return form;
 }

@@ -135,7 +135,7 @@ struct ObserveOps {
 }  // namespace
 
 struct QuantizedUnet::Impl {
-  Unet net{nullptr};                     ///< folded float copy: weights, and the float tail
+  Unet net{nullptr};                     ///< the folded float network: weights, and the float ends
   std::vector<ActivationRange> ranges;   ///< per activation slot, in run_unet's order
   std::vector<PackedConv> packed;        ///< per int8 convolution, in run_unet's order
   bool frozen = false;
@@ -229,7 +229,8 @@ bool int8_inference_available() {
 
 QuantizedUnet::QuantizedUnet(const Unet& trained) : impl_(std::make_shared<Impl>()) {
   use_onednn_engine();
-  impl_->net = make_inference_model(trained);
+  // An inference form is shared: the predictor's float32 form is the same network.
+  impl_->net = trained->options().folded_batchnorm ? trained : make_inference_model(trained);
   impl_->net->eval();
 }
 

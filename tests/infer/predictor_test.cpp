@@ -9,6 +9,7 @@
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/metrics.hpp"
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
@@ -92,12 +93,12 @@ std::vector<std::vector<cv::Mat>> disk_batches(int batches, int per_batch) {
   return out;
 }
 
+/// The Dice of two probability maps' masks (> 0.5), by SegOid's definition.
 double mask_dice(const cv::Mat& a, const cv::Mat& b) {
   const cv::Mat ma = a > 0.5;
   const cv::Mat mb = b > 0.5;
-  const double both = cv::countNonZero(ma & mb);
-  const double total = cv::countNonZero(ma) + cv::countNonZero(mb);
-  return total == 0 ? 1.0 : 2.0 * both / total;
+  const int both = cv::countNonZero(ma & mb);
+  return core::scores_from_counts(both, cv::countNonZero(mb) - both, cv::countNonZero(ma) - both).dice;
 }
 
 // folded_int8 answers in float32 while it calibrates (16 tiles) and while it is checked (the next

@@ -21,7 +21,8 @@ bool int8_inference_available();
 /// Not thread-safe; the frozen network's forward may run on one thread at a time.
 class QuantizedUnet {
  public:
-  /// `trained`: any Unet (folded or not); it is folded into a private copy, not modified.
+  /// `trained`: a Unet in inference form (make_inference_model), used as it is and not modified
+  /// (its float32 convolutions run the float ends), or a trained Unet, folded into a private copy.
   /// Throws ModelError when int8_inference_available() is false.
   explicit QuantizedUnet(const Unet& trained);
 
