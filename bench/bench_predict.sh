@@ -8,7 +8,8 @@
 #   and the defaults (`auto`), against the Python run;
 # - per synth style: the float32 full pass, --skip-background (issue 29 §2) and int8, with the Dice
 #   of each mask set against float32's.
-# Usage: bench/bench_predict.sh [BUILD_DIR]   (env: THREADS, TILE, BATCH, SIZE=2048 (plate side, px),
+# Usage: bench/bench_predict.sh [BUILD_DIR]   (env: THREADS, TILE, BATCH (0 = measured, the default),
+#        SIZE=2048 (plate side, px),
 #        SKIP_MODEL=models/spheroid-base.pth (absent: no background-tile lines), KEEP=1 to keep the work dir)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,7 +19,7 @@ python=/usr/bin/python3
 threads="${THREADS:-$(nproc)}"
 tile="${TILE:-256}"
 overlap=0.25
-batch="${BATCH:-4}"
+batch="${BATCH:-0}"
 size="${SIZE:-2048}"
 work="$(mktemp -d /tmp/segoid-bench-predict-XXXXXX)"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$work"' EXIT
@@ -36,16 +37,19 @@ echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) core(s), 
 image="$(ls "$work"/synth/working/images/* | head -1)"
 "$python" "$here/bench_predict_reference.py" make-weights "$work/weights.pth" --seed 0
 
-# First use on this machine: predict_full measures its inference form once and caches the
-# choice; do that on a small plate first so that the timed runs below see a warm cache.
+# First use on this machine: predict_full measures its inference form and batch size once and
+# caches them; do that on a small plate first so that the timed runs below see a warm cache.
 export SEGOID_CACHE_DIR="$work/cache"
 "$segoid" synth --out "$work/warm" --images 1 --size 512x512 --bit-depth 8 --seed 3 >/dev/null
 tw0=$(now)
 "$segoid" predict_full --checkpoint "$work/weights.pth" --input "$work/warm/working/images" \
   --output-dir "$work/warm_out" --tile-size "$tile" --batch-size "$batch" --threads "$threads" --device cpu \
-  2>&1 | grep -i "inference form\|bf16" || true
+  2>&1 | grep -i "inference form\|bf16\|forward pass" || true
+"$segoid" predict_full --checkpoint "$work/weights.pth" --input "$work/warm/working/images" \
+  --output-dir "$work/warm_out" --tile-size "$tile" --batch-size "$batch" --threads "$threads" --device cpu \
+  --inference-form folded_channels_last 2>&1 | grep -i "forward pass" || true
 tw1=$(now)
-echo "first use (inference-form measurement + a 512x512 plate): $(echo "$tw1 - $tw0" | bc) s, not in the timings below"
+echo "first use (inference-form and batch-size measurement + a 512x512 plate): $(echo "$tw1 - $tw0" | bc) s, not in the timings below"
 
 # Python SegOid: tile by tile, batch 1, NCHW, plain BatchNorm, mean blending.
 t0=$(now)
@@ -67,7 +71,9 @@ t3=$(now)
 
 # Model-only floor: the model's FLOPs for the image area once, at the rate the model reaches
 # here on full batches with nothing around it (bench_predict_profile), and the time split.
-"$build/bench_predict_profile" "$work/weights.pth" "$image" "$tile" "$overlap" "$batch" "$threads" \
+meta_value() { sed -n "s/^ *$1: \(.*\)/\1/p" "$2/predict_meta.yaml"; }
+"$build/bench_predict_profile" "$work/weights.pth" "$image" "$tile" "$overlap" \
+  "$(meta_value batch_size "$work/ours")" "$threads" \
   2>/dev/null | tee "$work/profile.txt"
 "$python" "$here/bench_predict_reference.py" flops --tile "$tile" | tee "$work/flops.txt"
 
@@ -106,10 +112,15 @@ if [ ! -f "$skip_model" ]; then
   echo "int8 and background tiles: no trained model at $skip_model (set SKIP_MODEL); skipped"
   exit 0
 fi
-# The trained model's inference form is measured on first use too: not in the timings.
-"$segoid" predict_full --checkpoint "$skip_model" --input "$work/warm/working/images" --output-dir "$work/warm_skip" \
-  --batch-size "$batch" --threads "$threads" --device cpu >/dev/null 2>&1
-meta_value() { sed -n "s/^ *$1: \(.*\)/\1/p" "$2/predict_meta.yaml"; }
+# The trained model's inference form and batch sizes are measured on first use too, per tile
+# size and form: not in the timings.
+for warm_tile in "$tile" 0; do
+  for warm_form in auto folded_channels_last; do
+    "$segoid" predict_full --checkpoint "$skip_model" --input "$work/warm/working/images" --output-dir "$work/warm_skip" \
+      --tile-size "$warm_tile" --batch-size "$batch" --threads "$threads" --device cpu --inference-form "$warm_form" \
+      --force >/dev/null 2>&1
+  done
+done
 
 # int8 at equal resolution: --scale 2 undoes the model's image_scale 0.5, so SegOid runs the model
 # on the full-size plate as the Python algorithm does, with the same tiles ($tile px) on both sides.
@@ -126,7 +137,7 @@ for form in folded_channels_last folded_int8 auto; do
   f1=$(now)
   eval "t_$form=$(echo "$f1 - $f0" | bc)"
 done
-grep -h "int8 inference\|inference form" "$work/int8_auto.log" | sed 's/^\[[^]]*\] //; s/^/auto: /' || true
+grep -h "int8 inference\|inference form\|forward pass" "$work/int8_auto.log" | sed 's/^\[[^]]*\] //; s/^/auto: /' || true
 awk -v py="$(echo "$q1 - $q0" | bc)" -v fp="$t_folded_channels_last" -v q="$t_folded_int8" -v auto="$t_auto" \
     -v form="$(meta_value inference_form "$work/int8/auto")" -v avx512="$avx512" \
     -v d8="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/int8/folded_channels_last" "$work/int8/folded_int8")" \

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("read + normalize {}x{}: {:.1f} s\n", normalized.cols, normalized.rows, seconds());
     infer::TilingOptions tiling;
     tiling.tile_size = argc > 3 ? std::stoi(argv[3]) : 256;
+    tiling.batch_size = 4;  // no model: the batch only sets how many tiles are in memory at once
     const auto copy_through = [](const std::vector<cv::Mat>& tiles) {
       std::vector<cv::Mat> out;
       for (const auto& t : tiles) out.push_back(t.clone());

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
       for (int margin : {-1, 0}) {
         infer::TilingOptions tiling;
         tiling.tile_size = tile;
+        tiling.batch_size = predictor.runtime().batch_size;
         tiling.blend = blend;
         tiling.edge_margin = margin;
         const cv::Mat tiled = infer::predict_tiled(
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
       for (std::string item; std::getline(list, item, ',');) {
         infer::TilingOptions tiling;
         tiling.tile_size = tile;
+        tiling.batch_size = predictor.runtime().batch_size;
         tiling.overlap = std::stod(item);
         const cv::Mat tiled = infer::predict_tiled(
             image, [&](const std::vector<cv::Mat>& t) { return predictor.predict(t); }, tiling);

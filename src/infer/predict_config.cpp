@@ -86,7 +86,8 @@ const core::ConfigTable<PredictConfig>& predict_config_table() {
           .flag("--overlap"),
       key<P>("inference.threshold", &P::postprocess, &Q::threshold).range(0, 1).help("foreground where probability > threshold")
           .flag("--threshold"),
-      key<P>("inference.batch_size", &P::tiling, &T::batch_size).range(1, kNoLimit).help("tiles per forward pass")
+      key<P>("inference.batch_size", &P::tiling, &T::batch_size).range(0, kNoLimit)
+          .help("tiles per forward pass; 0 = measured on this machine at first use (cached), like the inference form")
           .flag("--batch-size"),
       core::enum_key<P>(
           "inference.blend", {"gaussian", "mean"}, [](const P& c) { return to_string(c.tiling.blend); },

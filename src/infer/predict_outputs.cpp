@@ -74,6 +74,11 @@ YAML::Node meta_sections(const PredictPlan& plan) {
     YAML::Node rates = meta["runtime"]["inference_form_tiles_per_s"];
     for (const auto& [name, rate] : runtime.form_rates) rates[name] = number(rate);
   }
+  meta["runtime"]["batch_size_source"] = runtime.batch_source;
+  if (!runtime.batch_rates.empty()) {
+    YAML::Node rates = meta["runtime"]["batch_size_tiles_per_s"];
+    for (const auto& [size, rate] : runtime.batch_rates) rates[size] = number(rate);
+  }
   return meta;
 }
 

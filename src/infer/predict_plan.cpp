@@ -86,6 +86,7 @@ void load_model(PredictPlan& plan) {
   const PredictConfig& config = plan.config;
   PredictorOptions options = config.runtime;
   options.tile_size = config.tiling.tile_size;
+  options.batch_size = config.tiling.batch_size;
   plan.predictor.emplace(Predictor::load(config.checkpoint, options));
   const model::ModelDescription& model = plan.predictor->checkpoint().model;
   plan.normalization = model.normalization;
@@ -93,6 +94,7 @@ void load_model(PredictPlan& plan) {
   plan.model_scale = config.scale * model.image_scale;
   plan.tiling = config.tiling;
   plan.tiling.tile_size = plan.predictor->runtime().tile_size;
+  plan.tiling.batch_size = plan.predictor->runtime().batch_size;
   plan.tiling.small_image_multiple = core::kUnetSizeMultiple;
   resolve_edge_margin(plan.tiling);  // fail before the first image
 }
@@ -132,10 +134,10 @@ PredictPlan plan_run(const PredictConfig& config) {
   load_model(plan);
   plan_tiles_from_headers(plan);
   const PredictorRuntime& runtime = plan.predictor->runtime();
-  spdlog::info("predict_full: {} image(s), model {} ({} normalization), tile {} px, overlap {}, {} blending, "
+  spdlog::info("predict_full: {} image(s), model {} ({} normalization), tile {} px x{}, overlap {}, {} blending, "
                "{}{} on {} thread(s)",
                plan.items.size(), plan.predictor->checkpoint().model.encoder, io::to_string(plan.normalization),
-               plan.tiling.tile_size, plan.tiling.overlap, to_string(plan.tiling.blend),
+               plan.tiling.tile_size, plan.tiling.batch_size, plan.tiling.overlap, to_string(plan.tiling.blend),
                plan.model_scale == 1.0 ? "" : fmt::format("images at scale {}, ", plan.model_scale), runtime.device,
                runtime.threads);
   return plan;
@@ -147,6 +149,7 @@ PredictConfig resolved_config(const PredictPlan& plan) {
   if (!plan.predictor) return resolved;
   const PredictorRuntime& runtime = plan.predictor->runtime();
   resolved.tiling.tile_size = plan.tiling.tile_size;
+  resolved.tiling.batch_size = plan.tiling.batch_size;
   resolved.tiling.edge_margin = resolve_edge_margin(plan.tiling);
   resolved.runtime.device = runtime.device;
   resolved.runtime.threads = runtime.threads;

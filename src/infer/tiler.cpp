@@ -296,7 +296,7 @@ cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, 
 cv::Mat predict_tiled(const cv::Mat& image, const TilePredictor& predict_batch, const ImageTiling& plan,
                       const TileProgress& progress) {
   SEGOID_CHECK(!image.empty() && image.type() == CV_32FC1, "predict_tiled: image must be non-empty CV_32FC1");
-  SEGOID_CHECK(plan.options.batch_size >= 1, "predict_tiled: batch_size must be >= 1");
+  SEGOID_CHECK(plan.options.batch_size >= 1, "predict_tiled: batch_size must be >= 1 (0 is resolved by predict_full)");
   SEGOID_CHECK(plan.padded == cv::Size(std::max(image.cols, plan.options.tile_size),
                                        std::max(image.rows, plan.options.tile_size)),
                "predict_tiled: the tiling was planned for another image size");

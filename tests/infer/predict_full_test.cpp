@@ -104,7 +104,10 @@ TEST(PredictFullTest, CorruptImageIsListedAndOthersComplete) {
   EXPECT_NE(errors.find("e_corrupt.tif"), std::string::npos) << errors;
   EXPECT_EQ(std::count(errors.begin(), errors.end(), '\n'), 2) << errors;
   EXPECT_TRUE(fs::exists(dir / "out" / "predict_meta.yaml"));
-  EXPECT_NE(core::read_file(dir / "out" / "predict_meta.yaml").find("tile_size: 64"), std::string::npos);
+  const YAML::Node given = YAML::LoadFile((dir / "out" / "predict_meta.yaml").string());
+  EXPECT_EQ(given["inference"]["tile_size"].as<int>(), 64);
+  EXPECT_EQ(given["inference"]["batch_size"].as<int>(), 3);
+  EXPECT_EQ(given["runtime"]["batch_size_source"].as<std::string>(), "given");
 
   // A second run over the same images replaces the first one's outputs without --force, as the
   // Python SegOid's README re-runs with another --threshold; nothing of the first run survives.
@@ -369,6 +372,12 @@ TEST(PredictFullTest, SkipBackgroundKeepsTheMask) {
   const YAML::Node meta_off = YAML::LoadFile((dir / "off" / "predict_meta.yaml").string());
   const YAML::Node meta_on = YAML::LoadFile((dir / "on" / "predict_meta.yaml").string());
   EXPECT_FALSE(meta_off["inference"]["skip_background"].as<bool>());
+  // No --batch-size: the run sends the predictor's measured (or cached) batch size and records it.
+  const int batch = meta_off["inference"]["batch_size"].as<int>();
+  EXPECT_GE(batch, 1);
+  const auto batch_source = meta_off["runtime"]["batch_size_source"].as<std::string>();
+  EXPECT_TRUE(batch_source == "measured" || batch_source == "cached") << batch_source;
+  EXPECT_NE(off.find(" px x" + std::to_string(batch) + ","), std::string::npos) << off;
   EXPECT_TRUE(meta_on["inference"]["skip_background"].as<bool>());
   EXPECT_DOUBLE_EQ(meta_on["inference"]["skip_coarse_scale"].as<double>(), 0.5);
   const auto tiles_off = meta_off["summary"]["tiles"].as<long long>();

@@ -181,6 +181,55 @@ TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
       << "another thread count is another machine key";
 }
 
+TEST(PredictorBatchTest, MeasuredOnceThenCachedPerForm) {
+  test::TempDir dir;
+  const Predictor first = Predictor::load(checkpoint(), with_form("folded_channels_last", dir.path()));
+  const PredictorRuntime& r = first.runtime();
+  EXPECT_EQ(r.batch_source, "measured");
+  ASSERT_FALSE(r.batch_rates.empty());
+  // The sizes tried are 1, 2, 4, 8 in turn, stopping after the first that is slower per tile.
+  std::string best;
+  for (const auto& [size, rate] : r.batch_rates) {
+    EXPECT_TRUE(size == "1" || size == "2" || size == "4" || size == "8") << size;
+    EXPECT_GT(rate, 0.0);
+    if (best.empty() || rate > r.batch_rates.at(best)) best = size;
+  }
+  EXPECT_EQ(std::to_string(r.batch_size), best) << "the batch size with the most tiles/s wins";
+  EXPECT_TRUE(r.batch_rates.count("1") && r.batch_rates.count("2")) << "at least two sizes are compared";
+  const std::string cache = core::read_file(dir / "choices.json");
+  EXPECT_NE(cache.find("inference_batch"), std::string::npos) << cache;
+  EXPECT_NE(cache.find("folded_channels_last " + std::to_string(kTile) + "px"), std::string::npos) << cache;
+
+  const Predictor second = Predictor::load(checkpoint(), with_form("folded_channels_last", dir.path()));
+  EXPECT_EQ(second.runtime().batch_source, "cached");
+  EXPECT_EQ(second.runtime().batch_size, r.batch_size);
+  EXPECT_EQ(second.runtime().batch_rates, r.batch_rates);
+  EXPECT_EQ(Predictor::load(checkpoint(), with_form("plain_contiguous", dir.path())).runtime().batch_source, "measured")
+      << "another form is measured on its own";
+}
+
+TEST(PredictorBatchTest, AGivenSizeIsKeptAndAnUnreadableCacheEntryIsMeasuredAgain) {
+  test::TempDir dir;
+  PredictorOptions given = with_form("folded_channels_last", dir.path());
+  given.batch_size = 3;
+  const Predictor p = Predictor::load(checkpoint(), given);
+  EXPECT_EQ(p.runtime().batch_size, 3);
+  EXPECT_EQ(p.runtime().batch_source, "given");
+  EXPECT_TRUE(p.runtime().batch_rates.empty());
+  EXPECT_FALSE(fs::exists(dir / "choices.json")) << "a given batch size and a forced form measure nothing";
+
+  Predictor::load(checkpoint(), with_form("folded_channels_last", dir.path()));
+  std::string cache = core::read_file(dir / "choices.json");
+  const std::string::size_type at = cache.find("\"choice\"", cache.find("inference_batch"));
+  ASSERT_NE(at, std::string::npos) << cache;
+  const std::string::size_type open = cache.find('"', cache.find(':', at)), close = cache.find('"', open + 1);
+  cache.replace(open, close - open + 1, "\"-2\"");
+  core::write_file_atomic(dir / "choices.json", cache);
+  const Predictor again = Predictor::load(checkpoint(), with_form("folded_channels_last", dir.path()));
+  EXPECT_EQ(again.runtime().batch_source, "measured") << cache;
+  EXPECT_GE(again.runtime().batch_size, 1);
+}
+
 TEST(PredictorTest, OutputDoesNotDependOnBatchSizeOrInferenceForm) {
   const Predictor fast = Predictor::load(checkpoint(), {"cpu", 2, true, true, "", {}, 0});
   PredictorOptions plain_options{"cpu", 2, false, false, "", {}, 0};

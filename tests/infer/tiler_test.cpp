@@ -151,6 +151,7 @@ TEST(TilerTest, FlipAugmentationEqualsWholeImageAverageOfFlips) {
   const cv::Mat image = random_image(70, 53, 3);
   TilingOptions options;
   options.tile_size = 32;
+  options.batch_size = 4;
   options.flip_tta = true;
   cv::Mat expected(image.size(), CV_32FC1, cv::Scalar(0));
   for (int code : {2, 1, 0, -1}) {
@@ -187,6 +188,7 @@ TEST(TilerTest, DiscAcrossTileCornerIsOneObjectWithTrueArea) {
   for (BlendMode blend : {BlendMode::kGaussian, BlendMode::kMean}) {
     TilingOptions options;
     options.tile_size = kTile;
+    options.batch_size = 4;
     options.blend = blend;
     const cv::Mat prob = predict_tiled(image, blur, options);
     cv::Mat mask;
@@ -246,6 +248,7 @@ TEST(TilerTest, ShrunkTilesOfASmallImageHoldOnlyImagePixels) {
   for (const int multiple : {0, 32}) {
     TilingOptions options;
     options.tile_size = 256;
+    options.batch_size = 4;
     options.small_image_multiple = multiple;
     int tiles = 0, crops = 0, side = 0;
     const auto record = [&](const std::vector<cv::Mat>& batch) {
@@ -276,6 +279,7 @@ TEST(TilerTest, ShrunkTilesStayExactForALocalPredictor) {
     const cv::Mat image = random_image(size.height, size.width, 11 + size.width);
     TilingOptions options;
     options.tile_size = 64;
+    options.batch_size = 4;
     options.small_image_multiple = 16;
     ASSERT_EQ(fit_tiling(size, options).tile_size, 32);
     int tiles_seen = 0;
@@ -289,8 +293,23 @@ TEST(TilerTest, RejectsPredictorReturningWrongCount) {
   const cv::Mat image = random_image(40, 40, 1);
   TilingOptions options;
   options.tile_size = 32;
+  options.batch_size = 4;
   const auto broken = [](const std::vector<cv::Mat>&) { return std::vector<cv::Mat>(); };
   EXPECT_THROW(predict_tiled(image, broken, options), Error);
+}
+
+TEST(TilerTest, RejectsAnUnresolvedBatchSize) {
+  // 0 means "the predictor's" (predict_full resolves it); predict_tiled itself cannot run it.
+  const cv::Mat image = random_image(40, 40, 1);
+  TilingOptions options;
+  options.tile_size = 32;
+  ASSERT_EQ(options.batch_size, 0);
+  try {
+    predict_tiled(image, conv_batch, options);
+    FAIL() << "expected Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("batch_size"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

@@ -28,7 +28,15 @@ struct PredictorOptions {
   /// Tile side the predictor will run (the "auto" form is measured at it); 0 = the checkpoint's
   /// default tile size (its training patch). PredictorRuntime::tile_size is the side resolved.
   int tile_size = 0;
+  /// Tiles per forward pass the caller will send (predict() takes any count). 0 = measured: on
+  /// the CPU, the batch size with the most tiles/s for this form and tile, measured at first use
+  /// and cached in cache_dir like the form; kDeviceBatchSize on a GPU. PredictorRuntime::batch_size
+  /// is the one resolved.
+  int batch_size = 0;
 };
+
+/// The batch size on a GPU when none is given (not measured there): the earlier fixed default.
+inline constexpr int kDeviceBatchSize = 4;
 
 /// What a loaded predictor runs with, resolved from PredictorOptions and the checkpoint.
 struct PredictorRuntime {
@@ -38,6 +46,9 @@ struct PredictorRuntime {
   std::string form_source;     ///< forced | measured | cached | flags | device
   std::map<std::string, double> form_rates;  ///< tiles/s per form, when measured or cached
   int tile_size = 0;           ///< PredictorOptions::tile_size, or the model's default tile size
+  int batch_size = 0;          ///< PredictorOptions::batch_size, or the one measured or cached
+  std::string batch_source;    ///< given | measured | cached | device
+  std::map<std::string, double> batch_rates;  ///< tiles/s per batch size, when measured or cached
   /// The int8 form's agreement with float32 on its check batch, the first batch with objects
   /// after calibration (empty until then, and for the other forms).
   std::string int8_check;

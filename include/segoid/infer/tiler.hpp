@@ -47,7 +47,9 @@ struct TilingOptions {
   /// resolves it through the Predictor; predict_tiled needs a positive side.
   int tile_size = 0;
   double overlap = 0.25;          ///< fraction of the tile shared by neighbours, [0, 1)
-  int batch_size = 4;             ///< tiles per predictor call
+  /// Tiles per predictor call. 0 = the predictor's (measured on this machine, see
+  /// PredictorOptions::batch_size): predict_full resolves it; predict_tiled needs a positive one.
+  int batch_size = 0;
   BlendMode blend = BlendMode::kGaussian;
   /// Pixels discarded at each tile side that lies inside the image (not on its border), where a
   /// network sees zero padding instead of context. -1 = automatic: a quarter of the overlap.
