@@ -9,7 +9,7 @@
 # - per synth style: the float32 full pass, --skip-background (issue 29 §2) and int8, with the Dice
 #   of each mask set against float32's.
 # Usage: bench/bench_predict.sh [BUILD_DIR]   (env: THREADS, TILE, BATCH (0 = measured, the default),
-#        SIZE=2048 (plate side, px),
+#        SIZE=2048 (plate side, px), ROUNDS=3 (runs of each trained-model timing; medians),
 #        SKIP_MODEL=models/spheroid-base.pth (absent: no background-tile lines), KEEP=1 to keep the work dir)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -124,25 +124,38 @@ done
 
 # int8 at equal resolution: --scale 2 undoes the model's image_scale 0.5, so SegOid runs the model
 # on the full-size plate as the Python algorithm does, with the same tiles ($tile px) on both sides.
-q0=$(now)
-"$python" "$here/bench_predict_reference.py" predict "$image" "$skip_model" "$work/reference_trained.npy" \
-  --tile "$tile" --overlap "$overlap" --threads "$threads" >/dev/null
-q1=$(now)
-for form in folded_channels_last folded_int8 auto; do
-  f0=$(now)
-  "$segoid" predict_full --checkpoint "$skip_model" --input "$image" --output-dir "$work/int8/$form" --scale 2 \
-    --tile-size "$tile" \
-    --batch-size "$batch" --threads "$threads" --device cpu --no-probabilities --inference-form "$form" \
-    >"$work/int8_$form.log" 2>&1
-  f1=$(now)
-  eval "t_$form=$(echo "$f1 - $f0" | bc)"
+# Each of the four runs ROUNDS times (default 3), interleaved so that a noisy spell hits them all;
+# the lines give each one's median.
+rounds="${ROUNDS:-3}"
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+py_times=(); folded_channels_last_times=(); folded_int8_times=(); auto_times=()
+for round in $(seq "$rounds"); do
+  q0=$(now)
+  "$python" "$here/bench_predict_reference.py" predict "$image" "$skip_model" "$work/reference_trained.npy" \
+    --tile "$tile" --overlap "$overlap" --threads "$threads" >/dev/null
+  q1=$(now)
+  py_times+=("$(echo "$q1 - $q0" | bc)")
+  for form in folded_channels_last folded_int8 auto; do
+    f0=$(now)
+    "$segoid" predict_full --checkpoint "$skip_model" --input "$image" --output-dir "$work/int8/$form" --scale 2 \
+      --tile-size "$tile" \
+      --batch-size "$batch" --threads "$threads" --device cpu --no-probabilities --inference-form "$form" \
+      >"$work/int8_$form.log" 2>&1
+    f1=$(now)
+    eval "${form}_times+=(\"$(echo "$f1 - $f0" | bc)\")"
+  done
 done
+t_python=$(median "${py_times[@]}")
+t_folded_channels_last=$(median "${folded_channels_last_times[@]}")
+t_folded_int8=$(median "${folded_int8_times[@]}")
+t_auto=$(median "${auto_times[@]}")
+echo "trained model at scale 1, seconds per round: python ${py_times[*]}; float32 ${folded_channels_last_times[*]}; int8 ${folded_int8_times[*]}; defaults ${auto_times[*]}"
 grep -h "int8 inference\|inference form\|forward pass" "$work/int8_auto.log" | sed 's/^\[[^]]*\] //; s/^/auto: /' || true
-awk -v py="$(echo "$q1 - $q0" | bc)" -v fp="$t_folded_channels_last" -v q="$t_folded_int8" -v auto="$t_auto" \
+awk -v py="$t_python" -v fp="$t_folded_channels_last" -v q="$t_folded_int8" -v auto="$t_auto" \
     -v form="$(meta_value inference_form "$work/int8/auto")" -v avx512="$avx512" \
     -v d8="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/int8/folded_channels_last" "$work/int8/folded_int8")" \
     -v da="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/int8/folded_channels_last" "$work/int8/auto")" 'BEGIN {
-  printf "trained model at scale 1: python SegOid algorithm %.2f s; float32 (folded_channels_last) %.2f s, %.2fx; int8 %.2f s, %.2fx; defaults (auto: %s) %.2f s, %.2fx\n",
+  printf "trained model at scale 1 (medians): python SegOid algorithm %.2f s; float32 (folded_channels_last) %.2f s, %.2fx; int8 %.2f s, %.2fx; defaults (auto: %s) %.2f s, %.2fx\n",
          py, fp, py / fp, q, py / q, form, auto, py / auto
   printf "int8 masks vs float32: %s; defaults vs float32: %s\n", d8, da
   goal = avx512 == "yes" ? 1.6 : 1.5

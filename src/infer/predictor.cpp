@@ -46,9 +46,9 @@ const char* const kBf16Form = kInferenceFormBf16;
 constexpr const char* kCacheKind = "inference_form";
 constexpr const char* kBatchCacheKind = "inference_batch";
 /// Batch sizes tried, in order; measuring stops at the first one with fewer tiles/s than the one
-/// before. Which wins depends on the CPU's caches and the tile: on a 2-core AVX-512 EPYC, 2048-px
-/// plates in 256-px tiles ran in 6.5 s at batch 2 and 11.6 s at batch 4; in 160-px tiles, batch 4
-/// was as fast as any.
+/// before. Which wins depends on the CPU's caches and the tile: 256-px tiles on 2-core AVX-512
+/// EPYCs probed at 33, 35 and 17-29 tiles/s at batch 1, 2 and 4 (on one, a 2048-px plate took
+/// 6.5 s at batch 2 and 11.6 s at batch 4); capped at AVX2, batch 1 to 4 were even.
 constexpr int kProbeBatchSizes[] = {1, 2, 4, 8};
 constexpr int kProbeRounds = 2;             ///< timed forwards per form, interleaved, after one warm-up
 constexpr double kBf16MaxDiceChange = 1e-3;  ///< bf16 is used only when its mask agrees this well
