@@ -50,7 +50,7 @@ constexpr const char* kBatchCacheKind = "inference_batch";
 /// EPYCs probed at 33, 35 and 17-29 tiles/s at batch 1, 2 and 4 (on one, a 2048-px plate took
 /// 6.5 s at batch 2 and 11.6 s at batch 4); capped at AVX2, batch 1 to 4 were even.
 constexpr int kProbeBatchSizes[] = {1, 2, 4, 8};
-constexpr int kProbeRounds = 2;             ///< timed forwards per form, interleaved, after one warm-up
+constexpr int kProbeRounds = 2;             ///< timed forwards per form or batch size, after one warm-up
 constexpr double kBf16MaxDiceChange = 1e-3;  ///< bf16 is used only when its mask agrees this well
 /// The int8 form calibrates on the run's first kInt8CalibrationTiles tiles and at least
 /// kInt8MinMaskPixels mask pixels (background alone says little about the scales that matter), or
@@ -100,6 +100,13 @@ torch::Tensor forward(const PredictorForm& form, torch::Tensor x, const torch::D
   return torch::sigmoid(net->forward(x).to(torch::kFloat)).select(1, 0).to(torch::kCPU).contiguous();
 }
 
+/// Seconds of one CPU forward pass of `form` on `input` (a probe timing).
+double forward_seconds(const PredictorForm& form, const torch::Tensor& input) {
+  const auto start = std::chrono::steady_clock::now();
+  forward(form, input, torch::Device(torch::kCPU));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 /// A plate-like probe tile: bright and dim disks on a gradient with noise, in [0, 1].
 torch::Tensor probe_batch(int side, int in_channels) {
   cv::Mat image(side, side, CV_32FC1);
@@ -147,9 +154,7 @@ std::map<std::string, double> measure_forms(const model::Unet& trained, const st
   for (int round = 0; round < kProbeRounds; ++round) {
     for (std::size_t i = 0; i < forms.size(); ++i) {
       if (!outputs[i].defined()) continue;
-      const auto start = std::chrono::steady_clock::now();
-      forward(forms[i], input, cpu);
-      best[i] = std::min(best[i], std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      best[i] = std::min(best[i], forward_seconds(forms[i], input));
     }
   }
   std::map<std::string, double> rates;
@@ -217,11 +222,7 @@ std::map<std::string, double> measure_batch_sizes(const PredictorForm& form, int
     const torch::Tensor input = tile.expand({n, in_channels, side, side}).contiguous();
     forward(form, input, cpu);
     double best = 1e300;
-    for (int round = 0; round < kProbeRounds; ++round) {
-      const auto start = std::chrono::steady_clock::now();
-      forward(form, input, cpu);
-      best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
+    for (int round = 0; round < kProbeRounds; ++round) best = std::min(best, forward_seconds(form, input));
     const double rate = n / std::max(best, 1e-9);
     rates[std::to_string(n)] = rate;
     if (rate < previous_rate) break;
