@@ -6,8 +6,8 @@
 # background to skip):
 # - int8 (issue 29 §1): the Python algorithm, float32 and int8 on that plate at the model's scale 1,
 #   and the defaults (`auto`), against the Python run;
-# - per synth style: the float32 full pass, --skip-background (issue 29 §2) and int8, with the Dice
-#   of each mask set against float32's.
+# - per synth style: the float32 full pass, --skip-background (issue 29 §2), int8 and (where the CPU
+#   runs it) bf16, with the Dice of each mask set against float32's.
 # Usage: bench/bench_predict.sh [BUILD_DIR]   (env: THREADS, TILE, BATCH (0 = measured, the default),
 #        SIZE=2048 (plate side, px), ROUNDS=3 (runs of each trained-model timing; medians),
 #        SKIP_MODEL=models/spheroid-base.pth (absent: no background-tile lines), KEEP=1 to keep the work dir)
@@ -114,8 +114,15 @@ if [ ! -f "$skip_model" ]; then
 fi
 # The trained model's inference form and batch sizes are measured on first use too, per tile
 # size and form: not in the timings.
+# bf16 (opt-in) where oneDNN can run it: the CPU has avx512_bf16 or AMX and no ISA cap.
+warm_forms="auto folded_channels_last"
+modes="full skip int8"
+if grep -qwE "avx512_bf16|amx_bf16" /proc/cpuinfo && [ -z "${ONEDNN_MAX_CPU_ISA:-}" ]; then
+  warm_forms="$warm_forms folded_channels_last_bf16"
+  modes="$modes bf16"
+fi
 for warm_tile in "$tile" 0; do
-  for warm_form in auto folded_channels_last; do
+  for warm_form in $warm_forms; do
     "$segoid" predict_full --checkpoint "$skip_model" --input "$work/warm/working/images" --output-dir "$work/warm_skip" \
       --tile-size "$warm_tile" --batch-size "$batch" --threads "$threads" --device cpu --inference-form "$warm_form" \
       --force >/dev/null 2>&1
@@ -167,10 +174,11 @@ skip_total=0
 for style in fluorescence phase-contrast flat-well ula-round-bottom matrigel-dome rgb-jpeg; do
   "$segoid" synth --out "$work/styles/$style" --style "$style" --images 1 --size "${size}x${size}" --seed 11 \
     >/dev/null
-  for mode in full skip int8; do
+  for mode in $modes; do
     extra=(--inference-form folded_channels_last)
     [ "$mode" = skip ] && extra+=(--skip-background)
     [ "$mode" = int8 ] && extra=(--inference-form folded_int8)
+    [ "$mode" = bf16 ] && extra=(--inference-form folded_channels_last_bf16)
     s0=$(now)
     "$segoid" predict_full --checkpoint "$skip_model" --input "$work/styles/$style/working/images" \
       --output-dir "$work/$mode/$style" --batch-size "$batch" --threads "$threads" --device cpu \
@@ -179,6 +187,9 @@ for style in fluorescence phase-contrast flat-well ula-round-bottom matrigel-dom
     eval "${mode}_s=$(echo "$s1 - $s0" | bc)"
   done
   echo "int8, $style: float32 $full_s s, int8 $int8_s s; int8 masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/int8/$style")"
+  if [ -d "$work/bf16/$style" ]; then
+    echo "bf16, $style: float32 $full_s s, bf16 $bf16_s s; bf16 masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/bf16/$style")"
+  fi
   full_total=$(echo "$full_total + $full_s" | bc)
   skip_total=$(echo "$skip_total + $skip_s" | bc)
   dice="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/skip/$style")"

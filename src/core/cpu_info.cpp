@@ -55,9 +55,10 @@ const CpuInfo& this_cpu() {
 }
 
 std::string bf16_support_line(const CpuInfo& cpu) {
-  if (cpu.amx_bf16) return "CPU has AMX bf16: bf16 inference is measured against float32";
-  if (cpu.avx512_bf16) return "CPU has avx512_bf16: bf16 inference is measured against float32";
-  return "CPU lacks avx512_bf16 and AMX: bf16 inference not tried (float32 only)";
+  constexpr const char* kOptIn = ": --inference-form folded_channels_last_bf16 can run here (opt-in; auto stays float32)";
+  if (cpu.amx_bf16) return std::string("CPU has AMX bf16") + kOptIn;
+  if (cpu.avx512_bf16) return std::string("CPU has avx512_bf16") + kOptIn;
+  return "CPU lacks avx512_bf16 and AMX: no bf16 inference here (float32 only)";
 }
 
 }  // namespace segoid::core

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <cstdlib>
 
 #include "segoid/core/choice_cache.hpp"
 #include "segoid/core/cpu_info.hpp"
@@ -51,7 +52,6 @@ constexpr const char* kBatchCacheKind = "inference_batch";
 /// 6.5 s at batch 2 and 11.6 s at batch 4); capped at AVX2, batch 1 to 4 were even.
 constexpr int kProbeBatchSizes[] = {1, 2, 4, 8};
 constexpr int kProbeRounds = 2;             ///< timed forwards per form or batch size, after one warm-up
-constexpr double kBf16MaxDiceChange = 1e-3;  ///< bf16 is used only when its mask agrees this well
 /// The int8 form calibrates on the run's first kInt8CalibrationTiles tiles and at least
 /// kInt8MinMaskPixels mask pixels (background alone says little about the scales that matter), or
 /// on kInt8MaxCalibrationTiles when objects are that rare (observing costs time), and is checked on
@@ -128,10 +128,8 @@ double mask_dice(const torch::Tensor& a, const torch::Tensor& b) {
   return total == 0 ? 1.0 : 2.0 * both / total;
 }
 
-/// Tiles per second of each candidate form on the probe tile; bf16 (where present) is dropped
-/// when its mask differs from float32's by more than kBf16MaxDiceChange in Dice, or when its
-/// kernels cannot run here: the CPU flag says bf16, but oneDNN may be capped below it
-/// (ONEDNN_MAX_CPU_ISA=AVX2 fails with "could not create a primitive descriptor iterator").
+/// Tiles per second of each candidate form on the probe tile, best of kProbeRounds (interleaved)
+/// after a warm-up.
 std::map<std::string, double> measure_forms(const model::Unet& trained, const std::vector<std::string>& names,
                                             int side, int in_channels) {
   const torch::Tensor input = probe_batch(side, in_channels);
@@ -139,37 +137,28 @@ std::map<std::string, double> measure_forms(const model::Unet& trained, const st
   for (const auto& name : names) forms.push_back(make_form(trained, name, /*on_cpu=*/true, /*share=*/false));
   torch::InferenceMode guard;
   std::vector<double> best(names.size(), 1e300);
-  std::vector<torch::Tensor> outputs(names.size());
-  const torch::Device cpu(torch::kCPU);
-  for (std::size_t i = 0; i < forms.size(); ++i) {  // warm-up, and which forms run at all
-    try {
-      outputs[i] = forward(forms[i], input, cpu);
-    } catch (const std::exception& e) {  // ideep::error (oneDNN) or c10::Error
-      if (names[i] != kBf16Form) throw;     // a float32 form that cannot run is a real failure
-      const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
-      spdlog::info("bf16 inference not used: it cannot run here ({})",
-                   torch_error != nullptr ? torch_error->what_without_backtrace() : e.what());
-    }
-  }
+  for (const auto& form : forms) forward(form, input, torch::Device(torch::kCPU));
   for (int round = 0; round < kProbeRounds; ++round) {
-    for (std::size_t i = 0; i < forms.size(); ++i) {
-      if (!outputs[i].defined()) continue;
-      best[i] = std::min(best[i], forward_seconds(forms[i], input));
-    }
+    for (std::size_t i = 0; i < forms.size(); ++i) best[i] = std::min(best[i], forward_seconds(forms[i], input));
   }
   std::map<std::string, double> rates;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (!outputs[i].defined()) continue;
-    if (names[i] == kBf16Form) {
-      const double dice = mask_dice(outputs[i], outputs[0]);
-      if (1.0 - dice > kBf16MaxDiceChange) {
-        spdlog::info("bf16 inference not used: its mask differs from float32's (Dice {:.5f})", dice);
-        continue;
-      }
-    }
-    rates[names[i]] = 1.0 / std::max(best[i], 1e-9);
-  }
+  for (std::size_t i = 0; i < names.size(); ++i) rates[names[i]] = 1.0 / std::max(best[i], 1e-9);
   return rates;
+}
+
+/// Throws ConfigError when the bf16 form cannot run here: the CPU flag may say bf16 while oneDNN is
+/// capped below it (ONEDNN_MAX_CPU_ISA=AVX2: "could not create a primitive descriptor iterator").
+void check_bf16_runs(const PredictorForm& form, int in_channels) {
+  torch::InferenceMode guard;
+  try {
+    forward(form, probe_batch(core::kUnetSizeMultiple, in_channels), torch::Device(torch::kCPU));
+  } catch (const std::exception& e) {  // ideep::error (oneDNN) or c10::Error
+    const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+    const char* cap = std::getenv("ONEDNN_MAX_CPU_ISA");
+    throw ConfigError(fmt::format("inference form {} cannot run on this CPU ({}){}; use a float32 form or auto",
+                                  kBf16Form, torch_error != nullptr ? torch_error->what_without_backtrace() : e.what(),
+                                  cap != nullptr ? fmt::format(": oneDNN is capped at ONEDNN_MAX_CPU_ISA={}", cap) : ""));
+  }
 }
 
 /// Which form to run: forced by options.form, by the two flags (empty form), or measured.
@@ -192,16 +181,21 @@ model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOption
   }
   if (!on_cpu) return {"folded_contiguous", "device", {}};
   const core::CpuInfo& cpu = core::this_cpu();
-  spdlog::info("{}", core::bf16_support_line(cpu));
-  std::vector<std::string> names{"folded_channels_last", "folded_contiguous", "plain_channels_last",
-                                 "plain_contiguous"};
-  if (cpu.has_bf16()) names.push_back(kBf16Form);
-  // Not folded_int8: scales calibrated on one image do not yet hold for the next of every style
-  // (matrigel-dome plates: mask Dice 0.97 against float32, even calibrated on the image itself).
+  if (cpu.has_bf16()) spdlog::info("{}", core::bf16_support_line(cpu));
+  // Only the float32 forms, which give the same masks up to rounding. Not bf16 or folded_int8: on
+  // whole plates their masks differ from float32's beyond the 0.999 Dice bound (shipped model, one
+  // 2048-px plate per synth style: bf16 down to 0.9967, int8 down to 0.991), and bf16's agreement
+  // depends on the weights, which a per-machine cache entry cannot vouch for.
+  const std::vector<std::string> names{"folded_channels_last", "folded_contiguous", "plain_channels_last",
+                                       "plain_contiguous"};
   const core::MachineKey key{cpu.model, threads, model::torch_version(),
                              fmt::format("predict {} {}px x1", trained->options().encoder, probe_tile)};
   const core::ChoiceCache cache(options.cache_dir);
-  if (auto cached = cache.find(kCacheKind, key)) return {cached->choice, "cached", cached->rates};
+  // An entry written when auto still tried bf16 may name it: measured again.
+  if (auto cached = cache.find(kCacheKind, key);
+      cached && std::find(names.begin(), names.end(), cached->choice) != names.end()) {
+    return {cached->choice, "cached", cached->rates};
+  }
   core::MeasuredChoice measured;
   measured.rates = measure_forms(trained, names, probe_tile, in_channels);
   measured.choice = core::fastest(measured.rates);
@@ -293,6 +287,7 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
     throw ConfigError("inference form " + form.choice + " is CPU-only");
   }
   impl->form = make_form(loaded.model, form.choice, on_cpu, /*share=*/true);
+  if (form.choice == kBf16Form) check_bf16_runs(impl->form, described.in_channels);
   r.form = form.choice;
   r.form_source = form.source;
   r.form_rates = form.rates;

@@ -46,11 +46,10 @@ TEST(CpuInfoTest, MissingLinesGiveDefaults) {
 }
 
 TEST(CpuInfoTest, Bf16LineSaysWhatTheCpuLacksWithoutError) {
-  EXPECT_EQ(bf16_support_line(parse_cpuinfo(kIceLake)),
-            "CPU lacks avx512_bf16 and AMX: bf16 inference not tried (float32 only)");
-  EXPECT_NE(bf16_support_line(parse_cpuinfo(kSapphireRapids)).find("AMX bf16: bf16 inference is measured"),
+  EXPECT_EQ(bf16_support_line(parse_cpuinfo(kIceLake)), "CPU lacks avx512_bf16 and AMX: no bf16 inference here (float32 only)");
+  EXPECT_NE(bf16_support_line(parse_cpuinfo(kSapphireRapids)).find("AMX bf16: --inference-form folded_channels_last_bf16"),
             std::string::npos);
-  EXPECT_NE(bf16_support_line(parse_cpuinfo("flags : avx512_bf16\n")).find("avx512_bf16: bf16 inference is measured"),
+  EXPECT_NE(bf16_support_line(parse_cpuinfo("flags : avx512_bf16\n")).find("avx512_bf16: --inference-form"),
             std::string::npos);
 }
 

@@ -3,7 +3,10 @@
 // then reads the cache, and every form computes the same probabilities.
 #include "segoid/infer/predictor.hpp"
 
+#include <set>
+
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
 #include <torch/torch.h>
 
@@ -43,6 +46,14 @@ cv::Mat tile() {
   cv::Mat noise(kTile, kTile, CV_32FC1);
   cv::randn(noise, 0.0, 0.05);
   return image + noise;
+}
+
+/// Sets the choice of every `kind` entry in a choices.json, as an older or damaged cache would hold.
+void set_cached_choice(const fs::path& file, const std::string& kind, const std::string& choice) {
+  nlohmann::json cache = nlohmann::json::parse(core::read_file(file));
+  ASSERT_TRUE(cache.contains(kind)) << cache.dump();
+  for (auto& entry : cache[kind]) entry["choice"] = choice;
+  core::write_file_atomic(file, cache.dump());
 }
 
 PredictorOptions with_form(const std::string& form, const fs::path& cache = {}) {
@@ -181,6 +192,22 @@ TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
       << "another thread count is another machine key";
 }
 
+TEST(PredictorFormTest, AutoMeasuresTheFloat32FormsOnlyAndRemeasuresACachedBf16) {
+  // bf16's masks depend on the weights (and differ from float32's on whole plates), so "auto"
+  // never picks it, even from a cache entry written when it still could.
+  test::TempDir dir;
+  const Predictor first = Predictor::load(checkpoint(), with_form("auto", dir.path()));
+  const std::set<std::string> float32 = {"folded_channels_last", "folded_contiguous", "plain_channels_last",
+                                         "plain_contiguous"};
+  std::set<std::string> measured;
+  for (const auto& [name, rate] : first.runtime().form_rates) measured.insert(name);
+  EXPECT_EQ(measured, float32);
+  set_cached_choice(dir / "choices.json", "inference_form", kInferenceFormBf16);
+  const Predictor again = Predictor::load(checkpoint(), with_form("auto", dir.path()));
+  EXPECT_EQ(again.runtime().form_source, "measured");
+  EXPECT_EQ(float32.count(again.runtime().form), 1u) << again.runtime().form;
+}
+
 TEST(PredictorBatchTest, MeasuredOnceThenCachedPerForm) {
   test::TempDir dir;
   const Predictor first = Predictor::load(checkpoint(), with_form("folded_channels_last", dir.path()));
@@ -219,14 +246,9 @@ TEST(PredictorBatchTest, AGivenSizeIsKeptAndAnUnreadableCacheEntryIsMeasuredAgai
   EXPECT_FALSE(fs::exists(dir / "choices.json")) << "a given batch size and a forced form measure nothing";
 
   Predictor::load(checkpoint(), with_form("folded_channels_last", dir.path()));
-  std::string cache = core::read_file(dir / "choices.json");
-  const std::string::size_type at = cache.find("\"choice\"", cache.find("inference_batch"));
-  ASSERT_NE(at, std::string::npos) << cache;
-  const std::string::size_type open = cache.find('"', cache.find(':', at)), close = cache.find('"', open + 1);
-  cache.replace(open, close - open + 1, "\"-2\"");
-  core::write_file_atomic(dir / "choices.json", cache);
+  set_cached_choice(dir / "choices.json", "inference_batch", "-2");
   const Predictor again = Predictor::load(checkpoint(), with_form("folded_channels_last", dir.path()));
-  EXPECT_EQ(again.runtime().batch_source, "measured") << cache;
+  EXPECT_EQ(again.runtime().batch_source, "measured");
   EXPECT_GE(again.runtime().batch_size, 1);
 }
 

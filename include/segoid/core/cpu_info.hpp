@@ -24,7 +24,8 @@ CpuInfo parse_cpuinfo(const std::string& text);
 /// This machine's CPU (reads /proc/cpuinfo; defaults when it cannot be read).
 const CpuInfo& this_cpu();
 
-/// The line to log about bfloat16: which unit will be measured, or that the CPU lacks both.
+/// The line to log about bfloat16: which unit could run the opt-in bf16 form, or that the CPU
+/// lacks both.
 std::string bf16_support_line(const CpuInfo& cpu);
 
 }  // namespace segoid::core

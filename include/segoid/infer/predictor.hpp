@@ -54,7 +54,8 @@ struct PredictorRuntime {
   std::string int8_check;
 };
 
-/// The bf16 form, tried only where the CPU has avx512_bf16 or AMX.
+/// The bf16 form (avx512_bf16 or AMX), run only when asked for: "auto" measures the float32 forms
+/// only, because on whole plates bf16 masks differ from float32's beyond the 0.999 mask-Dice bound.
 inline constexpr char kInferenceFormBf16[] = "folded_channels_last_bf16";
 /// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine), run only when asked
 /// for ("auto" does not pick it yet). A run calibrates it on its first tiles and checks it against
@@ -64,7 +65,7 @@ inline constexpr char kInferenceFormInt8[] = "folded_int8";
 inline constexpr double kInt8MinMaskDice = 0.999;
 
 /// The inference forms: folded_channels_last, folded_contiguous, plain_channels_last,
-/// plain_contiguous, folded_channels_last_bf16 (only measured where the CPU has bf16 units) and
+/// plain_contiguous, folded_channels_last_bf16 (opt-in; where the CPU has bf16 units) and
 /// folded_int8.
 const std::vector<std::string>& inference_forms();
 
