@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Predictor inference forms: forced forms are used, "auto" measures once per machine key and
-// then reads the cache, and every form computes the same probabilities.
+// Predictor inference forms and batch sizes: forced forms are used, "auto" measures the float32
+// forms once per machine key and then reads the cache, the batch size is measured once per form
+// and tile unless given, and every form computes the same probabilities.
 #include "segoid/infer/predictor.hpp"
 
 #include <set>
