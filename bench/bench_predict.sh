@@ -6,8 +6,9 @@
 # background to skip):
 # - int8 (issue 29 §1): the Python algorithm, float32 and int8 on that plate at the model's scale 1,
 #   and the defaults (`auto`), against the Python run;
-# - per synth style: the float32 full pass, --skip-background (issue 29 §2), int8 and (where the CPU
-#   runs it) bf16, with the Dice of each mask set against float32's.
+# - per synth style: the float32 full pass, --skip-background (issue 29 §2), int8, the defaults
+#   (auto: int8 where it is faster and each run's check passes) and (where the CPU runs it) bf16,
+#   with the Dice of each mask set against float32's.
 # Usage: bench/bench_predict.sh [BUILD_DIR]   (env: THREADS, TILE, BATCH (0 = measured, the default),
 #        SIZE=2048 (plate side, px), ROUNDS=3 (runs of each trained-model timing; medians),
 #        SKIP_MODEL=models/spheroid-base.pth (absent: no background-tile lines), KEEP=1 to keep the work dir)
@@ -116,7 +117,7 @@ fi
 # size and form: not in the timings.
 # bf16 (opt-in) where oneDNN can run it: the CPU has avx512_bf16 or AMX and no ISA cap.
 warm_forms="auto folded_channels_last"
-modes="full skip int8"
+modes="full skip int8 auto"
 if grep -qwE "avx512_bf16|amx_bf16" /proc/cpuinfo && [ -z "${ONEDNN_MAX_CPU_ISA:-}" ]; then
   warm_forms="$warm_forms folded_channels_last_bf16"
   modes="$modes bf16"
@@ -178,6 +179,7 @@ for style in fluorescence phase-contrast flat-well ula-round-bottom matrigel-dom
     extra=(--inference-form folded_channels_last)
     [ "$mode" = skip ] && extra+=(--skip-background)
     [ "$mode" = int8 ] && extra=(--inference-form folded_int8)
+    [ "$mode" = auto ] && extra=(--inference-form auto)
     [ "$mode" = bf16 ] && extra=(--inference-form folded_channels_last_bf16)
     s0=$(now)
     "$segoid" predict_full --checkpoint "$skip_model" --input "$work/styles/$style/working/images" \
@@ -187,6 +189,7 @@ for style in fluorescence phase-contrast flat-well ula-round-bottom matrigel-dom
     eval "${mode}_s=$(echo "$s1 - $s0" | bc)"
   done
   echo "int8, $style: float32 $full_s s, int8 $int8_s s; int8 masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/int8/$style")"
+  echo "defaults, $style: float32 $full_s s, defaults $auto_s s (form $(meta_value inference_form "$work/auto/$style"); int8 check: $(meta_value int8_check "$work/auto/$style")); defaults masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/auto/$style")"
   if [ -d "$work/bf16/$style" ]; then
     echo "bf16, $style: float32 $full_s s, bf16 $bf16_s s; bf16 masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/bf16/$style")"
   fi

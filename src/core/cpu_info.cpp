@@ -21,13 +21,22 @@ CpuInfo parse_cpuinfo(const std::string& text) {
   CpuInfo cpu;
   bool have_model = false;
   bool have_flags = false;
+  std::set<std::pair<std::string, std::string>> cores;  // (physical id, core id)
+  std::string physical_id;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line) && !(have_model && have_flags);) {
+  for (std::string line; std::getline(in, line);) {
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     const std::string key = trim(line.substr(0, colon));
     const std::string value = trim(line.substr(colon + 1));
-    if (key == "model name" && !have_model) {
+    if (key == "processor") {
+      ++cpu.logical_cpus;
+      physical_id.clear();
+    } else if (key == "physical id") {
+      physical_id = value;
+    } else if (key == "core id") {
+      cores.emplace(physical_id, value);
+    } else if (key == "model name" && !have_model) {
       have_model = true;
       if (!value.empty()) cpu.model = value;
     } else if (key == "flags" && !have_flags) {
@@ -41,7 +50,18 @@ CpuInfo parse_cpuinfo(const std::string& text) {
       cpu.amx_bf16 = flags.count("amx_bf16") > 0;
     }
   }
+  cpu.physical_cores = cores.empty() ? cpu.logical_cpus : static_cast<int>(cores.size());
   return cpu;
+}
+
+std::vector<int> thread_candidates(const CpuInfo& cpu, int hardware_threads) {
+  std::vector<int> candidates{hardware_threads};
+  // Only where this process sees every logical CPU of the file: a container's share says nothing
+  // about which of its CPUs are siblings.
+  if (cpu.logical_cpus == hardware_threads && cpu.physical_cores > 0 && cpu.physical_cores < hardware_threads) {
+    candidates.push_back(cpu.physical_cores);
+  }
+  return candidates;
 }
 
 const CpuInfo& this_cpu() {
@@ -55,7 +75,8 @@ const CpuInfo& this_cpu() {
 }
 
 std::string bf16_support_line(const CpuInfo& cpu) {
-  constexpr const char* kOptIn = ": --inference-form folded_channels_last_bf16 can run here (opt-in; auto stays float32)";
+  constexpr const char* kOptIn =
+      ": --inference-form folded_channels_last_bf16 can run here (opt-in; auto does not pick bf16)";
   if (cpu.amx_bf16) return std::string("CPU has AMX bf16") + kOptIn;
   if (cpu.avx512_bf16) return std::string("CPU has avx512_bf16") + kOptIn;
   return "CPU lacks avx512_bf16 and AMX: no bf16 inference here (float32 only)";

@@ -123,9 +123,12 @@ const core::ConfigTable<PredictConfig>& predict_config_table() {
       key<P>("output.save_probabilities", &P::save_probabilities).help("also write <name>_pred_prob.tif (float32)"),
       key<P>("runtime.device", &P::runtime, &R::device).choices({"auto", "cpu", "cuda"}).help("where the network runs")
           .flag("--device"),
-      key<P>("runtime.threads", &P::runtime, &R::threads).range(0, 4096).help("CPU threads; 0 = all cores").flag("--threads"),
+      key<P>("runtime.threads", &P::runtime, &R::threads).range(0, 4096)
+          .help("CPU threads; 0 = all cores (one per physical core where SMT gives two and that measured faster)")
+          .flag("--threads"),
       key<P>("runtime.inference_form", &P::runtime, &R::form).choices(inference_form_choices())
-          .help("auto (measured once per machine, cached) or a fixed form of the network")
+          .help("auto (measured once per machine, cached; int8 only while each run's check against float32 "
+                "keeps mask Dice >= 0.999) or a fixed form of the network")
           .flag("--inference-form"),
   };
   return table;

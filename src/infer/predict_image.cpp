@@ -195,6 +195,7 @@ class ImageLoop {
       ImageTiling tiling = tiling_of(item, loaded.normalized);
       const Predictor& predictor = *plan_.predictor;
       const TilePredictor batch = [&](const std::vector<cv::Mat>& tiles) { return predictor.predict(tiles); };
+      predictor.start_image();
       const int coarse_tiles = mark_background(item, loaded.normalized, batch, tiling);
       // The header could disagree with the pixels, and background tiles do not run.
       progress_.add_total(coarse_tiles + tiling.tiles() - planned_[index]);

@@ -69,6 +69,11 @@ YAML::Node meta_sections(const PredictPlan& plan) {
   model["epoch"] = checkpoint.epoch;
   const PredictorRuntime& runtime = plan.predictor->runtime();
   meta["runtime"]["inference_form_source"] = runtime.form_source;
+  meta["runtime"]["threads_source"] = runtime.threads_source;
+  if (!runtime.threads_rates.empty()) {
+    YAML::Node rates = meta["runtime"]["threads_tiles_per_s"];
+    for (const auto& [count, rate] : runtime.threads_rates) rates[count] = number(rate);
+  }
   if (!runtime.int8_check.empty()) meta["runtime"]["int8_check"] = runtime.int8_check;
   if (!runtime.form_rates.empty()) {
     YAML::Node rates = meta["runtime"]["inference_form_tiles_per_s"];

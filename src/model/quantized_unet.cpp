@@ -18,7 +18,9 @@ namespace quantized_detail {
 
 constexpr double kUint8Levels = 255.0;
 constexpr double kRangeQuantile = 1e-5;       ///< each tail of an activation left out of its range
-constexpr int64_t kQuantileSample = 1 << 18;  ///< values sampled (evenly) for the quantiles
+/// Values sampled (evenly) for the quantiles. 2^16 keeps observing a batch cheaper than its
+/// forward; 2^14 lowered a fluorescence plate's int8 mask Dice from 0.9997 to 0.9993.
+constexpr int64_t kQuantileSample = 1 << 16;
 
 /// An activation's observed range and the uint8 scale and zero point that cover it (0 included).
 struct ActivationRange {

@@ -26,6 +26,7 @@
 #include "segoid/io/csv.hpp"
 #include "segoid/io/image_io.hpp"
 #include "segoid/model/checkpoint.hpp"
+#include "segoid/model/quantized_unet.hpp"
 #include "test_support.hpp"
 
 namespace segoid::infer {
@@ -334,7 +335,7 @@ TEST(PredictFullTest, InputsExpandFoldersAndGlobs) {
 }
 
 // A CPU flag may say bf16 while oneDNN is capped below it (ONEDNN_MAX_CPU_ISA, as clusters set it,
-// or the bench's AVX2 run). "auto" measures the float32 forms only, so it runs; the bf16 form, when
+// or the bench's AVX2 run). "auto" measures the float32 forms and int8, not bf16, so it runs; the bf16 form, when
 // asked for, is refused with one error naming it, not oneDNN's "could not create a primitive
 // descriptor iterator". (Without AVX-512, LibTorch may run bf16 outside oneDNN: then it just runs.)
 TEST(PredictFullTest, AutoRunsUnderACappedIsaAndAnUnrunnableBf16IsRefusedByName) {
@@ -349,7 +350,7 @@ TEST(PredictFullTest, AutoRunsUnderACappedIsaAndAnUnrunnableBf16IsRefusedByName)
   ASSERT_EQ(status, 0) << output;
   EXPECT_TRUE(fs::exists(dir / "auto" / "a_pred_mask.tif")) << output;
   const YAML::Node rates = YAML::LoadFile((dir / "auto" / "predict_meta.yaml").string())["runtime"]["inference_form_tiles_per_s"];
-  EXPECT_EQ(rates.size(), 4u) << output;
+  EXPECT_EQ(rates.size(), model::int8_inference_available() ? 5u : 4u) << output;
   EXPECT_FALSE(rates[std::string(kInferenceFormBf16)]) << output;
 
   status = test::run_command(command + " --output-dir " + (dir / "bf16").string() + " --inference-form " +

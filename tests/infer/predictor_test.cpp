@@ -5,6 +5,7 @@
 #include "segoid/infer/predictor.hpp"
 
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <torch/torch.h>
 
 #include "segoid/core/atomic_file.hpp"
+#include "segoid/core/cpu_info.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/metrics.hpp"
 #include "segoid/infer/predict_full.hpp"
@@ -193,20 +195,114 @@ TEST(PredictorFormTest, AutoMeasuresOnceThenUsesTheCache) {
       << "another thread count is another machine key";
 }
 
-TEST(PredictorFormTest, AutoMeasuresTheFloat32FormsOnlyAndRemeasuresACachedBf16) {
+TEST(PredictorFormTest, AutoMeasuresFloat32AndInt8NotBf16AndRemeasuresACachedBf16) {
   // bf16's masks depend on the weights (and differ from float32's on whole plates), so "auto"
-  // never picks it, even from a cache entry written when it still could.
+  // never picks it, even from a cache entry written when it still could. int8 is measured where
+  // LibTorch has its kernels: each run checks it before it answers.
   test::TempDir dir;
   const Predictor first = Predictor::load(checkpoint(), with_form("auto", dir.path()));
-  const std::set<std::string> float32 = {"folded_channels_last", "folded_contiguous", "plain_channels_last",
-                                         "plain_contiguous"};
+  std::set<std::string> candidates = {"folded_channels_last", "folded_contiguous", "plain_channels_last",
+                                      "plain_contiguous"};
+  if (model::int8_inference_available()) candidates.insert(kInferenceFormInt8);
   std::set<std::string> measured;
-  for (const auto& [name, rate] : first.runtime().form_rates) measured.insert(name);
-  EXPECT_EQ(measured, float32);
+  for (const auto& [name, rate] : first.runtime().form_rates) {
+    measured.insert(name);
+    EXPECT_GT(rate, 0.0) << name;
+  }
+  EXPECT_EQ(measured, candidates);
   set_cached_choice(dir / "choices.json", "inference_form", kInferenceFormBf16);
   const Predictor again = Predictor::load(checkpoint(), with_form("auto", dir.path()));
   EXPECT_EQ(again.runtime().form_source, "measured");
-  EXPECT_EQ(float32.count(again.runtime().form), 1u) << again.runtime().form;
+  EXPECT_EQ(candidates.count(again.runtime().form), 1u) << again.runtime().form;
+}
+
+/// The largest |a - b| over a batch of maps.
+double worst_difference(const std::vector<cv::Mat>& a, const std::vector<cv::Mat>& b) {
+  double worst = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    double diff = 0.0;
+    cv::minMaxLoc(cv::abs(a[i] - b[i]), nullptr, &diff);
+    worst = std::max(worst, diff);
+  }
+  return worst;
+}
+
+// When "auto" chose int8 (here: a cache entry says so), the run's check decides: at or above the
+// bound int8 answers from then on; below it the run goes on in float32 and says so. The bound is
+// raised past 1 and lowered to 0 to make both outcomes certain, and the library's own bound (0.999)
+// must agree with the Dice the check reports. A new image is checked again.
+TEST(PredictorFormTest, AutoChosenInt8RunsOnlyWhileItsCheckPasses) {
+  if (!model::int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
+  const fs::path trained = test::test_model();
+  if (trained.empty()) GTEST_SKIP() << "no trained model (models/spheroid-base.pth)";
+  test::TempDir dir;
+  PredictorOptions options = with_form("auto", dir.path());
+  options.tile_size = 160;
+  options.batch_size = 8;
+  Predictor::load(trained, options);  // measures and writes the cache entry
+  set_cached_choice(dir / "choices.json", "inference_form", kInferenceFormInt8);
+  PredictorOptions float_options = options;
+  float_options.form = "folded_channels_last";
+  const Predictor fp32 = Predictor::load(trained, float_options);
+  const auto batches = disk_batches(4, 8);
+
+  for (const double bound : {0.0, 2.0, kInt8MinMaskDice}) {
+    SCOPED_TRACE(bound);
+    options.int8_min_mask_dice = bound;
+    const Predictor p = Predictor::load(trained, options);
+    EXPECT_EQ(p.runtime().form_source, "cached");
+    EXPECT_EQ(p.runtime().form, kInferenceFormInt8);
+    for (int b = 0; b < 3; ++b) {  // calibration (2 batches) and the check, in float32
+      EXPECT_LT(worst_difference(p.predict(batches[b]), fp32.predict(batches[b])), 1e-4) << b;
+    }
+    const std::string check = p.runtime().int8_check;
+    ASSERT_NE(check.find("mask Dice "), std::string::npos) << check;
+    const double dice = std::stod(check.substr(check.find("mask Dice ") + 10));
+    const bool passed = dice >= bound;
+    EXPECT_EQ(p.runtime().form, passed ? kInferenceFormInt8 : "folded_channels_last") << check;
+    const double after = worst_difference(p.predict(batches[3]), fp32.predict(batches[3]));
+    if (passed) {
+      EXPECT_GT(after, 1e-6) << "int8 answers after a passed check";
+      p.start_image();
+      EXPECT_LT(worst_difference(p.predict(batches[0]), fp32.predict(batches[0])), 1e-4) << "a new image's check";
+      EXPECT_GT(worst_difference(p.predict(batches[1]), fp32.predict(batches[1])), 1e-6) << "int8 again";
+      EXPECT_NE(p.runtime().int8_check.find("lowest of 2 checks"), std::string::npos) << p.runtime().int8_check;
+    } else {
+      EXPECT_LT(after, 1e-4) << "float32 answers after a failed check";
+    }
+    if (bound == 0.0) {
+      EXPECT_TRUE(passed);
+    } else if (bound == 2.0) {
+      EXPECT_FALSE(passed);
+    }
+  }
+}
+
+// Threads left to SegOid: all cores, and where SMT gives a core two threads, one per core as a
+// second candidate, measured once and then cached. A given count is used as it is.
+TEST(PredictorThreadsTest, AllCoresOrMeasuredWhereSmtAndAGivenCountIsKept) {
+  test::TempDir dir;
+  PredictorOptions options = with_form("folded_channels_last", dir.path());
+  options.threads = 0;
+  const Predictor first = Predictor::load(checkpoint(), options);
+  const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const std::vector<int> candidates = core::thread_candidates(core::this_cpu(), all);
+  if (candidates.size() == 1) {
+    EXPECT_EQ(first.runtime().threads_source, "all cores");
+    EXPECT_EQ(first.runtime().threads, all);
+    EXPECT_TRUE(first.runtime().threads_rates.empty());
+  } else {
+    EXPECT_EQ(first.runtime().threads_source, "measured");
+    EXPECT_EQ(first.runtime().threads_rates.size(), candidates.size());
+    EXPECT_NE(std::find(candidates.begin(), candidates.end(), first.runtime().threads), candidates.end());
+    const Predictor second = Predictor::load(checkpoint(), options);
+    EXPECT_EQ(second.runtime().threads_source, "cached");
+    EXPECT_EQ(second.runtime().threads, first.runtime().threads);
+  }
+  options.threads = 1;
+  const Predictor given = Predictor::load(checkpoint(), options);
+  EXPECT_EQ(given.runtime().threads_source, "given");
+  EXPECT_EQ(given.runtime().threads, 1);
 }
 
 TEST(PredictorBatchTest, MeasuredOnceThenCachedPerForm) {

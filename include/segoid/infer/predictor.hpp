@@ -14,11 +14,25 @@
 
 namespace segoid::infer {
 
+/// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine). A run calibrates it
+/// on its first tiles and checks it against float32 on the next batch with objects
+/// (PredictorRuntime::int8_check), and again on each later image (Predictor::start_image); the
+/// tiles checked are answered in float32. "auto" measures it beside
+/// the float32 forms and, where it is faster, runs it only while its check batch's mask Dice against
+/// float32 is at least PredictorOptions::int8_min_mask_dice: below that the run goes on in float32.
+/// Forced, it runs whatever the check says (a warning below the bound). Float32 also answers where
+/// the int8 kernels cannot run.
+inline constexpr char kInferenceFormInt8[] = "folded_int8";
+/// The documented bound: a whole-plate mask Dice under 0.999 is a visible change in area.
+inline constexpr double kInt8MinMaskDice = 0.999;
+
 /// How to run a model: predict.yaml's `runtime:` keys (device, threads, inference_form) and what
 /// the library sets (flags, cache, tile). Each default here is the key's only default.
 struct PredictorOptions {
   std::string device = "auto";  ///< auto | cpu | cuda
-  int threads = 0;              ///< intra-op threads; 0 = all cores
+  /// Intra-op threads; 0 = all cores, or one per physical core where SMT gives a core two threads
+  /// and that measured faster (at first use, cached in cache_dir like the form).
+  int threads = 0;
   bool channels_last = true;    ///< NHWC memory layout on CPU (faster convolutions in oneDNN)
   bool fold_batchnorm = true;   ///< fold BatchNorm into convolutions (exact up to rounding)
   /// "auto": measured on this machine at first use (cached in cache_dir). Empty: the two flags
@@ -33,6 +47,9 @@ struct PredictorOptions {
   /// and cached in cache_dir like the form; kDeviceBatchSize on a GPU. PredictorRuntime::batch_size
   /// is the one resolved.
   int batch_size = 0;
+  /// The mask Dice against float32 an "auto"-chosen int8 form must reach on its check batch to
+  /// run; the library's bound, kept as an option so that tests can make a check fail.
+  double int8_min_mask_dice = kInt8MinMaskDice;
 };
 
 /// The batch size on a GPU when none is given (not measured there): the earlier fixed default.
@@ -42,6 +59,8 @@ inline constexpr int kDeviceBatchSize = 4;
 struct PredictorRuntime {
   std::string device;          ///< cpu | cuda
   int threads = 0;             ///< intra-op threads in effect
+  std::string threads_source;  ///< given | all cores | measured | cached
+  std::map<std::string, double> threads_rates;  ///< tiles/s per thread count, when measured or cached
   std::string form;            ///< inference form in use, one of inference_forms()
   std::string form_source;     ///< forced | measured | cached | flags | device
   std::map<std::string, double> form_rates;  ///< tiles/s per form, when measured or cached
@@ -49,21 +68,15 @@ struct PredictorRuntime {
   int batch_size = 0;          ///< PredictorOptions::batch_size, or the one measured or cached
   std::string batch_source;    ///< given | measured | cached | device
   std::map<std::string, double> batch_rates;  ///< tiles/s per batch size, when measured or cached
-  /// The int8 form's agreement with float32 on its check batch, the first batch with objects
-  /// after calibration (empty until then, and for the other forms).
+  /// The int8 form's agreement with float32: the lowest of its checks (the first batch with
+  /// objects after calibration, then each image's) and how many ran; empty for the other forms.
+  /// When "auto" chose int8 and a check fell below the bound, `form` says folded_channels_last.
   std::string int8_check;
 };
 
-/// The bf16 form (avx512_bf16 or AMX), run only when asked for: "auto" measures the float32 forms
-/// only, because on whole plates bf16 masks differ from float32's beyond the 0.999 mask-Dice bound.
+/// The bf16 form (avx512_bf16 or AMX), run only when asked for: "auto" does not measure it,
+/// because on whole plates bf16 masks differ from float32's beyond the 0.999 mask-Dice bound.
 inline constexpr char kInferenceFormBf16[] = "folded_channels_last_bf16";
-/// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine), run only when asked
-/// for ("auto" does not pick it yet). A run calibrates it on its first tiles and checks it against
-/// float32 on the next batch with objects (PredictorRuntime::int8_check), with a warning when the
-/// mask Dice is below kInt8MinMaskDice; float32 goes on where the int8 kernels cannot run.
-inline constexpr char kInferenceFormInt8[] = "folded_int8";
-inline constexpr double kInt8MinMaskDice = 0.999;
-
 /// The inference forms: folded_channels_last, folded_contiguous, plain_channels_last,
 /// plain_contiguous, folded_channels_last_bf16 (opt-in; where the CPU has bf16 units) and
 /// folded_int8.
@@ -81,6 +94,9 @@ class Predictor {
   /// Tiles: CV_32FC1, all of one size (a multiple of 32), already normalized; views are fine.
   /// Returns one CV_32FC1 sigmoid probability map per tile. Throws ModelError on a bad shape.
   std::vector<cv::Mat> predict(const std::vector<cv::Mat>& tiles) const;
+  /// The next tiles are a new image's: a running int8 form is checked again on its first batch
+  /// with objects (one plate type's scales need not hold on the next).
+  void start_image() const;
 
   /// The checkpoint's info: its model description (normalization, image scale, ...) and run.
   const model::CheckpointInfo& checkpoint() const;
