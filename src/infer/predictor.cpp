@@ -206,7 +206,7 @@ model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOption
   if (cpu.has_bf16()) spdlog::info("{}", core::bf16_support_line(cpu));
   // The float32 forms, which give the same masks up to rounding, and folded_int8, whose masks do
   // not always stay within the 0.999 Dice bound (shipped model, one 2048-px plate per synth style:
-  // 0.994 to 0.9998): it runs only while each run's own check passes (int8_stage_forward). Not
+  // 0.989 to 0.9998): it runs only while each run's own check passes (int8_stage_forward). Not
   // bf16: its agreement depends on the weights and is not checked per run.
   std::vector<std::string> names{"folded_channels_last", "folded_contiguous", "plain_channels_last",
                                  "plain_contiguous"};
