@@ -12,6 +12,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
 
 #include "segoid/core/choice_cache.hpp"
 #include "segoid/core/cpu_info.hpp"
@@ -121,6 +122,15 @@ double forward_seconds(const PredictorForm& form, const torch::Tensor& input) {
   const auto start = std::chrono::steady_clock::now();
   probe_forward(form, input);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Tiles per second of `form` on `input`: best of kProbeRounds after a warm-up (a new batch shape
+/// or thread count is a new oneDNN primitive).
+double tiles_per_second(const PredictorForm& form, const torch::Tensor& input) {
+  probe_forward(form, input);
+  double best = 1e300;
+  for (int round = 0; round < kProbeRounds; ++round) best = std::min(best, forward_seconds(form, input));
+  return static_cast<double>(input.size(0)) / std::max(best, 1e-9);
 }
 
 /// A plate-like probe tile: bright and dim disks on a gradient with noise, in [0, 1].
@@ -235,15 +245,10 @@ model::SpeedChoice choose_form(const model::Unet& trained, const PredictorOption
 std::map<std::string, double> measure_batch_sizes(const PredictorForm& form, int side, int in_channels) {
   torch::InferenceMode guard;
   const torch::Tensor tile = probe_batch(side, in_channels);
-  const torch::Device cpu(torch::kCPU);
   std::map<std::string, double> rates;
   double previous_rate = 0.0;
   for (const int n : kProbeBatchSizes) {
-    const torch::Tensor input = tile.expand({n, in_channels, side, side}).contiguous();
-    forward(form, input, cpu);
-    double best = 1e300;
-    for (int round = 0; round < kProbeRounds; ++round) best = std::min(best, forward_seconds(form, input));
-    const double rate = n / std::max(best, 1e-9);
+    const double rate = tiles_per_second(form, tile.expand({n, in_channels, side, side}).contiguous());
     rates[std::to_string(n)] = rate;
     if (rate < previous_rate) break;
     previous_rate = rate;
@@ -258,6 +263,22 @@ int parse_count(const std::string& text) {
   return error == std::errc() && end == text.data() + text.size() && value > 0 ? value : 0;
 }
 
+/// A count (batch size, thread count) for `key`: the cache's when it holds a readable one, else
+/// measure()'s fastest (its rates keyed by the count as text), stored.
+model::SpeedChoice cached_or_measured_count(const char* kind, const core::MachineKey& key,
+                                            const std::filesystem::path& cache_dir,
+                                            const std::function<std::map<std::string, double>()>& measure) {
+  const core::ChoiceCache cache(cache_dir);
+  if (auto cached = cache.find(kind, key); cached && parse_count(cached->choice) > 0) {
+    return {cached->choice, "cached", cached->rates};
+  }
+  core::MeasuredChoice measured;
+  measured.rates = measure();
+  measured.choice = core::fastest(measured.rates);
+  cache.store(kind, key, measured);
+  return {measured.choice, "measured", measured.rates};
+}
+
 /// How many tiles a forward pass takes: given, the device default, or measured for this form and
 /// tile on this machine (cached under kBatchCacheKind; folded_int8 under its float32 network's
 /// form, the one measured).
@@ -268,15 +289,8 @@ model::SpeedChoice choose_batch(const PredictorForm& form, const std::string& fo
   const std::string measured_form = form_name == kInferenceFormInt8 ? "folded_channels_last" : form_name;
   const core::MachineKey key{core::this_cpu().model, threads, model::torch_version(),
                              fmt::format("predict {} {} {}px", encoder, measured_form, tile)};
-  const core::ChoiceCache cache(options.cache_dir);
-  if (auto cached = cache.find(kBatchCacheKind, key); cached && parse_count(cached->choice) > 0) {
-    return {cached->choice, "cached", cached->rates};
-  }
-  core::MeasuredChoice measured;
-  measured.rates = measure_batch_sizes(form, tile, in_channels);
-  measured.choice = core::fastest(measured.rates);
-  cache.store(kBatchCacheKind, key, measured);
-  return {measured.choice, "measured", measured.rates};
+  return cached_or_measured_count(kBatchCacheKind, key, options.cache_dir,
+                                  [&] { return measure_batch_sizes(form, tile, in_channels); });
 }
 
 /// Intra-op threads when the user leaves the count to SegOid: all logical CPUs, unless SMT gives
@@ -290,27 +304,20 @@ model::SpeedChoice choose_threads(const model::Unet& trained, const PredictorOpt
   if (candidates.size() == 1) return {std::to_string(all), "all cores", {}};
   const core::MachineKey key{cpu.model, all, model::torch_version(),
                              fmt::format("predict {} {}px threads", encoder, tile)};
-  const core::ChoiceCache cache(options.cache_dir);
-  if (auto cached = cache.find(kThreadsCacheKind, key); cached && parse_count(cached->choice) > 0) {
-    model::configure_threads(parse_count(cached->choice));
-    return {cached->choice, "cached", cached->rates};
-  }
-  const PredictorForm form = make_form(trained, "folded_channels_last", /*on_cpu=*/true, /*share=*/false);
-  const torch::Tensor input =
-      probe_batch(tile, in_channels).expand({kThreadsProbeTiles, in_channels, tile, tile}).contiguous();
-  torch::InferenceMode guard;
-  core::MeasuredChoice measured;
-  for (const int n : candidates) {
-    model::configure_threads(n);
-    probe_forward(form, input);  // warm-up: a new thread count is a new oneDNN primitive
-    double best = 1e300;
-    for (int round = 0; round < kProbeRounds; ++round) best = std::min(best, forward_seconds(form, input));
-    measured.rates[std::to_string(n)] = kThreadsProbeTiles / std::max(best, 1e-9);
-  }
-  measured.choice = core::fastest(measured.rates);
-  cache.store(kThreadsCacheKind, key, measured);
-  model::configure_threads(parse_count(measured.choice));
-  return {measured.choice, "measured", measured.rates};
+  const model::SpeedChoice chosen = cached_or_measured_count(kThreadsCacheKind, key, options.cache_dir, [&] {
+    const PredictorForm form = make_form(trained, "folded_channels_last", /*on_cpu=*/true, /*share=*/false);
+    const torch::Tensor input =
+        probe_batch(tile, in_channels).expand({kThreadsProbeTiles, in_channels, tile, tile}).contiguous();
+    torch::InferenceMode guard;
+    std::map<std::string, double> rates;
+    for (const int n : candidates) {
+      model::configure_threads(n);
+      rates[std::to_string(n)] = tiles_per_second(form, input);
+    }
+    return rates;
+  });
+  model::configure_threads(parse_count(chosen.choice));
+  return chosen;
 }
 
 }  // namespace
