@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <map>
+
 #include "predict_run.hpp"
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/error.hpp"
@@ -68,22 +70,20 @@ YAML::Node meta_sections(const PredictPlan& plan) {
   model["image_scale"] = number(checkpoint.model.image_scale);
   model["epoch"] = checkpoint.epoch;
   const PredictorRuntime& runtime = plan.predictor->runtime();
-  meta["runtime"]["inference_form_source"] = runtime.form_source;
-  meta["runtime"]["threads_source"] = runtime.threads_source;
-  if (!runtime.threads_rates.empty()) {
-    YAML::Node rates = meta["runtime"]["threads_tiles_per_s"];
-    for (const auto& [count, rate] : runtime.threads_rates) rates[count] = number(rate);
-  }
-  if (!runtime.int8_check.empty()) meta["runtime"]["int8_check"] = runtime.int8_check;
-  if (!runtime.form_rates.empty()) {
-    YAML::Node rates = meta["runtime"]["inference_form_tiles_per_s"];
-    for (const auto& [name, rate] : runtime.form_rates) rates[name] = number(rate);
-  }
-  meta["runtime"]["batch_size_source"] = runtime.batch_source;
-  if (!runtime.batch_rates.empty()) {
-    YAML::Node rates = meta["runtime"]["batch_size_tiles_per_s"];
-    for (const auto& [size, rate] : runtime.batch_rates) rates[size] = number(rate);
-  }
+  YAML::Node out = meta["runtime"];
+  // A measured choice's rates (tiles/s per candidate), under `key`; nothing when it was not measured.
+  const auto write_rates = [&out](const char* key, const std::map<std::string, double>& rates) {
+    if (rates.empty()) return;
+    YAML::Node node = out[key];
+    for (const auto& [candidate, rate] : rates) node[candidate] = number(rate);
+  };
+  out["inference_form_source"] = runtime.form_source;
+  out["threads_source"] = runtime.threads_source;
+  write_rates("threads_tiles_per_s", runtime.threads_rates);
+  if (!runtime.int8_check.empty()) out["int8_check"] = runtime.int8_check;
+  write_rates("inference_form_tiles_per_s", runtime.form_rates);
+  out["batch_size_source"] = runtime.batch_source;
+  write_rates("batch_size_tiles_per_s", runtime.batch_rates);
   return meta;
 }
 
