@@ -5,7 +5,8 @@
 # Then, with a trained model (SKIP_MODEL; random weights find no objects to calibrate int8 on or
 # background to skip):
 # - int8 (issue 29 §1): the Python algorithm, float32 and int8 on that plate at the model's scale 1,
-#   and the defaults (`auto`), against the Python run;
+#   and the defaults (`auto`), against the Python run; the defaults with int8 ranges cached by a
+#   run on another plate (later runs of a checkpoint), and on the first run, which calibrates;
 # - per synth style: the float32 full pass, --skip-background (issue 29 §2), int8, the defaults
 #   (auto: int8 where it is faster and each run's check passes) and (where the CPU runs it) bf16,
 #   with the Dice of each mask set against float32's.
@@ -130,13 +131,27 @@ for warm_tile in "$tile" 0; do
   done
 done
 
+# int8's activation ranges, like the inference form, are cached per checkpoint at first use: a
+# run on another plate (seed 5) calibrates them, so that the rounds below measure later runs. The
+# first run of a checkpoint, which calibrates on its own tiles, is timed apart ("first run").
+"$segoid" synth --out "$work/ranges" --images 1 --size 1024x1024 --bit-depth 8 --seed 5 >/dev/null
+"$segoid" predict_full --checkpoint "$skip_model" --input "$work/ranges/working/images" --output-dir "$work/ranges_out" \
+  --scale 2 --tile-size "$tile" --batch-size "$batch" --threads "$threads" --device cpu --no-probabilities >/dev/null 2>&1
+echo "int8 ranges for the rounds: $(meta_value int8_ranges "$work/ranges_out") on a 1024-px plate (seed 5); its check: $(meta_value int8_check "$work/ranges_out")"
+# The same cache without the ranges, copied afresh before each "first run".
+forget_ranges() {
+  rm -rf "$work/cache_first" && cp -r "$work/cache" "$work/cache_first"
+  "$python" -c 'import json, sys; f = sys.argv[1]; j = json.load(open(f)); j.pop("int8_ranges", None); json.dump(j, open(f, "w"))' \
+    "$work/cache_first/choices.json"
+}
+
 # int8 at equal resolution: --scale 2 undoes the model's image_scale 0.5, so SegOid runs the model
 # on the full-size plate as the Python algorithm does, with the same tiles ($tile px) on both sides.
 # Each of the four runs ROUNDS times (default 3), interleaved so that a noisy spell hits them all;
 # the lines give each one's median.
 rounds="${ROUNDS:-3}"
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-py_times=(); folded_channels_last_times=(); folded_int8_times=(); auto_times=()
+py_times=(); folded_channels_last_times=(); folded_int8_times=(); auto_times=(); first_times=()
 for round in $(seq "$rounds"); do
   q0=$(now)
   "$python" "$here/bench_predict_reference.py" predict "$image" "$skip_model" "$work/reference_trained.npy" \
@@ -152,20 +167,31 @@ for round in $(seq "$rounds"); do
     f1=$(now)
     eval "${form}_times+=(\"$(echo "$f1 - $f0" | bc)\")"
   done
+  forget_ranges
+  f0=$(now)
+  SEGOID_CACHE_DIR="$work/cache_first" "$segoid" predict_full --checkpoint "$skip_model" --input "$image" \
+    --output-dir "$work/int8/first" --scale 2 --tile-size "$tile" --batch-size "$batch" --threads "$threads" \
+    --device cpu --no-probabilities >"$work/int8_first.log" 2>&1
+  f1=$(now)
+  first_times+=("$(echo "$f1 - $f0" | bc)")
 done
 t_python=$(median "${py_times[@]}")
 t_folded_channels_last=$(median "${folded_channels_last_times[@]}")
 t_folded_int8=$(median "${folded_int8_times[@]}")
 t_auto=$(median "${auto_times[@]}")
-echo "trained model at scale 1, seconds per round: python ${py_times[*]}; float32 ${folded_channels_last_times[*]}; int8 ${folded_int8_times[*]}; defaults ${auto_times[*]}"
-grep -h "int8 inference\|inference form\|forward pass" "$work/int8_auto.log" | sed 's/^\[[^]]*\] //; s/^/auto: /' || true
+t_first=$(median "${first_times[@]}")
+echo "trained model at scale 1, seconds per round: python ${py_times[*]}; float32 ${folded_channels_last_times[*]}; int8 ${folded_int8_times[*]}; defaults ${auto_times[*]}; defaults, first run of the checkpoint ${first_times[*]}"
+grep -h "int8 inference\|int8 activation\|inference form\|forward pass" "$work/int8_auto.log" | sed 's/^\[[^]]*\] //; s/^/auto: /' || true
+echo "auto, first run of the checkpoint: int8 ranges $(meta_value int8_ranges "$work/int8/first"); check: $(meta_value int8_check "$work/int8/first")"
 awk -v py="$t_python" -v fp="$t_folded_channels_last" -v q="$t_folded_int8" -v auto="$t_auto" \
-    -v form="$(meta_value inference_form "$work/int8/auto")" -v avx512="$avx512" \
+    -v form="$(meta_value inference_form "$work/int8/auto")" -v avx512="$avx512" -v first="$t_first" \
     -v d8="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/int8/folded_channels_last" "$work/int8/folded_int8")" \
-    -v da="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/int8/folded_channels_last" "$work/int8/auto")" 'BEGIN {
+    -v da="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/int8/folded_channels_last" "$work/int8/auto")" \
+    -v df="$("$python" "$here/bench_predict_reference.py" mask-dice "$work/int8/folded_channels_last" "$work/int8/first")" 'BEGIN {
   printf "trained model at scale 1 (medians): python SegOid algorithm %.2f s; float32 (folded_channels_last) %.2f s, %.2fx; int8 %.2f s, %.2fx; defaults (auto: %s) %.2f s, %.2fx\n",
          py, fp, py / fp, q, py / q, form, auto, py / auto
-  printf "int8 masks vs float32: %s; defaults vs float32: %s\n", d8, da
+  printf "defaults, first run of the checkpoint (calibrates int8 on its own tiles; once per checkpoint and cache): %.2f s, %.2fx\n", first, py / first
+  printf "int8 masks vs float32: %s; defaults vs float32: %s; first run vs float32: %s\n", d8, da, df
   goal = avx512 == "yes" ? 1.6 : 1.5
   printf "GOAL bench_predict, trained model at scale 1, defaults vs the Python SegOid algorithm: %.2fx (goal >= %.1fx, AVX-512 %s) %s\n",
          py / auto, goal, avx512, (py / auto >= goal) ? "MET" : "MISSED"
@@ -189,7 +215,7 @@ for style in fluorescence phase-contrast flat-well ula-round-bottom matrigel-dom
     eval "${mode}_s=$(echo "$s1 - $s0" | bc)"
   done
   echo "int8, $style: float32 $full_s s, int8 $int8_s s; int8 masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/int8/$style")"
-  echo "defaults, $style: float32 $full_s s, defaults $auto_s s (form $(meta_value inference_form "$work/auto/$style"); int8 check: $(meta_value int8_check "$work/auto/$style")); defaults masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/auto/$style")"
+  echo "defaults, $style: float32 $full_s s, defaults $auto_s s (form $(meta_value inference_form "$work/auto/$style"); int8 ranges: $(meta_value int8_ranges "$work/auto/$style"); int8 check: $(meta_value int8_check "$work/auto/$style")); defaults masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/auto/$style")"
   if [ -d "$work/bf16/$style" ]; then
     echo "bf16, $style: float32 $full_s s, bf16 $bf16_s s; bf16 masks vs float32: $("$python" "$here/bench_predict_reference.py" mask-dice "$work/full/$style" "$work/bf16/$style")"
   fi

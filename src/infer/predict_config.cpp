@@ -127,8 +127,8 @@ const core::ConfigTable<PredictConfig>& predict_config_table() {
           .help("CPU threads; 0 = all cores (one per physical core where SMT gives two and that measured faster)")
           .flag("--threads"),
       key<P>("runtime.inference_form", &P::runtime, &R::form).choices(inference_form_choices())
-          .help("auto (measured once per machine, cached; int8 only while each run's check against float32 "
-                "keeps mask Dice >= 0.999) or a fixed form of the network")
+          .help("auto (measured once per machine, cached; int8, its calibration cached per checkpoint, only "
+                "while each run's check against float32 keeps mask Dice >= 0.999) or a fixed form of the network")
           .flag("--inference-form"),
   };
   return table;

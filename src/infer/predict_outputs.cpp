@@ -81,6 +81,7 @@ YAML::Node meta_sections(const PredictPlan& plan) {
   out["threads_source"] = runtime.threads_source;
   write_rates("threads_tiles_per_s", runtime.threads_rates);
   if (!runtime.int8_check.empty()) out["int8_check"] = runtime.int8_check;
+  if (!runtime.int8_ranges.empty()) out["int8_ranges"] = runtime.int8_ranges;
   write_rates("inference_form_tiles_per_s", runtime.form_rates);
   out["batch_size_source"] = runtime.batch_source;
   write_rates("batch_size_tiles_per_s", runtime.batch_rates);

@@ -13,10 +13,13 @@
 #include <chrono>
 #include <cstdlib>
 #include <functional>
+#include <optional>
+#include <utility>
 
 #include "segoid/core/choice_cache.hpp"
 #include "segoid/core/cpu_info.hpp"
 #include "segoid/core/error.hpp"
+#include "segoid/core/sha256.hpp"
 #include "segoid/core/unet_size.hpp"
 #include "segoid/model/checkpoint.hpp"
 #include "segoid/model/inference_form.hpp"
@@ -40,6 +43,12 @@ struct PredictorForm {
   Int8Stage int8_stage = Int8Stage::kCalibrating;
   int64_t int8_calibration_tiles = 0;
   int64_t int8_calibration_mask_pixels = 0;
+  /// Frozen with ranges an earlier run of this checkpoint calibrated (kInt8RangesCacheKind): a
+  /// first check below the bound sends the run back to calibrating on its own tiles.
+  bool int8_ranges_cached = false;
+  std::string int8_cached_ranges_check;  ///< the failed check of cached ranges, when one failed
+  std::filesystem::path int8_cache_dir;  ///< where ranges that passed their first check are stored
+  core::MachineKey int8_cache_key;
   /// Chosen by "auto": a check below this mask Dice drops int8 for float32 (forced: 0, it runs).
   double int8_min_mask_dice = 0.0;
   int int8_checks = 0;
@@ -53,6 +62,9 @@ const char* const kBf16Form = kInferenceFormBf16;
 constexpr const char* kCacheKind = "inference_form";
 constexpr const char* kBatchCacheKind = "inference_batch";
 constexpr const char* kThreadsCacheKind = "inference_threads";
+/// Activation ranges of the int8 form per checkpoint (by its SHA-256), stored by a run whose own
+/// calibration passed its first check, so that later runs of the checkpoint skip calibrating.
+constexpr const char* kInt8RangesCacheKind = "int8_ranges";
 constexpr int kThreadsProbeTiles = 2;  ///< tiles per forward when thread counts are timed
 /// Batch sizes tried, in order; measuring stops at the first one with fewer tiles/s than the one
 /// before. Which wins depends on the CPU's caches and the tile: 256-px tiles on 2-core AVX-512
@@ -152,6 +164,33 @@ double mask_dice(const torch::Tensor& a, const torch::Tensor& b) {
   const double both = (ma & mb).sum().item<double>();
   const double total = ma.sum().item<double>() + mb.sum().item<double>();
   return total == 0 ? 1.0 : 2.0 * both / total;
+}
+
+/// Activation ranges as one cache entry's text: "low:high" per slot, space-separated, each float
+/// written so that it reads back to the same value.
+std::string ranges_text(const std::vector<std::pair<float, float>>& ranges) {
+  std::string text;
+  for (const auto& [low, high] : ranges) text += fmt::format("{}{:.9g}:{:.9g}", text.empty() ? "" : " ", low, high);
+  return text;
+}
+
+/// ranges_text's inverse; nullopt for text that is not that form.
+std::optional<std::vector<std::pair<float, float>>> parse_ranges(const std::string& text) {
+  std::vector<std::pair<float, float>> ranges;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    float low = 0.0f;
+    float high = 0.0f;
+    auto r = std::from_chars(p, end, low);
+    if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') return std::nullopt;
+    r = std::from_chars(r.ptr + 1, end, high);
+    if (r.ec != std::errc() || (r.ptr != end && *r.ptr != ' ')) return std::nullopt;
+    ranges.emplace_back(low, high);
+    p = r.ptr == end ? end : r.ptr + 1;
+  }
+  if (ranges.empty()) return std::nullopt;
+  return ranges;
 }
 
 /// Tiles per second of each candidate form on the probe tile, best of kProbeRounds (interleaved)
@@ -331,6 +370,39 @@ struct Predictor::Impl {
   double model_seconds = 0.0;
 };
 
+namespace {
+
+/// Freezes the int8 form with the ranges cached for `checkpoint`, when cache_dir holds usable ones
+/// (then it is checked first, with no calibration); else it calibrates on the run's first tiles.
+/// Either way, remembers where a run's own calibration that passes its check is stored.
+void use_cached_int8_ranges(Predictor::Impl& impl, const std::filesystem::path& checkpoint,
+                            const std::filesystem::path& cache_dir) {
+  PredictorForm& form = impl.form;
+  PredictorRuntime& r = impl.runtime;
+  r.int8_ranges = "not calibrated: the run ended first";  // replaced when calibration ends
+  if (cache_dir.empty()) return;
+  form.int8_cache_dir = cache_dir;
+  form.int8_cache_key = core::MachineKey{core::this_cpu().model, r.threads, model::torch_version(),
+                                         "int8 ranges of checkpoint sha256 " + core::sha256_file(checkpoint)};
+  const auto cached = core::ChoiceCache(cache_dir).find(kInt8RangesCacheKind, form.int8_cache_key);
+  if (!cached) return;
+  const auto ranges = parse_ranges(cached->choice);
+  try {
+    if (!ranges) throw ModelError("not a list of low:high pairs");
+    form.int8->freeze(*ranges);
+  } catch (const std::exception& e) {
+    spdlog::warn("ignoring the cached int8 activation ranges in \"{}\": {}", core::ChoiceCache(cache_dir).file().string(),
+                 e.what());
+    return;
+  }
+  form.int8_ranges_cached = true;
+  form.int8_stage = PredictorForm::Int8Stage::kChecking;
+  r.int8_ranges = "cached, from an earlier run of this checkpoint whose check passed";
+  spdlog::info("int8 activation ranges: {}; this run checks them", r.int8_ranges);
+}
+
+}  // namespace
+
 Predictor Predictor::load(const std::filesystem::path& checkpoint, const PredictorOptions& options) {
   auto impl = std::make_shared<Impl>();
   PredictorRuntime& r = impl->runtime;
@@ -363,17 +435,20 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
     throw ConfigError("inference form " + form.choice + " is CPU-only");
   }
   impl->form = make_form(loaded.model, form.choice, on_cpu, /*share=*/true);
-  if (impl->form.int8) {
-    const bool chosen_by_auto = form.source == "measured" || form.source == "cached";
-    if (chosen_by_auto) impl->form.int8_min_mask_dice = options.int8_min_mask_dice;
-    // Replaced by the check's numbers; what predict_meta.yaml says of a run that never got there.
-    r.int8_check = "not reached: no batch with objects after calibration, float32 answered every tile";
-  }
   if (form.choice == kBf16Form) check_bf16_runs(impl->form, described.in_channels);
   r.form = form.choice;
   r.form_source = form.source;
   r.form_rates = form.rates;
   if (form.source != "flags") spdlog::info("inference form {}", form.describe("tiles"));
+  if (impl->form.int8) {
+    const bool chosen_by_auto = form.source == "measured" || form.source == "cached";
+    if (chosen_by_auto) impl->form.int8_min_mask_dice = options.int8_min_mask_dice;
+    use_cached_int8_ranges(*impl, checkpoint, options.cache_dir);
+    // Replaced by the check's numbers; what predict_meta.yaml says of a run that never got there.
+    r.int8_check = impl->form.int8_ranges_cached
+                       ? "not reached: no batch with objects, float32 answered every tile"
+                       : "not reached: no batch with objects after calibration, float32 answered every tile";
+  }
   const model::SpeedChoice batch = choose_batch(impl->form, form.choice, options, on_cpu, r.threads,
                                                 described.in_channels, r.tile_size, described.encoder);
   r.batch_size = parse_count(batch.choice);
@@ -468,6 +543,11 @@ torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) 
       try {
         form.int8->freeze();
         form.int8_stage = Stage::kChecking;
+        impl.runtime.int8_ranges = fmt::format(
+            "calibrated on this run's first {} tiles{}", form.int8_calibration_tiles,
+            form.int8_cached_ranges_check.empty()
+                ? ""
+                : fmt::format(" (the cached ranges failed its check: {})", form.int8_cached_ranges_check));
       } catch (const std::exception& e) {
         drop(e.what());
       }
@@ -482,6 +562,21 @@ torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) 
     const double max_change = (q - prob).abs().max().item<double>();
     const std::string check =
         fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s)", dice, max_change, x.size(0));
+    const bool passed = dice >= kInt8MinMaskDice && dice >= form.int8_min_mask_dice;
+    if (form.int8_checks == 0 && form.int8_ranges_cached && !passed) {
+      // Another plate's ranges: this run's own tiles may still give ranges that pass.
+      form.int8 = std::make_shared<model::QuantizedUnet>(form.net);
+      form.int8_stage = Stage::kCalibrating;
+      form.int8_ranges_cached = false;
+      form.int8_cached_ranges_check = check;
+      impl.runtime.int8_ranges = "not calibrated: the run ended first";
+      spdlog::info("int8: the cached activation ranges fail this run's check ({}); calibrating on its tiles", check);
+      return prob;
+    }
+    if (form.int8_checks == 0 && !form.int8_ranges_cached && passed && !form.int8_cache_dir.empty()) {
+      core::ChoiceCache(form.int8_cache_dir).store(kInt8RangesCacheKind, form.int8_cache_key,
+                                                   {ranges_text(form.int8->ranges()), {}});
+    }
     ++form.int8_checks;
     if (dice < form.int8_lowest_dice) {
       form.int8_lowest_dice = dice;
@@ -491,7 +586,7 @@ torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) 
                                                     : fmt::format("{} (lowest of {} checks, one per image)",
                                                                   form.int8_lowest_check, form.int8_checks);
     form.int8_stage = Stage::kRunning;
-    if (dice >= kInt8MinMaskDice && dice >= form.int8_min_mask_dice) {
+    if (passed) {
       if (form.int8_checks == 1) spdlog::info("int8 inference checked against float32: {}", check);
     } else if (dice < form.int8_min_mask_dice) {
       drop(fmt::format("its mask on the check tiles differs from float32's by more than Dice {} allows ({})",

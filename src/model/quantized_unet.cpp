@@ -6,8 +6,12 @@
 #include <ATen/core/dispatch/Dispatcher.h>
 #include <ATen/native/quantized/PackedParams.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "segoid/core/error.hpp"
@@ -260,15 +264,54 @@ torch::Tensor QuantizedUnet::observe(const torch::Tensor& tiles) {
 }
 
 void QuantizedUnet::freeze() {
+  SEGOID_CHECK(!impl_->frozen, "QuantizedUnet::freeze twice");
   if (impl_->ranges.empty()) throw ModelError("int8 U-Net: no calibration tiles were observed");
   use_onednn_engine();
-  impl_->frozen = true;
-  // One small forward packs every convolution now, so forward() itself never changes state.
+  // One small forward packs every convolution now, so forward() itself never changes state. It
+  // also counts the activation slots, which given ranges (freeze(ranges)) must match.
+  torch::NoGradGuard no_grad;
+  QuantizedOps ops{*impl_};
   const int64_t in_channels = impl_->net->options().in_channels;
-  forward(torch::zeros({1, in_channels, 160, 160}));
+  std::size_t slots = 0;
+  try {
+    run_unet(ops, *impl_->net, torch::zeros({1, in_channels, 160, 160}));
+    slots = ops.slot;
+  } catch (const std::out_of_range&) {  // fewer ranges than slots
+  }
+  if (slots != impl_->ranges.size()) {
+    impl_->packed.clear();
+    throw ModelError(fmt::format("int8 U-Net: {} activation ranges given, the network has {}", impl_->ranges.size(),
+                                 slots == 0 ? "more" : std::to_string(slots)));
+  }
+  impl_->frozen = true;
+}
+
+void QuantizedUnet::freeze(const std::vector<std::pair<float, float>>& ranges) {
+  SEGOID_CHECK(!impl_->frozen, "QuantizedUnet::freeze twice");
+  std::vector<ActivationRange> given;
+  for (const auto& [low, high] : ranges) {
+    if (!std::isfinite(low) || !std::isfinite(high) || low > high) {
+      throw ModelError(fmt::format("int8 U-Net: activation range [{}, {}] is not a finite low <= high", low, high));
+    }
+    given.push_back({low, high, /*seen=*/true});
+  }
+  std::swap(impl_->ranges, given);
+  try {
+    freeze();
+  } catch (...) {
+    std::swap(impl_->ranges, given);  // as before: calibration may go on
+    throw;
+  }
 }
 
 bool QuantizedUnet::frozen() const { return impl_->frozen; }
+
+std::vector<std::pair<float, float>> QuantizedUnet::ranges() const {
+  SEGOID_CHECK(impl_->frozen, "QuantizedUnet::ranges before freeze");
+  std::vector<std::pair<float, float>> out;
+  for (const ActivationRange& r : impl_->ranges) out.emplace_back(r.low, r.high);
+  return out;
+}
 
 torch::Tensor QuantizedUnet::forward(const torch::Tensor& x) const {
   SEGOID_CHECK(impl_->frozen, "QuantizedUnet::forward before freeze");

@@ -4,6 +4,8 @@
 // and tile unless given, and every form computes the same probabilities.
 #include "segoid/infer/predictor.hpp"
 
+#include <algorithm>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -16,6 +18,7 @@
 #include "segoid/core/cpu_info.hpp"
 #include "segoid/core/error.hpp"
 #include "segoid/core/metrics.hpp"
+#include "segoid/core/sha256.hpp"
 #include "segoid/infer/predict_full.hpp"
 #include "segoid/infer/tiler.hpp"
 #include "segoid/io/image_io.hpp"
@@ -56,6 +59,13 @@ void set_cached_choice(const fs::path& file, const std::string& kind, const std:
   nlohmann::json cache = nlohmann::json::parse(core::read_file(file));
   ASSERT_TRUE(cache.contains(kind)) << cache.dump();
   for (auto& entry : cache[kind]) entry["choice"] = choice;
+  core::write_file_atomic(file, cache.dump());
+}
+
+/// Removes the cached int8 activation ranges from a choices.json, so that the next int8 run calibrates.
+void forget_int8_ranges(const fs::path& file) {
+  nlohmann::json cache = nlohmann::json::parse(core::read_file(file));
+  cache.erase("int8_ranges");
   core::write_file_atomic(file, cache.dump());
 }
 
@@ -249,6 +259,7 @@ TEST(PredictorFormTest, AutoChosenInt8RunsOnlyWhileItsCheckPasses) {
   for (const double bound : {0.0, 2.0, kInt8MinMaskDice}) {
     SCOPED_TRACE(bound);
     options.int8_min_mask_dice = bound;
+    forget_int8_ranges(dir / "choices.json");  // each run calibrates (cached ranges: the next test)
     const Predictor p = Predictor::load(trained, options);
     EXPECT_EQ(p.runtime().form_source, "cached");
     EXPECT_EQ(p.runtime().form, kInferenceFormInt8);
@@ -275,6 +286,88 @@ TEST(PredictorFormTest, AutoChosenInt8RunsOnlyWhileItsCheckPasses) {
     } else if (bound == 2.0) {
       EXPECT_FALSE(passed);
     }
+  }
+}
+
+/// The int8 ranges entries of a choices.json (kind "int8_ranges"): key text -> ranges text.
+std::map<std::string, std::string> cached_ranges(const fs::path& cache) {
+  std::map<std::string, std::string> out;
+  const fs::path file = cache / "choices.json";
+  if (!fs::exists(file)) return out;
+  const nlohmann::json j = nlohmann::json::parse(core::read_file(file));
+  if (!j.contains("int8_ranges")) return out;
+  for (const auto& [key, entry] : j["int8_ranges"].items()) out[key] = entry["choice"].get<std::string>();
+  return out;
+}
+
+// Ranges whose first check passed are cached per checkpoint: the next run of it checks them on
+// its first batch with objects and runs int8 from the next batch, with no calibration, and gives
+// the same int8 answers as the run that calibrated. Cached ranges that fail their check send the
+// run back to calibrating on its own tiles; unusable entries are ignored.
+TEST(PredictorFormTest, Int8RangesAreCachedPerCheckpointAndRecalibratedWhenTheirCheckFails) {
+  if (!model::int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
+  const fs::path trained = test::test_model();
+  if (trained.empty()) GTEST_SKIP() << "no trained model (models/spheroid-base.pth)";
+  test::TempDir dir;
+  PredictorOptions options = with_form(kInferenceFormInt8, dir.path());
+  options.tile_size = 160;
+  options.batch_size = 8;
+  PredictorOptions float_options = options;
+  float_options.form = "folded_channels_last";
+  float_options.cache_dir.clear();
+  const Predictor fp32 = Predictor::load(trained, float_options);
+  const auto batches = disk_batches(4, 8);
+  const auto is_float32 = [&](const Predictor& p, int b) {
+    return worst_difference(p.predict(batches[b]), fp32.predict(batches[b])) < 1e-4;
+  };
+
+  const Predictor first = Predictor::load(trained, options);
+  EXPECT_EQ(first.runtime().int8_ranges, "not calibrated: the run ended first");
+  for (int b = 0; b < 3; ++b) EXPECT_TRUE(is_float32(first, b)) << "calibration (0, 1) and check (2): " << b;
+  EXPECT_EQ(first.runtime().int8_ranges, "calibrated on this run's first 16 tiles");
+  const std::string check = first.runtime().int8_check;
+  ASSERT_NE(check.find("mask Dice "), std::string::npos) << check;
+  ASSERT_GE(std::stod(check.substr(check.find("mask Dice ") + 10)), kInt8MinMaskDice)
+      << "the trained model's int8 passes on disks (measured 0.9998); only a passed check is cached";
+  const std::map<std::string, std::string> stored = cached_ranges(dir.path());
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_NE(stored.begin()->first.find("int8 ranges of checkpoint sha256 " + core::sha256_file(trained)),
+            std::string::npos)
+      << stored.begin()->first;
+  const std::vector<cv::Mat> calibrated_answer = first.predict(batches[3]);
+
+  const Predictor second = Predictor::load(trained, options);
+  EXPECT_EQ(second.runtime().int8_ranges, "cached, from an earlier run of this checkpoint whose check passed");
+  EXPECT_TRUE(is_float32(second, 3)) << "the first batch with objects is the check";
+  EXPECT_NE(second.runtime().int8_check.find("mask Dice "), std::string::npos) << second.runtime().int8_check;
+  EXPECT_LT(worst_difference(second.predict(batches[3]), calibrated_answer), 1e-6)
+      << "int8 from the next batch, with the calibrating run's ranges";
+  EXPECT_GT(worst_difference(calibrated_answer, fp32.predict(batches[3])), 1e-6) << "and that is int8, not float32";
+
+  // Ranges of the right count that clip every activation to nearly nothing cannot pass a check.
+  std::string clipped;
+  for (std::size_t i = 0, n = static_cast<std::size_t>(std::count(stored.begin()->second.begin(),
+                                                                  stored.begin()->second.end(), ':'));
+       i < n; ++i) {
+    clipped += i == 0 ? "0:1e-06" : " 0:1e-06";
+  }
+  set_cached_choice(dir / "choices.json", "int8_ranges", clipped);
+  const Predictor third = Predictor::load(trained, options);
+  EXPECT_EQ(third.runtime().int8_ranges, "cached, from an earlier run of this checkpoint whose check passed");
+  for (int b = 0; b < 4; ++b) EXPECT_TRUE(is_float32(third, b)) << "failed check (0), calibration (1, 2), check (3): " << b;
+  EXPECT_NE(third.runtime().int8_ranges.find("calibrated on this run's first 16 tiles (the cached ranges failed its check: mask Dice"),
+            std::string::npos)
+      << third.runtime().int8_ranges;
+  EXPECT_EQ(third.runtime().form, kInferenceFormInt8);
+  EXPECT_FALSE(is_float32(third, 0)) << "int8 after its own calibration passed";
+  const std::string restored = cached_ranges(dir.path()).begin()->second;
+  EXPECT_NE(restored, clipped) << "the run's own ranges replace the ones that failed";
+
+  for (const std::string unusable : {"not ranges", "0:1 2:nan", "0:1 0:2"}) {  // text, NaN, wrong count
+    SCOPED_TRACE(unusable);
+    set_cached_choice(dir / "choices.json", "int8_ranges", unusable);
+    const Predictor p = Predictor::load(trained, options);
+    EXPECT_EQ(p.runtime().int8_ranges, "not calibrated: the run ended first") << "ignored, so it calibrates";
   }
 }
 

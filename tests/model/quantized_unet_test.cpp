@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <limits>
+#include <utility>
+#include <vector>
 
 #include "model/random_batch_norms.hpp"
 #include "segoid/core/error.hpp"
@@ -71,6 +74,43 @@ TEST(QuantizedUnetTest, NeedsObservationsBeforeItRuns) {
   int8.freeze();
   EXPECT_TRUE(int8.frozen());
   EXPECT_EQ(int8.forward(blob_images(2, 64, 4)).sizes(), torch::IntArrayRef({2, 1, 64, 64}));
+}
+
+// Ranges taken from one calibrated instance freeze another to the same int8 network (a cache
+// entry is this); ranges that are not this network's are refused and leave it unfrozen.
+TEST(QuantizedUnetTest, FrozenRangesFreezeAnotherInstanceToTheSameNetwork) {
+  if (!int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
+  const Unet model = model_with_random_batch_norms();
+  QuantizedUnet calibrated(model);
+  EXPECT_THROW(calibrated.ranges(), std::exception) << "no ranges before freeze";
+  calibrated.observe(blob_images(2, 64, 3));
+  calibrated.freeze();
+  const std::vector<std::pair<float, float>> ranges = calibrated.ranges();
+  ASSERT_GT(ranges.size(), 10u);
+  for (const auto& [low, high] : ranges) EXPECT_LE(low, high);
+
+  QuantizedUnet other(model);
+  std::vector<std::pair<float, float>> bad = ranges;
+  bad.pop_back();
+  EXPECT_THROW(other.freeze(bad), ModelError) << "one range too few";
+  bad = ranges;
+  bad.push_back(ranges.back());
+  EXPECT_THROW(other.freeze(bad), ModelError) << "one range too many";
+  bad = ranges;
+  bad[3].second = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_THROW(other.freeze(bad), ModelError) << "NaN";
+  bad = ranges;
+  std::swap(bad[0].first, bad[0].second);
+  if (bad[0].first > bad[0].second) {
+    EXPECT_THROW(other.freeze(bad), ModelError) << "low above high";
+  }
+  EXPECT_FALSE(other.frozen());
+
+  other.freeze(ranges);
+  EXPECT_TRUE(other.frozen());
+  EXPECT_EQ(other.ranges(), ranges);
+  const torch::Tensor x = blob_images(2, 64, 4);
+  EXPECT_TRUE(torch::equal(other.forward(x), calibrated.forward(x)));
 }
 
 }  // namespace

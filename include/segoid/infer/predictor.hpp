@@ -17,7 +17,9 @@ namespace segoid::infer {
 /// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine). A run calibrates it
 /// on its first tiles and checks it against float32 on the next batch with objects
 /// (PredictorRuntime::int8_check), and again on each later image (Predictor::start_image); the
-/// tiles checked are answered in float32. "auto" measures it beside
+/// tiles checked are answered in float32. Ranges whose first check passed are cached per
+/// checkpoint (PredictorOptions::cache_dir): a later run starts from them with its check, and
+/// calibrates on its own tiles only when that check fails (PredictorRuntime::int8_ranges). "auto" measures it beside
 /// the float32 forms and, where it is faster, runs it only while its check batch's mask Dice against
 /// float32 is at least PredictorOptions::int8_min_mask_dice: below that the run goes on in float32.
 /// Forced, it runs whatever the check says (a warning below the bound). Float32 also answers where
@@ -72,6 +74,9 @@ struct PredictorRuntime {
   /// objects after calibration, then each image's) and how many ran; empty for the other forms.
   /// When "auto" chose int8 and a check fell below the bound, `form` says folded_channels_last.
   std::string int8_check;
+  /// Where the int8 form's activation ranges came from: this run's first tiles, or the cache (a
+  /// run of the same checkpoint whose calibration passed its check); empty for the other forms.
+  std::string int8_ranges;
 };
 
 /// The bf16 form (avx512_bf16 or AMX), run only when asked for: "auto" does not measure it,

@@ -9,6 +9,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "segoid/model/unet.hpp"
 
@@ -31,7 +33,14 @@ class QuantizedUnet {
   torch::Tensor observe(const torch::Tensor& tiles);
   /// Quantizes the weights and prepacks them; throws ModelError when nothing was observed.
   void freeze();
+  /// freeze() with the activation ranges of an earlier calibration of the same network (ranges(),
+  /// e.g. from a cache) instead of observed ones. Throws ModelError, unfrozen, when their count is
+  /// not this network's or one is not a finite low <= high.
+  void freeze(const std::vector<std::pair<float, float>>& ranges);
   bool frozen() const;
+  /// The activation ranges (low, high) it froze with, one per int8 activation in network order.
+  /// Only after freeze().
+  std::vector<std::pair<float, float>> ranges() const;
 
   /// Logits float32 [N, classes, H, W] from the int8 network. Only after freeze().
   torch::Tensor forward(const torch::Tensor& x) const;
