@@ -54,6 +54,15 @@ struct PredictorForm {
   int int8_checks = 0;
   double int8_lowest_dice = 2.0;
   std::string int8_lowest_check;  ///< the check with int8_lowest_dice, as text
+  /// The check in progress, over the batches with objects since it began (the mask counts of int8
+  /// and float32 and their overlap), so that what it compares does not depend on the batch size.
+  struct Int8CheckCounts {
+    int64_t both = 0;
+    int64_t int8_pixels = 0;
+    int64_t float_pixels = 0;
+    int64_t tiles = 0;
+    double max_change = 0.0;
+  } int8_counts;
 };
 
 namespace {
@@ -75,7 +84,7 @@ constexpr int kProbeRounds = 2;             ///< timed forwards per form or batc
 /// The int8 form calibrates on the run's first kInt8CalibrationTiles tiles and at least
 /// kInt8MinMaskPixels mask pixels (background alone says little about the scales that matter), or
 /// on kInt8MaxCalibrationTiles when objects are that rare (observing costs time), and is checked on
-/// the next batch with kInt8MinMaskPixels mask pixels.
+/// the next batches with objects until float32's mask on them has kInt8MinMaskPixels pixels.
 constexpr int64_t kInt8CalibrationTiles = 16;
 constexpr int64_t kInt8MaxCalibrationTiles = 32;
 constexpr int64_t kInt8MinMaskPixels = 1000;
@@ -156,14 +165,6 @@ torch::Tensor probe_batch(int side, int in_channels) {
   cv::GaussianBlur(image, image, cv::Size(5, 5), 1.5);
   torch::Tensor t = torch::from_blob(image.data, {1, 1, side, side}, torch::kFloat).clone();
   return in_channels == 1 ? t : t.expand({1, in_channels, side, side}).contiguous();
-}
-
-double mask_dice(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor ma = a > 0.5;
-  const torch::Tensor mb = b > 0.5;
-  const double both = (ma & mb).sum().item<double>();
-  const double total = ma.sum().item<double>() + mb.sum().item<double>();
-  return total == 0 ? 1.0 : 2.0 * both / total;
 }
 
 /// Activation ranges as one cache entry's text: "low:high" per slot, space-separated, each float
@@ -461,7 +462,7 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
 namespace {
 
 /// folded_int8's probabilities for one batch, moving it through its stages: the first tiles
-/// calibrate, the next batch with objects checks int8 against float32 (both answered in float32),
+/// calibrate, the next batches with objects check int8 against float32 (both answered in float32),
 /// then int8 runs, unless "auto" chose it and the check's mask Dice is below the bound: then
 /// float32 goes on (forced, a warning). Float32 also goes on where the int8 kernels cannot run.
 torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x);
@@ -476,6 +477,7 @@ void Predictor::start_image() const {
   PredictorForm& form = impl_->form;
   if (form.int8 && form.int8_stage == PredictorForm::Int8Stage::kRunning) {
     form.int8_stage = PredictorForm::Int8Stage::kChecking;
+    form.int8_counts = {};
   }
 }
 
@@ -555,13 +557,24 @@ torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) 
     return prob;
   }
   const torch::Tensor prob = forward(form, x, impl.device);  // still float32 while checking
-  if (mask_pixels(prob) < kInt8MinMaskPixels) return prob;
+  const torch::Tensor float_mask = prob > 0.5;
+  const int64_t float_pixels = float_mask.sum().item<int64_t>();
+  if (float_pixels == 0) return prob;  // nothing to compare on
   try {
     const torch::Tensor q = torch::sigmoid(form.int8->forward(x)).select(1, 0);
-    const double dice = mask_dice(q, prob);
-    const double max_change = (q - prob).abs().max().item<double>();
+    const torch::Tensor int8_mask = q > 0.5;
+    PredictorForm::Int8CheckCounts& counts = form.int8_counts;
+    counts.both += (int8_mask & float_mask).sum().item<int64_t>();
+    counts.int8_pixels += int8_mask.sum().item<int64_t>();
+    counts.float_pixels += float_pixels;
+    counts.tiles += x.size(0);
+    counts.max_change = std::max(counts.max_change, (q - prob).abs().max().item<double>());
+    if (counts.float_pixels < kInt8MinMaskPixels) return prob;  // the next batch with objects adds to it
+    const double dice = 2.0 * static_cast<double>(counts.both) /
+                        static_cast<double>(counts.int8_pixels + counts.float_pixels);
     const std::string check =
-        fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s)", dice, max_change, x.size(0));
+        fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s)", dice, counts.max_change, counts.tiles);
+    counts = {};
     const bool passed = dice >= kInt8MinMaskDice && dice >= form.int8_min_mask_dice;
     if (form.int8_checks == 0 && form.int8_ranges_cached && !passed) {
       // Another plate's ranges: this run's own tiles may still give ranges that pass.
@@ -596,6 +609,7 @@ torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) 
                    kInt8MinMaskDice, check);
     }
   } catch (const std::exception& e) {
+    form.int8_counts = {};
     if (form.int8_checks > 0) {
       form.int8_stage = Stage::kRunning;  // an image whose tiles int8 cannot take: those answer in float32
     } else {

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/imgproc.hpp>
@@ -287,6 +288,51 @@ TEST(PredictorFormTest, AutoChosenInt8RunsOnlyWhileItsCheckPasses) {
       EXPECT_FALSE(passed);
     }
   }
+}
+
+// At one tile per batch, where no single tile of small objects holds the check's 1000 mask
+// pixels, the check adds batches with objects until float32's mask on them has that many, then
+// decides; int8 answers from the next tile.
+TEST(PredictorFormTest, Int8CheckAddsBatchesUntilItHasEnoughMaskPixels) {
+  if (!model::int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
+  const fs::path trained = test::test_model();
+  if (trained.empty()) GTEST_SKIP() << "no trained model (models/spheroid-base.pth)";
+  PredictorOptions options = with_form(kInferenceFormInt8);
+  options.tile_size = 160;
+  options.batch_size = 1;
+  const Predictor int8 = Predictor::load(trained, options);
+  options.form = "folded_channels_last";
+  const Predictor fp32 = Predictor::load(trained, options);
+  cv::RNG rng(9);
+  const auto small_disk = [&] {
+    cv::Mat image(160, 160, CV_32FC1, cv::Scalar(0.25));
+    cv::circle(image, cv::Point(rng.uniform(50, 110), rng.uniform(50, 110)), 12, cv::Scalar(0.75), cv::FILLED);
+    cv::GaussianBlur(image, image, cv::Size(5, 5), 1.5);
+    cv::Mat noise(image.size(), CV_32FC1);
+    rng.fill(noise, cv::RNG::NORMAL, 0.0, 0.03);
+    return cv::Mat(image + noise);
+  };
+  int64_t checked_pixels = 0;
+  int checked_tiles = 0;
+  for (int i = 0; i < 40 && int8.runtime().int8_check.find("mask Dice") == std::string::npos; ++i) {
+    const cv::Mat tile = small_disk();
+    const cv::Mat expected = fp32.predict({tile})[0];
+    const int pixels = cv::countNonZero(expected > 0.5);
+    ASSERT_GT(pixels, 100) << "the model must see each disk for this test to mean anything";
+    ASSERT_LT(pixels, 1000) << "one tile alone must not hold the check's pixels";
+    EXPECT_LT(worst_difference(int8.predict({tile}), {expected}), 1e-4) << "float32 while calibrating and checking: " << i;
+    if (i >= 16) {  // after the 16 calibration tiles
+      checked_pixels += pixels;
+      ++checked_tiles;
+    }
+  }
+  const std::string check = int8.runtime().int8_check;
+  ASSERT_NE(check.find("mask Dice"), std::string::npos) << check;
+  EXPECT_GE(checked_tiles, 2);
+  EXPECT_GE(checked_pixels, 1000);
+  EXPECT_NE(check.find(fmt::format("on {} tile(s)", checked_tiles)), std::string::npos) << check;
+  const cv::Mat tile = small_disk();
+  EXPECT_GT(worst_difference(int8.predict({tile}), fp32.predict({tile})), 1e-6) << "int8 after the check";
 }
 
 /// The int8 ranges entries of a choices.json (kind "int8_ranges"): key text -> ranges text.

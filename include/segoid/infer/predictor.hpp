@@ -15,15 +15,16 @@
 namespace segoid::infer {
 
 /// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine). A run calibrates it
-/// on its first tiles and checks it against float32 on the next batch with objects
-/// (PredictorRuntime::int8_check), and again on each later image (Predictor::start_image); the
-/// tiles checked are answered in float32. Ranges whose first check passed are cached per
-/// checkpoint (PredictorOptions::cache_dir): a later run starts from them with its check, and
-/// calibrates on its own tiles only when that check fails (PredictorRuntime::int8_ranges). "auto" measures it beside
-/// the float32 forms and, where it is faster, runs it only while its check batch's mask Dice against
-/// float32 is at least PredictorOptions::int8_min_mask_dice: below that the run goes on in float32.
-/// Forced, it runs whatever the check says (a warning below the bound). Float32 also answers where
-/// the int8 kernels cannot run.
+/// on its first tiles and checks it against float32 on the next batches with objects, until
+/// float32's mask there has 1000 pixels (PredictorRuntime::int8_check), and again on each later
+/// image (Predictor::start_image); the tiles checked are answered in float32. Ranges whose first
+/// check passed are cached per checkpoint (PredictorOptions::cache_dir): a later run starts from
+/// them with its check, and calibrates on its own tiles only when that check fails
+/// (PredictorRuntime::int8_ranges). "auto" measures int8 beside the float32 forms and, where it is
+/// faster, runs it only while each check's mask Dice against float32 is at least
+/// PredictorOptions::int8_min_mask_dice: below that the run goes on in float32. Forced, it runs
+/// whatever the check says (a warning below the bound). Float32 also answers where the int8
+/// kernels cannot run.
 inline constexpr char kInferenceFormInt8[] = "folded_int8";
 /// The documented bound: a whole-plate mask Dice under 0.999 is a visible change in area.
 inline constexpr double kInt8MinMaskDice = 0.999;
