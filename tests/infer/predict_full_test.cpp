@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "segoid/core/atomic_file.hpp"
 #include "segoid/core/cpu_info.hpp"
@@ -338,6 +339,46 @@ TEST(PredictFullTest, InputsExpandFoldersAndGlobs) {
 // or the bench's AVX2 run). "auto" measures the float32 forms and int8, not bf16, so it runs; the bf16 form, when
 // asked for, is refused with one error naming it, not oneDNN's "could not create a primitive
 // descriptor iterator". (Without AVX-512, LibTorch may run bf16 outside oneDNN: then it just runs.)
+// Threads left to SegOid on a CPU whose cores run two threads each ($SEGOID_CPUINFO describes one
+// with this machine's CPU count): all of them and one per core are timed at first use, the faster
+// is used and cached, and predict_meta.yaml says so.
+TEST(PredictFullTest, ThreadsAreMeasuredWhereSmtGivesACoreTwo) {
+  const int all = static_cast<int>(std::thread::hardware_concurrency());
+  if (all < 2) GTEST_SKIP() << "one CPU: no SMT to describe";
+  test::TempDir dir;
+  std::string cpuinfo;
+  for (int p = 0; p < all; ++p) {
+    cpuinfo += fmt::format("processor\t: {}\nmodel name\t: SMT test CPU\nphysical id\t: 0\ncore id\t\t: {}\n"
+                           "flags\t\t: fpu sse2 avx2\n\n",
+                           p, p / 2);
+  }
+  const int cores = (all + 1) / 2;
+  core::write_file_atomic(dir / "cpuinfo", cpuinfo);
+  fs::create_directories(dir / "in");
+  ASSERT_TRUE(cv::imwrite((dir / "in" / "a.png").string(), plate(128, 128, CV_8U)));
+  const std::string command = "SEGOID_CPUINFO=" + (dir / "cpuinfo").string() + " SEGOID_CACHE_DIR=" +
+                              (dir / "cache").string() + " " + test::segoid_binary().string() +
+                              " predict_full --checkpoint " + tiny_checkpoint().string() + " --input " +
+                              (dir / "in").string() + " --threads 0 --inference-form folded_channels_last --output-dir ";
+  for (const std::string source : {"measured", "cached"}) {
+    SCOPED_TRACE(source);
+    std::string output;
+    ASSERT_EQ(test::run_command(command + (dir / source).string(), &output), 0) << output;
+    const YAML::Node runtime = YAML::LoadFile((dir / source / "predict_meta.yaml").string())["runtime"];
+    EXPECT_EQ(runtime["threads_source"].as<std::string>(), source) << output;
+    const YAML::Node rates = runtime["threads_tiles_per_s"];
+    ASSERT_TRUE(rates.IsMap()) << output;
+    EXPECT_EQ(rates.size(), 2u);
+    EXPECT_GT(rates[std::to_string(all)].as<double>(), 0.0);
+    EXPECT_GT(rates[std::to_string(cores)].as<double>(), 0.0);
+    const int threads = runtime["threads"].as<int>();
+    EXPECT_TRUE(threads == all || threads == cores) << threads;
+    const bool faster_all = rates[std::to_string(all)].as<double>() >= rates[std::to_string(cores)].as<double>();
+    EXPECT_EQ(threads, faster_all ? all : cores) << "the faster count is used";
+    EXPECT_NE(output.find("intra-op threads: "), std::string::npos) << output;
+  }
+}
+
 TEST(PredictFullTest, AutoRunsUnderACappedIsaAndAnUnrunnableBf16IsRefusedByName) {
   test::TempDir dir;
   fs::create_directories(dir / "in");

@@ -26,7 +26,8 @@ struct CpuInfo {
 /// counts. Missing lines leave the defaults ("unknown", no flags, 0).
 CpuInfo parse_cpuinfo(const std::string& text);
 
-/// This machine's CPU (reads /proc/cpuinfo; defaults when it cannot be read).
+/// This machine's CPU (reads /proc/cpuinfo, or the file $SEGOID_CPUINFO names; defaults when it
+/// cannot be read).
 const CpuInfo& this_cpu();
 
 /// Intra-op thread counts worth timing when the user leaves the count to SegOid: all
