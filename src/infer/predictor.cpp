@@ -383,7 +383,8 @@ void use_cached_int8_ranges(Predictor::Impl& impl, const std::filesystem::path& 
   r.int8_ranges = "not calibrated: the run ended first";  // replaced when calibration ends
   if (cache_dir.empty()) return;
   form.int8_cache_dir = cache_dir;
-  form.int8_cache_key = core::MachineKey{core::this_cpu().model, r.threads, model::torch_version(),
+  // Threads 0: the ranges (from float32 forwards) do not depend on the thread count.
+  form.int8_cache_key = core::MachineKey{core::this_cpu().model, 0, model::torch_version(),
                                          "int8 ranges of checkpoint sha256 " + core::sha256_file(checkpoint)};
   const auto cached = core::ChoiceCache(cache_dir).find(kInt8RangesCacheKind, form.int8_cache_key);
   if (!cached) return;
@@ -518,105 +519,132 @@ std::vector<cv::Mat> Predictor::predict(const std::vector<cv::Mat>& tiles) const
 
 namespace {
 
-torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) {
-  using Stage = PredictorForm::Int8Stage;
+using Int8Stage = PredictorForm::Int8Stage;
+
+/// Ends int8 for the run: float32 answers from now on, and the runtime and log say why.
+void drop_int8(Predictor::Impl& impl, const std::string& why) {
+  impl.form.int8_stage = Int8Stage::kDropped;
+  impl.runtime.form = "folded_channels_last";
+  spdlog::info("int8 inference not used: {}; going on with folded_channels_last", why);
+}
+
+/// Calibrating: float32 answers while the ranges are observed; freezes once enough is seen.
+torch::Tensor int8_calibrate_forward(Predictor::Impl& impl, const torch::Tensor& x) {
   PredictorForm& form = impl.form;
-  if (form.int8_stage == Stage::kDropped) return forward(form, x, impl.device);
-  if (form.int8_stage == Stage::kRunning) {
+  const torch::Tensor prob = torch::sigmoid(form.int8->observe(x)).select(1, 0).contiguous();
+  form.int8_calibration_tiles += x.size(0);
+  form.int8_calibration_mask_pixels += (prob > 0.5).sum().item<int64_t>();
+  if ((form.int8_calibration_tiles >= kInt8CalibrationTiles && form.int8_calibration_mask_pixels >= kInt8MinMaskPixels) ||
+      form.int8_calibration_tiles >= kInt8MaxCalibrationTiles) {
     try {
-      return torch::sigmoid(form.int8->forward(x)).select(1, 0).contiguous();
-    } catch (const std::exception&) {  // oneDNN refuses some small tiles (1x1 at the bottom)
-      spdlog::info("int8 kernels cannot run {}x{} tiles: those are answered in float32", x.size(3), x.size(2));
-      return forward(form, x, impl.device);
+      form.int8->freeze();
+      form.int8_stage = Int8Stage::kChecking;
+      impl.runtime.int8_ranges = fmt::format(
+          "calibrated on this run's first {} tiles{}", form.int8_calibration_tiles,
+          form.int8_cached_ranges_check.empty()
+              ? ""
+              : fmt::format(" (the cached ranges failed its check: {})", form.int8_cached_ranges_check));
+    } catch (const std::exception& e) {
+      drop_int8(impl, e.what());
     }
   }
-  const auto mask_pixels = [](const torch::Tensor& p) { return (p > 0.5).sum().item<int64_t>(); };
-  const auto drop = [&](const std::string& why) {
-    form.int8_stage = Stage::kDropped;
-    impl.runtime.form = "folded_channels_last";
-    spdlog::info("int8 inference not used: {}; going on with folded_channels_last", why);
-  };
-  if (form.int8_stage == Stage::kCalibrating) {
-    const torch::Tensor prob = torch::sigmoid(form.int8->observe(x)).select(1, 0).contiguous();
-    form.int8_calibration_tiles += x.size(0);
-    form.int8_calibration_mask_pixels += mask_pixels(prob);
-    if ((form.int8_calibration_tiles >= kInt8CalibrationTiles && form.int8_calibration_mask_pixels >= kInt8MinMaskPixels) ||
-        form.int8_calibration_tiles >= kInt8MaxCalibrationTiles) {
-      try {
-        form.int8->freeze();
-        form.int8_stage = Stage::kChecking;
-        impl.runtime.int8_ranges = fmt::format(
-            "calibrated on this run's first {} tiles{}", form.int8_calibration_tiles,
-            form.int8_cached_ranges_check.empty()
-                ? ""
-                : fmt::format(" (the cached ranges failed its check: {})", form.int8_cached_ranges_check));
-      } catch (const std::exception& e) {
-        drop(e.what());
-      }
-    }
-    return prob;
+  return prob;
+}
+
+/// A check's outcome (`dice`, described by `check`): cached ranges that fail their first check
+/// go back to calibrating; a run's own ranges that pass their first check are cached; then int8
+/// runs, or, below the bound, is dropped ("auto") or warned about (forced).
+void finish_int8_check(Predictor::Impl& impl, double dice, const std::string& check) {
+  PredictorForm& form = impl.form;
+  const bool passed = dice >= kInt8MinMaskDice && dice >= form.int8_min_mask_dice;
+  if (form.int8_checks == 0 && form.int8_ranges_cached && !passed) {
+    // Another plate's ranges: this run's own tiles may still give ranges that pass.
+    form.int8 = std::make_shared<model::QuantizedUnet>(form.net);
+    form.int8_stage = Int8Stage::kCalibrating;
+    form.int8_ranges_cached = false;
+    form.int8_cached_ranges_check = check;
+    impl.runtime.int8_ranges = "not calibrated: the run ended first";
+    spdlog::info("int8: the cached activation ranges fail this run's check ({}); calibrating on its tiles", check);
+    return;
   }
-  const torch::Tensor prob = forward(form, x, impl.device);  // still float32 while checking
+  if (form.int8_checks == 0 && !form.int8_ranges_cached && passed && !form.int8_cache_dir.empty()) {
+    core::ChoiceCache(form.int8_cache_dir).store(kInt8RangesCacheKind, form.int8_cache_key,
+                                                 {ranges_text(form.int8->ranges()), {}});
+  }
+  ++form.int8_checks;
+  if (dice < form.int8_lowest_dice) {
+    form.int8_lowest_dice = dice;
+    form.int8_lowest_check = check;
+  }
+  impl.runtime.int8_check = form.int8_checks == 1 ? check
+                                                  : fmt::format("{} (lowest of {} checks, one per image)",
+                                                                form.int8_lowest_check, form.int8_checks);
+  form.int8_stage = Int8Stage::kRunning;
+  if (passed) {
+    if (form.int8_checks == 1) spdlog::info("int8 inference checked against float32: {}", check);
+  } else if (dice < form.int8_min_mask_dice) {
+    drop_int8(impl, fmt::format("its mask on the check tiles differs from float32's by more than Dice {} allows ({})",
+                                form.int8_min_mask_dice, check));
+  } else {
+    spdlog::warn("int8 inference: its mask differs from float32's by more than Dice {} allows ({})",
+                 kInt8MinMaskDice, check);
+  }
+}
+
+/// Checking: float32 answers; int8's mask is compared with it on batches with objects until
+/// float32's mask on them has kInt8MinMaskPixels pixels, then finish_int8_check decides.
+torch::Tensor int8_check_forward(Predictor::Impl& impl, const torch::Tensor& x) {
+  PredictorForm& form = impl.form;
+  const torch::Tensor prob = forward(form, x, impl.device);
   const torch::Tensor float_mask = prob > 0.5;
   const int64_t float_pixels = float_mask.sum().item<int64_t>();
   if (float_pixels == 0) return prob;  // nothing to compare on
+  PredictorForm::Int8CheckCounts& counts = form.int8_counts;
   try {
     const torch::Tensor q = torch::sigmoid(form.int8->forward(x)).select(1, 0);
     const torch::Tensor int8_mask = q > 0.5;
-    PredictorForm::Int8CheckCounts& counts = form.int8_counts;
     counts.both += (int8_mask & float_mask).sum().item<int64_t>();
     counts.int8_pixels += int8_mask.sum().item<int64_t>();
     counts.float_pixels += float_pixels;
     counts.tiles += x.size(0);
     counts.max_change = std::max(counts.max_change, (q - prob).abs().max().item<double>());
-    if (counts.float_pixels < kInt8MinMaskPixels) return prob;  // the next batch with objects adds to it
-    const double dice = 2.0 * static_cast<double>(counts.both) /
-                        static_cast<double>(counts.int8_pixels + counts.float_pixels);
-    const std::string check =
-        fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s)", dice, counts.max_change, counts.tiles);
-    counts = {};
-    const bool passed = dice >= kInt8MinMaskDice && dice >= form.int8_min_mask_dice;
-    if (form.int8_checks == 0 && form.int8_ranges_cached && !passed) {
-      // Another plate's ranges: this run's own tiles may still give ranges that pass.
-      form.int8 = std::make_shared<model::QuantizedUnet>(form.net);
-      form.int8_stage = Stage::kCalibrating;
-      form.int8_ranges_cached = false;
-      form.int8_cached_ranges_check = check;
-      impl.runtime.int8_ranges = "not calibrated: the run ended first";
-      spdlog::info("int8: the cached activation ranges fail this run's check ({}); calibrating on its tiles", check);
-      return prob;
-    }
-    if (form.int8_checks == 0 && !form.int8_ranges_cached && passed && !form.int8_cache_dir.empty()) {
-      core::ChoiceCache(form.int8_cache_dir).store(kInt8RangesCacheKind, form.int8_cache_key,
-                                                   {ranges_text(form.int8->ranges()), {}});
-    }
-    ++form.int8_checks;
-    if (dice < form.int8_lowest_dice) {
-      form.int8_lowest_dice = dice;
-      form.int8_lowest_check = check;
-    }
-    impl.runtime.int8_check = form.int8_checks == 1 ? check
-                                                    : fmt::format("{} (lowest of {} checks, one per image)",
-                                                                  form.int8_lowest_check, form.int8_checks);
-    form.int8_stage = Stage::kRunning;
-    if (passed) {
-      if (form.int8_checks == 1) spdlog::info("int8 inference checked against float32: {}", check);
-    } else if (dice < form.int8_min_mask_dice) {
-      drop(fmt::format("its mask on the check tiles differs from float32's by more than Dice {} allows ({})",
-                       form.int8_min_mask_dice, check));
-    } else {
-      spdlog::warn("int8 inference: its mask differs from float32's by more than Dice {} allows ({})",
-                   kInt8MinMaskDice, check);
-    }
   } catch (const std::exception& e) {
-    form.int8_counts = {};
+    counts = {};
     if (form.int8_checks > 0) {
-      form.int8_stage = Stage::kRunning;  // an image whose tiles int8 cannot take: those answer in float32
+      form.int8_stage = Int8Stage::kRunning;  // an image whose tiles int8 cannot take: those answer in float32
     } else {
-      drop(e.what());
+      drop_int8(impl, e.what());
     }
+    return prob;
   }
+  if (counts.float_pixels < kInt8MinMaskPixels) return prob;  // the next batch with objects adds to it
+  const double dice =
+      2.0 * static_cast<double>(counts.both) / static_cast<double>(counts.int8_pixels + counts.float_pixels);
+  const std::string check =
+      fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s)", dice, counts.max_change, counts.tiles);
+  counts = {};
+  finish_int8_check(impl, dice, check);
   return prob;
+}
+
+torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) {
+  PredictorForm& form = impl.form;
+  switch (form.int8_stage) {
+    case Int8Stage::kCalibrating:
+      return int8_calibrate_forward(impl, x);
+    case Int8Stage::kChecking:
+      return int8_check_forward(impl, x);
+    case Int8Stage::kRunning:
+      try {
+        return torch::sigmoid(form.int8->forward(x)).select(1, 0).contiguous();
+      } catch (const std::exception&) {  // oneDNN refuses some small tiles (1x1 at the bottom)
+        spdlog::info("int8 kernels cannot run {}x{} tiles: those are answered in float32", x.size(3), x.size(2));
+        return forward(form, x, impl.device);
+      }
+    case Int8Stage::kDropped:
+      break;
+  }
+  return forward(form, x, impl.device);
 }
 
 }  // namespace
