@@ -15,13 +15,13 @@
 namespace segoid::infer {
 
 /// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine). A run calibrates it
-/// on its first tiles and checks it against float32 on the next batches with objects, until
-/// float32's mask there has 1000 pixels (PredictorRuntime::int8_check), and again on each later
-/// image (Predictor::start_image); the tiles checked are answered in float32. Ranges whose first
-/// check passed are cached per checkpoint (PredictorOptions::cache_dir): a later run starts from
-/// them with its check, and calibrates on its own tiles only when that check fails
-/// (PredictorRuntime::int8_ranges). "auto" measures int8 beside the float32 forms and, where it is
-/// faster, runs it only while each check's mask Dice against float32 is at least
+/// on its first tiles and checks it against float32 on the next batches with objects (250 mask
+/// pixels each), until float32's mask there has 1000 pixels (PredictorRuntime::int8_check), and
+/// again on each later image (Predictor::start_image); the tiles checked are answered in float32.
+/// Ranges whose first check passed are cached per checkpoint (PredictorOptions::cache_dir): a
+/// later run starts from them with its check, and calibrates on its own tiles only when that check
+/// fails (PredictorRuntime::int8_ranges). "auto" measures int8 beside the float32 forms and, where
+/// it is faster, runs it only while each check's mask Dice against float32 is at least
 /// PredictorOptions::int8_min_mask_dice: below that the run goes on in float32. Forced, it runs
 /// whatever the check says (a warning below the bound). Float32 also answers where the int8
 /// kernels cannot run.
