@@ -85,10 +85,17 @@ constexpr int kProbeRounds = 2;             ///< timed forwards per form or batc
 /// kInt8MinMaskPixels mask pixels (background alone says little about the scales that matter), or
 /// on kInt8MaxCalibrationTiles when objects are that rare (observing costs time), and is checked on
 /// the next batches with kInt8MinCheckBatchPixels mask pixels until float32's mask on them has
-/// kInt8MinMaskPixels pixels.
+/// kInt8CheckMaskPixels pixels, or on what kInt8MaxCheckTiles tiles held.
 constexpr int64_t kInt8CalibrationTiles = 16;
 constexpr int64_t kInt8MaxCalibrationTiles = 32;
 constexpr int64_t kInt8MinMaskPixels = 1000;
+/// A check's size. At 1000 mask pixels one differing pixel moved its Dice by 0.001, the whole
+/// bound: a phase-contrast plate's check passed at 0.99903 on 12 tiles while the plate's mask
+/// Dice was 0.9909 (AVX2 cap, ranges cached from another plate).
+constexpr int64_t kInt8CheckMaskPixels = 8000;
+/// Where objects are too sparse for kInt8CheckMaskPixels, the check decides after this many tiles
+/// with objects: "auto" then keeps float32 (too little to vouch for int8); forced int8 runs.
+constexpr int64_t kInt8MaxCheckTiles = 24;
 /// A batch with fewer mask pixels (an object's edge, specks) adds little to a check but costs an
 /// int8 forward: on a plate of sparse specks, checking every batch with any mask pixel ran both
 /// networks on 22 tiles of 81 (2048-px colour JPEG plate, +1 s).
@@ -452,9 +459,10 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
     if (chosen_by_auto) impl->form.int8_min_mask_dice = options.int8_min_mask_dice;
     use_cached_int8_ranges(*impl, checkpoint, options.cache_dir);
     // Replaced by the check's numbers; what predict_meta.yaml says of a run that never got there.
-    r.int8_check = impl->form.int8_ranges_cached
-                       ? "not reached: no batch with objects, float32 answered every tile"
-                       : "not reached: no batch with objects after calibration, float32 answered every tile";
+    r.int8_check = fmt::format("not reached: the run ended before {} mask pixels or {} tiles with objects{} were "
+                               "checked; float32 answered every tile",
+                               kInt8CheckMaskPixels, kInt8MaxCheckTiles,
+                               impl->form.int8_ranges_cached ? "" : " after calibration");
   }
   const model::SpeedChoice batch = choose_batch(impl->form, form.choice, options, on_cpu, r.threads,
                                                 described.in_channels, r.tile_size, described.encoder);
@@ -556,13 +564,14 @@ torch::Tensor int8_calibrate_forward(Predictor::Impl& impl, const torch::Tensor&
   return prob;
 }
 
-/// A check's outcome (`dice`, described by `check`): cached ranges that fail their first check
-/// go back to calibrating; a run's own ranges that pass their first check are cached; then int8
-/// runs, or, below the bound, is dropped ("auto") or warned about (forced).
-void finish_int8_check(Predictor::Impl& impl, double dice, const std::string& check) {
+/// A check's outcome (`dice`, described by `check`; `conclusive` when it had kInt8CheckMaskPixels):
+/// cached ranges that fail their first check go back to calibrating; a run's own ranges that pass
+/// their first check are cached; then int8 runs, or, below the bound or inconclusive, is dropped
+/// ("auto") or warned about (forced).
+void finish_int8_check(Predictor::Impl& impl, double dice, const std::string& check, bool conclusive) {
   PredictorForm& form = impl.form;
-  const bool passed = dice >= kInt8MinMaskDice && dice >= form.int8_min_mask_dice;
-  if (form.int8_checks == 0 && form.int8_ranges_cached && !passed) {
+  const bool passed = conclusive && dice >= kInt8MinMaskDice && dice >= form.int8_min_mask_dice;
+  if (form.int8_checks == 0 && form.int8_ranges_cached && !passed && conclusive) {
     // Another plate's ranges: this run's own tiles may still give ranges that pass.
     form.int8 = std::make_shared<model::QuantizedUnet>(form.net);
     form.int8_stage = Int8Stage::kCalibrating;
@@ -587,6 +596,10 @@ void finish_int8_check(Predictor::Impl& impl, double dice, const std::string& ch
   form.int8_stage = Int8Stage::kRunning;
   if (passed) {
     if (form.int8_checks == 1) spdlog::info("int8 inference checked against float32: {}", check);
+  } else if (!conclusive && form.int8_min_mask_dice > 0) {
+    drop_int8(impl, fmt::format("too few objects to check it against float32 ({})", check));
+  } else if (!conclusive) {
+    spdlog::warn("int8 inference: too few objects to check it against float32 ({})", check);
   } else if (dice < form.int8_min_mask_dice) {
     drop_int8(impl, fmt::format("its mask on the check tiles differs from float32's by more than Dice {} allows ({})",
                                 form.int8_min_mask_dice, check));
@@ -623,13 +636,15 @@ torch::Tensor int8_check_forward(Predictor::Impl& impl, const torch::Tensor& x) 
     }
     return prob;
   }
-  if (counts.float_pixels < kInt8MinMaskPixels) return prob;  // the next batch with objects adds to it
+  const bool enough = counts.float_pixels >= kInt8CheckMaskPixels;
+  if (!enough && counts.tiles < kInt8MaxCheckTiles) return prob;  // the next batch with objects adds to it
   const double dice =
       2.0 * static_cast<double>(counts.both) / static_cast<double>(counts.int8_pixels + counts.float_pixels);
-  const std::string check =
-      fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s)", dice, counts.max_change, counts.tiles);
+  const std::string check = fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s), {} mask pixels{}", dice,
+                                        counts.max_change, counts.tiles, counts.float_pixels,
+                                        enough ? "" : fmt::format(" (fewer than {})", kInt8CheckMaskPixels));
   counts = {};
-  finish_int8_check(impl, dice, check);
+  finish_int8_check(impl, dice, check, enough);
   return prob;
 }
 

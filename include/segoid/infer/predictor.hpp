@@ -16,8 +16,8 @@ namespace segoid::infer {
 
 /// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine). A run calibrates it
 /// on its first tiles and checks it against float32 on the next batches with objects (250 mask
-/// pixels each), until float32's mask there has 1000 pixels (PredictorRuntime::int8_check), and
-/// again on each later image (Predictor::start_image); the tiles checked are answered in float32.
+/// pixels each), until float32's mask there has 8000 pixels or 24 tiles are checked
+/// (PredictorRuntime::int8_check), and again on each later image (Predictor::start_image); the tiles checked are answered in float32.
 /// Ranges whose first check passed are cached per checkpoint (PredictorOptions::cache_dir): a
 /// later run starts from them with its check, and calibrates on its own tiles only when that check
 /// fails (PredictorRuntime::int8_ranges). "auto" measures int8 beside the float32 forms and, where
