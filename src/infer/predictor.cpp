@@ -99,7 +99,7 @@ constexpr int64_t kInt8MaxCheckTiles = 24;
 /// A batch with fewer mask pixels (an object's edge, specks) adds little to a check but costs an
 /// int8 forward: on a plate of sparse specks, checking every batch with any mask pixel ran both
 /// networks on 22 tiles of 81 (2048-px colour JPEG plate, +1 s).
-constexpr int64_t kInt8MinCheckBatchPixels = kInt8MinMaskPixels / 4;
+constexpr int64_t kInt8MinCheckBatchPixels = 250;
 
 /// A separate copy of `trained` (same weights and BatchNorm statistics).
 model::Unet copy_model(const model::Unet& trained) {
