@@ -51,6 +51,7 @@ struct PredictorForm {
   core::MachineKey int8_cache_key;
   /// Chosen by "auto": a check below this mask Dice drops int8 for float32 (forced: 0, it runs).
   double int8_min_mask_dice = 0.0;
+  int64_t int8_check_mask_pixels = kInt8CheckMaskPixels;  ///< PredictorOptions::int8_check_mask_pixels
   int int8_checks = 0;
   double int8_lowest_dice = 2.0;
   std::string int8_lowest_check;  ///< the check with int8_lowest_dice, as text
@@ -89,10 +90,6 @@ constexpr int kProbeRounds = 2;             ///< timed forwards per form or batc
 constexpr int64_t kInt8CalibrationTiles = 16;
 constexpr int64_t kInt8MaxCalibrationTiles = 32;
 constexpr int64_t kInt8MinMaskPixels = 1000;
-/// A check's size. At 1000 mask pixels one differing pixel moved its Dice by 0.001, the whole
-/// bound: a phase-contrast plate's check passed at 0.99903 on 12 tiles while the plate's mask
-/// Dice was 0.9909 (AVX2 cap, ranges cached from another plate).
-constexpr int64_t kInt8CheckMaskPixels = 8000;
 /// Where objects are too sparse for kInt8CheckMaskPixels, the check decides after this many tiles
 /// with objects: "auto" then keeps float32 (too little to vouch for int8); forced int8 runs.
 constexpr int64_t kInt8MaxCheckTiles = 24;
@@ -457,11 +454,12 @@ Predictor Predictor::load(const std::filesystem::path& checkpoint, const Predict
   if (impl->form.int8) {
     const bool chosen_by_auto = form.source == "measured" || form.source == "cached";
     if (chosen_by_auto) impl->form.int8_min_mask_dice = options.int8_min_mask_dice;
+    impl->form.int8_check_mask_pixels = options.int8_check_mask_pixels;
     use_cached_int8_ranges(*impl, checkpoint, options.cache_dir);
     // Replaced by the check's numbers; what predict_meta.yaml says of a run that never got there.
     r.int8_check = fmt::format("not reached: the run ended before {} mask pixels or {} tiles with objects{} were "
                                "checked; float32 answered every tile",
-                               kInt8CheckMaskPixels, kInt8MaxCheckTiles,
+                               impl->form.int8_check_mask_pixels, kInt8MaxCheckTiles,
                                impl->form.int8_ranges_cached ? "" : " after calibration");
   }
   const model::SpeedChoice batch = choose_batch(impl->form, form.choice, options, on_cpu, r.threads,
@@ -636,13 +634,13 @@ torch::Tensor int8_check_forward(Predictor::Impl& impl, const torch::Tensor& x) 
     }
     return prob;
   }
-  const bool enough = counts.float_pixels >= kInt8CheckMaskPixels;
+  const bool enough = counts.float_pixels >= form.int8_check_mask_pixels;
   if (!enough && counts.tiles < kInt8MaxCheckTiles) return prob;  // the next batch with objects adds to it
   const double dice =
       2.0 * static_cast<double>(counts.both) / static_cast<double>(counts.int8_pixels + counts.float_pixels);
   const std::string check = fmt::format("mask Dice {:.5f}, max |dp| {:.4f} on {} tile(s), {} mask pixels{}", dice,
                                         counts.max_change, counts.tiles, counts.float_pixels,
-                                        enough ? "" : fmt::format(" (fewer than {})", kInt8CheckMaskPixels));
+                                        enough ? "" : fmt::format(" (fewer than {})", form.int8_check_mask_pixels));
   counts = {};
   finish_int8_check(impl, dice, check, enough);
   return prob;

@@ -337,6 +337,46 @@ TEST(PredictorFormTest, Int8CheckAddsBatchesUntilItHasEnoughMaskPixels) {
   EXPECT_GT(worst_difference(int8.predict({tile}), fp32.predict({tile})), 1e-6) << "int8 after the check";
 }
 
+// A check that 24 tiles with objects cannot complete (here: a size no plate reaches) decides on
+// what it has and says so: "auto" keeps float32 for the run, forced int8 runs (with a warning).
+TEST(PredictorFormTest, AnInconclusiveCheckKeepsFloat32UnderAutoAndForcedInt8Runs) {
+  if (!model::int8_inference_available()) GTEST_SKIP() << "this LibTorch has no oneDNN quantized engine";
+  const fs::path trained = test::test_model();
+  if (trained.empty()) GTEST_SKIP() << "no trained model (models/spheroid-base.pth)";
+  test::TempDir dir;
+  PredictorOptions options = with_form("auto", dir.path());
+  options.tile_size = 160;
+  options.batch_size = 8;
+  Predictor::load(trained, options);  // measures and writes the cache entry
+  set_cached_choice(dir / "choices.json", "inference_form", kInferenceFormInt8);
+  options.int8_check_mask_pixels = int64_t{1} << 40;
+  PredictorOptions float_options = options;
+  float_options.form = "folded_channels_last";
+  const Predictor fp32 = Predictor::load(trained, float_options);
+  const auto batches = disk_batches(6, 8);
+  for (const std::string form : {"auto", kInferenceFormInt8}) {
+    SCOPED_TRACE(form);
+    options.form = form;
+    forget_int8_ranges(dir / "choices.json");
+    const Predictor p = Predictor::load(trained, options);
+    EXPECT_EQ(p.runtime().form, kInferenceFormInt8);
+    for (int b = 0; b < 5; ++b) {  // calibration (2 batches), then 3 batches of 8: the 24-tile limit
+      EXPECT_LT(worst_difference(p.predict(batches[b]), fp32.predict(batches[b])), 1e-4) << b;
+    }
+    const std::string check = p.runtime().int8_check;
+    EXPECT_NE(check.find("on 24 tile(s)"), std::string::npos) << check;
+    EXPECT_NE(check.find("(fewer than 1099511627776)"), std::string::npos) << check;
+    const double after = worst_difference(p.predict(batches[5]), fp32.predict(batches[5]));
+    if (form == "auto") {
+      EXPECT_EQ(p.runtime().form, "folded_channels_last");
+      EXPECT_LT(after, 1e-4) << "float32 after an inconclusive check";
+    } else {
+      EXPECT_EQ(p.runtime().form, kInferenceFormInt8);
+      EXPECT_GT(after, 1e-6) << "forced int8 runs";
+    }
+  }
+}
+
 /// The int8 ranges entries of a choices.json (kind "int8_ranges"): key text -> ranges text.
 std::map<std::string, std::string> cached_ranges(const fs::path& cache) {
   std::map<std::string, std::string> out;

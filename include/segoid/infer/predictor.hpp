@@ -4,6 +4,7 @@
 
 #include <opencv2/core.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -28,6 +29,10 @@ namespace segoid::infer {
 inline constexpr char kInferenceFormInt8[] = "folded_int8";
 /// The documented bound: a whole-plate mask Dice under 0.999 is a visible change in area.
 inline constexpr double kInt8MinMaskDice = 0.999;
+/// A check's size in float32 mask pixels. At 1000 one differing pixel moved its Dice by 0.001,
+/// the whole bound: a phase-contrast plate's check passed at 0.99903 on 12 tiles while the
+/// plate's mask Dice was 0.9909 (AVX2 cap, ranges cached from another plate).
+inline constexpr int64_t kInt8CheckMaskPixels = 8000;
 
 /// How to run a model: predict.yaml's `runtime:` keys (device, threads, inference_form) and what
 /// the library sets (flags, cache, tile). Each default here is the key's only default.
@@ -53,6 +58,9 @@ struct PredictorOptions {
   /// The mask Dice against float32 an "auto"-chosen int8 form must reach on its check batch to
   /// run; the library's bound, kept as an option so that tests can make a check fail.
   double int8_min_mask_dice = kInt8MinMaskDice;
+  /// The float32 mask pixels a check needs (kInt8CheckMaskPixels); an option so that tests can
+  /// make a check inconclusive.
+  int64_t int8_check_mask_pixels = kInt8CheckMaskPixels;
 };
 
 /// The batch size on a GPU when none is given (not measured there): the earlier fixed default.
