@@ -238,6 +238,17 @@ double worst_difference(const std::vector<cv::Mat>& a, const std::vector<cv::Mat
   return worst;
 }
 
+/// Options under which "auto" runs int8 at 160-px tiles, 8 per batch: measured once into `cache`,
+/// whose form entry is then set to int8 (what "auto" chooses where int8 is faster).
+PredictorOptions auto_chosen_int8(const fs::path& trained, const fs::path& cache) {
+  PredictorOptions options = with_form("auto", cache);
+  options.tile_size = 160;
+  options.batch_size = 8;
+  Predictor::load(trained, options);  // measures and writes the cache entry
+  set_cached_choice(cache / "choices.json", "inference_form", kInferenceFormInt8);
+  return options;
+}
+
 // When "auto" chose int8 (here: a cache entry says so), the run's check decides: at or above the
 // bound int8 answers from then on; below it the run goes on in float32 and says so. The bound is
 // raised past 1 and lowered to 0 to make both outcomes certain, and the library's own bound (0.999)
@@ -247,11 +258,7 @@ TEST(PredictorFormTest, AutoChosenInt8RunsOnlyWhileItsCheckPasses) {
   const fs::path trained = test::test_model();
   if (trained.empty()) GTEST_SKIP() << "no trained model (models/spheroid-base.pth)";
   test::TempDir dir;
-  PredictorOptions options = with_form("auto", dir.path());
-  options.tile_size = 160;
-  options.batch_size = 8;
-  Predictor::load(trained, options);  // measures and writes the cache entry
-  set_cached_choice(dir / "choices.json", "inference_form", kInferenceFormInt8);
+  PredictorOptions options = auto_chosen_int8(trained, dir.path());
   PredictorOptions float_options = options;
   float_options.form = "folded_channels_last";
   const Predictor fp32 = Predictor::load(trained, float_options);
@@ -344,11 +351,7 @@ TEST(PredictorFormTest, AnInconclusiveCheckKeepsFloat32UnderAutoAndForcedInt8Run
   const fs::path trained = test::test_model();
   if (trained.empty()) GTEST_SKIP() << "no trained model (models/spheroid-base.pth)";
   test::TempDir dir;
-  PredictorOptions options = with_form("auto", dir.path());
-  options.tile_size = 160;
-  options.batch_size = 8;
-  Predictor::load(trained, options);  // measures and writes the cache entry
-  set_cached_choice(dir / "choices.json", "inference_form", kInferenceFormInt8);
+  PredictorOptions options = auto_chosen_int8(trained, dir.path());
   options.int8_check_mask_pixels = int64_t{1} << 40;
   PredictorOptions float_options = options;
   float_options.form = "folded_channels_last";
