@@ -29,7 +29,7 @@ namespace segoid::infer {
 inline constexpr char kInferenceFormInt8[] = "folded_int8";
 /// The documented bound: a whole-plate mask Dice under 0.999 is a visible change in area.
 inline constexpr double kInt8MinMaskDice = 0.999;
-/// A check's size in float32 mask pixels. At 1000 one differing pixel moved its Dice by 0.001,
+/// A check's size in float32 mask pixels. At 1000, two differing pixels moved its Dice by 0.001,
 /// the whole bound: a phase-contrast plate's check passed at 0.99903 on 12 tiles while the
 /// plate's mask Dice was 0.9909 (AVX2 cap, ranges cached from another plate).
 inline constexpr int64_t kInt8CheckMaskPixels = 8000;
