@@ -147,7 +147,7 @@ forget_ranges() {
 
 # int8 at equal resolution: --scale 2 undoes the model's image_scale 0.5, so SegOid runs the model
 # on the full-size plate as the Python algorithm does, with the same tiles ($tile px) on both sides.
-# Each of the four runs ROUNDS times (default 3), interleaved so that a noisy spell hits them all;
+# Each of the five runs ROUNDS times (default 3), interleaved so that a noisy spell hits them all;
 # the lines give each one's median.
 rounds="${ROUNDS:-3}"
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
