@@ -72,6 +72,8 @@ const char* const kBf16Form = kInferenceFormBf16;
 constexpr const char* kCacheKind = "inference_form";
 constexpr const char* kBatchCacheKind = "inference_batch";
 constexpr const char* kThreadsCacheKind = "inference_threads";
+/// folded_int8's float32 network: what it calibrates with, is checked against, and falls back to.
+constexpr const char* kInt8FloatForm = "folded_channels_last";
 /// Activation ranges of the int8 form per checkpoint (by its SHA-256), stored by a run whose own
 /// calibration passed its first check, so that later runs of the checkpoint skip calibrating.
 constexpr const char* kInt8RangesCacheKind = "int8_ranges";
@@ -115,8 +117,7 @@ model::Unet copy_model(const model::Unet& trained) {
 PredictorForm make_form(const model::Unet& trained, const std::string& name, bool on_cpu, bool share) {
   PredictorForm form;
   const bool folded = name.rfind("folded", 0) == 0;
-  // folded_int8's float32 network is folded_channels_last: what it calibrates with, is checked
-  // against, and falls back to (as the log says).
+  // folded_int8's float32 network is kInt8FloatForm.
   form.channels_last = on_cpu && (name.find("channels_last") != std::string::npos || name == kInferenceFormInt8);
   form.bf16 = name == kBf16Form;
   form.net = folded ? model::make_inference_model(trained) : share ? trained : copy_model(trained);
@@ -128,14 +129,18 @@ PredictorForm make_form(const model::Unet& trained, const std::string& name, boo
   return form;
 }
 
-/// Probabilities [N, H, W] float32 on the CPU for a float32 NCHW batch, from form.net (for
-/// folded_int8: its float32 network).
+/// Probabilities [N, H, W] float32 on the CPU from logits [N, 1, H, W] (any float type, device).
+torch::Tensor probabilities(const torch::Tensor& logits) {
+  return torch::sigmoid(logits.to(torch::kFloat)).select(1, 0).to(torch::kCPU).contiguous();
+}
+
+/// Probabilities for a float32 NCHW batch from form.net (for folded_int8: its float32 network).
 torch::Tensor forward(const PredictorForm& form, torch::Tensor x, const torch::Device& device) {
   x = x.to(device);
   if (form.channels_last) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   if (form.bf16) x = x.to(torch::kBFloat16);
   model::Unet net = form.net;  // a holder copy: forward() is not const
-  return torch::sigmoid(net->forward(x).to(torch::kFloat)).select(1, 0).to(torch::kCPU).contiguous();
+  return probabilities(net->forward(x));
 }
 
 /// A probe forward: the int8 network once it is frozen, else forward().
@@ -335,7 +340,7 @@ model::SpeedChoice choose_batch(const PredictorForm& form, const std::string& fo
                                 bool on_cpu, int threads, int in_channels, int tile, const std::string& encoder) {
   if (options.batch_size > 0) return {std::to_string(options.batch_size), "given", {}};
   if (!on_cpu) return {std::to_string(kDeviceBatchSize), "device", {}};
-  const std::string measured_form = form_name == kInferenceFormInt8 ? "folded_channels_last" : form_name;
+  const std::string measured_form = form_name == kInferenceFormInt8 ? kInt8FloatForm : form_name;
   const core::MachineKey key{core::this_cpu().model, threads, model::torch_version(),
                              fmt::format("predict {} {} {}px", encoder, measured_form, tile)};
   return cached_or_measured_count(kBatchCacheKind, key, options.cache_dir,
@@ -395,15 +400,15 @@ void use_cached_int8_ranges(Predictor::Impl& impl, const std::filesystem::path& 
   // Threads 0: the ranges (from float32 forwards) do not depend on the thread count.
   form.int8_cache_key = core::MachineKey{core::this_cpu().model, 0, model::torch_version(),
                                          "int8 ranges of checkpoint sha256 " + core::sha256_file(checkpoint)};
-  const auto cached = core::ChoiceCache(cache_dir).find(kInt8RangesCacheKind, form.int8_cache_key);
+  const core::ChoiceCache cache(cache_dir);
+  const auto cached = cache.find(kInt8RangesCacheKind, form.int8_cache_key);
   if (!cached) return;
   const auto ranges = parse_ranges(cached->choice);
   try {
     if (!ranges) throw ModelError("not a list of low:high pairs");
     form.int8->freeze(*ranges);
   } catch (const std::exception& e) {
-    spdlog::warn("ignoring the cached int8 activation ranges in \"{}\": {}", core::ChoiceCache(cache_dir).file().string(),
-                 e.what());
+    spdlog::warn("ignoring the cached int8 activation ranges in \"{}\": {}", cache.file().string(), e.what());
     return;
   }
   form.int8_ranges_cached = true;
@@ -535,14 +540,14 @@ using Int8Stage = PredictorForm::Int8Stage;
 /// Ends int8 for the run: float32 answers from now on, and the runtime and log say why.
 void drop_int8(Predictor::Impl& impl, const std::string& why) {
   impl.form.int8_stage = Int8Stage::kDropped;
-  impl.runtime.form = "folded_channels_last";
-  spdlog::info("int8 inference not used: {}; going on with folded_channels_last", why);
+  impl.runtime.form = kInt8FloatForm;
+  spdlog::info("int8 inference not used: {}; going on with {}", why, kInt8FloatForm);
 }
 
 /// Calibrating: float32 answers while the ranges are observed; freezes once enough is seen.
 torch::Tensor int8_calibrate_forward(Predictor::Impl& impl, const torch::Tensor& x) {
   PredictorForm& form = impl.form;
-  const torch::Tensor prob = torch::sigmoid(form.int8->observe(x)).select(1, 0).contiguous();
+  const torch::Tensor prob = probabilities(form.int8->observe(x));
   form.int8_calibration_tiles += x.size(0);
   form.int8_calibration_mask_pixels += (prob > 0.5).sum().item<int64_t>();
   if ((form.int8_calibration_tiles >= kInt8CalibrationTiles && form.int8_calibration_mask_pixels >= kInt8MinMaskPixels) ||
@@ -608,8 +613,8 @@ void finish_int8_check(Predictor::Impl& impl, double dice, const std::string& ch
 }
 
 /// Checking: float32 answers; int8's mask is compared with it on batches with objects
-/// (kInt8MinCheckBatchPixels) until float32's mask on them has kInt8MinMaskPixels pixels, then
-/// finish_int8_check decides.
+/// (kInt8MinCheckBatchPixels) until float32's mask on them has int8_check_mask_pixels pixels or
+/// kInt8MaxCheckTiles tiles are checked, then finish_int8_check decides.
 torch::Tensor int8_check_forward(Predictor::Impl& impl, const torch::Tensor& x) {
   PredictorForm& form = impl.form;
   const torch::Tensor prob = forward(form, x, impl.device);
@@ -618,7 +623,7 @@ torch::Tensor int8_check_forward(Predictor::Impl& impl, const torch::Tensor& x) 
   if (float_pixels < kInt8MinCheckBatchPixels) return prob;
   PredictorForm::Int8CheckCounts& counts = form.int8_counts;
   try {
-    const torch::Tensor q = torch::sigmoid(form.int8->forward(x)).select(1, 0);
+    const torch::Tensor q = probabilities(form.int8->forward(x));
     const torch::Tensor int8_mask = q > 0.5;
     counts.both += (int8_mask & float_mask).sum().item<int64_t>();
     counts.int8_pixels += int8_mask.sum().item<int64_t>();
@@ -655,7 +660,7 @@ torch::Tensor int8_stage_forward(Predictor::Impl& impl, const torch::Tensor& x) 
       return int8_check_forward(impl, x);
     case Int8Stage::kRunning:
       try {
-        return torch::sigmoid(form.int8->forward(x)).select(1, 0).contiguous();
+        return probabilities(form.int8->forward(x));
       } catch (const std::exception&) {  // oneDNN refuses some small tiles (1x1 at the bottom)
         spdlog::info("int8 kernels cannot run {}x{} tiles: those are answered in float32", x.size(3), x.size(2));
         return forward(form, x, impl.device);

@@ -18,14 +18,14 @@ namespace segoid::infer {
 /// The int8 form (model::QuantizedUnet, LibTorch's oneDNN quantized engine). A run calibrates it
 /// on its first tiles and checks it against float32 on the next batches with objects (250 mask
 /// pixels each), until float32's mask there has 8000 pixels or 24 tiles are checked
-/// (PredictorRuntime::int8_check), and again on each later image (Predictor::start_image); the tiles checked are answered in float32.
-/// Ranges whose first check passed are cached per checkpoint (PredictorOptions::cache_dir): a
-/// later run starts from them with its check, and calibrates on its own tiles only when that check
-/// fails (PredictorRuntime::int8_ranges). "auto" measures int8 beside the float32 forms and, where
-/// it is faster, runs it only while each check's mask Dice against float32 is at least
-/// PredictorOptions::int8_min_mask_dice: below that the run goes on in float32. Forced, it runs
-/// whatever the check says (a warning below the bound). Float32 also answers where the int8
-/// kernels cannot run.
+/// (PredictorRuntime::int8_check), and again on each later image (Predictor::start_image); the
+/// tiles checked are answered in float32. Ranges whose first check passed are cached per
+/// checkpoint (PredictorOptions::cache_dir): a later run starts from them with its check, and
+/// calibrates on its own tiles only when that check fails (PredictorRuntime::int8_ranges). "auto"
+/// measures int8 beside the float32 forms and, where it is faster, runs it only while each
+/// check's mask Dice against float32 is at least PredictorOptions::int8_min_mask_dice: below that
+/// the run goes on in float32. Forced, it runs whatever the check says (a warning below the
+/// bound). Float32 also answers where the int8 kernels cannot run.
 inline constexpr char kInferenceFormInt8[] = "folded_int8";
 /// The documented bound: a whole-plate mask Dice under 0.999 is a visible change in area.
 inline constexpr double kInt8MinMaskDice = 0.999;
@@ -108,7 +108,7 @@ class Predictor {
   /// Tiles: CV_32FC1, all of one size (a multiple of 32), already normalized; views are fine.
   /// Returns one CV_32FC1 sigmoid probability map per tile. Throws ModelError on a bad shape.
   std::vector<cv::Mat> predict(const std::vector<cv::Mat>& tiles) const;
-  /// The next tiles are a new image's: a running int8 form is checked again on its first batch
+  /// The next tiles are a new image's: a running int8 form is checked again on its first batches
   /// with objects (one plate type's scales need not hold on the next).
   void start_image() const;
 
